@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mho - lossless, in-order and secure IPv6 handoff.
+ *
+ * Generic netlink interface shared by the kernel module and mhoctl.
+ * Every command and attribute is described in Documentation/uapi.rst.
+ */
+#ifndef _UAPI_LINUX_MHO_H
+#define _UAPI_LINUX_MHO_H
+
+#define MHO_GENL_NAME		"mho"
+#define MHO_GENL_VERSION	1
+#define MHO_MCGRP_EVENTS	"events"
+
+/* Longest peer name, including the terminating NUL. */
+#define MHO_NAME_LEN		32
+
+/*
+ * Commands. Every command requires CAP_NET_ADMIN in the user namespace that
+ * owns the caller's network namespace; so does joining the events group.
+ *
+ * The _NEW, _SET and _DEL commands are also the notifications sent on the
+ * events group after a successful change: the message carries the object as
+ * _GET would report it (for _DEL, as it was just before it was removed).
+ */
+enum mho_cmd {
+	MHO_CMD_UNSPEC,
+
+	MHO_CMD_PEER_NEW,	/* MHO_A_PEER: ADDR, [NAME], [LOCAL] */
+	MHO_CMD_PEER_SET,	/* MHO_A_PEER: ADDR, [NAME], [LOCAL] */
+	MHO_CMD_PEER_DEL,	/* MHO_A_PEER: ADDR */
+	MHO_CMD_PEER_GET,	/* MHO_A_PEER: ADDR; or dump */
+
+	MHO_CMD_BINDING_NEW,	/* MHO_A_BINDING; replies with the binding */
+	MHO_CMD_BINDING_SET,	/* MHO_A_BINDING: ID or MATCH, then changes */
+	MHO_CMD_BINDING_DEL,	/* MHO_A_BINDING: ID or MATCH */
+	MHO_CMD_BINDING_GET,	/* MHO_A_BINDING: ID or MATCH; or dump */
+
+	MHO_CMD_LIMITS_GET,	/* replies with MHO_A_LIMITS */
+	MHO_CMD_LIMITS_SET,	/* MHO_A_LIMITS: any subset */
+
+	MHO_CMD_STATS_GET,	/* replies with MHO_A_STATS */
+
+	__MHO_CMD_MAX,
+};
+
+#define MHO_CMD_MAX (__MHO_CMD_MAX - 1)
+
+/* Top-level attributes: each carries one nested object. */
+enum mho_a {
+	MHO_A_UNSPEC,
+	MHO_A_PEER,		/* nest, enum mho_peer_a */
+	MHO_A_BINDING,		/* nest, enum mho_binding_a */
+	MHO_A_LIMITS,		/* nest, enum mho_limits_a */
+	MHO_A_STATS,		/* nest, enum mho_stats_a */
+
+	__MHO_A_MAX,
+};
+
+#define MHO_A_MAX (__MHO_A_MAX - 1)
+
+/*
+ * A peer is another access router or home agent: a tunnel endpoint that
+ * mho trusts. It is identified by its IPv6 address.
+ */
+enum mho_peer_a {
+	MHO_PEER_A_UNSPEC,
+	MHO_PEER_A_ADDR,	/* binary, struct in6_addr; key */
+	MHO_PEER_A_NAME,	/* string, < MHO_NAME_LEN; "" clears */
+	MHO_PEER_A_LOCAL,	/* binary, struct in6_addr: our tunnel
+				 * endpoint towards this peer; :: means
+				 * "chosen by routing"
+				 */
+	MHO_PEER_A_BINDINGS,	/* u32, read-only: bindings using this peer */
+
+	__MHO_PEER_A_MAX,
+};
+
+#define MHO_PEER_A_MAX (__MHO_PEER_A_MAX - 1)
+
+/* What this router is for a binding's mobile node. */
+enum mho_role {
+	MHO_ROLE_PAR = 1,	/* previous access router: the MN leaves */
+	MHO_ROLE_NAR,		/* new access router: the MN arrives */
+	MHO_ROLE_HA,		/* home agent: owns the home address */
+
+	__MHO_ROLE_MAX,
+};
+
+#define MHO_ROLE_MAX (__MHO_ROLE_MAX - 1)
+
+/*
+ * A binding is one mobile node. Each of its addresses (HOA, COA, NCOA)
+ * belongs to at most one binding in a network namespace, and packets are
+ * matched to the binding by any of them. The unspecified address (::)
+ * means "none": sent with _SET it removes that address.
+ */
+enum mho_binding_a {
+	MHO_BINDING_A_UNSPEC,
+	MHO_BINDING_A_PAD,
+	MHO_BINDING_A_ID,	/* u32 >= 1; key. Optional with _NEW: the
+				 * kernel picks a free one and replies
+				 */
+	MHO_BINDING_A_MATCH,	/* binary, struct in6_addr: find the binding
+				 * by any of its addresses (_GET, _SET, _DEL)
+				 */
+	MHO_BINDING_A_ROLE,	/* u8, enum mho_role; required with _NEW,
+				 * cannot be changed
+				 */
+	MHO_BINDING_A_HOA,	/* binary, struct in6_addr: home address;
+				 * required for MHO_ROLE_HA
+				 */
+	MHO_BINDING_A_COA,	/* binary, struct in6_addr: current care-of */
+	MHO_BINDING_A_NCOA,	/* binary, struct in6_addr: next care-of */
+	MHO_BINDING_A_PEER,	/* binary, struct in6_addr: address of a
+				 * configured peer (the other AR, or for a
+				 * home agent the AR serving the MN)
+				 */
+	MHO_BINDING_A_LIMITS,	/* nest, enum mho_limits_a: MAX_PKTS,
+				 * MAX_BYTES and MAX_HOLD_MS only; 0 means
+				 * "the netns-wide value"
+				 */
+	MHO_BINDING_A_STATS,	/* nest, enum mho_ctr_a; read-only */
+
+	__MHO_BINDING_A_MAX,
+};
+
+#define MHO_BINDING_A_MAX (__MHO_BINDING_A_MAX - 1)
+
+/*
+ * Limits. In MHO_A_LIMITS (netns-wide) every attribute may appear; the
+ * first three are then the default and the ceiling for every binding:
+ * a binding's effective limit is the smaller of its own and these.
+ */
+enum mho_limits_a {
+	MHO_LIMITS_A_UNSPEC,
+	MHO_LIMITS_A_MAX_PKTS,		/* u32: packets held per binding */
+	MHO_LIMITS_A_MAX_BYTES,		/* u32: bytes held per binding */
+	MHO_LIMITS_A_MAX_HOLD_MS,	/* u32: longest a packet is held */
+	MHO_LIMITS_A_MAX_BINDINGS,	/* u32: bindings in the netns */
+	MHO_LIMITS_A_MAX_PEERS,		/* u32: peers in the netns */
+	MHO_LIMITS_A_TOTAL_PKTS,	/* u32: packets held, all bindings */
+	MHO_LIMITS_A_TOTAL_BYTES,	/* u32: bytes held, all bindings */
+
+	__MHO_LIMITS_A_MAX,
+};
+
+#define MHO_LIMITS_A_MAX (__MHO_LIMITS_A_MAX - 1)
+
+/* Per-binding counters, all u64 and monotonic. */
+enum mho_ctr_a {
+	MHO_CTR_A_UNSPEC,
+	MHO_CTR_A_PAD,
+	MHO_CTR_A_RX_PKTS,	/* packets matched to the binding */
+	MHO_CTR_A_RX_BYTES,	/* their bytes (IPv6 header included) */
+
+	__MHO_CTR_A_MAX,
+};
+
+#define MHO_CTR_A_MAX (__MHO_CTR_A_MAX - 1)
+
+/* Netns-wide state and counters, read-only. */
+enum mho_stats_a {
+	MHO_STATS_A_UNSPEC,
+	MHO_STATS_A_PAD,
+	MHO_STATS_A_BINDINGS,	/* u32: bindings now */
+	MHO_STATS_A_PEERS,	/* u32: peers now */
+	MHO_STATS_A_RX_PKTS,	/* u64: packets matched to any binding */
+	MHO_STATS_A_RX_BYTES,	/* u64 */
+	MHO_STATS_A_GENERATION,	/* u32: bumped by every change; a dump that
+				 * saw it move is flagged NLM_F_DUMP_INTR
+				 */
+
+	__MHO_STATS_A_MAX,
+};
+
+#define MHO_STATS_A_MAX (__MHO_STATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_MHO_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mho - bindings: one per mobile node, found by id (netlink) or by any of
+ * its addresses (netlink and the packet path).
+ *
+ * Lifetime: a binding is created, changed and deleted only under
+ * mho_net.lock. Deleting it unlinks every mho_addr first, so once a grace
+ * period has passed no packet-path reader can reach it, and only then is it
+ * freed (call_rcu). The packet path therefore needs no reference count.
+ */
+
+#include <linux/netlink.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <linux/mho.h>
+
+#include "mho.h"
+#include "binding.h"
+#include "peer.h"
+
+static struct kmem_cache *mho_binding_cache;
+
+static const struct rhashtable_params mho_addr_params = {
+	.head_offset		= offsetof(struct mho_addr, node),
+	.key_offset		= offsetof(struct mho_addr, addr),
+	.key_len		= sizeof(struct in6_addr),
+	.automatic_shrinking	= true,
+};
+
+int mho_bindings_init(void)
+{
+	mho_binding_cache = KMEM_CACHE(mho_binding, 0);
+	return mho_binding_cache ? 0 : -ENOMEM;
+}
+
+void mho_bindings_exit(void)
+{
+	/* Wait for mho_binding_free_rcu() callbacks still in flight. */
+	rcu_barrier();
+	kmem_cache_destroy(mho_binding_cache);
+}
+
+int mho_bindings_net_init(struct mho_net *mn)
+{
+	xa_init_flags(&mn->bindings, XA_FLAGS_ALLOC1);
+	mn->next_binding_id = 1;
+	return rhashtable_init(&mn->addrs, &mho_addr_params);
+}
+
+/* Namespace exit: the hooks are gone and netlink can no longer reach @mn. */
+void mho_bindings_net_exit(struct mho_net *mn)
+{
+	struct mho_binding *b;
+	unsigned long id;
+
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->bindings, id, b)
+		mho_binding_del(mn, b);
+	mutex_unlock(&mn->lock);
+
+	xa_destroy(&mn->bindings);
+	rhashtable_destroy(&mn->addrs);
+}
+
+/**
+ * mho_binding_lookup - find the binding that owns @addr
+ * @mn: the namespace
+ * @addr: any address of the binding
+ *
+ * The caller holds rcu_read_lock() (packet path) or mho_net.lock. The
+ * result stays valid until the end of that section.
+ */
+struct mho_binding *mho_binding_lookup(struct mho_net *mn,
+				       const struct in6_addr *addr)
+{
+	struct mho_addr *a;
+
+	a = rhashtable_lookup_fast(&mn->addrs, addr, mho_addr_params);
+	return a ? a->binding : NULL;
+}
+
+/* Find a binding by id; the caller holds mho_net.lock. */
+struct mho_binding *mho_binding_find(struct mho_net *mn, u32 id)
+{
+	lockdep_assert_held(&mn->lock);
+	return xa_load(&mn->bindings, id);
+}
+
+static void mho_binding_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(mho_binding_cache,
+			container_of(head, struct mho_binding, rcu));
+}
+
+static void mho_addr_unlink(struct mho_net *mn, struct mho_addr *a)
+{
+	rhashtable_remove_fast(&mn->addrs, &a->node, mho_addr_params);
+	kfree_rcu(a, rcu);
+}
+
+/* The node of @b, in any slot, that holds @addr; NULL if none does. */
+static struct mho_addr *mho_binding_has(struct mho_binding *b,
+					const struct in6_addr *addr)
+{
+	int slot;
+
+	for (slot = 0; slot < MHO_NSLOTS; slot++)
+		if (b->addr[slot] && ipv6_addr_equal(&b->addr[slot]->addr, addr))
+			return b->addr[slot];
+	return NULL;
+}
+
+/*
+ * Apply the addresses, peer and limits of @cfg to @b, which is new (all
+ * fields empty) or existing. Everything is checked before anything changes,
+ * and the one step that can still fail (inserting new addresses) is undone
+ * on failure, so an error leaves @b and the tables as they were.
+ *
+ * An address that moves between slots of the same binding keeps its node:
+ * it never leaves the hash table, and packets keep matching it.
+ */
+static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
+			     const struct mho_binding_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct mho_addr *next[MHO_NSLOTS] = {}, *fresh[MHO_NSLOTS] = {};
+	const struct in6_addr *want[MHO_NSLOTS] = {};
+	struct mho_peer *peer = b->peer;
+	struct mho_binding *owner;
+	int slot, other, err;
+	bool any = false;
+
+	lockdep_assert_held(&mn->lock);
+
+	for (slot = 0; slot < MHO_NSLOTS; slot++) {
+		if (!(cfg->set & MHO_BCFG_SLOT(slot))) {
+			if (b->addr[slot])
+				want[slot] = &b->addr[slot]->addr;
+		} else if (!ipv6_addr_any(&cfg->addr[slot])) {
+			want[slot] = &cfg->addr[slot];
+		}
+		if (!want[slot])
+			continue;
+		any = true;
+
+		if (ipv6_addr_is_multicast(want[slot]) ||
+		    ipv6_addr_loopback(want[slot])) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "binding addresses must be unicast");
+			return -EINVAL;
+		}
+		for (other = 0; other < slot; other++) {
+			if (want[other] &&
+			    ipv6_addr_equal(want[other], want[slot])) {
+				NL_SET_ERR_MSG_MOD(extack,
+						   "the same address is given twice");
+				return -EINVAL;
+			}
+		}
+		owner = mho_binding_lookup(mn, want[slot]);
+		if (owner && owner != b) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "address already used by another binding");
+			return -EADDRINUSE;
+		}
+	}
+	if (!any) {
+		NL_SET_ERR_MSG_MOD(extack, "a binding needs at least one address");
+		return -EINVAL;
+	}
+	if (b->role == MHO_ROLE_HA && !want[MHO_SLOT_HOA]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "home agent binding needs a home address");
+		return -EINVAL;
+	}
+	if (cfg->set & MHO_BCFG_PEER) {
+		peer = NULL;
+		if (!ipv6_addr_any(&cfg->peer)) {
+			peer = mho_peer_find(mn, &cfg->peer);
+			if (!peer) {
+				NL_SET_ERR_MSG_MOD(extack, "no such peer");
+				return -ENOENT;
+			}
+		}
+	}
+
+	/* Reuse the nodes of addresses the binding keeps; allocate the rest. */
+	for (slot = 0; slot < MHO_NSLOTS; slot++) {
+		if (!want[slot])
+			continue;
+		next[slot] = mho_binding_has(b, want[slot]);
+		if (next[slot])
+			continue;
+		fresh[slot] = kzalloc(sizeof(*fresh[slot]), GFP_KERNEL);
+		if (!fresh[slot]) {
+			NL_SET_ERR_MSG_MOD(extack, "out of memory");
+			err = -ENOMEM;
+			goto err_free;
+		}
+		fresh[slot]->addr = *want[slot];
+		fresh[slot]->binding = b;
+		next[slot] = fresh[slot];
+	}
+
+	for (slot = 0; slot < MHO_NSLOTS; slot++) {
+		if (!fresh[slot])
+			continue;
+		err = rhashtable_lookup_insert_fast(&mn->addrs,
+						    &fresh[slot]->node,
+						    mho_addr_params);
+		if (err == -EEXIST) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "address already used by another binding");
+			goto err_unlink;
+		}
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot insert the address");
+			goto err_unlink;
+		}
+	}
+
+	/* Nothing can fail from here on. */
+	for (slot = 0; slot < MHO_NSLOTS; slot++) {
+		struct mho_addr *old = b->addr[slot];
+		bool kept = false;
+
+		for (other = 0; other < MHO_NSLOTS; other++)
+			kept |= old && next[other] == old;
+		if (old && !kept)
+			mho_addr_unlink(mn, old);
+	}
+	memcpy(b->addr, next, sizeof(b->addr));
+
+	if (peer != b->peer) {
+		if (b->peer)
+			b->peer->n_bindings--;
+		if (peer)
+			peer->n_bindings++;
+		b->peer = peer;
+	}
+	if (cfg->set & MHO_BCFG_MAX_PKTS)
+		b->max_pkts = cfg->max_pkts;
+	if (cfg->set & MHO_BCFG_MAX_BYTES)
+		b->max_bytes = cfg->max_bytes;
+	if (cfg->set & MHO_BCFG_MAX_HOLD)
+		b->max_hold_ms = cfg->max_hold_ms;
+	return 0;
+
+err_unlink:
+	while (--slot >= 0)
+		if (fresh[slot])
+			rhashtable_remove_fast(&mn->addrs, &fresh[slot]->node,
+					       mho_addr_params);
+	/* The nodes were visible to RCU readers: free them after a grace period. */
+	for (slot = 0; slot < MHO_NSLOTS; slot++)
+		if (fresh[slot])
+			kfree_rcu(fresh[slot], rcu);
+	return err;
+
+err_free:
+	for (slot = 0; slot < MHO_NSLOTS; slot++)
+		kfree(fresh[slot]);
+	return err;
+}
+
+int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
+		    struct mho_binding **out, struct netlink_ext_ack *extack)
+{
+	struct mho_binding *b;
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+
+	if (!(cfg->set & MHO_BCFG_ROLE)) {
+		NL_SET_ERR_MSG_MOD(extack, "role is required");
+		return -EINVAL;
+	}
+	if ((cfg->set & MHO_BCFG_ID) && mho_binding_find(mn, cfg->id)) {
+		NL_SET_ERR_MSG_MOD(extack, "binding id already in use");
+		return -EEXIST;
+	}
+	if (mn->n_bindings >= READ_ONCE(mn->limits.max_bindings)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many bindings (see max-bindings)");
+		return -ENOSPC;
+	}
+
+	b = kmem_cache_zalloc(mho_binding_cache, GFP_KERNEL);
+	if (!b) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory");
+		return -ENOMEM;
+	}
+	b->role = cfg->role;
+	atomic64_set(&b->rx_pkts, 0);
+	atomic64_set(&b->rx_bytes, 0);
+
+	/* Reserve the id first: nothing outside mho_net.lock can see it yet. */
+	if (cfg->set & MHO_BCFG_ID) {
+		b->id = cfg->id;
+		err = xa_insert(&mn->bindings, b->id, b, GFP_KERNEL);
+	} else {
+		err = xa_alloc_cyclic(&mn->bindings, &b->id, b,
+				      XA_LIMIT(1, U32_MAX),
+				      &mn->next_binding_id, GFP_KERNEL);
+		err = err < 0 ? err : 0;
+	}
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate a binding id");
+		goto err_free;
+	}
+
+	err = mho_binding_apply(mn, b, cfg, extack);
+	if (err)
+		goto err_erase;
+
+	mn->n_bindings++;
+	mho_net_changed(mn);
+	*out = b;
+	return 0;
+
+err_erase:
+	xa_erase(&mn->bindings, b->id);
+err_free:
+	kmem_cache_free(mho_binding_cache, b);
+	return err;
+}
+
+int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
+		    const struct mho_binding_cfg *cfg,
+		    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+
+	if ((cfg->set & MHO_BCFG_ROLE) && cfg->role != b->role) {
+		NL_SET_ERR_MSG_MOD(extack, "role cannot be changed");
+		return -EINVAL;
+	}
+	err = mho_binding_apply(mn, b, cfg, extack);
+	if (!err)
+		mho_net_changed(mn);
+	return err;
+}
+
+void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
+{
+	int slot;
+
+	lockdep_assert_held(&mn->lock);
+
+	for (slot = 0; slot < MHO_NSLOTS; slot++)
+		if (b->addr[slot])
+			mho_addr_unlink(mn, b->addr[slot]);
+	xa_erase(&mn->bindings, b->id);
+	if (b->peer)
+		b->peer->n_bindings--;
+	mn->n_bindings--;
+	mho_net_changed(mn);
+	call_rcu(&b->rcu, mho_binding_free_rcu);
+}

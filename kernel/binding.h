@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MHO_BINDING_H
+#define _MHO_BINDING_H
+
+#include <linux/atomic.h>
+#include <linux/in6.h>
+#include <linux/rhashtable-types.h>
+
+struct mho_net;
+struct mho_peer;
+struct netlink_ext_ack;
+
+/* The addresses a binding can have; a packet matches on any of them. */
+enum mho_slot {
+	MHO_SLOT_HOA,
+	MHO_SLOT_COA,
+	MHO_SLOT_NCOA,
+	MHO_NSLOTS,
+};
+
+struct mho_binding;
+
+/**
+ * struct mho_addr - one address of a binding, in mho_net.addrs
+ * @node: hash table linkage, keyed by @addr
+ * @addr: the address; never changes once inserted. Changing a binding's
+ *	address inserts a new mho_addr and frees the old one after a grace
+ *	period, so a lookup under RCU never sees a key change under it.
+ * @binding: the owner, valid for as long as this node is reachable
+ * @rcu: for kfree_rcu()
+ */
+struct mho_addr {
+	struct rhash_head node;
+	struct in6_addr addr;
+	struct mho_binding *binding;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct mho_binding - one mobile node
+ * @id: key in mho_net.bindings
+ * @role: enum mho_role; fixed at creation
+ * @addr: the binding's addresses, NULL where absent
+ * @peer: the peer this binding is tied to, or NULL; holds a use count
+ * @max_pkts: per-binding limits, 0 meaning "the netns-wide value"
+ * @max_bytes: see @max_pkts
+ * @max_hold_ms: see @max_pkts
+ * @rx_pkts: packets matched by the hook
+ * @rx_bytes: their bytes
+ * @rcu: the binding is freed after a grace period
+ *
+ * @addr, @peer and the limits are written under mho_net.lock; the packet
+ * path reaches a binding through an mho_addr under RCU and touches only
+ * the counters.
+ */
+struct mho_binding {
+	u32 id;
+	u8 role;
+	struct mho_addr *addr[MHO_NSLOTS];
+	struct mho_peer *peer;
+	u32 max_pkts;
+	u32 max_bytes;
+	u32 max_hold_ms;
+	atomic64_t rx_pkts;
+	atomic64_t rx_bytes;
+	struct rcu_head rcu;
+};
+
+/* Which fields of a struct mho_binding_cfg are set. */
+enum {
+	MHO_BCFG_ID		= BIT(0),
+	MHO_BCFG_ROLE		= BIT(1),
+	MHO_BCFG_HOA		= BIT(2),	/* BIT(MHO_BCFG_HOA + slot) */
+	MHO_BCFG_COA		= BIT(3),
+	MHO_BCFG_NCOA		= BIT(4),
+	MHO_BCFG_PEER		= BIT(5),
+	MHO_BCFG_MAX_PKTS	= BIT(6),
+	MHO_BCFG_MAX_BYTES	= BIT(7),
+	MHO_BCFG_MAX_HOLD	= BIT(8),
+};
+
+#define MHO_BCFG_SLOT(slot)	(MHO_BCFG_HOA << (slot))
+
+/* A request to create or change a binding, parsed from netlink. */
+struct mho_binding_cfg {
+	u32 set;
+	u32 id;
+	u8 role;
+	struct in6_addr addr[MHO_NSLOTS];	/* :: removes the address */
+	struct in6_addr peer;			/* :: removes the peer */
+	u32 max_pkts;
+	u32 max_bytes;
+	u32 max_hold_ms;
+};
+
+int mho_bindings_init(void);
+void mho_bindings_exit(void);
+int mho_bindings_net_init(struct mho_net *mn);
+void mho_bindings_net_exit(struct mho_net *mn);
+
+struct mho_binding *mho_binding_lookup(struct mho_net *mn,
+				       const struct in6_addr *addr);
+struct mho_binding *mho_binding_find(struct mho_net *mn, u32 id);
+int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
+		    struct mho_binding **out, struct netlink_ext_ack *extack);
+int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
+		    const struct mho_binding_cfg *cfg,
+		    struct netlink_ext_ack *extack);
+void mho_binding_del(struct mho_net *mn, struct mho_binding *b);
+
+#endif /* _MHO_BINDING_H */

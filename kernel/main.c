@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mho - lossless, in-order and secure IPv6 handoff.
+ *
+ * Module entry points and the per network namespace lifecycle.
+ */
+
+#include <linux/genetlink.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/mho.h>
+
+#include "mho.h"
+#include "binding.h"
+#include "hook.h"
+#include "netlink.h"
+#include "peer.h"
+
+unsigned int mho_net_id __read_mostly;
+
+/* Conservative defaults; an operator raises them with "mhoctl limits set". */
+static const struct mho_limits mho_default_limits = {
+	.max_pkts	= 1024,
+	.max_bytes	= 1 << 20,
+	.max_hold_ms	= 2000,
+	.max_bindings	= 1 << 18,
+	.max_peers	= 256,
+	.total_pkts	= 1 << 16,
+	.total_bytes	= 64 << 20,
+};
+
+static int __net_init mho_net_init(struct net *net)
+{
+	struct mho_net *mn = mho_net(net);
+	int err;
+
+	mn->net = net;
+	mutex_init(&mn->lock);
+	mn->limits = mho_default_limits;
+
+	mn->stats = netdev_alloc_pcpu_stats(struct mho_pcpu_stats);
+	if (!mn->stats)
+		return -ENOMEM;
+	err = mho_peers_init(mn);
+	if (err)
+		goto err_stats;
+	err = mho_bindings_net_init(mn);
+	if (err)
+		goto err_peers;
+	err = mho_hook_net_init(net);
+	if (err)
+		goto err_bindings;
+	return 0;
+
+err_bindings:
+	mho_bindings_net_exit(mn);
+err_peers:
+	mho_peers_destroy(mn);
+err_stats:
+	free_percpu(mn->stats);
+	return err;
+}
+
+/*
+ * Runs when the namespace is dismantled or the module is unloaded. The
+ * generic netlink family cannot reach this namespace any more (the netns is
+ * dead, or the family was unregistered first), and unregistering the hook
+ * waits for packets in flight, so nothing else touches @mn.
+ */
+static void __net_exit mho_net_exit(struct net *net)
+{
+	struct mho_net *mn = mho_net(net);
+
+	mho_hook_net_exit(net);
+	mho_bindings_net_exit(mn);
+	mho_peers_destroy(mn);
+	free_percpu(mn->stats);
+	mutex_destroy(&mn->lock);
+}
+
+static struct pernet_operations mho_net_ops = {
+	.init	= mho_net_init,
+	.exit	= mho_net_exit,
+	.id	= &mho_net_id,
+	.size	= sizeof(struct mho_net),
+};
+
+static int __init mho_init(void)
+{
+	int err;
+
+	err = mho_bindings_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&mho_net_ops);
+	if (err)
+		goto err_bindings;
+	err = mho_genl_init();
+	if (err)
+		goto err_pernet;
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&mho_net_ops);
+err_bindings:
+	mho_bindings_exit();
+	return err;
+}
+
+static void __exit mho_exit(void)
+{
+	mho_genl_exit();
+	unregister_pernet_subsys(&mho_net_ops);
+	mho_bindings_exit();
+}
+
+module_init(mho_init);
+module_exit(mho_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Lossless, in-order and secure IPv6 handoff");
+MODULE_AUTHOR("The mho developers");
+MODULE_ALIAS_GENL_FAMILY(MHO_GENL_NAME);
