@@ -360,3 +360,5 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	mho_net_changed(mn);
 	call_rcu(&b->rcu, mho_binding_free_rcu);
 }
+
+#include "selftest/binding.c"

@@ -108,4 +108,8 @@ int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
 		    struct netlink_ext_ack *extack);
 void mho_binding_del(struct mho_net *mn, struct mho_binding *b);
 
+#ifdef DEBUG
+bool mho_binding_selftest(void);
+#endif
+
 #endif /* _MHO_BINDING_H */

@@ -94,6 +94,12 @@ static int __init mho_init(void)
 	err = mho_bindings_init();
 	if (err)
 		return err;
+#ifdef DEBUG
+	if (!mho_binding_selftest()) {
+		err = -ENOTRECOVERABLE;
+		goto err_bindings;
+	}
+#endif
 	err = register_pernet_subsys(&mho_net_ops);
 	if (err)
 		goto err_bindings;

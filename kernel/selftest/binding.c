@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-module selftest of the binding tables, run at module load when mho is
+ * built with DEBUG (the debug tier of "make check" does so). Included at
+ * the bottom of binding.c so that it can use its static helpers.
+ */
+
+#ifdef DEBUG
+
+static void __init mho_st_addr(struct in6_addr *a, u16 last)
+{
+	ipv6_addr_set(a, htonl(0x20010db8), 0, 0, htonl(last));
+}
+
+static struct mho_addr *__init mho_st_node(struct mho_net *mn, u16 last)
+{
+	struct in6_addr a;
+
+	mho_st_addr(&a, last);
+	return rhashtable_lookup_fast(&mn->addrs, &a, mho_addr_params);
+}
+
+static bool __init mho_st(bool cond, const char *what)
+{
+	if (!cond)
+		pr_err("mho: binding selftest %s: FAIL\n", what);
+	return cond;
+}
+
+bool __init mho_binding_selftest(void)
+{
+	struct mho_binding_cfg cfg = {};
+	struct mho_binding *b, *b2;
+	struct mho_addr *node;
+	struct mho_net *mn;
+	bool ok = false;
+	int err;
+
+	mn = kzalloc(sizeof(*mn), GFP_KERNEL);
+	if (!mn)
+		return false;
+	mutex_init(&mn->lock);
+	mn->limits.max_bindings = 2;
+	mn->limits.max_peers = 1;
+	if (mho_peers_init(mn))
+		goto out_free;
+	if (mho_bindings_net_init(mn))
+		goto out_peers;
+
+	mutex_lock(&mn->lock);
+
+	/* A new binding is reachable by each of its addresses. */
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_NCOA;
+	cfg.role = MHO_ROLE_PAR;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 1);
+	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
+	err = mho_binding_new(mn, &cfg, &b, NULL);
+	if (!mho_st(!err && b->id == 1, "new"))
+		goto out;
+	if (!mho_st(mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_COA]) == b &&
+		    mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_NCOA]) == b,
+		    "lookup"))
+		goto out;
+
+	/* Handoff: NCOA becomes COA and keeps its node; the old COA goes. */
+	node = mho_st_node(mn, 2);
+	if (!mho_st(node, "node"))
+		goto out;
+	cfg.set = MHO_BCFG_COA | MHO_BCFG_NCOA;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
+	memset(&cfg.addr[MHO_SLOT_NCOA], 0, sizeof(struct in6_addr));
+	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "move"))
+		goto out;
+	if (!mho_st(mho_st_node(mn, 2) == node && b->addr[MHO_SLOT_COA] == node &&
+		    !b->addr[MHO_SLOT_NCOA] && !mho_st_node(mn, 1), "move keeps node"))
+		goto out;
+
+	/* Swapping two addresses of one binding is not a conflict. */
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
+	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
+	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "add"))
+		goto out;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
+	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 3);
+	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "swap"))
+		goto out;
+	if (!mho_st(b->addr[MHO_SLOT_COA] == node &&
+		    mho_st_node(mn, 3) == b->addr[MHO_SLOT_NCOA], "swap nodes"))
+		goto out;
+
+	/* Another binding cannot take an address, and nothing changes. */
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_HOA;
+	cfg.role = MHO_ROLE_NAR;
+	mho_st_addr(&cfg.addr[MHO_SLOT_HOA], 4);
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EADDRINUSE, "conflict"))
+		goto out;
+	if (!mho_st(mn->n_bindings == 1 && !mho_st_node(mn, 4) &&
+		    !xa_load(&mn->bindings, 2), "conflict changes nothing"))
+		goto out;
+
+	/* The same address twice in one request is refused. */
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 4);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EINVAL, "twice"))
+		goto out;
+
+	/* A home agent binding needs a home address. */
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA;
+	cfg.role = MHO_ROLE_HA;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 5);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EINVAL, "ha hoa"))
+		goto out;
+
+	/* The limit on bindings holds. */
+	cfg.role = MHO_ROLE_NAR;
+	if (!mho_st(!mho_binding_new(mn, &cfg, &b2, NULL), "second"))
+		goto out;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 6);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -ENOSPC, "limit"))
+		goto out;
+
+	/* Deleting unlinks every address. */
+	mho_binding_del(mn, b);
+	if (!mho_st(!mho_st_node(mn, 2) && !mho_st_node(mn, 3) &&
+		    mn->n_bindings == 1, "del"))
+		goto out;
+
+	ok = true;
+	pr_info("mho: binding selftests: pass\n");
+out:
+	mutex_unlock(&mn->lock);
+	mho_bindings_net_exit(mn);
+out_peers:
+	mho_peers_destroy(mn);
+out_free:
+	mutex_destroy(&mn->lock);
+	kfree(mn);
+	return ok;
+}
+
+#endif /* DEBUG */
