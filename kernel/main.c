@@ -5,11 +5,11 @@
  * Module entry points and the per network namespace lifecycle.
  */
 
-#include <linux/genetlink.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <net/genetlink.h>
 #include <linux/mho.h>
 
 #include "mho.h"
