@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mhoctl - control tool for the mho kernel module.
+ *
+ * Shared declarations: global options, argument helpers and the entry
+ * point of each object (one file per object, like wireguard-tools).
+ */
+#ifndef MHOCTL_H
+#define MHOCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include <linux/mho.h>
+
+#ifndef MHOCTL_VERSION
+#define MHOCTL_VERSION "0.1"
+#endif
+
+/* Global options (mhoctl.c). */
+extern bool opt_json;		/* -j */
+extern bool opt_pretty;		/* -p */
+extern bool opt_stats;		/* -s */
+
+/*
+ * Each object handler gets the words after the object name and returns 0
+ * on success or -1 after it printed why it failed.
+ */
+int do_peer(int argc, char **argv);
+int do_binding(int argc, char **argv);
+int do_limits(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_monitor(int argc, char **argv);
+
+/*
+ * Object printers shared by "show" and "monitor": they print the members
+ * of one object (plain: the words of its line, without a newline; JSON:
+ * the members, inside an object the caller opened). -1 if malformed.
+ */
+struct nlattr;
+int print_peer_attrs(const struct nlattr *nest);
+int print_binding_attrs(const struct nlattr *nest);
+int print_limits_attrs(const struct nlattr *nest);
+
+/* Argument helpers (mhoctl.c). All print "mhoctl: ..." and return -1. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool matches(const char *arg, const char *word, size_t min);
+int parse_u32(const char *key, const char *s, uint32_t *out);
+int parse_addr(const char *key, const char *s, struct in6_addr *out,
+	       const char *const *none_words);
+
+/* Words that mean "the unspecified address" for optional addresses. */
+extern const char *const none_words[];	/* "none" */
+extern const char *const any_words[];	/* "any", "none" */
+
+#define NEXT_ARG(key)							\
+	do {								\
+		argc--;							\
+		argv++;							\
+		if (argc <= 0)						\
+			return usage_error("\"%s\" needs an argument",	\
+					   key);			\
+	} while (0)
+
+#endif /* MHOCTL_H */

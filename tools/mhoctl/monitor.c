@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mhoctl monitor: print every notification of the "events" group, one
+ * line (plain) or one JSON object (-j) each, flushed as it comes.
+ */
+#include <stdio.h>
+
+#include "mhoctl.h"
+#include "nl.h"
+#include "print.h"
+
+static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	const char *event, *object;
+	struct nlattr *nest;
+	int (*print_attrs)(const struct nlattr *nest);
+
+	(void)arg;
+	switch (cmd) {
+	case MHO_CMD_PEER_NEW:
+	case MHO_CMD_BINDING_NEW:
+		event = "new";
+		break;
+	case MHO_CMD_PEER_SET:
+	case MHO_CMD_BINDING_SET:
+	case MHO_CMD_LIMITS_SET:
+		event = "set";
+		break;
+	case MHO_CMD_PEER_DEL:
+	case MHO_CMD_BINDING_DEL:
+		event = "del";
+		break;
+	default:
+		return 0;
+	}
+	if (tb[MHO_A_PEER]) {
+		object = "peer";
+		nest = tb[MHO_A_PEER];
+		print_attrs = print_peer_attrs;
+	} else if (tb[MHO_A_BINDING]) {
+		object = "binding";
+		nest = tb[MHO_A_BINDING];
+		print_attrs = print_binding_attrs;
+	} else if (tb[MHO_A_LIMITS]) {
+		object = "limits";
+		nest = tb[MHO_A_LIMITS];
+		print_attrs = print_limits_attrs;
+	} else {
+		return 0;
+	}
+	open_json_object(NULL);
+	print_string("event", NULL, event);
+	print_string("object", NULL, object);
+	print_plain("[%s] ", event[0] == 'n' ? "NEW" :
+			     event[0] == 's' ? "SET" : "DEL");
+	if (print_attrs(nest) < 0)
+		print_plain("(malformed)");
+	close_json_object();
+	print_plain("\n");
+	print_json_end();
+	return 0;
+}
+
+int do_monitor(int argc, char **argv)
+{
+	if (argc > 0 && !matches(*argv, "all", 1))
+		return usage_error("monitor: unexpected \"%s\"", *argv);
+	/* One JSON object per line, even with -p. */
+	print_init(opt_json, false);
+	return mho_listen(event_cb, NULL);
+}
