@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mho: the kernel module (Kbuild lists its files), mhoctl and the tests.
+#
+#   make                 mho.ko (against KDIR) and tools/mhoctl/mhoctl
+#   make deps            install the Debian packages everything needs
+#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror
+#   make check           selftests in qemu on Debian's 6.1 cloud kernel
+#   make check KERNEL=6.12|latest|debug   ... on another kernel
+#   make check-debug     the same on a 6.1 debug kernel (KASAN, lockdep, ...)
+#   make test            what CI runs: lint, then check on 6.1 and 6.12,
+#                        check-debug, and check on "latest" if it is built
+#   make clean
+#
+# Variables: KDIR (kernel build tree for "make"/"make lint"), T=PATTERN
+# (run only matching tests), KERNEL (for "make check": 6.1, 6.12, latest,
+# debug), MHO_LATEST (the version "latest" builds, 7.2), MHO_CACHE
+# (downloads and builds; default ~/.cache/mho).
+
+# The running kernel's build tree, else the newest Debian headers.
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell \
+	if [ -d /lib/modules/$$(uname -r)/build ]; then \
+		echo /lib/modules/$$(uname -r)/build; \
+	else \
+		ls -d /usr/src/linux-headers-*-cloud-amd64 \
+		      /usr/src/linux-headers-*-amd64 2>/dev/null | sort -uV | tail -n1; \
+	fi)
+endif
+KERNEL ?= 6.1
+# Pipelines (make ... | tee) fail when make fails.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+MHO_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mho
+export MHO_CACHE T
+
+KSRC := /usr/src/linux-source-6.1.tar.xz
+CHECKPATCH := $(MHO_CACHE)/checkpatch/scripts/checkpatch.pl
+LINT_LOG := $(MHO_CACHE)/lint
+
+DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
+	linux-headers-6.12-cloud-amd64 linux-source-6.1 \
+	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
+	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
+	iproute2 gcc make strace
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+all: module mhoctl
+
+module:
+	@[ -n "$(KDIR)" ] || { echo "no kernel headers found: run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+mhoctl:
+	$(MAKE) -C tools/mhoctl
+
+# Helpers the tests run in the guest, if there are any.
+selftests-tools:
+	if [ -f selftests/tools/Makefile ]; then $(MAKE) -C selftests/tools; fi
+
+# "latest" is built from sid's linux-source package, which is only
+# downloaded (never installed). sid is added to apt's sources pinned at
+# priority 1, so that nothing, libc least of all, is upgraded from it.
+SID_SOURCES := /etc/apt/sources.list.d/mho-sid.sources
+SID_PIN := /etc/apt/preferences.d/mho-sid
+
+deps:
+	@if [ ! -f $(SID_PIN) ]; then \
+		printf 'Package: *\nPin: release n=sid\nPin-Priority: 1\n' | \
+			$(SUDO) tee $(SID_PIN) >/dev/null; \
+	fi
+	@if [ ! -f $(SID_SOURCES) ]; then \
+		printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
+			'Suites: sid' 'Components: main' \
+			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' | \
+			$(SUDO) tee $(SID_SOURCES) >/dev/null; \
+		$(APT) update -q; \
+	fi
+	@missing=; \
+	for p in $(DEPS); do \
+		dpkg-query -W -f '$${db:Status-Abbrev}' $$p 2>/dev/null | grep -q '^ii' || \
+			missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		$(APT) update -q && \
+		$(APT) install -q -y --no-install-recommends $$missing; \
+	else \
+		echo "deps: all installed"; \
+	fi
+
+# checkpatch.pl, spelling.txt and const_structs.checkpatch come from the
+# kernel source tarball, extracted once.
+$(CHECKPATCH): $(KSRC)
+	rm -rf $(MHO_CACHE)/checkpatch
+	mkdir -p $(MHO_CACHE)/checkpatch
+	tar -C $(MHO_CACHE)/checkpatch --strip-components=1 -xf $(KSRC) linux-source-6.1/scripts
+	touch $@
+
+lint: $(CHECKPATCH)
+	@mkdir -p $(LINT_LOG)
+	$(CHECKPATCH) --no-tree --strict --show-types --file \
+		$(wildcard kernel/*.c kernel/*.h kernel/*/*.c kernel/*/*.h) include/uapi/linux/mho.h
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee $(LINT_LOG)/kbuild.log
+	! grep -iE 'warning:|error:' $(LINT_LOG)/kbuild.log
+	$(MAKE) -C tools/mhoctl clean >/dev/null
+	$(MAKE) -C tools/mhoctl CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | tee $(LINT_LOG)/mhoctl.log
+	! grep -iE 'warning:|error:' $(LINT_LOG)/mhoctl.log
+	if [ -f selftests/tools/Makefile ]; then \
+		$(MAKE) -C selftests/tools clean >/dev/null && \
+		$(MAKE) -C selftests/tools CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | \
+			tee $(LINT_LOG)/selftests-tools.log; \
+		! grep -iE 'warning:|error:' $(LINT_LOG)/selftests-tools.log; \
+	fi
+	@echo "lint: clean"
+
+# The last line of output is the summary: "N passed, N failed".
+check: mhoctl selftests-tools
+	@selftests/vm/run.sh $(KERNEL)
+
+check-debug: mhoctl selftests-tools
+	@selftests/vm/run.sh debug
+
+# The newest kernel runs when its build is cached: a cold build takes about
+# 30 minutes, more than CI can spare next to the debug kernel's.
+test:
+	$(MAKE) lint
+	$(MAKE) check KERNEL=6.1
+	$(MAKE) check KERNEL=6.12
+	$(MAKE) check-debug
+	@if selftests/vm/kernel.sh latest --cached >/dev/null 2>&1; then \
+		$(MAKE) check KERNEL=latest; \
+	else \
+		echo "test: the latest kernel is not built; skipped (make check KERNEL=latest builds it)"; \
+	fi
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	$(MAKE) -C tools/mhoctl clean
+	if [ -f selftests/tools/Makefile ]; then $(MAKE) -C selftests/tools clean; fi
+
+.PHONY: all module mhoctl selftests-tools deps lint check check-debug test clean

@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs.
+#
+#   mkinitramfs.sh OUT
+#
+# Inputs, from the environment (run.sh sets them):
+#   KREL, MODDIR, KDIR   from kernel.sh
+#   MHO_KO               the mho.ko built for KREL       -> /lib/mho/mho.ko
+#   MHOCTL               the mhoctl binary               -> /usr/bin/mhoctl
+#   MHO_SELFTESTS        the selftests/ dir (minus vm/)  -> /selftests
+#   MHO_GUEST_BINS       optional: more host programs to copy, by name
+#
+# Layout: merged /usr like Debian (bin, sbin, lib, lib64 are links into
+# usr/), busybox applets for everything basic, and the real programs the
+# tests need (bash, iproute2, kmod) with their shared libraries, found with
+# ldd. Kernel modules: the net, crypto, lib, drivers/{net,char,virtio} and
+# arch crypto trees of the booted kernel (a kernel with those built in just
+# has fewer), with modules.dep regenerated for the subset by depmod.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+out=$1
+: "${KREL:?}" "${MODDIR:?}" "${KDIR:?}" "${MHO_KO:?}" "${MHOCTL:?}" "${MHO_SELFTESTS:?}"
+
+# Programs copied with their libraries; the first group is required.
+required_bins="bash ip tc bridge ss kmod"
+optional_bins="strace ${MHO_GUEST_BINS:-}"
+# Module trees copied from the booted kernel, relative to its kernel/ dir.
+module_trees="net crypto lib arch/x86/crypto drivers/net drivers/char drivers/virtio"
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/mho-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib,usr/lib64,dev,proc,sys,run,tmp,root,etc,var,lib/mho}
+for d in bin sbin lib lib64; do
+	ln -s "usr/$d" "$root/$d"
+done
+ln -s ../run "$root/var/run"
+chmod 1777 "$root/tmp"
+# The kernel opens /dev/console for init before anything is mounted.
+[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1
+
+# copy_file PATH: copy a host file to the same path in the guest, following
+# symlinks (the guest's /lib is /usr/lib, so a host /lib path works too).
+copy_file() {
+	local dst=$root/${1#/}
+	[ -e "$dst" ] && return 0
+	mkdir -p "$(dirname "$dst")"
+	cp -L "$1" "$dst"
+}
+
+# copy_prog PATH [GUESTPATH]: a program plus every library ldd lists,
+# including the dynamic loader.
+copy_prog() {
+	local src=$1 dst=${2:-$1} lib
+	mkdir -p "$root/$(dirname "${dst#/}")"
+	rm -f "$root/${dst#/}"
+	cp -L "$src" "$root/${dst#/}"
+	# Static programs make ldd fail: they need nothing more.
+	ldd "$src" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+		copy_file "$lib"
+	done || true
+}
+
+# Busybox and its applets, as symlinks in usr/bin and usr/sbin.
+copy_prog "$(command -v busybox)" /usr/bin/busybox
+busybox --list-full | while read -r applet; do
+	a=usr/${applet#usr/}
+	[ -e "$root/$a" ] || ln -s /usr/bin/busybox "$root/$a"
+done
+
+# The real programs replace the applets of the same name.
+for prog in $required_bins; do
+	path=$(command -v "$prog") || die "$prog not found on the host (run 'make deps')"
+	copy_prog "$path" "/usr/bin/$prog"
+done
+for prog in $optional_bins; do
+	path=$(command -v "$prog") || { msg "note: $prog not found, not in the guest"; continue; }
+	copy_prog "$path" "/usr/bin/$prog"
+done
+for p in usr/bin/ip usr/bin/tc usr/bin/bridge; do
+	ln -sf "/$p" "$root/usr/sbin/${p##*/}"
+done
+# kmod's personalities: the kernel runs /sbin/modprobe to autoload modules.
+for t in modprobe insmod rmmod lsmod modinfo depmod; do
+	ln -sf /usr/bin/kmod "$root/usr/sbin/$t"
+	rm -f "$root/usr/bin/$t"
+done
+
+# mho itself.
+copy_prog "$MHOCTL" /usr/bin/mhoctl
+cp "$MHO_KO" "$root/lib/mho/mho.ko"
+
+# Kernel modules.
+mdst=$root/lib/modules/$KREL
+mkdir -p "$mdst/kernel"
+for t in $module_trees; do
+	if [ -d "$MODDIR/kernel/$t" ]; then
+		mkdir -p "$mdst/kernel/$(dirname "$t")"
+		cp -a "$MODDIR/kernel/$t" "$mdst/kernel/$t"
+	fi
+done
+for f in "$MODDIR"/modules.order "$MODDIR"/modules.builtin "$MODDIR"/modules.builtin.modinfo; do
+	[ -e "$f" ] && cp "$f" "$mdst/"
+done
+depmod -b "$root" "$KREL"
+
+# Tests: everything under selftests/ except the VM harness.
+mkdir -p "$root/selftests"
+(cd "$MHO_SELFTESTS" && find . -mindepth 1 -maxdepth 1 ! -name vm -exec cp -a {} "$root/selftests/" \;)
+cp "$here/../run_tests.sh" "$root/selftests/run_tests.sh"
+# Helper programs built with the tests need their libraries too.
+find "$root/selftests" -type f -perm -u+x | while read -r f; do
+	if [ "$(head -c4 "$f" | tr -d '\0')" = "$(printf '\177ELF')" ]; then
+		ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+			copy_file "$lib"
+		done || true
+	fi
+done
+
+cp "$here/init" "$root/init"
+chmod 755 "$root/init"
+echo "root:x:0:0:root:/root:/bin/bash" >"$root/etc/passwd"
+echo "root:x:0:" >"$root/etc/group"
+echo "127.0.0.1 localhost" >"$root/etc/hosts"
+echo "::1 localhost" >>"$root/etc/hosts"
+
+# zstd unpacks faster than gzip (matters under TCG); gzip works everywhere.
+if grep -qx 'CONFIG_RD_ZSTD=y' "$KDIR/.config" 2>/dev/null; then
+	compress="zstd -q -T0 -10"
+else
+	compress="gzip -6"
+fi
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	$compress >"$out.tmp"
+mv "$out.tmp" "$out"
+msg "initramfs $out: $(du -h "$out" | cut -f1) (${compress%% *})"

@@ -1,0 +1,194 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel under qemu (TCG) and run the mho selftests in it.
+#
+#   run.sh KERNEL          KERNEL: a provider of kernel.sh (6.1, debug, ...)
+#
+# Steps: get the kernel (kernel.sh), build mho.ko against it in a per-kernel
+# copy of the sources under the cache, build the initramfs
+# (mkinitramfs.sh), boot it, then judge. The run fails if qemu times out,
+# if the guest's verdict is missing or not PASS, or if the console shows a
+# kernel warning, oops, lockdep/KASAN/UBSAN/kmemleak report or the like.
+# The last line printed is "N passed, N failed" (", N skipped" if any).
+#
+# Environment:
+#   T=PATTERN            run only matching tests (see run_tests.sh)
+#   MHO_TIMEOUT=MIN      qemu time limit in minutes (25; 40 for debug)
+#   MHO_TEST_TIMEOUT=S   per-test time limit in the guest (600; 1200 for debug)
+#   MHO_ALLOW_SKIP=1     skipped tests do not fail the run
+#   MHO_SRC=DIR          module sources: DIR/Kbuild, kernel/, include/ (repo)
+#   MHO_SELFTESTS=DIR    tests to copy into the guest (repo's selftests/)
+#   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
+#   MHO_CACHE=DIR        cache (~/.cache/mho)
+#   MHO_KEEP=1           keep the run's initramfs
+#
+# Each run's files (console.log, verdict, mho.ko) are kept in
+# $MHO_CACHE/run/KERNEL/<date>-<pid>/; $MHO_CACHE/run/KERNEL/latest points
+# to the newest.
+#   QEMU_EXTRA="..."     extra qemu arguments
+set -euo pipefail
+
+# The body is one block, read whole before it runs: editing this file
+# during a (long) run must not change what the run does.
+{
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+kernel=${1:?usage: run.sh KERNEL}
+src=${MHO_SRC:-$MHO_ROOT}
+export MHO_SELFTESTS=${MHO_SELFTESTS:-$MHO_ROOT/selftests}
+export MHOCTL=${MHOCTL:-$MHO_ROOT/tools/mhoctl/mhoctl}
+[ -x "$MHOCTL" ] || die "$MHOCTL missing: run 'make' first"
+
+# Anything in the console log matching one of these fails the run.
+bad_patterns=(
+	'Oops' 'WARNING:' 'BUG:' 'KASAN' 'UBSAN'
+	'possible recursive locking' 'possible circular locking'
+	'inconsistent lock state' 'suspicious RCU usage' 'lockdep'
+	'INFO: task .* blocked for more than' 'hung_task' 'Kernel panic'
+	'general protection fault' 'unreferenced object' 'refcount_t:'
+	'list_add corruption' 'list_del corruption'
+)
+# Lines that match a pattern above but are not problems.
+benign_patterns=(
+	'RCU lockdep checking is enabled'
+)
+
+# 1. The kernel.
+kvars=$("$here/kernel.sh" "$kernel")
+eval "$kvars"
+export KREL MODDIR KDIR
+msg "kernel $kernel: $KREL ($FLAVOUR), $VMLINUZ"
+
+# 2. mho.ko, built in $MHO_CACHE/build/$KREL. Only files whose content
+# changed are copied, so the build stays incremental; files gone from the
+# sources are removed. A lock serialises concurrent runs for one kernel;
+# each run then takes its own copy of mho.ko.
+rundir=$MHO_CACHE/run/$kernel/$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$rundir"
+ln -sfn "${rundir##*/}" "$MHO_CACHE/run/$kernel/latest"
+bdir=$MHO_CACHE/build/$KREL
+mkdir -p "$bdir"
+exec 9>"$bdir/.lock"
+flock 9
+(
+	cd "$src"
+	find Kbuild kernel include -type f \( -name Kbuild -o -name '*.[ch]' \)
+) | sort >"$bdir/.sources.new"
+[ -s "$bdir/.sources.new" ] || die "no module sources in $src"
+while read -r f; do
+	if ! cmp -s "$src/$f" "$bdir/$f"; then
+		mkdir -p "$bdir/$(dirname "$f")"
+		cp "$src/$f" "$bdir/$f"
+	fi
+done <"$bdir/.sources.new"
+if [ -f "$bdir/.sources" ]; then
+	comm -23 "$bdir/.sources" "$bdir/.sources.new" | while read -r f; do
+		rm -f "$bdir/$f"
+	done
+fi
+mv "$bdir/.sources.new" "$bdir/.sources"
+msg "building mho.ko for $KREL in $bdir"
+make -C "$KDIR" M="$bdir" -j"$(nproc)" modules >"$bdir/build.log" 2>&1 ||
+	{ cat "$bdir/build.log" >&2; die "mho.ko build failed"; }
+cp "$bdir/mho.ko" "$rundir/mho.ko"
+exec 9>&-
+export MHO_KO=$rundir/mho.ko
+vermagic=$(modinfo -F vermagic "$MHO_KO")
+[ "${vermagic%% *}" = "$KREL" ] || die "$MHO_KO is for ${vermagic%% *}, not $KREL"
+
+# 3. The initramfs (deleted after the run unless MHO_KEEP=1).
+log=$rundir/console.log
+verdict=$rundir/verdict
+"$here/mkinitramfs.sh" "$rundir/initramfs.img"
+
+# 4. Boot.
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 mho_flavour=$FLAVOUR"
+[ "$FLAVOUR" = debug ] && append="$append kmemleak=on"
+[ -n "${T:-}" ] && append="$append mho_tests=$T"
+[ "${MHO_ALLOW_SKIP:-0}" = 1 ] && append="$append mho_allow_skip=1"
+# Time limits: the whole VM, and each test in it (seconds).
+case "$FLAVOUR" in
+debug) minutes=${MHO_TIMEOUT:-40} per_test=${MHO_TEST_TIMEOUT:-1200} ;;
+*) minutes=${MHO_TIMEOUT:-25} per_test=${MHO_TEST_TIMEOUT:-600} ;;
+esac
+append="$append mho_timeout=$per_test"
+
+msg "booting; console log: $log"
+start=$(date +%s)
+set +e
+# No stdin: qemu must not put a terminal into raw mode, nor read from CI.
+# shellcheck disable=SC2086
+timeout -k 10 "$((minutes * 60))" qemu-system-x86_64 \
+	-accel tcg -m 2G -smp 2 -nographic -no-reboot \
+	-kernel "$VMLINUZ" -initrd "$rundir/initramfs.img" -append "$append" \
+	-device virtio-serial-pci \
+	-chardev file,id=v,path="$verdict" \
+	-device virtserialport,chardev=v,name=mho.verdict \
+	${QEMU_EXTRA:-} </dev/null 2>&1 | tee "$log"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(($(date +%s) - start))
+[ "${MHO_KEEP:-0}" = 1 ] || rm -f "$rundir/initramfs.img"
+
+# 5. Judge. The guest's counts come from the verdict file or, if the guest
+# died, from the KTAP lines it printed (the test that was running and
+# those that never ran count as failed). A failed host-side check (kernel
+# log, kmemleak, VM did not finish) that no test failure accounts for
+# counts as one more failure, so that the summary never says "0 failed"
+# for a failed run.
+problems=()
+extra=0
+clean_log=$(tr -d '\r' <"$log")
+if [ -s "$verdict" ]; then
+	read -r word passed failed skipped flags <"$verdict"
+	if [ "$word" != PASS ]; then
+		problems+=("guest verdict: $(head -n1 "$verdict")")
+		case " ${flags:-} " in
+		*" kmemleak "*) extra=$((extra + 1)) ;;
+		*) [ "$failed" != 0 ] || [ "$skipped" != 0 ] || extra=$((extra + 1)) ;;
+		esac
+	fi
+	if [ "$qemu_rc" != 0 ]; then
+		problems+=("qemu exited with $qemu_rc after the verdict")
+		extra=$((extra + 1))
+	fi
+else
+	if [ "$qemu_rc" = 124 ]; then
+		problems+=("no verdict: qemu timed out after $minutes min")
+	else
+		problems+=("no verdict from the guest (crash or panic; qemu exit status $qemu_rc)")
+	fi
+	passed=$(grep -cE '^ok [0-9]+ [^#]*$' <<<"$clean_log" || true)
+	skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' <<<"$clean_log" || true)
+	failed=$(grep -cE '^not ok [0-9]+' <<<"$clean_log" || true)
+	planned=$(grep -m1 -oE '^1\.\.[0-9]+' <<<"$clean_log" | cut -d. -f3 || true)
+	if [ -n "$planned" ] && [ "$planned" -gt $((passed + skipped + failed)) ]; then
+		failed=$((planned - passed - skipped))
+	else
+		extra=$((extra + 1))
+	fi
+fi
+bad=$(grep -nE "$(IFS='|'; echo "${bad_patterns[*]}")" <<<"$clean_log" |
+	grep -vE "$(IFS='|'; echo "${benign_patterns[*]}")" | head -n 20 || true)
+if [ -n "$bad" ]; then
+	problems+=("kernel log problems:"$'\n'"$bad")
+	extra=$((extra + 1))
+fi
+
+summary="$passed passed, $((failed + extra)) failed"
+[ "${skipped:-0}" = 0 ] || summary="$summary, $skipped skipped"
+echo
+msg "kernel $KREL, ${elapsed}s; console log: $log"
+if [ "${#problems[@]}" -gt 0 ]; then
+	for p in "${problems[@]}"; do
+		msg "FAIL: $p"
+	done
+	echo "$summary"
+	exit 1
+fi
+msg "PASS"
+echo "$summary"
+exit 0
+}
