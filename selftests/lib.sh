@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared helpers for the mho selftests (selftests/mho/*.sh). Source it:
+#
+#   . "$(dirname "$0")/../lib.sh"
+#
+# A test is a list of cases. Each case is a shell function that runs
+# commands through the assertion helpers below; run_case prints one KTAP
+# line for it ("    ok N desc" or "    not ok N desc"), with "# "
+# diagnostics for every failed assertion. ktap_finish exits 0 (all passed),
+# 1 (something failed) or 4 (everything skipped: KSFT_SKIP).
+#
+# Environment: MHO_KO (path of mho.ko), mhoctl on PATH (or MHOCTL),
+# the helpers of selftests/tools (or MHO_NLRAW, MHO_DROPCAP).
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+MHO_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MHOCTL=${MHOCTL:-mhoctl}
+NLRAW=${MHO_NLRAW:-$MHO_SELFTESTS/tools/mho_nlraw}
+DROPCAP=${MHO_DROPCAP:-$MHO_SELFTESTS/tools/mho_dropcap}
+KTAP_INDENT=${KTAP_INDENT:-    }
+
+_ktap_n=0
+_ktap_plan=
+_ktap_pass=0
+_ktap_fail=0
+_ktap_skip=0
+_ns_list=()
+_bg_pids=()
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/mho-test.XXXXXX")
+
+# ---- KTAP ------------------------------------------------------------------
+
+diag() {
+	local line
+	while IFS= read -r line; do
+		echo "${KTAP_INDENT}# $line"
+	done <<<"$*"
+}
+
+ktap_plan() {
+	_ktap_plan=$1
+	echo "${KTAP_INDENT}KTAP version 1"
+	echo "${KTAP_INDENT}1..$1"
+}
+
+ktap_ok() {
+	_ktap_n=$((_ktap_n + 1)) _ktap_pass=$((_ktap_pass + 1))
+	echo "${KTAP_INDENT}ok $_ktap_n $*"
+}
+
+ktap_fail() {
+	_ktap_n=$((_ktap_n + 1)) _ktap_fail=$((_ktap_fail + 1))
+	echo "${KTAP_INDENT}not ok $_ktap_n $*"
+}
+
+# ktap_skip DESC REASON
+ktap_skip() {
+	_ktap_n=$((_ktap_n + 1)) _ktap_skip=$((_ktap_skip + 1))
+	echo "${KTAP_INDENT}ok $_ktap_n $1 # SKIP $2"
+}
+
+ktap_finish() {
+	if [ -n "$_ktap_plan" ] && [ "$_ktap_plan" != "$_ktap_n" ]; then
+		diag "planned $_ktap_plan cases, ran $_ktap_n"
+		_ktap_fail=$((_ktap_fail + 1))
+	fi
+	diag "$_ktap_pass passed, $_ktap_fail failed, $_ktap_skip skipped"
+	if [ "$_ktap_fail" != 0 ]; then
+		exit $KSFT_FAIL
+	elif [ "$_ktap_pass" = 0 ] && [ "$_ktap_skip" != 0 ]; then
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
+
+# Skip the whole test (before any case ran): the reason is the last line,
+# which the runner shows.
+skip_all() {
+	echo "SKIP: $*"
+	exit $KSFT_SKIP
+}
+
+# ---- cases -----------------------------------------------------------------
+
+# check DESC COMMAND...: a one-command case.
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$TMPD/check.out" 2>&1; then
+		ktap_ok "$desc"
+	else
+		diag "$(cat "$TMPD/check.out")"
+		ktap_fail "$desc"
+	fi
+}
+
+# run_case DESC FUNC [ARGS...]
+run_case() {
+	local desc=$1
+	shift
+	CASE_FAILED=0
+	CASE_SKIPPED=
+	"$@"
+	if [ "$CASE_FAILED" != 0 ]; then
+		ktap_fail "$desc"
+	elif [ -n "$CASE_SKIPPED" ]; then
+		ktap_skip "$desc" "$CASE_SKIPPED"
+	else
+		ktap_ok "$desc"
+	fi
+}
+
+# fail MSG: record a failed assertion in the current case.
+fail() {
+	diag "$*"
+	CASE_FAILED=1
+	return 1
+}
+
+# skip REASON: the current case is skipped (unless something failed).
+skip() {
+	CASE_SKIPPED=$*
+}
+
+# ---- assertions --------------------------------------------------------------
+# Each runs a command and leaves its stdout in $OUT, its stderr in $ERR and
+# its exit status in $RC; on a mismatch it calls fail and returns 1.
+
+_run() {
+	"$@" >"$TMPD/out" 2>"$TMPD/err"
+	RC=$?
+	OUT=$(cat "$TMPD/out")
+	ERR=$(cat "$TMPD/err")
+}
+
+_show_run() {
+	diag "command: $*"
+	diag "exit status: $RC"
+	[ -z "$OUT" ] || diag "stdout: $OUT"
+	[ -z "$ERR" ] || diag "stderr: $ERR"
+}
+
+# x COMMAND...: must succeed.
+x() {
+	_run "$@"
+	if [ "$RC" != 0 ]; then
+		_show_run "$@"
+		fail "expected success"
+		return 1
+	fi
+	return 0
+}
+
+# xout EXPECTED COMMAND...: must succeed and print exactly EXPECTED.
+xout() {
+	local want=$1
+	shift
+	x "$@" || return 1
+	if [ "$OUT" != "$want" ]; then
+		_show_run "$@"
+		diag "expected stdout: $want"
+		fail "unexpected output"
+		return 1
+	fi
+	return 0
+}
+
+# xerr TEXT COMMAND...: must fail with exit status 1, print nothing on
+# stdout, and "Error: ...TEXT..." on stderr.
+xerr() {
+	local want=$1
+	shift
+	_run "$@"
+	if [ "$RC" != 1 ] || [ -n "$OUT" ] || [[ $ERR != "Error: "* ]] ||
+	   [[ $ERR != *"$want"* ]]; then
+		_show_run "$@"
+		fail "expected exit status 1 and stderr \"Error: ...$want...\""
+		return 1
+	fi
+	return 0
+}
+
+# xusage COMMAND...: a command line mhoctl refuses itself ("mhoctl: ...").
+xusage() {
+	_run "$@"
+	if [ "$RC" != 1 ] || [[ $ERR != "mhoctl: "* ]]; then
+		_show_run "$@"
+		fail "expected a usage error"
+		return 1
+	fi
+	return 0
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		diag "$1: got:"
+		diag "$2"
+		diag "$1: expected:"
+		diag "$3"
+		fail "$1 differs"
+		return 1
+	fi
+	return 0
+}
+
+# nlraw_err ERRNO TEXT NLRAW-ARGS...: mho_nlraw's request must fail with
+# ERRNO (a number) and an extack containing TEXT.
+nlraw_err() {
+	local errno=$1 want=$2
+	shift 2
+	_run "$NLRAW" "$@"
+	if [ "$RC" != 1 ] || ! grep -qx "errno=$errno" <<<"$OUT" ||
+	   ! grep -q "^extack=.*$want" <<<"$OUT"; then
+		_show_run "$NLRAW" "$@"
+		fail "expected errno $errno and extack \"...$want...\""
+		return 1
+	fi
+	return 0
+}
+
+# ---- environment -------------------------------------------------------------
+
+mho_loaded() {
+	grep -q '^mho ' /proc/modules
+}
+
+mho_load() {
+	mho_loaded || insmod "$MHO_KO"
+}
+
+mho_unload() {
+	! mho_loaded || rmmod mho
+}
+
+# ns_add NAME...: create network namespaces (removed by cleanup).
+ns_add() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" || return 1
+		_ns_list+=("$ns")
+		ip -n "$ns" link set lo up
+	done
+}
+
+ns_del() {
+	local ns i
+	for ns in "$@"; do
+		ip netns delete "$ns"
+		for i in "${!_ns_list[@]}"; do
+			[ "${_ns_list[$i]}" != "$ns" ] || unset "_ns_list[$i]"
+		done
+	done
+}
+
+# bg_add PID: a background process for cleanup to kill.
+bg_add() {
+	_bg_pids+=("$1")
+}
+
+# bg_kill PID: stop it now.
+bg_kill() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+cleanup() {
+	local pid ns
+	for pid in "${_bg_pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${_bg_pids[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "${_ns_list[@]}"; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	mho_unload 2>/dev/null
+	rm -rf "$TMPD"
+}
+
+# mho_setup: the common start of a test: root, mho.ko and mhoctl are
+# there, the module is freshly loaded, and cleanup runs at exit.
+mho_setup() {
+	[ "$(id -u)" = 0 ] || skip_all "must run as root"
+	[ -n "${MHO_KO:-}" ] && [ -f "$MHO_KO" ] || skip_all "MHO_KO does not name mho.ko"
+	command -v "$MHOCTL" >/dev/null || skip_all "mhoctl not found"
+	trap cleanup EXIT
+	mho_unload || { echo "cannot unload a previous mho"; exit $KSFT_FAIL; }
+	mho_load || { echo "insmod $MHO_KO failed"; exit $KSFT_FAIL; }
+}
+
+# need_tool PATH: a selftests/tools helper, for the current case.
+need_tool() {
+	[ -x "$1" ] && return 0
+	fail "$1 is missing (build selftests/tools)"
+	return 1
+}
+
+# state NS: everything mhoctl can read in NS, for "nothing changed" checks.
+state() {
+	"$MHOCTL" -n "$1" -s peer show
+	"$MHOCTL" -n "$1" -s binding show
+	"$MHOCTL" -n "$1" limits show
+	"$MHOCTL" -n "$1" stats
+}
+
+# wait_for TIMEOUT_S COMMAND...: poll COMMAND every 0.1 s.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

@@ -1,0 +1,295 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Round trips through mhoctl: peers, bindings, limits and stats, in plain
+# text and JSON, -batch and monitor.
+. "$(dirname "$0")/../lib.sh"
+
+mho_setup
+
+_nsn=0
+NS=
+# A fresh network namespace for each case.
+fresh_ns() {
+	[ -z "$NS" ] || ns_del "$NS"
+	_nsn=$((_nsn + 1))
+	NS=mho-test-$$-$_nsn
+	ns_add "$NS"
+}
+M() { "$MHOCTL" -n "$NS" "$@"; }
+
+P1=2001:db8::2
+P2=2001:db8::3
+L1=2001:db8::1
+HOA=2001:db8:1::10
+COA=2001:db8:2::10
+NCOA=2001:db8:3::10
+
+t_empty() {
+	fresh_ns
+	xout "" M peer show
+	xout "" M binding show
+	xout "[]" M -j peer show
+	xout "[]" M -j binding list
+	x M stats &&
+		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+$ ]] ||
+		fail "stats: $OUT"
+}
+
+t_peer() {
+	fresh_ns
+	xout "" M peer add $P1 name nar1 local $L1
+	xout "peer $P1 name nar1 local $L1 bindings 0" M peer show
+	xout "peer $P1 name nar1 local $L1 bindings 0" M peer show $P1
+	xout "[{\"addr\":\"$P1\",\"name\":\"nar1\",\"local\":\"$L1\",\"bindings\":0}]" M -j peer show
+	xout "[{\"addr\":\"$P1\",\"name\":\"nar1\",\"local\":\"$L1\",\"bindings\":0}]" M -j peer show $P1
+	xout "" M peer change $P1 name par1
+	xout "peer $P1 name par1 local $L1 bindings 0" M peer show
+	xout "" M peer change $P1 local any
+	xout "peer $P1 name par1 bindings 0" M peer show
+	xout "" M peer change $P1 name none
+	xout "peer $P1 bindings 0" M peer show
+	xout "" M peer change $P1 name 'x y' local $L1
+	xout "peer $P1 name x y local $L1 bindings 0" M peer show
+	xout "" M peer change $P1 name ''
+	xout "peer $P1 local $L1 bindings 0" M peer show
+	xout "" M peer add $P2
+	x M peer show
+	expect_eq "two peers" "$(sort <<<"$OUT")" "peer $P1 local $L1 bindings 0
+peer $P2 bindings 0"
+	xout "[
+  {
+    \"addr\": \"$P2\",
+    \"bindings\": 0
+  }
+]" M -p peer show $P2
+	xout "" M peer del $P2
+	xout "peer $P1 local $L1 bindings 0" M peer show
+	xout "" M peer delete $P1
+	xout "" M peer show
+}
+
+t_binding() {
+	fresh_ns
+	x M peer add $P1
+	xout "" M binding add id 7 role par hoa $HOA coa $COA peer $P1
+	local line="binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0"
+	xout "$line" M binding show
+	xout "$line" M binding show id 7
+	xout "$line
+    rx 0 packets 0 bytes" M -s binding show
+	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}]" M -j binding show
+	xout "" M binding change id 7 ncoa $NCOA max-pkts 16 max-bytes 4096 max-hold 100
+	line="binding 7 role par hoa $HOA coa $COA ncoa $NCOA peer $P1 max-pkts 16 max-bytes 4096 max-hold 100"
+	local a
+	for a in $HOA $COA $NCOA; do
+		xout "$line" M binding show match $a
+	done
+	# Removing an address with "none".
+	xout "" M binding change match $COA coa none
+	line="binding 7 role par hoa $HOA ncoa $NCOA peer $P1 max-pkts 16 max-bytes 4096 max-hold 100"
+	xout "$line" M binding show id 7
+	xerr "no such binding" M binding show match $COA
+	# Limits back to "inherit", peer removed.
+	xout "" M binding change match $NCOA peer none max-pkts 0 max-bytes 0 max-hold 0
+	xout "binding 7 role par hoa $HOA ncoa $NCOA max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "" M binding change id 7 ncoa none coa $COA
+	xout "binding 7 role par hoa $HOA coa $COA max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	# Same role again is not a change.
+	xout "" M binding change id 7 role par
+	xout "" M binding del match $HOA
+	xout "" M binding show
+	xerr "no such binding" M binding show id 7
+	# HA and NAR bindings.
+	xout "" M binding add id 8 role ha hoa $HOA
+	xout "" M binding add id 9 role nar ncoa $NCOA
+	x M binding show
+	expect_eq "ha and nar" "$(sort <<<"$OUT")" \
+"binding 8 role ha hoa $HOA max-pkts 0 max-bytes 0 max-hold 0
+binding 9 role nar ncoa $NCOA max-pkts 0 max-bytes 0 max-hold 0"
+	xout "" M binding del id 8
+	xout "" M binding delete id 9
+	xout "" M binding show
+}
+
+t_autoid() {
+	fresh_ns
+	local id1 id2
+	x M binding add role nar coa $COA || return
+	[[ $OUT =~ ^binding\ ([1-9][0-9]*)$ ]] || { fail "add printed \"$OUT\""; return; }
+	id1=${BASH_REMATCH[1]}
+	x M -j binding add role nar coa $NCOA || return
+	[[ $OUT =~ ^\{\"id\":([1-9][0-9]*)\}$ ]] || { fail "add -j printed \"$OUT\""; return; }
+	id2=${BASH_REMATCH[1]}
+	[ "$id1" != "$id2" ] || fail "two bindings got id $id1"
+	xout "binding $id1 role nar coa $COA max-pkts 0 max-bytes 0 max-hold 0" M binding show id $id1
+	xout "binding $id2 role nar coa $NCOA max-pkts 0 max-bytes 0 max-hold 0" M binding show id $id2
+	# An explicit id next to picked ones.
+	xout "" M binding add id 4000000000 role par hoa $HOA
+	x M binding show id 4000000000
+	x M binding add role par coa 2001:db8:7::1
+	[[ $OUT =~ ^binding\ ([1-9][0-9]*)$ ]] && [ "${BASH_REMATCH[1]}" != 4000000000 ] &&
+		[ "${BASH_REMATCH[1]}" != "$id1" ] && [ "${BASH_REMATCH[1]}" != "$id2" ] ||
+		fail "third auto id: \"$OUT\""
+}
+
+t_peer_count() {
+	fresh_ns
+	x M peer add $P1 name p
+	x M binding add id 1 role par coa 2001:db8:a::1 peer $P1
+	xout "peer $P1 name p bindings 1" M peer show $P1
+	x M binding add id 2 role par coa 2001:db8:a::2 peer $P1
+	xout "peer $P1 name p bindings 2" M peer show $P1
+	xout "[{\"addr\":\"$P1\",\"name\":\"p\",\"bindings\":2}]" M -j peer show
+	x M peer add $P2
+	x M binding change id 1 peer $P2
+	xout "peer $P1 name p bindings 1" M peer show $P1
+	xout "peer $P2 bindings 1" M peer show $P2
+	x M binding change id 2 peer none
+	xout "peer $P1 name p bindings 0" M peer show $P1
+	x M binding del id 1
+	xout "peer $P2 bindings 0" M peer show $P2
+}
+
+t_peer_in_use() {
+	fresh_ns
+	x M peer add $P1
+	x M binding add id 3 role nar coa $COA peer $P1
+	local before
+	before=$(state "$NS")
+	xerr "peer is used by" M peer del $P1
+	expect_eq "state after a refused peer del" "$(state "$NS")" "$before"
+	x M binding del id 3
+	xout "" M peer del $P1
+	xout "" M peer show
+}
+
+t_limits() {
+	fresh_ns
+	x M limits show &&
+		[[ $OUT =~ ^limits\ max-pkts\ [0-9]+\ max-bytes\ [0-9]+\ max-hold\ [0-9]+\ max-bindings\ [0-9]+\ max-peers\ [0-9]+\ total-pkts\ [0-9]+\ total-bytes\ [0-9]+$ ]] ||
+		fail "limits show: \"$OUT\""
+	xout "" M limits set max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304
+	xout "limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304" M limits show
+	xout "" M limits set max-pkts 32
+	xout "limits max-pkts 32 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304" M limits show
+	xout '{"max_pkts":32,"max_bytes":131072,"max_hold_ms":500,"max_bindings":1000,"max_peers":100,"total_pkts":4096,"total_bytes":4194304}' M -j limits show
+}
+
+t_stats() {
+	fresh_ns
+	local g1 g2
+	x M stats
+	[[ $OUT =~ generation\ ([0-9]+)$ ]] && g1=${BASH_REMATCH[1]}
+	x M peer add $P1
+	x M peer add $P2
+	x M binding add id 1 role par coa 2001:db8:a::1
+	x M binding add id 2 role par coa 2001:db8:a::2 peer $P1
+	x M binding add id 3 role ha hoa 2001:db8:a::3
+	x M stats
+	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)$ ]] ||
+		fail "stats: \"$OUT\""
+	g2=${BASH_REMATCH[1]}
+	[ -n "$g1" ] && [ -n "$g2" ] && [ "$g2" -gt "$g1" ] ||
+		fail "generation did not move: \"$g1\" -> \"$g2\""
+	x M -j stats
+	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+\}$ ]] ||
+		fail "stats -j: \"$OUT\""
+	x M binding del id 2
+	x M peer del $P1
+	x M stats
+	[[ $OUT =~ ^stats\ bindings\ 2\ peers\ 1\  ]] || fail "stats: \"$OUT\""
+}
+
+t_batch() {
+	fresh_ns
+	cat >"$TMPD/b1" <<-EOB
+	# a comment
+
+	peer add $P1 name "first peer"
+	peer change $P1 name ''   # trailing comment
+	binding add id 5 role par coa $COA peer $P1
+	   binding change id 5 hoa $HOA
+	EOB
+	xout "" M -batch "$TMPD/b1"
+	xout "peer $P1 bindings 1" M peer show
+	xout "binding 5 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	# Stops at the first failure: line 2 fails, line 3 is not run.
+	printf '%s\n' "peer add $P2" "peer add $P2" "peer add 2001:db8::99" >"$TMPD/b2"
+	_run M -batch "$TMPD/b2"
+	[ "$RC" = 1 ] && grep -q "peer already exists" <<<"$ERR" &&
+		grep -qx "Command failed $TMPD/b2:2" <<<"$ERR" ||
+		{ _show_run M -batch "$TMPD/b2"; fail "batch did not stop at line 2"; }
+	xerr "no such peer" M peer show 2001:db8::99
+	# -force goes on, and still exits 1.
+	printf '%s\n' "peer add $P2" "peer add 2001:db8::99" "bogus" "peer del 2001:db8::99" >"$TMPD/b3"
+	_run M -force -batch "$TMPD/b3"
+	[ "$RC" = 1 ] && grep -qx "Command failed $TMPD/b3:1" <<<"$ERR" &&
+		grep -qx "Command failed $TMPD/b3:3" <<<"$ERR" &&
+		[ "$(grep -c 'Command failed' <<<"$ERR")" = 2 ] ||
+		{ _show_run M -force -batch "$TMPD/b3"; fail "-force batch"; }
+	xerr "no such peer" M peer show 2001:db8::99
+	# stdin, and output of show commands.
+	_run M -batch - <<<"peer show $P1
+stats"
+	[ "$RC" = 0 ] && [ "$(sed -n 1p <<<"$OUT")" = "peer $P1 bindings 1" ] &&
+		[[ $(sed -n 2p <<<"$OUT") == "stats bindings 1 peers 2 "* ]] ||
+		{ _show_run M -batch -; fail "batch from stdin"; }
+}
+
+t_monitor() {
+	fresh_ns
+	local pid lines want
+	x M limits set max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304
+	M monitor >"$TMPD/mon" 2>"$TMPD/mon.err" &
+	pid=$!
+	bg_add $pid
+	M -j monitor >"$TMPD/monj" 2>&1 &
+	bg_add $!
+	sleep 1
+	x M peer add $P1 name m1
+	x M binding add id 3 role nar coa $COA peer $P1
+	x M binding change id 3 ncoa $NCOA
+	x M limits set max-pkts 65
+	x M binding del id 3
+	x M peer del $P1
+	want="[NEW] peer $P1 name m1 bindings 0
+[NEW] binding 3 role nar coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[SET] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[SET] limits max-pkts 65 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304
+[DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[DEL] peer $P1 name m1 bindings 0"
+	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 6
+	wait_for 5 test "$(wc -l <"$TMPD/monj")" -ge 6
+	expect_eq "monitor output" "$(cat "$TMPD/mon")" "$want"
+	want="{\"event\":\"new\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}
+{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}
+{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}
+{\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500,\"max_bindings\":1000,\"max_peers\":100,\"total_pkts\":4096,\"total_bytes\":4194304}
+{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}
+{\"event\":\"del\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}"
+	expect_eq "monitor -j output" "$(cat "$TMPD/monj")" "$want"
+	# A failed request sends no notification.
+	M binding del id 3 2>/dev/null
+	sleep 0.5
+	[ "$(wc -l <"$TMPD/mon")" = 6 ] || fail "a failed request was notified"
+	kill -0 $pid 2>/dev/null || fail "monitor died: $(cat "$TMPD/mon.err")"
+	for pid in "${_bg_pids[@]}"; do
+		bg_kill "$pid"
+	done
+	_bg_pids=()
+}
+
+ktap_plan 11
+run_case "nothing configured, nothing shown" t_empty
+run_case "peer add/show/change/del, plain and JSON" t_peer
+run_case "binding add/show/change/del, match by each address, none" t_binding
+run_case "binding ids picked by the kernel" t_autoid
+run_case "peer bindings count follows its bindings" t_peer_count
+run_case "peer del refused while a binding uses it" t_peer_in_use
+run_case "limits show/set round trip" t_limits
+run_case "stats count bindings and peers" t_stats
+run_case "-batch, comments, quotes, stop at failure, -force" t_batch
+run_case "monitor reports every change, plain and JSON" t_monitor
+check "mho unloads with objects in a netns" rmmod mho
+ktap_finish

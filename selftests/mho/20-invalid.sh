@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every class of invalid request is rejected with an extack message that
+# mhoctl shows ("Error: ..."), and nothing changes: the state read back
+# (including the generation counter) is byte-identical.
+. "$(dirname "$0")/../lib.sh"
+
+mho_setup
+
+NS=mho-test-$$-a
+ns_add "$NS"
+M() { "$MHOCTL" -n "$NS" "$@"; }
+R() { ip netns exec "$NS" "$NLRAW" "$@"; }
+
+P1=2001:db8::2
+P2=2001:db8::3
+HOA=2001:db8:1::10
+COA=2001:db8:2::10
+NCOA=2001:db8:3::10
+EINVAL=22
+ERANGE=34
+
+# rejected TEXT COMMAND...: mhoctl fails with "Error: ...TEXT..." and the
+# state does not change.
+rejected() {
+	local before
+	before=$(state "$NS")
+	xerr "$@"
+	expect_eq "state after \"${*:2}\"" "$(state "$NS")" "$before"
+}
+
+# raw_rejected ERRNO TEXT NLRAW-ARGS...: the same for a hand-made request.
+raw_rejected() {
+	local before
+	need_tool "$NLRAW" || return
+	before=$(state "$NS")
+	nlraw_err "$1" "$2" "${@:3}"
+	expect_eq "state after mho_nlraw ${*:3}" "$(state "$NS")" "$before"
+}
+
+# Something to collide with, and to check is left alone.
+setup_objects() {
+	x M peer add $P1 name base
+	x M binding add id 7 role par hoa $HOA coa $COA peer $P1
+}
+
+t_missing() {
+	rejected "role is required" M binding add id 8 coa 2001:db8:9::1
+	rejected "id or match is required" M binding change hoa 2001:db8:9::1
+	# mhoctl (libnl) leaves an empty nest out.
+	rejected "binding attributes are required" M binding del
+	raw_rejected $EINVAL "id or match is required" binding_del a_binding={ }
+	raw_rejected $EINVAL "id or match is required" binding_get a_binding={ }
+	rejected "home agent binding needs a home address" M binding add id 8 role ha coa 2001:db8:9::1
+	rejected "a binding needs at least one address" M binding add id 8 role par
+	rejected "a binding needs at least one address" M binding change id 7 hoa none coa none
+	raw_rejected $EINVAL "peer attributes are required" peer_del
+	raw_rejected $EINVAL "peer address is required" peer_del a_peer={ }
+	raw_rejected $EINVAL "peer address is required" peer_new a_peer={ peer_a_name=str:x }
+	raw_rejected $EINVAL "binding attributes are required" binding_new
+	raw_rejected $EINVAL "limits are required" limits_set
+}
+
+t_range() {
+	rejected "integer out of range" M binding add id 8 role par coa 2001:db8:9::1 max-pkts 99999999
+	rejected "integer out of range" M binding change id 7 max-bytes 4294967295
+	rejected "integer out of range" M binding change id 7 max-hold 4000000000
+	rejected "integer out of range" M binding add id 0 role par coa 2001:db8:9::1
+	rejected "integer out of range" M binding add id 8 role 9 coa 2001:db8:9::1
+	rejected "integer out of range" M binding add id 8 role 0 coa 2001:db8:9::1
+	rejected "integer out of range" M limits set max-pkts 0
+	rejected "integer out of range" M limits set max-bindings 0
+	rejected "integer out of range" M limits set max-peers 99999999
+	rejected "integer out of range" M limits set max-bytes 1
+	# One bad value spoils the whole request.
+	rejected "integer out of range" M limits set max-pkts 10 total-bytes 1
+	rejected "Attribute failed policy validation" M peer add $P2 name 0123456789abcdef0123456789abcdef
+	xout "" M peer add $P2 name 0123456789abcdef0123456789abcde
+	xout "peer $P2 name 0123456789abcdef0123456789abcde bindings 0" M peer show $P2
+	x M peer del $P2
+}
+
+t_duplicate() {
+	rejected "peer already exists" M peer add $P1
+	rejected "peer already exists" M peer add $P1 name other
+	rejected "binding id already in use" M binding add id 7 role nar coa 2001:db8:9::1
+	rejected "already used by another binding" M binding add id 8 role par coa $COA
+	rejected "already used by another binding" M binding add id 8 role par ncoa $HOA
+	rejected "already used by another binding" M binding add role par hoa $COA
+	x M binding add id 8 role nar coa 2001:db8:9::1
+	rejected "already used by another binding" M binding change id 8 ncoa $HOA
+	rejected "the same address is given twice" M binding add id 9 role par hoa 2001:db8:9::2 coa 2001:db8:9::2
+	x M binding del id 8
+}
+
+t_missing_object() {
+	rejected "no such peer" M peer del $P2
+	rejected "no such peer" M peer change $P2 name x
+	rejected "no such peer" M peer show $P2
+	rejected "no such binding" M binding del id 99
+	rejected "no such binding" M binding del match 2001:db8:9::9
+	rejected "no such binding" M binding change id 99 coa 2001:db8:9::1
+	rejected "no such binding" M binding change match 2001:db8:9::9 coa 2001:db8:9::1
+	rejected "no such binding" M binding show id 99
+	rejected "no such binding" M binding show match 2001:db8:9::9
+	rejected "no such peer" M binding add id 8 role par coa 2001:db8:9::1 peer $P2
+	rejected "no such peer" M binding change id 7 peer $P2
+}
+
+t_semantic() {
+	rejected "role cannot be changed" M binding change id 7 role nar
+	rejected "role cannot be changed" M binding change match $HOA role ha
+	rejected "give id or match, not both" M binding change id 7 match $HOA coa 2001:db8:9::1
+	rejected "peer is used by" M peer del $P1
+	rejected "must be a unicast address" M peer add ff02::1
+	rejected "must be a unicast address" M peer add ::
+	rejected "must be a unicast address" M peer change $P1 local ff02::2
+	rejected "binding addresses must be unicast" M binding add id 8 role par coa ff02::1
+	rejected "binding addresses must be unicast" M binding change id 7 ncoa ::1
+}
+
+t_limits() {
+	x M limits set max-bindings 2 max-peers 2
+	x M binding add id 8 role nar coa 2001:db8:9::1
+	rejected "too many bindings" M binding add id 9 role nar coa 2001:db8:9::2
+	rejected "too many bindings" M binding add role nar coa 2001:db8:9::2
+	x M peer add $P2
+	rejected "too many peers" M peer add 2001:db8::4
+	x M peer del $P2
+	x M binding del id 8
+	x M limits set max-bindings 1000 max-peers 100
+}
+
+t_malformed() {
+	need_tool "$NLRAW" || return
+	# Sanity: the helper's well-formed request works.
+	x R peer_new a_peer={ peer_a_addr=in6:$P2 } && x M peer del $P2
+	raw_rejected $ERANGE "binary attribute size out of range" \
+		peer_new a_peer={ peer_a_addr=hex:20010db8000000000000000000000004 peer_a_local=hex:20010db800000000000000000000 }
+	raw_rejected $ERANGE "binary attribute size out of range" \
+		peer_new a_peer={ peer_a_addr=hex:20010db80000000000000000000000 }
+	raw_rejected $ERANGE "binary attribute size out of range" \
+		binding_del a_binding={ binding_a_match=hex:20010db800010000000000000000001000 }
+	raw_rejected $EINVAL "invalid attribute length" \
+		limits_set a_limits={ limits_a_max_pkts=u16:5 }
+	raw_rejected $EINVAL "invalid attribute length" \
+		binding_new a_binding={ binding_a_id=u64:9 binding_a_role=u8:1 binding_a_coa=in6:2001:db8:9::1 }
+	raw_rejected $EINVAL "Unknown attribute type" \
+		peer_new a_peer={ peer_a_addr=in6:2001:db8::4 12=u32:1 }
+	raw_rejected $EINVAL "Unknown attribute type" \
+		binding_new a_binding={ binding_a_role=u8:1 binding_a_coa=in6:2001:db8:9::1 binding_a_limits={ 12=u32:1 } }
+	raw_rejected $EINVAL "Unknown attribute type" stats_get 9=u32:1
+	raw_rejected $EINVAL "NLA_F_NESTED is missing" \
+		peer_new a_peer=nonest{ peer_a_addr=in6:2001:db8::4 }
+	raw_rejected $EINVAL "NLA_F_NESTED is missing" \
+		binding_new a_binding={ binding_a_role=u8:1 binding_a_coa=in6:2001:db8:9::1 binding_a_limits=nonest{ limits_a_max_pkts=u32:5 } }
+	raw_rejected $EINVAL "Attribute failed policy validation" \
+		peer_new a_peer={ peer_a_addr=in6:2001:db8::4 peer_a_name=fill:40 }
+	raw_rejected $EINVAL "read-only" \
+		peer_new a_peer={ peer_a_addr=in6:2001:db8::4 peer_a_bindings=u32:3 }
+	raw_rejected $EINVAL "read-only" \
+		binding_new a_binding={ binding_a_role=u8:1 binding_a_coa=in6:2001:db8:9::1 binding_a_stats=nonest{ } }
+	raw_rejected $EINVAL "NLA_F_NESTED not expected" \
+		peer_new a_peer={ peer_a_addr={ } }
+	raw_rejected $EINVAL "not a per-binding limit" \
+		binding_new a_binding={ binding_a_role=u8:1 binding_a_coa=in6:2001:db8:9::1 binding_a_limits={ limits_a_max_bindings=u32:5 } }
+	# An attribute that does not belong to this command.
+	raw_rejected $EINVAL "Unsupported attribute" limits_get a_peer={ peer_a_addr=in6:2001:db8::4 }
+}
+
+ktap_plan 8
+run_case "objects to collide with" setup_objects
+run_case "missing required attributes" t_missing
+run_case "values out of range" t_range
+run_case "duplicates" t_duplicate
+run_case "objects that do not exist" t_missing_object
+run_case "role change, peer in use, non-unicast addresses" t_semantic
+run_case "max-bindings and max-peers" t_limits
+run_case "malformed requests (mho_nlraw)" t_malformed
+ktap_finish

@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Module and netns lifecycle with objects present: rmmod frees everything
+# in every netns, netns deletion frees its objects, load/unload cycles.
+# Leaks are caught by kmemleak in the debug tier (the harness checks).
+. "$(dirname "$0")/../lib.sh"
+
+mho_setup
+
+NSS=(mho-test-$$-a mho-test-$$-b mho-test-$$-c)
+ns_add "${NSS[@]}"
+
+# mh NS ARGS...: mhoctl in NS ("" is the init netns).
+mh() {
+	if [ -n "$1" ]; then
+		"$MHOCTL" -n "$1" "${@:2}"
+	else
+		"$MHOCTL" "${@:2}"
+	fi
+}
+
+# populate NS: a few peers and bindings, and changed limits.
+populate() {
+	local i
+	{
+		echo "limits set max-pkts 99"
+		for i in 1 2 3; do
+			echo "peer add 2001:db8::$i name p$i"
+		done
+		for i in $(seq 1 20); do
+			echo "binding add id $i role par hoa 2001:db8:1::$i coa 2001:db8:2::$i peer 2001:db8::$((i % 3 + 1))"
+		done
+	} | mh "$1" -batch -
+}
+
+is_empty() {
+	local ns=$1
+	[ -z "$(mh "$ns" peer show)" ] &&
+		[ -z "$(mh "$ns" binding show)" ] &&
+		[[ $(mh "$ns" stats) == "stats bindings 0 peers 0 "* ]] &&
+		[[ $(mh "$ns" limits show) != *"max-pkts 99 "* ]]
+}
+
+t_rmmod_full() {
+	local ns pid
+	for ns in "${NSS[@]}"; do
+		populate "$ns" || fail "populate $ns"
+	done
+	populate "" || fail "populate the init netns"
+	# A listener must not pin the module.
+	"$MHOCTL" -n "${NSS[0]}" monitor >/dev/null 2>&1 &
+	pid=$!
+	bg_add $pid
+	sleep 0.5
+	x rmmod mho
+	mho_loaded && fail "mho still loaded"
+	bg_kill $pid
+	x mho_load
+	for ns in "${NSS[@]}" ""; do
+		is_empty "$ns" || fail "netns '$ns' not empty after reload"
+	done
+	return 0
+}
+
+t_netns_delete() {
+	local ns=mho-test-$$-d
+	ns_add "$ns"
+	populate "$ns" || fail "populate"
+	populate "${NSS[1]}" || fail "populate"
+	ns_del "$ns"
+	sleep 1
+	x "$MHOCTL" -n "${NSS[1]}" stats
+	[[ $OUT == "stats bindings 20 peers 3 "* ]] || fail "neighbour netns: $OUT"
+	# Delete one while the module is busy elsewhere, then unload.
+	ns_add "$ns"
+	populate "$ns"
+	ns_del "$ns"
+	x rmmod mho
+	x mho_load
+}
+
+t_cycles() {
+	local i
+	for i in $(seq 1 10); do
+		mho_loaded || x insmod "$MHO_KO" || return
+		populate "${NSS[$((i % 3))]}" >/dev/null || fail "cycle $i: populate"
+		x rmmod mho || return
+	done
+	x mho_load
+	for i in "${NSS[@]}"; do
+		is_empty "$i" || fail "$i not empty"
+	done
+}
+
+t_unloaded() {
+	_run "$MHOCTL" -n "${NSS[0]}" peer show
+	rmmod mho
+	_run "$MHOCTL" -n "${NSS[0]}" peer show
+	expect_eq "mhoctl without the module" "$RC:$ERR" \
+		'1:Error: mho module not loaded (generic netlink family "mho" not found)'
+	_run "$MHOCTL" -n "${NSS[0]}" monitor
+	expect_eq "monitor without the module" "$RC:$ERR" \
+		'1:Error: mho module not loaded (generic netlink family "mho" not found)'
+}
+
+ktap_plan 4
+run_case "rmmod with objects in several netns and a listener" t_rmmod_full
+run_case "netns deletion with objects" t_netns_delete
+run_case "10 load/unload cycles with objects" t_cycles
+run_case "mhoctl says when the module is not loaded" t_unloaded
+ktap_finish
