@@ -89,8 +89,13 @@ if [ -f "$bdir/.sources" ]; then
 	done
 fi
 mv "$bdir/.sources.new" "$bdir/.sources"
+# On the debug kernel mho is built with DEBUG, which runs its in-module
+# selftests (kernel/selftest/) at every load; a failure fails the load.
+debug_flags=
+[ "$FLAVOUR" != debug ] || debug_flags=MHO_DEBUG=y
 msg "building mho.ko for $KREL in $bdir"
-make -C "$KDIR" M="$bdir" -j"$(nproc)" modules >"$bdir/build.log" 2>&1 ||
+# shellcheck disable=SC2086
+make -C "$KDIR" M="$bdir" -j"$(nproc)" $debug_flags modules >"$bdir/build.log" 2>&1 ||
 	{ cat "$bdir/build.log" >&2; die "mho.ko build failed"; }
 cp "$bdir/mho.ko" "$rundir/mho.ko"
 exec 9>&-
@@ -174,6 +179,11 @@ bad=$(grep -nE "$(IFS='|'; echo "${bad_patterns[*]}")" <<<"$clean_log" |
 	grep -vE "$(IFS='|'; echo "${benign_patterns[*]}")" | head -n 20 || true)
 if [ -n "$bad" ]; then
 	problems+=("kernel log problems:"$'\n'"$bad")
+	extra=$((extra + 1))
+fi
+
+if [ "$FLAVOUR" = debug ] && ! grep -q 'mho: binding selftests: pass' <<<"$clean_log"; then
+	problems+=("the in-module selftests did not report a pass")
 	extra=$((extra + 1))
 fi
 
