@@ -39,6 +39,7 @@ static int __net_init mho_net_init(struct net *net)
 	mn->net = net;
 	mutex_init(&mn->lock);
 	mn->limits = mho_default_limits;
+	mn->generation = 1;
 
 	mn->stats = netdev_alloc_pcpu_stats(struct mho_pcpu_stats);
 	if (!mn->stats)

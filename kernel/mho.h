@@ -71,11 +71,16 @@ static inline struct mho_net *mho_net(const struct net *net)
 	return net_generic(net, mho_net_id);
 }
 
-/* Record that the configuration of @mn changed (for dump consistency). */
+/*
+ * Record that the configuration of @mn changed (for dump consistency).
+ * The generation is never 0: genl_dump_check_consistent() ignores a dump
+ * whose first part saw sequence 0.
+ */
 static inline void mho_net_changed(struct mho_net *mn)
 {
 	lockdep_assert_held(&mn->lock);
-	mn->generation++;
+	if (!++mn->generation)
+		mn->generation = 1;
 }
 
 #endif /* _MHO_MHO_H */

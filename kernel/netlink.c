@@ -356,23 +356,39 @@ err_free:
 /*
  * Tell the events group about a change. Called under mho_net.lock so that
  * listeners see changes in the order they were made. A failure to build
- * the message is not the requester's problem; listeners see a gap in the
- * sequence of generations.
+ * the message is not the requester's problem: the change stands, and the
+ * listeners get ENOBUFS, as when their socket overruns, so that they know
+ * to resynchronise with a dump.
  */
+static void mho_nl_send_event(struct mho_net *mn, struct sk_buff *msg)
+{
+	lockdep_assert_held(&mn->lock);
+
+	if (IS_ERR(msg)) {
+		genl_set_err(&mho_family, mn->net, 0, MHO_MCGRP_EVENTS_IDX,
+			     -ENOBUFS);
+		return;
+	}
+	genlmsg_multicast_netns(&mho_family, mn->net, msg, 0,
+				MHO_MCGRP_EVENTS_IDX, GFP_KERNEL);
+}
+
+/* The event for a change, or NULL when nobody listens. */
+static struct sk_buff *mho_nl_event(struct mho_net *mn, enum mho_obj kind,
+				    const void *obj, u8 cmd)
+{
+	if (!genl_has_listeners(&mho_family, mn->net, MHO_MCGRP_EVENTS_IDX))
+		return NULL;
+	return mho_nl_msg(kind, obj, 0, 0, cmd);
+}
+
 static void mho_nl_notify(struct mho_net *mn, enum mho_obj kind,
 			  const void *obj, u8 cmd)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = mho_nl_event(mn, kind, obj, cmd);
 
-	lockdep_assert_held(&mn->lock);
-
-	if (!genl_has_listeners(&mho_family, mn->net, MHO_MCGRP_EVENTS_IDX))
-		return;
-	msg = mho_nl_msg(kind, obj, 0, 0, cmd);
-	if (IS_ERR(msg))
-		return;
-	genlmsg_multicast_netns(&mho_family, mn->net, msg, 0,
-				MHO_MCGRP_EVENTS_IDX, GFP_KERNEL);
+	if (msg)
+		mho_nl_send_event(mn, msg);
 }
 
 static int mho_nl_reply(struct genl_info *info, enum mho_obj kind,
@@ -515,12 +531,10 @@ static int mho_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	/* The notification describes the peer as it was. */
-	if (genl_has_listeners(&mho_family, mn->net, MHO_MCGRP_EVENTS_IDX))
-		msg = mho_nl_msg(MHO_OBJ_PEER, peer, 0, 0, MHO_CMD_PEER_DEL);
+	msg = mho_nl_event(mn, MHO_OBJ_PEER, peer, MHO_CMD_PEER_DEL);
 	err = mho_peer_del(mn, peer, info->extack);
-	if (!err && !IS_ERR_OR_NULL(msg)) {
-		genlmsg_multicast_netns(&mho_family, mn->net, msg, 0,
-					MHO_MCGRP_EVENTS_IDX, GFP_KERNEL);
+	if (!err && msg) {
+		mho_nl_send_event(mn, msg);
 		msg = NULL;
 	}
 out:
