@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mho_probe - a paced UDP stream that carries sequence numbers and send
+ * timestamps, to measure what a handoff does to traffic: loss,
+ * duplicates, reordering, the longest interruption and the delay added
+ * to held packets. It measures and reports; it never decides pass/fail.
+ *
+ *   mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-s PAYLOAD_BYTES]
+ *                  [-f FLOW_ID] [-o SENDLOG]
+ *   mho_probe recv [-b BIND_ADDR] [-p PORT] [-n EXPECTED_COUNT] [-N MAX_SEQS]
+ *                  [-t IDLE_TIMEOUT_MS] [-T TOTAL_TIMEOUT_MS] [-l LINGER_MS]
+ *                  [-f FLOW_ID] [-o RECVLOG] [-j]
+ *   mho_probe -h
+ *
+ * Payload: a header in network byte order, padded with zeroes to -s bytes:
+ *
+ *   u32 magic    "MHOP" (0x4d484f50)
+ *   u32 flow     -f, default 0
+ *   u32 seq      0 .. COUNT-1
+ *   u64 send_ns  CLOCK_MONOTONIC, read just before sendto()
+ *
+ * send: sends COUNT datagrams, datagram i at start + i/RATE (absolute
+ * deadlines, clock_nanosleep(TIMER_ABSTIME), so lateness never
+ * accumulates; a sender that fell behind catches up in a burst). A failed
+ * sendto() (ENETUNREACH while a link is down, ENOBUFS, ...) is counted,
+ * and its sequence number is used up all the same, so the receiver counts
+ * it as lost. Prints "sent N errors E": N datagrams the kernel accepted,
+ * E refused, N + E = COUNT. -o logs one line per sequence number,
+ * "seq send_ns", plus the errno name as a third field if sendto() failed.
+ *
+ * recv: receives until EXPECTED_COUNT distinct sequence numbers arrived
+ * (and then nothing more for LINGER_MS, default 100, so that late
+ * duplicates are counted), or nothing valid arrived for IDLE_TIMEOUT_MS
+ * (default 1000) after the first valid datagram, or TOTAL_TIMEOUT_MS
+ * (default 0: none) passed, or SIGINT/SIGTERM. Then it prints one line:
+ *
+ *   sent N received N lost N duplicates N out_of_order N bogus N
+ *   max_interruption_ms X delay_min_ms X delay_avg_ms X delay_max_ms X
+ *   added_delay_max_ms X socket_drops N
+ *
+ * or, with -j, one JSON object with the same keys (delays are null, and
+ * "-" in the plain line, when nothing was received). Definitions:
+ *
+ *   sent          EXPECTED_COUNT, or the highest sequence number + 1
+ *   received      distinct sequence numbers that arrived
+ *   lost          sent - received
+ *   duplicates    valid datagrams whose sequence number had arrived before
+ *   out_of_order  first arrivals of a sequence number lower than the
+ *                 highest one that arrived before them
+ *   bogus         datagrams ignored: shorter than the header, wrong magic
+ *                 or flow, or a sequence number >= EXPECTED_COUNT (or
+ *                 >= MAX_SEQS, default 1000000, without -n), which bounds
+ *                 the memory used (one bit per sequence number)
+ *   max_interruption_ms
+ *                 the longest time between two consecutive first arrivals
+ *                 (what an application that drops duplicates sees); the
+ *                 time before the first and after the last are not seen
+ *   delay_*_ms    one-way delay, receive time - send_ns, of first arrivals
+ *   added_delay_max_ms
+ *                 delay_max_ms - delay_min_ms
+ *   socket_drops  datagrams the receiving socket dropped itself (its
+ *                 buffer was full): counted in "lost", but a measurement
+ *                 artefact, not the network's doing
+ *
+ * All times are in ms with 3 decimals. -o logs every valid arrival,
+ * duplicates included, in arrival order: "seq send_ns recv_ns".
+ *
+ * Clocks: delays subtract the sender's CLOCK_MONOTONIC from the
+ * receiver's, so both must run on one machine (any network namespaces,
+ * but the same time namespace). The receive time is the kernel's
+ * (SO_TIMESTAMPNS: when the datagram entered the receiver's stack), so
+ * that the receiver's own scheduling delays do not show as network
+ * delay or shift interruptions. Those timestamps are CLOCK_REALTIME: they
+ * are mapped onto CLOCK_MONOTONIC with the REALTIME - MONOTONIC offset,
+ * measured when the first datagram arrives and again every second (see
+ * refresh_offset(); a step of the wall clock skews up to a second of
+ * receive times). The offset is right to within a few microseconds (the
+ * time a clock read takes), so a delay of a few microseconds may even
+ * read as slightly negative. Without a timestamp (none came with the
+ * datagram), the time after recvmsg() is used.
+ *
+ * Exit status: 0 when the run completed (whatever it measured), 1 on a
+ * usage or socket error.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SO_RXQ_OVFL
+#define SO_RXQ_OVFL 40
+#endif
+
+#define PROBE_MAGIC	0x4d484f50u	/* "MHOP" */
+#define DEFAULT_PORT	"9909"
+#define DEFAULT_PAYLOAD	64
+#define MAX_PAYLOAD	65507		/* the largest UDP payload over IPv4 */
+#define DEFAULT_MAXSEQ	1000000u
+#define NSEC_PER_SEC	1000000000ull
+#define NSEC_PER_MSEC	1000000ull
+
+struct probe_hdr {
+	uint32_t magic;
+	uint32_t flow;
+	uint32_t seq;
+	uint64_t send_ns;
+} __attribute__((packed));
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-s PAYLOAD_BYTES]\n"
+		"                      [-f FLOW_ID] [-o SENDLOG]\n"
+		"       mho_probe recv [-b BIND_ADDR] [-p PORT] [-n EXPECTED_COUNT] [-N MAX_SEQS]\n"
+		"                      [-t IDLE_TIMEOUT_MS] [-T TOTAL_TIMEOUT_MS] [-l LINGER_MS]\n"
+		"                      [-f FLOW_ID] [-o RECVLOG] [-j]\n"
+		"       mho_probe -h\n"
+		"\n"
+		"A paced UDP stream of sequence numbers and CLOCK_MONOTONIC send times\n"
+		"(sender and receiver on one machine). Port %s by default; payload %d\n"
+		"bytes, at least %zu. recv prints: sent received lost duplicates\n"
+		"out_of_order bogus max_interruption_ms delay_min_ms delay_avg_ms\n"
+		"delay_max_ms added_delay_max_ms socket_drops. Logs: send \"seq send_ns\",\n"
+		"recv \"seq send_ns recv_ns\" per arrival (\"-\" is stdout).\n",
+		DEFAULT_PORT, DEFAULT_PAYLOAD, sizeof(struct probe_hdr));
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mho_probe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* parse_u64 OPT STR MAX: a decimal number in 0..MAX, or a usage error. */
+static uint64_t parse_u64(char opt, const char *s, uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > max)
+		die("-%c: expected a number from 0 to %" PRIu64 ", got \"%s\"", opt, max, s);
+	return v;
+}
+
+/*
+ * parse_addr ADDR PORT SA: a numeric IPv6 address (with an optional
+ * "%IFNAME" zone) or IPv4 address; NULL is any address, IPv6 that also
+ * takes IPv4 (the socket is not v6only). Not getaddrinfo(): that needs
+ * glibc's shared NSS modules, and the helpers are linked statically.
+ */
+static socklen_t parse_addr(const char *addr, const char *port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	uint16_t p = parse_u64('p', port, UINT16_MAX);
+	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 1], *zone;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!addr) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(p);
+		sin6->sin6_addr = in6addr_any;
+		return sizeof(*sin6);
+	}
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(p);
+		return sizeof(*sin);
+	}
+	if (strlen(addr) >= sizeof(host))
+		die("\"%s\": not a numeric IPv6 or IPv4 address", addr);
+	strcpy(host, addr);
+	zone = strchr(host, '%');
+	if (zone)
+		*zone++ = '\0';
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+		die("\"%s\": not a numeric IPv6 or IPv4 address", addr);
+	if (zone) {
+		sin6->sin6_scope_id = if_nametoindex(zone);
+		if (!sin6->sin6_scope_id)
+			die("%s: no such interface", zone);
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(p);
+	return sizeof(*sin6);
+}
+
+static FILE *open_log(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return NULL;
+	if (!strcmp(path, "-"))
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	return f;
+}
+
+static void close_log(FILE *f, const char *path)
+{
+	if (!f)
+		return;
+	if (fflush(f) || ferror(f) || (f != stdout && fclose(f)))
+		die("%s: write error", path);
+}
+
+/* ---- send ---------------------------------------------------------------- */
+
+static int cmd_send(int argc, char **argv)
+{
+	const char *dst = NULL, *port = DEFAULT_PORT, *logpath = NULL;
+	uint64_t count = 0, size = DEFAULT_PAYLOAD, flow = 0, sent = 0, errors = 0;
+	bool have_count = false;
+	double rate = 0;
+	struct timespec deadline;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	uint64_t start, i;
+	char *buf, *end;
+	FILE *log;
+	int opt, fd, first_err = 0;
+
+	while ((opt = getopt(argc, argv, "d:p:r:n:s:f:o:h")) != -1) {
+		switch (opt) {
+		case 'd':
+			dst = optarg;
+			break;
+		case 'p':
+			port = optarg;
+			break;
+		case 'r':
+			rate = strtod(optarg, &end);
+			if (end == optarg || *end || !(rate > 0) || rate > 1e9)
+				die("-r: expected a rate in packets/s (> 0), got \"%s\"", optarg);
+			break;
+		case 'n':
+			count = parse_u64('n', optarg, UINT32_MAX + 1ull);
+			have_count = true;
+			break;
+		case 's':
+			size = parse_u64('s', optarg, MAX_PAYLOAD);
+			break;
+		case 'f':
+			flow = parse_u64('f', optarg, UINT32_MAX);
+			break;
+		case 'o':
+			logpath = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc || !dst || !have_count || rate == 0) {
+		usage(stderr);
+		return 1;
+	}
+	if (size < sizeof(struct probe_hdr))
+		die("-s: the payload is at least %zu bytes", sizeof(struct probe_hdr));
+
+	sslen = parse_addr(dst, port, &ss);
+	fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	buf = calloc(1, size);
+	if (!buf)
+		die("out of memory");
+	log = open_log(logpath);
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	start = (uint64_t)deadline.tv_sec * NSEC_PER_SEC + deadline.tv_nsec;
+	for (i = 0; i < count; i++) {
+		struct probe_hdr h;
+		uint64_t due = start + (uint64_t)((double)i * NSEC_PER_SEC / rate);
+		uint64_t t;
+		int err = 0;
+
+		deadline.tv_sec = due / NSEC_PER_SEC;
+		deadline.tv_nsec = due % NSEC_PER_SEC;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+			;
+		t = now_ns(CLOCK_MONOTONIC);
+		h.magic = htobe32(PROBE_MAGIC);
+		h.flow = htobe32(flow);
+		h.seq = htobe32(i);
+		h.send_ns = htobe64(t);
+		memcpy(buf, &h, sizeof(h));
+		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, sslen) < 0) {
+			err = errno;
+			errors++;
+			if (!first_err) {
+				first_err = err;
+				fprintf(stderr, "mho_probe: seq %" PRIu64 ": %s (counted, going on)\n",
+					i, strerror(err));
+			}
+		} else {
+			sent++;
+		}
+		if (log && err)
+			fprintf(log, "%" PRIu64 " %" PRIu64 " %s\n", i, t, strerrorname_np(err) ?: "error");
+		else if (log)
+			fprintf(log, "%" PRIu64 " %" PRIu64 "\n", i, t);
+	}
+	close_log(log, logpath);
+	printf("sent %" PRIu64 " errors %" PRIu64 "\n", sent, errors);
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+/* ---- recv ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct stats {
+	uint64_t sent, received, duplicates, out_of_order, bogus, socket_drops;
+	int64_t highest;		/* highest sequence number so far, or -1 */
+	uint64_t last_arrival;		/* receive time of the last first arrival */
+	uint64_t max_gap;
+	int64_t delay_min, delay_max;
+	double delay_sum;
+};
+
+/*
+ * The REALTIME - MONOTONIC offset, to map kernel receive timestamps onto
+ * CLOCK_MONOTONIC. One reading brackets a CLOCK_REALTIME read between two
+ * CLOCK_MONOTONIC ones and takes their middle; its error is at most half
+ * the bracket, which an interrupt or preemption can make long, so the
+ * offset is the best (narrowest) of a few readings, taken again every
+ * second to follow steps of the wall clock.
+ */
+#define OFFSET_READINGS		8
+#define OFFSET_REFRESH_NS	NSEC_PER_SEC
+
+static int64_t rt_offset;
+static uint64_t rt_offset_at;
+
+static void refresh_offset(uint64_t now)
+{
+	uint64_t best = UINT64_MAX;
+	int i;
+
+	if (rt_offset_at && now - rt_offset_at < OFFSET_REFRESH_NS)
+		return;
+	for (i = 0; i < OFFSET_READINGS; i++) {
+		uint64_t m1 = now_ns(CLOCK_MONOTONIC);
+		uint64_t real = now_ns(CLOCK_REALTIME);
+		uint64_t m2 = now_ns(CLOCK_MONOTONIC);
+
+		if (m2 - m1 < best) {
+			best = m2 - m1;
+			rt_offset = (int64_t)real - (int64_t)(m1 + (m2 - m1) / 2);
+		}
+	}
+	rt_offset_at = now_ns(CLOCK_MONOTONIC);
+}
+
+/* Kernel receive time of MSG on CLOCK_MONOTONIC (see the top comment). */
+static uint64_t recv_time(struct msghdr *msg, uint32_t *drops)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC), kern = 0;
+	struct cmsghdr *c;
+	bool have = false;
+	int64_t t;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SO_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			kern = (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+			have = true;
+		} else if (c->cmsg_type == SO_RXQ_OVFL) {
+			memcpy(drops, CMSG_DATA(c), sizeof(*drops));
+		}
+	}
+	if (!have)
+		return now;
+	refresh_offset(now);
+	t = (int64_t)kern - rt_offset;
+	/* It cannot have arrived after we read it. */
+	if (t < 0 || (uint64_t)t > now)
+		return now;
+	return t;
+}
+
+static void print_ms(FILE *f, const char *key, double ns, bool valid, bool json)
+{
+	if (json)
+		fprintf(f, ",\"%s\":", key);
+	else
+		fprintf(f, " %s ", key);
+	if (valid)
+		fprintf(f, "%.3f", ns / NSEC_PER_MSEC);
+	else
+		fputs(json ? "null" : "-", f);
+}
+
+static void report(const struct stats *s, bool json)
+{
+	bool d = s->received > 0;
+	uint64_t lost = s->sent - s->received;
+
+	if (json)
+		printf("{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
+		       ",\"duplicates\":%" PRIu64 ",\"out_of_order\":%" PRIu64
+		       ",\"bogus\":%" PRIu64,
+		       s->sent, s->received, lost, s->duplicates, s->out_of_order, s->bogus);
+	else
+		printf("sent %" PRIu64 " received %" PRIu64 " lost %" PRIu64
+		       " duplicates %" PRIu64 " out_of_order %" PRIu64 " bogus %" PRIu64,
+		       s->sent, s->received, lost, s->duplicates, s->out_of_order, s->bogus);
+	print_ms(stdout, "max_interruption_ms", s->max_gap, true, json);
+	print_ms(stdout, "delay_min_ms", s->delay_min, d, json);
+	print_ms(stdout, "delay_avg_ms", d ? s->delay_sum / s->received : 0, d, json);
+	print_ms(stdout, "delay_max_ms", s->delay_max, d, json);
+	print_ms(stdout, "added_delay_max_ms", (double)s->delay_max - s->delay_min, d, json);
+	if (json)
+		printf(",\"socket_drops\":%" PRIu64 "}\n", s->socket_drops);
+	else
+		printf(" socket_drops %" PRIu64 "\n", s->socket_drops);
+}
+
+static int cmd_recv(int argc, char **argv)
+{
+	const char *bind_addr = NULL, *port = DEFAULT_PORT, *logpath = NULL;
+	uint64_t expected = 0, maxseq = DEFAULT_MAXSEQ, flow = 0, cap;
+	uint64_t idle_ms = 1000, total_ms = 0, linger_ms = 100, deadline = 0;
+	struct stats s = { .highest = -1 };
+	bool have_expected = false, json = false, started = false;
+	uint32_t drops = 0;
+	struct sigaction sa = { .sa_handler = on_signal };
+	static char buf[65536];
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	uint8_t *seen;
+	FILE *log;
+	int opt, fd, one = 1, zero = 0, rcvbuf = 4 << 20;
+
+	while ((opt = getopt(argc, argv, "b:p:n:N:t:T:l:f:o:jh")) != -1) {
+		switch (opt) {
+		case 'b':
+			bind_addr = optarg;
+			break;
+		case 'p':
+			port = optarg;
+			break;
+		case 'n':
+			expected = parse_u64('n', optarg, UINT32_MAX + 1ull);
+			have_expected = true;
+			break;
+		case 'N':
+			maxseq = parse_u64('N', optarg, UINT32_MAX + 1ull);
+			break;
+		case 't':
+			idle_ms = parse_u64('t', optarg, INT32_MAX);
+			break;
+		case 'T':
+			total_ms = parse_u64('T', optarg, INT32_MAX);
+			break;
+		case 'l':
+			linger_ms = parse_u64('l', optarg, INT32_MAX);
+			break;
+		case 'f':
+			flow = parse_u64('f', optarg, UINT32_MAX);
+			break;
+		case 'o':
+			logpath = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	cap = have_expected ? expected : maxseq;
+	seen = calloc(cap / 8 + 1, 1);
+	if (!seen)
+		die("out of memory for %" PRIu64 " sequence numbers", cap);
+
+	sslen = parse_addr(bind_addr, port, &ss);
+	fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	/* A big buffer (root may exceed rmem_max), so bursts are not lost here. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sslen))
+		die("bind: %s", strerror(errno));
+	log = open_log(logpath);
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (total_ms)
+		deadline = now_ns(CLOCK_MONOTONIC) + total_ms * NSEC_PER_MSEC;
+
+	while (!stop) {
+		char ctrl[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)) + 64];
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+		};
+		bool complete = have_expected && s.received >= expected;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t timeout = -1, delay;
+		uint64_t t, seq, send_ns;
+		struct probe_hdr h;
+		ssize_t n;
+
+		/* Wait as long as the closest of the applicable limits. */
+		if (complete)
+			timeout = linger_ms;
+		else if (started)
+			timeout = idle_ms;
+		if (deadline) {
+			uint64_t now = now_ns(CLOCK_MONOTONIC);
+			int64_t left = now >= deadline ? 0 :
+				(int64_t)((deadline - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
+
+			if (timeout < 0 || left < timeout)
+				timeout = left;
+		}
+		n = poll(&pfd, 1, (int)timeout);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("poll: %s", strerror(errno));
+		if (n == 0)
+			break;
+
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			die("recvmsg: %s", strerror(errno));
+		t = recv_time(&msg, &drops);
+		s.socket_drops = drops;
+
+		if ((size_t)n < sizeof(h)) {
+			s.bogus++;
+			continue;
+		}
+		memcpy(&h, buf, sizeof(h));
+		seq = be32toh(h.seq);
+		send_ns = be64toh(h.send_ns);
+		if (be32toh(h.magic) != PROBE_MAGIC || be32toh(h.flow) != flow || seq >= cap) {
+			s.bogus++;
+			continue;
+		}
+		started = true;
+		if (log)
+			fprintf(log, "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", seq, send_ns, t);
+		if (seen[seq / 8] & (1u << (seq % 8))) {
+			s.duplicates++;
+			continue;
+		}
+		seen[seq / 8] |= 1u << (seq % 8);
+
+		/* A first arrival. */
+		if ((int64_t)seq < s.highest)
+			s.out_of_order++;
+		else
+			s.highest = seq;
+		if (s.received && t > s.last_arrival && t - s.last_arrival > s.max_gap)
+			s.max_gap = t - s.last_arrival;
+		s.last_arrival = t;
+		delay = (int64_t)(t - send_ns);
+		if (!s.received || delay < s.delay_min)
+			s.delay_min = delay;
+		if (!s.received || delay > s.delay_max)
+			s.delay_max = delay;
+		s.delay_sum += delay;
+		s.received++;
+	}
+
+	s.sent = have_expected ? expected : (uint64_t)(s.highest + 1);
+	close_log(log, logpath);
+	report(&s, json);
+	free(seen);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "send"))
+		return cmd_send(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "recv"))
+		return cmd_recv(argc - 1, argv + 1);
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 1;
+}
