@@ -310,6 +310,43 @@ state() {
 	"$MHOCTL" -n "$1" stats
 }
 
+# monitor_sync CMD FILE...: wait until the "mhoctl monitor"s writing the
+# FILEs have joined the events group, then empty the FILEs. CMD runs
+# mhoctl in the monitors' netns (a function such as M). The monitors must
+# write with ">>", so that their files can be emptied under them.
+#
+# A notification reaches only listeners that have joined, so "limits set
+# max-peers" is repeated with a new value each time until every FILE shows
+# it; a last change back to the original value, seen in every FILE, fences
+# off anything still in flight. Nothing but the generation changes.
+monitor_sync() {
+	local cmd=$1 base v f all i
+	shift
+	base=$("$cmd" -j limits show | sed -n 's/.*"max_peers":\([0-9]*\).*/\1/p')
+	[ -n "$base" ] || { fail "monitor_sync: cannot read max-peers"; return 1; }
+	for ((i = 1; i <= 100; i++)); do
+		v=$((base < 4000 ? base + i : base - i))
+		[ "$i" -lt 100 ] || v=$base
+		"$cmd" limits set max-peers "$v" || return 1
+		all=1
+		for f in "$@"; do
+			wait_for 1 grep -Eq "max.peers.:?$v([^0-9]|$)" "$f" || all=0
+		done
+		[ "$all" = 0 ] || break
+	done
+	[ "$i" -le 100 ] || { fail "monitor_sync: the monitors never joined"; return 1; }
+	if [ "$v" != "$base" ]; then
+		"$cmd" limits set max-peers "$base" || return 1
+		for f in "$@"; do
+			wait_for 10 grep -Eq "max.peers.:?$base([^0-9]|$)" "$f" ||
+				{ fail "monitor_sync: $f missed a notification"; return 1; }
+		done
+	fi
+	for f in "$@"; do
+		: >"$f"
+	done
+}
+
 # wait_for TIMEOUT_S COMMAND...: poll COMMAND every 0.1 s.
 wait_for() {
 	local n=$(($1 * 10))

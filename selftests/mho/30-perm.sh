@@ -83,10 +83,10 @@ t_helper() {
 # sees nothing, while root does.
 t_monitor_root() {
 	local pid
-	M monitor >"$TMPD/mon" 2>&1 &
+	M monitor >>"$TMPD/mon" 2>&1 &
 	pid=$!
 	bg_add $pid
-	sleep 1
+	monitor_sync M "$TMPD/mon" || return
 	x M peer add $P2
 	x M peer del $P2
 	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 2
@@ -111,7 +111,12 @@ t_userns_owner() {
 	ip link set lo up
 	"$MHOCTL" monitor >"$TMPD/userns.mon" 2>&1 &
 	mpid=\$!
-	sleep 1
+	# Until the monitor has joined: it shows a change made after that.
+	for i in \$(seq 1 100); do
+		"$MHOCTL" limits set max-peers \$((100 + i))
+		sleep 0.1
+		! grep -q "max-peers \$((100 + i)) " "$TMPD/userns.mon" || break
+	done
 	"$MHOCTL" peer add $P2 name inner
 	"$MHOCTL" binding add id 3 role nar coa $COA peer $P2
 	"$MHOCTL" peer show
@@ -120,7 +125,10 @@ t_userns_owner() {
 	"$MHOCTL" stats
 	"$MHOCTL" binding del id 3
 	"$MHOCTL" peer del $P2
-	sleep 1
+	for i in \$(seq 1 100); do
+		! grep -q "^\\[DEL\\] peer" "$TMPD/userns.mon" || break
+		sleep 0.1
+	done
 	kill \$mpid
 	EOS
 	local before
@@ -129,7 +137,7 @@ t_userns_owner() {
 	xout "peer $P2 name inner bindings 1
 binding 3 role nar coa $COA peer $P2 max-pkts 0 max-bytes 0 max-hold 0" \
 		bash -c "$UNSHARE -r -n bash '$TMPD/userns.sh' | grep -v '^stats'"
-	[[ $(cat "$TMPD/userns.mon") == "[NEW] peer $P2 name inner bindings 0"* ]] ||
+	grep -q "^\[NEW\] peer $P2 name inner bindings 0\$" "$TMPD/userns.mon" ||
 		fail "monitor in the user namespace: $(cat "$TMPD/userns.mon")"
 	if ! need_tool "$DROPCAP"; then
 		:

@@ -52,20 +52,22 @@ t_same_addresses() {
 
 t_monitor() {
 	local pid
-	MB monitor >"$TMPD/monb" 2>&1 &
+	MB monitor >>"$TMPD/monb" 2>&1 &
 	pid=$!
 	bg_add $pid
-	MA monitor >"$TMPD/mona" 2>&1 &
+	MA monitor >>"$TMPD/mona" 2>&1 &
 	bg_add $!
-	sleep 1
+	monitor_sync MA "$TMPD/mona" || return
+	monitor_sync MB "$TMPD/monb" || return
+	# B's synchronisation is not seen in A.
+	expect_eq "monitor in A" "$(cat "$TMPD/mona")" ""
 	x MA peer add 2001:db8::5
 	x MA binding add id 9 role nar coa 2001:db8:9::1
 	x MA binding del id 9
 	x MA peer del 2001:db8::5
 	x MA limits set max-pkts 78
 	wait_for 5 test "$(wc -l <"$TMPD/mona")" -ge 5 || fail "monitor in A saw: $(cat "$TMPD/mona")"
-	sleep 0.5
-	expect_eq "monitor in B" "$(cat "$TMPD/monb")" ""
+	# B's monitor sees B's next change as its first line: none of A's.
 	x MB peer add 2001:db8::6
 	wait_for 5 test "$(wc -l <"$TMPD/monb")" -ge 1
 	expect_eq "monitor in B" "$(cat "$TMPD/monb")" "[NEW] peer 2001:db8::6 bindings 0"

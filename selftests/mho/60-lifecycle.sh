@@ -9,6 +9,7 @@
 mho_setup
 
 NSS=(mho-test-$$-a mho-test-$$-b mho-test-$$-c)
+M0() { "$MHOCTL" -n "${NSS[0]}" "$@"; }
 ns_add "${NSS[@]}"
 
 # mh NS ARGS...: mhoctl in NS ("" is the init netns).
@@ -49,10 +50,10 @@ t_rmmod_full() {
 	done
 	populate "" || fail "populate the init netns"
 	# A listener must not pin the module.
-	"$MHOCTL" -n "${NSS[0]}" monitor >/dev/null 2>&1 &
+	"$MHOCTL" -n "${NSS[0]}" monitor >>"$TMPD/mon" 2>&1 &
 	pid=$!
 	bg_add $pid
-	sleep 0.5
+	monitor_sync M0 "$TMPD/mon" || return
 	x rmmod mho
 	mho_loaded && fail "mho still loaded"
 	bg_kill $pid
