@@ -14,6 +14,9 @@
 # status is 0 if the build is cached (and its directory printed), 3 if not.
 set -euo pipefail
 
+# The body is one block, read whole before it runs: editing this file
+# during a (long) build must not change what the build does.
+{
 cached_only=0
 if [ "${1:-}" = --cached ]; then
 	cached_only=1
@@ -77,3 +80,5 @@ cp arch/x86/boot/bzImage "$out/bzImage"
 make -s modules_install INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 >&2
 touch "$out/.done"
 echo "$out"
+exit 0
+}
