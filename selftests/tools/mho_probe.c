@@ -5,8 +5,8 @@
  * duplicates, reordering, the longest interruption and the delay added
  * to held packets. It measures and reports; it never decides pass/fail.
  *
- *   mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-s PAYLOAD_BYTES]
- *                  [-f FLOW_ID] [-o SENDLOG]
+ *   mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-S FIRST_SEQ]
+ *                  [-s PAYLOAD_BYTES] [-f FLOW_ID] [-o SENDLOG]
  *   mho_probe recv [-b BIND_ADDR] [-p PORT] [-n EXPECTED_COUNT] [-N MAX_SEQS]
  *                  [-t IDLE_TIMEOUT_MS] [-T TOTAL_TIMEOUT_MS] [-l LINGER_MS]
  *                  [-f FLOW_ID] [-o RECVLOG] [-j]
@@ -16,7 +16,7 @@
  *
  *   u32 magic    "MHOP" (0x4d484f50)
  *   u32 flow     -f, default 0
- *   u32 seq      0 .. COUNT-1
+ *   u32 seq      FIRST_SEQ .. FIRST_SEQ+COUNT-1 (-S, default 0)
  *   u64 send_ns  CLOCK_MONOTONIC, read just before sendto()
  *
  * send: sends COUNT datagrams, datagram i at start + i/RATE (absolute
@@ -123,8 +123,8 @@ struct probe_hdr {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-s PAYLOAD_BYTES]\n"
-		"                      [-f FLOW_ID] [-o SENDLOG]\n"
+		"usage: mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-S FIRST_SEQ]\n"
+		"                      [-s PAYLOAD_BYTES] [-f FLOW_ID] [-o SENDLOG]\n"
 		"       mho_probe recv [-b BIND_ADDR] [-p PORT] [-n EXPECTED_COUNT] [-N MAX_SEQS]\n"
 		"                      [-t IDLE_TIMEOUT_MS] [-T TOTAL_TIMEOUT_MS] [-l LINGER_MS]\n"
 		"                      [-f FLOW_ID] [-o RECVLOG] [-j]\n"
@@ -243,6 +243,7 @@ static int cmd_send(int argc, char **argv)
 {
 	const char *dst = NULL, *port = DEFAULT_PORT, *logpath = NULL;
 	uint64_t count = 0, size = DEFAULT_PAYLOAD, flow = 0, sent = 0, errors = 0;
+	uint64_t first = 0;
 	bool have_count = false;
 	double rate = 0;
 	struct timespec deadline;
@@ -253,7 +254,7 @@ static int cmd_send(int argc, char **argv)
 	FILE *log;
 	int opt, fd, first_err = 0;
 
-	while ((opt = getopt(argc, argv, "d:p:r:n:s:f:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:r:n:S:s:f:o:h")) != -1) {
 		switch (opt) {
 		case 'd':
 			dst = optarg;
@@ -269,6 +270,9 @@ static int cmd_send(int argc, char **argv)
 		case 'n':
 			count = parse_u64('n', optarg, UINT32_MAX + 1ull);
 			have_count = true;
+			break;
+		case 'S':
+			first = parse_u64('S', optarg, UINT32_MAX);
 			break;
 		case 's':
 			size = parse_u64('s', optarg, MAX_PAYLOAD);
@@ -293,6 +297,8 @@ static int cmd_send(int argc, char **argv)
 	}
 	if (size < sizeof(struct probe_hdr))
 		die("-s: the payload is at least %zu bytes", sizeof(struct probe_hdr));
+	if (first + count > UINT32_MAX + 1ull)
+		die("-S and -n: sequence numbers are 32 bits");
 
 	sslen = parse_addr(dst, port, &ss);
 	fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
@@ -318,7 +324,7 @@ static int cmd_send(int argc, char **argv)
 		t = now_ns(CLOCK_MONOTONIC);
 		h.magic = htobe32(PROBE_MAGIC);
 		h.flow = htobe32(flow);
-		h.seq = htobe32(i);
+		h.seq = htobe32(first + i);
 		h.send_ns = htobe64(t);
 		memcpy(buf, &h, sizeof(h));
 		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, sslen) < 0) {
@@ -327,15 +333,16 @@ static int cmd_send(int argc, char **argv)
 			if (!first_err) {
 				first_err = err;
 				fprintf(stderr, "mho_probe: seq %" PRIu64 ": %s (counted, going on)\n",
-					i, strerror(err));
+					first + i, strerror(err));
 			}
 		} else {
 			sent++;
 		}
 		if (log && err)
-			fprintf(log, "%" PRIu64 " %" PRIu64 " %s\n", i, t, strerrorname_np(err) ?: "error");
+			fprintf(log, "%" PRIu64 " %" PRIu64 " %s\n", first + i, t,
+				strerrorname_np(err) ?: "error");
 		else if (log)
-			fprintf(log, "%" PRIu64 " %" PRIu64 "\n", i, t);
+			fprintf(log, "%" PRIu64 " %" PRIu64 "\n", first + i, t);
 	}
 	close_log(log, logpath);
 	printf("sent %" PRIu64 " errors %" PRIu64 "\n", sent, errors);
