@@ -17,6 +17,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "netlink.h"
 #include "peer.h"
 
 static struct kmem_cache *mho_binding_cache;
@@ -45,6 +46,7 @@ int mho_bindings_net_init(struct mho_net *mn)
 {
 	xa_init_flags(&mn->bindings, XA_FLAGS_ALLOC1);
 	mn->next_binding_id = 1;
+	INIT_WORK(&mn->reap_work, mho_bindings_reap);
 	return rhashtable_init(&mn->addrs, &mho_addr_params);
 }
 
@@ -58,6 +60,8 @@ void mho_bindings_net_exit(struct mho_net *mn)
 	xa_for_each(&mn->bindings, id, b)
 		mho_binding_del(mn, b);
 	mutex_unlock(&mn->lock);
+	/* No binding is left to arm a timer that schedules it. */
+	cancel_work_sync(&mn->reap_work);
 
 	xa_destroy(&mn->bindings);
 	rhashtable_destroy(&mn->addrs);
@@ -126,9 +130,11 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 {
 	struct mho_addr *next[MHO_NSLOTS] = {}, *fresh[MHO_NSLOTS] = {};
 	const struct in6_addr *want[MHO_NSLOTS] = {};
+	struct mho_peer *bicast[MHO_BICAST_MAX] = {};
 	struct mho_peer *peer = b->peer;
 	struct mho_binding *owner;
-	int slot, other, err;
+	int slot, other, err, i;
+	void *prep = NULL;
 	bool any = false;
 
 	lockdep_assert_held(&mn->lock);
@@ -174,6 +180,28 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 				   "home agent binding needs a home address");
 		return -EINVAL;
 	}
+	if (cfg->set & MHO_BCFG_BICAST) {
+		for (i = 0; i < cfg->n_bicast; i++) {
+			bicast[i] = mho_peer_find(mn, &cfg->bicast[i]);
+			if (!bicast[i]) {
+				NL_SET_ERR_MSG_MOD(extack,
+						   "no such peer for bicast");
+				return -ENOENT;
+			}
+			for (other = 0; other < i; other++) {
+				if (bicast[other] == bicast[i]) {
+					NL_SET_ERR_MSG_MOD(extack,
+							   "a bicast peer is given twice");
+					return -EINVAL;
+				}
+			}
+		}
+	}
+	if (cfg->set & MHO_BCFG_STATE) {
+		err = mho_handoff_check_state(b, cfg->state, extack);
+		if (err)
+			return err;
+	}
 	if (cfg->set & MHO_BCFG_PEER) {
 		peer = NULL;
 		if (!ipv6_addr_any(&cfg->peer)) {
@@ -182,6 +210,14 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 				NL_SET_ERR_MSG_MOD(extack, "no such peer");
 				return -ENOENT;
 			}
+		}
+	}
+
+	if (cfg->set & MHO_BCFG_STATE) {
+		prep = mho_handoff_prepare(b, cfg->state);
+		if (IS_ERR(prep)) {
+			NL_SET_ERR_MSG_MOD(extack, "out of memory");
+			return PTR_ERR(prep);
 		}
 	}
 
@@ -237,7 +273,7 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 			b->peer->n_bindings--;
 		if (peer)
 			peer->n_bindings++;
-		b->peer = peer;
+		WRITE_ONCE(b->peer, peer);
 	}
 	if (cfg->set & MHO_BCFG_MAX_PKTS)
 		b->max_pkts = cfg->max_pkts;
@@ -245,6 +281,24 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 		b->max_bytes = cfg->max_bytes;
 	if (cfg->set & MHO_BCFG_MAX_HOLD)
 		b->max_hold_ms = cfg->max_hold_ms;
+	if (cfg->set & MHO_BCFG_RATE)
+		WRITE_ONCE(b->h.cfg_rate, cfg->rate);
+	if (cfg->set & MHO_BCFG_LINGER)
+		WRITE_ONCE(b->h.cfg_linger_ms, cfg->linger_ms);
+	if (cfg->set & MHO_BCFG_MARKER_WAIT)
+		WRITE_ONCE(b->h.cfg_marker_wait_ms, cfg->marker_wait_ms);
+	if (cfg->set & MHO_BCFG_BICAST) {
+		/* Readers see each slot old or new; both peers stay alive. */
+		for (i = 0; i < MHO_BICAST_MAX; i++) {
+			if (b->h.bicast[i])
+				b->h.bicast[i]->n_bindings--;
+			if (bicast[i])
+				bicast[i]->n_bindings++;
+			WRITE_ONCE(b->h.bicast[i], bicast[i]);
+		}
+	}
+	if (cfg->set & MHO_BCFG_STATE)
+		mho_handoff_set_state(b, cfg->state, prep);
 	return 0;
 
 err_unlink:
@@ -256,11 +310,13 @@ err_unlink:
 	for (slot = 0; slot < MHO_NSLOTS; slot++)
 		if (fresh[slot])
 			kfree_rcu(fresh[slot], rcu);
+	mho_handoff_unprepare(prep);
 	return err;
 
 err_free:
 	for (slot = 0; slot < MHO_NSLOTS; slot++)
 		kfree(fresh[slot]);
+	mho_handoff_unprepare(prep);
 	return err;
 }
 
@@ -292,6 +348,8 @@ int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
 		return -ENOMEM;
 	}
 	b->role = cfg->role;
+	b->mn = mn;
+	mho_handoff_init(b);
 	atomic64_set(&b->rx_pkts, 0);
 	atomic64_set(&b->rx_bytes, 0);
 
@@ -346,7 +404,7 @@ int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
 
 void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 {
-	int slot;
+	int slot, i;
 
 	lockdep_assert_held(&mn->lock);
 
@@ -354,11 +412,46 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 		if (b->addr[slot])
 			mho_addr_unlink(mn, b->addr[slot]);
 	xa_erase(&mn->bindings, b->id);
+	/* Drops what it holds; waits for its timers. */
+	mho_handoff_destroy(b);
 	if (b->peer)
 		b->peer->n_bindings--;
+	for (i = 0; i < MHO_BICAST_MAX; i++)
+		if (b->h.bicast[i])
+			b->h.bicast[i]->n_bindings--;
 	mn->n_bindings--;
 	mho_net_changed(mn);
 	call_rcu(&b->rcu, mho_binding_free_rcu);
+}
+
+/* Delete the pAR bindings whose linger time is over. */
+void mho_bindings_reap(struct work_struct *work)
+{
+	struct mho_net *mn = container_of(work, struct mho_net, reap_work);
+	struct mho_binding *b;
+	unsigned long id;
+
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->bindings, id, b) {
+		if (!READ_ONCE(b->h.reap))
+			continue;
+		mho_nl_binding_deleted(mn, b);
+		mho_binding_del(mn, b);
+	}
+	mutex_unlock(&mn->lock);
+}
+
+/* @dev is being unregistered: no held packet may keep pointing at it. */
+void mho_bindings_dev_gone(struct mho_net *mn, struct net_device *dev)
+{
+	struct mho_binding *b;
+	unsigned long id;
+
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->bindings, id, b)
+		if (READ_ONCE(b->h.q_pkts))
+			mho_handoff_dev_gone(b, dev);
+	mutex_unlock(&mn->lock);
 }
 
 #include "selftest/binding.c"

@@ -6,9 +6,13 @@
 #include <linux/in6.h>
 #include <linux/rhashtable-types.h>
 
+#include "handoff.h"
+
 struct mho_net;
 struct mho_peer;
+struct net_device;
 struct netlink_ext_ack;
+struct work_struct;
 
 /* The addresses a binding can have; a packet matches on any of them. */
 enum mho_slot {
@@ -47,6 +51,8 @@ struct mho_addr {
  * @max_hold_ms: see @max_pkts
  * @rx_pkts: packets matched by the hook
  * @rx_bytes: their bytes
+ * @mn: the namespace's mho state, for the packet path and the timers
+ * @h: the handoff machinery, with its own lock; see handoff.h
  * @rcu: the binding is freed after a grace period
  *
  * @addr, @peer and the limits are written under mho_net.lock; the packet
@@ -63,6 +69,8 @@ struct mho_binding {
 	u32 max_hold_ms;
 	atomic64_t rx_pkts;
 	atomic64_t rx_bytes;
+	struct mho_net *mn;
+	struct mho_handoff h;
 	struct rcu_head rcu;
 };
 
@@ -77,6 +85,11 @@ enum {
 	MHO_BCFG_MAX_PKTS	= BIT(6),
 	MHO_BCFG_MAX_BYTES	= BIT(7),
 	MHO_BCFG_MAX_HOLD	= BIT(8),
+	MHO_BCFG_STATE		= BIT(9),
+	MHO_BCFG_BICAST		= BIT(10),
+	MHO_BCFG_RATE		= BIT(11),
+	MHO_BCFG_LINGER		= BIT(12),
+	MHO_BCFG_MARKER_WAIT	= BIT(13),
 };
 
 #define MHO_BCFG_SLOT(slot)	(MHO_BCFG_HOA << (slot))
@@ -91,6 +104,12 @@ struct mho_binding_cfg {
 	u32 max_pkts;
 	u32 max_bytes;
 	u32 max_hold_ms;
+	u8 state;
+	u8 n_bicast;
+	struct in6_addr bicast[MHO_BICAST_MAX];
+	u32 rate;
+	u32 linger_ms;
+	u32 marker_wait_ms;
 };
 
 int mho_bindings_init(void);
@@ -107,6 +126,8 @@ int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
 		    const struct mho_binding_cfg *cfg,
 		    struct netlink_ext_ack *extack);
 void mho_binding_del(struct mho_net *mn, struct mho_binding *b);
+void mho_bindings_reap(struct work_struct *work);
+void mho_bindings_dev_gone(struct mho_net *mn, struct net_device *dev);
 
 #ifdef DEBUG
 bool mho_binding_selftest(void);

@@ -4,28 +4,73 @@
  * matched, by destination address, against the bindings.
  *
  * A packet that matches no binding costs one RCU hash lookup and nothing
- * else. netfilter calls the hook under rcu_read_lock().
+ * else (multicast ICMPv6 is also checked for an MN's Neighbor
+ * Advertisement, and packets that start with a destination options header
+ * for mho's tunnel option). netfilter calls the hook under rcu_read_lock().
  */
 
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
+#include <linux/mho.h>
 
 #include "mho.h"
 #include "binding.h"
+#include "handoff.h"
 #include "hook.h"
+#include "tunnel.h"
+
+/*
+ * An unsolicited Neighbor Advertisement from one of an MN's addresses: the
+ * MN has attached to this router's access link. Only multicast ICMPv6
+ * packets get here, so the rest of the traffic never pays for it.
+ */
+static void mho_hook_na(struct mho_net *mn, struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	struct mho_binding *b;
+	struct nd_msg _na;
+	const struct nd_msg *na;
+
+	b = mho_binding_lookup(mn, &ip6->saddr);
+	if (!b || b->role != MHO_ROLE_NAR || ip6->hop_limit != 255)
+		return;
+	na = skb_header_pointer(skb, sizeof(*ip6), sizeof(_na), &_na);
+	if (!na || na->icmph.icmp6_type != NDISC_NEIGHBOUR_ADVERTISEMENT ||
+	    na->icmph.icmp6_code || na->icmph.icmp6_solicited ||
+	    !ipv6_addr_equal(&na->target, &ip6->saddr))
+		return;
+	mho_handoff_attach(b);
+}
 
 static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	struct mho_net *mn = mho_net(state->net);
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 	struct mho_pcpu_stats *stats;
 	struct mho_binding *b;
+	int verdict;
 
 	/* ip6_rcv_core() has already pulled and checked the IPv6 header. */
-	b = mho_binding_lookup(mn, &ipv6_hdr(skb)->daddr);
-	if (likely(!b))
+	if (unlikely(ip6->nexthdr == NEXTHDR_DEST)) {
+		verdict = mho_tunnel_rcv(mn, skb, state);
+		if (verdict != -ENOENT)
+			return verdict;
+	}
+
+	b = mho_binding_lookup(mn, &ip6->daddr);
+	if (likely(!b)) {
+		if (unlikely(ip6->nexthdr == IPPROTO_ICMPV6 &&
+			     ipv6_addr_is_multicast(&ip6->daddr)))
+			mho_hook_na(mn, skb);
+		return NF_ACCEPT;
+	}
+	/* A held packet on its way again: it was counted and handled. */
+	if (mho_handoff_reinjecting(skb))
 		return NF_ACCEPT;
 
 	atomic64_inc(&b->rx_pkts);
@@ -37,19 +82,22 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 	u64_stats_add(&stats->rx_bytes, skb->len);
 	u64_stats_update_end(&stats->syncp);
 
-	return NF_ACCEPT;
+	return mho_handoff_rx(b, skb, false, 0, state);
 }
 
 /*
- * After conntrack and mangle, before destination NAT: mho sees the address
- * the packet was really sent to.
+ * After defragmentation (when conntrack is loaded, mho sees whole tunnel
+ * packets) and before conntrack: a packet mho holds has no conntrack entry
+ * yet, and gets one when it is released and the PRE_ROUTING chain runs for
+ * it again (see mho_handoff_reinject()). mho also sees the address the
+ * packet was really sent to, before any destination NAT.
  */
 static const struct nf_hook_ops mho_hook_ops[] = {
 	{
 		.hook		= mho_hook_in,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= NF_IP6_PRI_MANGLE + 1,
+		.priority	= NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
 	},
 };
 

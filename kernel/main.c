@@ -40,6 +40,9 @@ static int __net_init mho_net_init(struct net *net)
 	mutex_init(&mn->lock);
 	mn->limits = mho_default_limits;
 	mn->generation = 1;
+	atomic_long_set(&mn->held_pkts, 0);
+	atomic_long_set(&mn->held_bytes, 0);
+	atomic64_set(&mn->untrusted, 0);
 
 	mn->stats = netdev_alloc_pcpu_stats(struct mho_pcpu_stats);
 	if (!mn->stats)
@@ -81,6 +84,26 @@ static void __net_exit mho_net_exit(struct net *net)
 	mutex_destroy(&mn->lock);
 }
 
+/*
+ * Held packets point at the device they arrived on (skb->dev) without a
+ * reference, as packets in the receive path do; they must be gone before
+ * the device is. Devices are unregistered, under RTNL, before mho's pernet
+ * exit runs, so the bindings are all still there.
+ */
+static int mho_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_UNREGISTER)
+		mho_bindings_dev_gone(mho_net(dev_net(dev)), dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block mho_netdev_nb = {
+	.notifier_call = mho_netdev_event,
+};
+
 static struct pernet_operations mho_net_ops = {
 	.init	= mho_net_init,
 	.exit	= mho_net_exit,
@@ -104,11 +127,16 @@ static int __init mho_init(void)
 	err = register_pernet_subsys(&mho_net_ops);
 	if (err)
 		goto err_bindings;
-	err = mho_genl_init();
+	err = register_netdevice_notifier(&mho_netdev_nb);
 	if (err)
 		goto err_pernet;
+	err = mho_genl_init();
+	if (err)
+		goto err_notifier;
 	return 0;
 
+err_notifier:
+	unregister_netdevice_notifier(&mho_netdev_nb);
 err_pernet:
 	unregister_pernet_subsys(&mho_net_ops);
 err_bindings:
@@ -119,6 +147,8 @@ err_bindings:
 static void __exit mho_exit(void)
 {
 	mho_genl_exit();
+	/* Before the per-netns state it reads goes away. */
+	unregister_netdevice_notifier(&mho_netdev_nb);
 	unregister_pernet_subsys(&mho_net_ops);
 	mho_bindings_exit();
 }

@@ -8,6 +8,7 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -47,6 +48,11 @@ struct mho_pcpu_stats {
  * @generation: bumped by every change; dumps compare it to detect one
  * @limits: current limits; written under @lock, read with READ_ONCE()
  * @stats: netns-wide packet counters, written by the packet path
+ * @held_pkts: packets held by all bindings, against limits.total_pkts
+ * @held_bytes: their bytes, against limits.total_bytes
+ * @untrusted: mho tunnel packets dropped for their source or IPsec policy
+ * @reap_work: deletes the bindings whose linger time is over (a timer
+ *	cannot take @lock)
  */
 struct mho_net {
 	struct net *net;
@@ -62,6 +68,10 @@ struct mho_net {
 	u32 generation;
 	struct mho_limits limits;
 	struct mho_pcpu_stats __percpu *stats;
+	atomic_long_t held_pkts;
+	atomic_long_t held_bytes;
+	atomic64_t untrusted;
+	struct work_struct reap_work;
 };
 
 extern unsigned int mho_net_id;

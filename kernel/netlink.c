@@ -31,6 +31,8 @@
 #define MHO_PEERS_MAX		4096
 #define MHO_TOTAL_PKTS_MAX	BIT(22)
 #define MHO_TOTAL_BYTES_MIN	65536
+#define MHO_RATE_MAX		10000000
+#define MHO_WAIT_MS_MAX		MHO_HOLD_MS_MAX
 
 enum {
 	MHO_MCGRP_EVENTS_IDX,
@@ -39,6 +41,14 @@ enum {
 static struct genl_family mho_family;
 
 /* The range tables are not const: 6.1's struct nla_policy wants them so. */
+static struct netlink_range_validation mho_rng_rate = {
+	.min = 0, .max = MHO_RATE_MAX,
+};
+
+static struct netlink_range_validation mho_rng_wait = {
+	.min = 0, .max = MHO_WAIT_MS_MAX,
+};
+
 static struct netlink_range_validation mho_rng_pkts = {
 	.min = 1, .max = MHO_PKTS_MAX,
 };
@@ -131,7 +141,20 @@ static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
 	[MHO_BINDING_A_PEER]	= MHO_POLICY_IN6,			\
 	[MHO_BINDING_A_LIMITS]	= NLA_POLICY_NESTED(mho_binding_limits_policy), \
 	[MHO_BINDING_A_STATS]	= { .type = NLA_REJECT,			\
-				    .reject_message = "counters are read-only" }
+				    .reject_message = "counters are read-only" }, \
+	[MHO_BINDING_A_STATE]	= NLA_POLICY_MAX(NLA_U8, MHO_STATE_MAX),	\
+	[MHO_BINDING_A_BICAST]	= { .type = NLA_BINARY,			\
+				    .len = MHO_BICAST_MAX *		\
+					   sizeof(struct in6_addr) },	\
+	[MHO_BINDING_A_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_rate), \
+	[MHO_BINDING_A_LINGER_MS] =					\
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_wait),		\
+	[MHO_BINDING_A_MARKER_WAIT_MS] =				\
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_wait),		\
+	[MHO_BINDING_A_QUEUED_PKTS] = { .type = NLA_REJECT,		\
+				    .reject_message = "queue sizes are read-only" }, \
+	[MHO_BINDING_A_QUEUED_BYTES] = { .type = NLA_REJECT,		\
+				    .reject_message = "queue sizes are read-only" }
 
 static const struct nla_policy mho_binding_new_policy[MHO_BINDING_A_MAX + 1] = {
 	MHO_BINDING_CFG_POLICY,
@@ -206,8 +229,9 @@ static const int mho_slot_attr[MHO_NSLOTS] = {
 
 static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 {
+	struct in6_addr bicast[MHO_BICAST_MAX];
 	struct nlattr *nest, *sub;
-	int slot;
+	int slot, i;
 
 	nest = nla_nest_start(skb, MHO_A_BINDING);
 	if (!nest)
@@ -231,6 +255,23 @@ static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 		goto cancel;
 	nla_nest_end(skb, sub);
 
+	if (nla_put_u8(skb, MHO_BINDING_A_STATE, READ_ONCE(b->h.state)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_RATE, READ_ONCE(b->h.cfg_rate)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_LINGER_MS,
+			READ_ONCE(b->h.cfg_linger_ms)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_MARKER_WAIT_MS,
+			READ_ONCE(b->h.cfg_marker_wait_ms)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_PKTS,
+			READ_ONCE(b->h.q_pkts)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_BYTES,
+			READ_ONCE(b->h.q_bytes)))
+		goto cancel;
+	for (i = 0; i < MHO_BICAST_MAX && b->h.bicast[i]; i++)
+		bicast[i] = b->h.bicast[i]->addr;
+	if (i && nla_put(skb, MHO_BINDING_A_BICAST, i * sizeof(bicast[0]),
+			 bicast))
+		goto cancel;
+
 	sub = nla_nest_start(skb, MHO_BINDING_A_STATS);
 	if (!sub ||
 	    nla_put_u64_64bit(skb, MHO_CTR_A_RX_PKTS,
@@ -238,6 +279,11 @@ static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 	    nla_put_u64_64bit(skb, MHO_CTR_A_RX_BYTES,
 			      atomic64_read(&b->rx_bytes), MHO_CTR_A_PAD))
 		goto cancel;
+	for (i = 0; i < MHO_NCTR; i++)
+		if (nla_put_u64_64bit(skb, MHO_CTR_A_HELD + i,
+				      atomic64_read(&b->h.ctr[i]),
+				      MHO_CTR_A_PAD))
+			goto cancel;
 	nla_nest_end(skb, sub);
 
 	nla_nest_end(skb, nest);
@@ -299,7 +345,13 @@ static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn)
 			      MHO_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, MHO_STATS_A_RX_BYTES, rx_bytes,
 			      MHO_STATS_A_PAD) ||
-	    nla_put_u32(skb, MHO_STATS_A_GENERATION, mn->generation)) {
+	    nla_put_u32(skb, MHO_STATS_A_GENERATION, mn->generation) ||
+	    nla_put_u32(skb, MHO_STATS_A_HELD_PKTS,
+			atomic_long_read(&mn->held_pkts)) ||
+	    nla_put_u32(skb, MHO_STATS_A_HELD_BYTES,
+			atomic_long_read(&mn->held_bytes)) ||
+	    nla_put_u64_64bit(skb, MHO_STATS_A_UNTRUSTED,
+			      atomic64_read(&mn->untrusted), MHO_STATS_A_PAD)) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -403,6 +455,52 @@ static int mho_nl_reply(struct genl_info *info, enum mho_obj kind,
 		return PTR_ERR(msg);
 	}
 	return genlmsg_reply(msg, info);
+}
+
+/* A binding the module deleted by itself (linger over); under the lock. */
+void mho_nl_binding_deleted(struct mho_net *mn, struct mho_binding *b)
+{
+	mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
+}
+
+/*
+ * An event from the data plane: the packet path or a timer, so any
+ * context but hard IRQ, without mho_net.lock. An event that cannot be
+ * built tells listeners ENOBUFS, as in mho_nl_send_event().
+ */
+void mho_nl_dp_event(struct mho_net *mn, u32 id, u8 type, u8 state,
+		     u32 dropped)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&mho_family, mn->net, MHO_MCGRP_EVENTS_IDX))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		goto err;
+	hdr = genlmsg_put(msg, 0, 0, &mho_family, 0, MHO_CMD_EVENT);
+	if (!hdr)
+		goto err_free;
+	nest = nla_nest_start(msg, MHO_A_EVENT);
+	if (!nest ||
+	    nla_put_u8(msg, MHO_EVENT_A_TYPE, type) ||
+	    nla_put_u32(msg, MHO_EVENT_A_BINDING, id) ||
+	    nla_put_u8(msg, MHO_EVENT_A_STATE, state) ||
+	    (type == MHO_EVENT_EXPIRED &&
+	     nla_put_u32(msg, MHO_EVENT_A_DROPPED, dropped)))
+		goto err_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&mho_family, mn->net, msg, 0,
+				MHO_MCGRP_EVENTS_IDX, GFP_ATOMIC);
+	return;
+
+err_free:
+	nlmsg_free(msg);
+err:
+	genl_set_err(&mho_family, mn->net, 0, MHO_MCGRP_EVENTS_IDX, -ENOBUFS);
 }
 
 /* ---- peers ------------------------------------------------------------- */
@@ -655,6 +753,25 @@ static struct mho_binding *mho_nl_binding_target(struct mho_net *mn,
 	return ERR_PTR(-EINVAL);
 }
 
+/* What the policy cannot say about a binding request. */
+static int mho_nl_binding_check(struct genl_info *info, struct nlattr **tb)
+{
+	struct nlattr *a = tb[MHO_BINDING_A_BICAST];
+
+	if (a && nla_len(a) % sizeof(struct in6_addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "bicast must be a list of IPv6 addresses");
+		return -EINVAL;
+	}
+	a = tb[MHO_BINDING_A_STATE];
+	if (a && nla_get_u8(a) == MHO_STATE_LINGER) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "linger is entered by the module, after end");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void mho_nl_binding_cfg(struct nlattr **tb, struct mho_binding_cfg *cfg)
 {
 	struct nlattr *lim[MHO_LIMITS_A_MAX + 1];
@@ -677,6 +794,31 @@ static void mho_nl_binding_cfg(struct nlattr **tb, struct mho_binding_cfg *cfg)
 	if (tb[MHO_BINDING_A_PEER]) {
 		cfg->set |= MHO_BCFG_PEER;
 		cfg->peer = nla_get_in6_addr(tb[MHO_BINDING_A_PEER]);
+	}
+	if (tb[MHO_BINDING_A_STATE]) {
+		cfg->set |= MHO_BCFG_STATE;
+		cfg->state = nla_get_u8(tb[MHO_BINDING_A_STATE]);
+	}
+	if (tb[MHO_BINDING_A_BICAST]) {
+		/* The length was checked by mho_nl_binding_check(). */
+		cfg->set |= MHO_BCFG_BICAST;
+		cfg->n_bicast = nla_len(tb[MHO_BINDING_A_BICAST]) /
+				sizeof(struct in6_addr);
+		memcpy(cfg->bicast, nla_data(tb[MHO_BINDING_A_BICAST]),
+		       cfg->n_bicast * sizeof(struct in6_addr));
+	}
+	if (tb[MHO_BINDING_A_RATE]) {
+		cfg->set |= MHO_BCFG_RATE;
+		cfg->rate = nla_get_u32(tb[MHO_BINDING_A_RATE]);
+	}
+	if (tb[MHO_BINDING_A_LINGER_MS]) {
+		cfg->set |= MHO_BCFG_LINGER;
+		cfg->linger_ms = nla_get_u32(tb[MHO_BINDING_A_LINGER_MS]);
+	}
+	if (tb[MHO_BINDING_A_MARKER_WAIT_MS]) {
+		cfg->set |= MHO_BCFG_MARKER_WAIT;
+		cfg->marker_wait_ms =
+			nla_get_u32(tb[MHO_BINDING_A_MARKER_WAIT_MS]);
 	}
 	if (!tb[MHO_BINDING_A_LIMITS])
 		return;
@@ -709,6 +851,9 @@ static int mho_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = mho_nl_parse_binding(info, mho_binding_new_policy, tb);
 	if (err)
 		return err;
+	err = mho_nl_binding_check(info, tb);
+	if (err)
+		return err;
 	mho_nl_binding_cfg(tb, &cfg);
 
 	mutex_lock(&mn->lock);
@@ -734,6 +879,9 @@ static int mho_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = mho_nl_parse_binding(info, mho_binding_set_policy, tb);
+	if (err)
+		return err;
+	err = mho_nl_binding_check(info, tb);
 	if (err)
 		return err;
 	mho_nl_binding_cfg(tb, &cfg);

@@ -32,7 +32,7 @@ t_empty() {
 	xout "[]" M -j peer show
 	xout "[]" M -j binding list
 	x M stats &&
-		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+$ ]] ||
+		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0$ ]] ||
 		fail "stats: $OUT"
 }
 
@@ -77,8 +77,9 @@ t_binding() {
 	xout "$line" M binding show
 	xout "$line" M binding show id 7
 	xout "$line
-    rx 0 packets 0 bytes" M -s binding show
-	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}]" M -j binding show
+    rx 0 packets 0 bytes held 0 forwarded 0 copied 0 released 0 tunnel-rx 0 duplicates 0 markers-tx 0 markers-rx 0
+    drop-limit 0 drop-total 0 drop-expired 0 drop-error 0" M -s binding show
+	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}]" M -j binding show
 	xout "" M binding change id 7 ncoa $NCOA max-pkts 16 max-bytes 4096 max-hold 100
 	line="binding 7 role par hoa $HOA coa $COA ncoa $NCOA peer $P1 max-pkts 16 max-bytes 4096 max-hold 100"
 	local a
@@ -180,20 +181,20 @@ t_stats() {
 	fresh_ns
 	local g1 g2
 	x M stats
-	[[ $OUT =~ generation\ ([0-9]+)$ ]] && g1=${BASH_REMATCH[1]}
+	[[ $OUT =~ generation\ ([0-9]+)\  ]] && g1=${BASH_REMATCH[1]}
 	x M peer add $P1
 	x M peer add $P2
 	x M binding add id 1 role par coa 2001:db8:a::1
 	x M binding add id 2 role par coa 2001:db8:a::2 peer $P1
 	x M binding add id 3 role ha hoa 2001:db8:a::3
 	x M stats
-	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)$ ]] ||
+	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0$ ]] ||
 		fail "stats: \"$OUT\""
 	g2=${BASH_REMATCH[1]}
 	[ -n "$g1" ] && [ -n "$g2" ] && [ "$g2" -gt "$g1" ] ||
 		fail "generation did not move: \"$g1\" -> \"$g2\""
 	x M -j stats
-	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+\}$ ]] ||
+	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+,\"held_pkts\":0,\"held_bytes\":0,\"untrusted\":0\}$ ]] ||
 		fail "stats -j: \"$OUT\""
 	x M binding del id 2
 	x M peer del $P1
@@ -263,10 +264,10 @@ t_monitor() {
 	wait_for 5 test "$(wc -l <"$TMPD/monj")" -ge 6
 	expect_eq "monitor output" "$(cat "$TMPD/mon")" "$want"
 	want="{\"event\":\"new\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}
-{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}
-{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}
+{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}
+{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}
 {\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500,\"max_bindings\":1000,\"max_peers\":100,\"total_pkts\":4096,\"total_bytes\":4194304}
-{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0}}
+{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}
 {\"event\":\"del\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}"
 	expect_eq "monitor -j output" "$(cat "$TMPD/monj")" "$want"
 	# A failed request sends no notification: the next change's is the

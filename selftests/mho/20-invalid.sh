@@ -20,6 +20,7 @@ COA=2001:db8:2::10
 NCOA=2001:db8:3::10
 EINVAL=22
 ERANGE=34
+EOPNOTSUPP=95
 
 # rejected TEXT COMMAND...: mhoctl fails with "Error: ...TEXT..." and the
 # state does not change.
@@ -48,8 +49,7 @@ setup_objects() {
 t_missing() {
 	rejected "role is required" M binding add id 8 coa 2001:db8:9::1
 	rejected "id or match is required" M binding change hoa 2001:db8:9::1
-	# mhoctl (libnl) leaves an empty nest out.
-	rejected "binding attributes are required" M binding del
+	xusage M binding del
 	raw_rejected $EINVAL "id or match is required" binding_del a_binding={ }
 	raw_rejected $EINVAL "id or match is required" binding_get a_binding={ }
 	rejected "home agent binding needs a home address" M binding add id 8 role ha coa 2001:db8:9::1
@@ -169,7 +169,41 @@ t_malformed() {
 	raw_rejected $EINVAL "Unsupported attribute" limits_get a_peer={ peer_a_addr=in6:2001:db8::4 }
 }
 
-ktap_plan 8
+# Handoff states and their attributes; binding 7 is a pAR binding.
+t_handoff() {
+	x M binding add id 8 role nar coa 2001:db8:9::1 peer $P1
+	x M binding add id 9 role ha hoa 2001:db8:9::2
+	rejected "state not valid for the binding's role" M binding change id 7 state hold
+	rejected "state not valid for the binding's role" M binding change id 7 state release
+	rejected "state not valid for the binding's role" M binding change id 8 state forward
+	rejected "state not valid for the binding's role" M binding change id 8 state bicast
+	rejected "state not valid for the binding's role" M binding change id 9 state buffer
+	rejected "end is only valid in forward or bicast" M binding change id 7 state end
+	rejected "release is only valid in hold" M binding change id 8 state release
+	rejected "linger is entered by the module" M binding change id 7 state linger
+	rejected "no such peer for bicast" M binding change id 7 bicast 2001:db8::99
+	rejected "a bicast peer is given twice" M binding change id 7 bicast $P1,$P1
+	rejected "integer out of range" M binding change id 7 state 9
+	rejected "integer out of range" M binding change id 7 rate 10000001
+	rejected "integer out of range" M binding change id 7 linger 600001
+	rejected "integer out of range" M binding change id 8 marker-wait 600001
+	# A valid change in the same request does not slip through.
+	rejected "end is only valid in forward or bicast" M binding change id 7 rate 5 state end
+	raw_rejected $EINVAL "bicast must be a list of IPv6 addresses" \
+		binding_set a_binding={ binding_a_id=u32:7 binding_a_bicast=fill:17 }
+	raw_rejected $ERANGE "Attribute failed policy validation" \
+		binding_set a_binding={ binding_a_id=u32:7 binding_a_bicast=fill:80 }
+	raw_rejected $EINVAL "queue sizes are read-only" \
+		binding_set a_binding={ binding_a_id=u32:7 binding_a_queued_pkts=u32:1 }
+	# Events are notifications only.
+	_run "$NLRAW" event
+	[ "$RC" = 1 ] && grep -qx "errno=$EOPNOTSUPP" <<<"$OUT" ||
+		fail "MHO_CMD_EVENT as a request: $OUT"
+	x M binding del id 8
+	x M binding del id 9
+}
+
+ktap_plan 9
 run_case "objects to collide with" setup_objects
 run_case "missing required attributes" t_missing
 run_case "values out of range" t_range
@@ -178,4 +212,5 @@ run_case "objects that do not exist" t_missing_object
 run_case "role change, peer in use, non-unicast addresses" t_semantic
 run_case "max-bindings and max-peers" t_limits
 run_case "malformed requests (mho_nlraw)" t_malformed
+run_case "handoff states and attributes" t_handoff
 ktap_finish

@@ -2,6 +2,7 @@
 /*
  * mhoctl binding { add | change | del | show }
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,14 +13,17 @@
 static int binding_usage(void)
 {
 	fputs("Usage: mhoctl binding add [id ID] role par|nar|ha [hoa ADDR] [coa ADDR]\n"
-	      "                          [ncoa ADDR] [peer ADDR] [max-pkts N]\n"
-	      "                          [max-bytes N] [max-hold MS]\n"
+	      "                          [ncoa ADDR] [peer ADDR] [HANDOFF]\n"
 	      "       mhoctl binding change { id ID | match ADDR } [hoa ADDR|none]\n"
 	      "                          [coa ADDR|none] [ncoa ADDR|none]\n"
-	      "                          [peer ADDR|none] [max-pkts N]\n"
-	      "                          [max-bytes N] [max-hold MS]\n"
+	      "                          [peer ADDR|none] [HANDOFF]\n"
 	      "       mhoctl binding del { id ID | match ADDR }\n"
-	      "       mhoctl binding show [ id ID | match ADDR ]\n", stdout);
+	      "       mhoctl binding show [ id ID | match ADDR ]\n"
+	      "HANDOFF := [max-pkts N] [max-bytes N] [max-hold MS] [state STATE]\n"
+	      "           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
+	      "           [marker-wait MS]\n"
+	      "STATE := { idle | buffer | forward | bicast | end | linger | hold |\n"
+	      "           release }\n", stdout);
 	return 0;
 }
 
@@ -28,6 +32,23 @@ static const char *const role_names[] = {
 	[MHO_ROLE_NAR] = "nar",
 	[MHO_ROLE_HA] = "ha",
 };
+
+static const char *const state_names[] = {
+	[MHO_STATE_IDLE] = "idle",
+	[MHO_STATE_BUFFER] = "buffer",
+	[MHO_STATE_FORWARD] = "forward",
+	[MHO_STATE_BICAST] = "bicast",
+	[MHO_STATE_END] = "end",
+	[MHO_STATE_LINGER] = "linger",
+	[MHO_STATE_HOLD] = "hold",
+	[MHO_STATE_RELEASE] = "release",
+};
+
+/* The name of a state, or NULL for a number this mhoctl does not know. */
+const char *state_name(unsigned int state)
+{
+	return state <= MHO_STATE_MAX ? state_names[state] : NULL;
+}
 
 /* Everything a binding command line can say. */
 struct binding_args {
@@ -47,6 +68,17 @@ struct binding_args {
 		bool set;
 		uint32_t v;
 	} limits[3];
+	bool has_state;
+	uint8_t state;
+	bool has_bicast;
+	unsigned int n_bicast;	/* 0: "bicast none" */
+	struct in6_addr bicast[MHO_BICAST_MAX];
+	struct {
+		int type;
+		const char *word;
+		bool set;
+		uint32_t v;
+	} u32s[3];
 };
 
 static void binding_args_init(struct binding_args *b)
@@ -62,6 +94,11 @@ static void binding_args_init(struct binding_args *b)
 			{ MHO_LIMITS_A_MAX_PKTS, "max-pkts", false, 0 },
 			{ MHO_LIMITS_A_MAX_BYTES, "max-bytes", false, 0 },
 			{ MHO_LIMITS_A_MAX_HOLD_MS, "max-hold", false, 0 },
+		},
+		.u32s = {
+			{ MHO_BINDING_A_RATE, "rate", false, 0 },
+			{ MHO_BINDING_A_LINGER_MS, "linger", false, 0 },
+			{ MHO_BINDING_A_MARKER_WAIT_MS, "marker-wait", false, 0 },
 		},
 	};
 
@@ -85,6 +122,63 @@ static int parse_role(const char *s, uint8_t *role)
 		return 0;
 	}
 	return usage_error("role: \"%s\" is not one of par, nar, ha", s);
+}
+
+static int parse_state(const char *s, uint8_t *state)
+{
+	uint32_t v;
+	int i;
+
+	for (i = 0; i <= MHO_STATE_MAX; i++) {
+		if (!strcmp(s, state_names[i])) {
+			*state = i;
+			return 0;
+		}
+	}
+	/* Like role: a number is passed through for the kernel to check. */
+	if (*s >= '0' && *s <= '9' && !parse_u32("state", s, &v) && v <= 255) {
+		*state = v;
+		return 0;
+	}
+	return usage_error("state: \"%s\" is not one of idle, buffer, forward, bicast, end, linger, hold, release",
+			   s);
+}
+
+/* "none", or 1 to MHO_BICAST_MAX addresses separated by commas. */
+static int parse_bicast(const char *s, struct binding_args *b)
+{
+	char word[INET6_ADDRSTRLEN];
+	const char *p = s, *end;
+	unsigned int n = 0;
+	size_t len;
+
+	b->n_bicast = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (;;) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (!len)
+			return usage_error("bicast: \"%s\" has an empty address",
+					   s);
+		if (n == MHO_BICAST_MAX)
+			return usage_error("bicast: \"%s\" has more than %d addresses",
+					   s, MHO_BICAST_MAX);
+		if (len < sizeof(word)) {
+			memcpy(word, p, len);
+			word[len] = '\0';
+		}
+		if (len >= sizeof(word) ||
+		    inet_pton(AF_INET6, word, &b->bicast[n]) != 1)
+			return usage_error("bicast: \"%.*s\" is not an IPv6 address",
+					   (int)len, p);
+		n++;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	b->n_bicast = n;
+	return 0;
 }
 
 /*
@@ -123,6 +217,20 @@ static int binding_parse(const char *verb, int argc, char **argv,
 			b->has_role = true;
 			continue;
 		}
+		if (!strcmp(kw, "state") && attrs) {
+			NEXT_ARG(kw);
+			if (parse_state(*argv, &b->state) < 0)
+				return -1;
+			b->has_state = true;
+			continue;
+		}
+		if (!strcmp(kw, "bicast") && attrs) {
+			NEXT_ARG(kw);
+			if (parse_bicast(*argv, b) < 0)
+				return -1;
+			b->has_bicast = true;
+			continue;
+		}
 		for (i = 0; attrs && i < 4 && !done; i++) {
 			if (strcmp(kw, b->addrs[i].word))
 				continue;
@@ -140,6 +248,15 @@ static int binding_parse(const char *verb, int argc, char **argv,
 			if (parse_u32(kw, *argv, &b->limits[i].v) < 0)
 				return -1;
 			b->limits[i].set = true;
+			done = true;
+		}
+		for (i = 0; attrs && i < 3 && !done; i++) {
+			if (strcmp(kw, b->u32s[i].word))
+				continue;
+			NEXT_ARG(kw);
+			if (parse_u32(kw, *argv, &b->u32s[i].v) < 0)
+				return -1;
+			b->u32s[i].set = true;
 			done = true;
 		}
 		if (!done)
@@ -175,6 +292,15 @@ static struct nl_msg *binding_msg(uint8_t cmd, int flags,
 	}
 	if (lim)
 		mho_nest_end(msg, lim);
+	if (b->has_state)
+		mho_put_u8(msg, MHO_BINDING_A_STATE, b->state);
+	/* "bicast none" is an attribute of length 0: it clears the list. */
+	if (b->has_bicast)
+		mho_put_bin(msg, MHO_BINDING_A_BICAST,
+			    b->n_bicast * sizeof(b->bicast[0]), b->bicast);
+	for (i = 0; i < 3; i++)
+		if (b->u32s[i].set)
+			mho_put_u32(msg, b->u32s[i].type, b->u32s[i].v);
 	mho_nest_end(msg, nest);
 	return msg;
 }
@@ -184,6 +310,90 @@ static const struct in6_addr *binding_addr(const struct nlattr *a)
 	const struct in6_addr *addr = mho_get_addr(a);
 
 	return addr && !IN6_IS_ADDR_UNSPECIFIED(addr) ? addr : NULL;
+}
+
+/* Per-binding counters: -s prints them on two more lines. */
+static const struct counter {
+	int type;
+	const char *word;	/* plain output */
+	const char *key;	/* JSON */
+} traffic_ctrs[] = {
+	{ MHO_CTR_A_HELD,		"held",		"held" },
+	{ MHO_CTR_A_FORWARDED,		"forwarded",	"forwarded" },
+	{ MHO_CTR_A_COPIED,		"copied",	"copied" },
+	{ MHO_CTR_A_RELEASED,		"released",	"released" },
+	{ MHO_CTR_A_TUNNEL_RX,		"tunnel-rx",	"tunnel_rx" },
+	{ MHO_CTR_A_DUPLICATES,		"duplicates",	"duplicates" },
+	{ MHO_CTR_A_MARKERS_TX,		"markers-tx",	"markers_tx" },
+	{ MHO_CTR_A_MARKERS_RX,		"markers-rx",	"markers_rx" },
+}, drop_ctrs[] = {
+	{ MHO_CTR_A_DROP_LIMIT,		"drop-limit",	"drop_limit" },
+	{ MHO_CTR_A_DROP_TOTAL,		"drop-total",	"drop_total" },
+	{ MHO_CTR_A_DROP_EXPIRED,	"drop-expired",	"drop_expired" },
+	{ MHO_CTR_A_DROP_ERROR,		"drop-error",	"drop_error" },
+};
+
+/*
+ * Print the counters of list that the kernel sent (an older module sends
+ * fewer); in plain mode, prefix is printed before the first one.
+ */
+static void print_counters(struct nlattr **ct, const struct counter *list,
+			   size_t n, const char *prefix)
+{
+	char fmt[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!ct[list[i].type])
+			continue;
+		snprintf(fmt, sizeof(fmt), "%s%s %%llu", prefix, list[i].word);
+		print_u64(list[i].key, fmt, mho_get_uint(ct[list[i].type]));
+		prefix = " ";
+	}
+}
+
+/* An optional number: plain output leaves it out when it is 0. */
+static void print_u64_nz(const char *key, const char *fmt,
+			 const struct nlattr *a)
+{
+	unsigned long long v;
+
+	if (!a)
+		return;
+	v = mho_get_uint(a);
+	if (v || print_is_json())
+		print_u64(key, fmt, v);
+}
+
+static void print_state(const char *key, const char *word,
+			const struct nlattr *a)
+{
+	unsigned int state = mho_get_uint(a);
+	char fmt[32];
+
+	if (state_name(state)) {
+		snprintf(fmt, sizeof(fmt), " %s %%s", word);
+		print_string(key, fmt, state_name(state));
+	} else {
+		snprintf(fmt, sizeof(fmt), " %s %%llu", word);
+		print_u64(key, fmt, state);
+	}
+}
+
+/* The bicast peers: plain " bicast A,B", JSON "bicast":["A","B"]. */
+static void print_bicast(const struct nlattr *a)
+{
+	const struct in6_addr *addr = nla_data(a);
+	int i, n = nla_len(a) / (int)sizeof(*addr);
+
+	if (n <= 0)
+		return;
+	open_json_array("bicast");
+	for (i = 0; i < n; i++) {
+		print_plain(i ? "," : " bicast ");
+		print_addr(NULL, NULL, &addr[i]);
+	}
+	close_json_array();
 }
 
 int print_binding_attrs(const struct nlattr *nest)
@@ -221,6 +431,25 @@ int print_binding_attrs(const struct nlattr *nest)
 			  mho_get_uint(lt[MHO_LIMITS_A_MAX_HOLD_MS]));
 		close_json_object();
 	}
+	/*
+	 * The handoff fields follow, each only when the kernel sent it. Plain
+	 * output leaves out what is idle or zero, as ip(8) leaves out
+	 * defaults; JSON always has every field the kernel sent.
+	 */
+	if (tb[MHO_BINDING_A_STATE] &&
+	    (print_is_json() ||
+	     mho_get_uint(tb[MHO_BINDING_A_STATE]) != MHO_STATE_IDLE))
+		print_state("state", "state", tb[MHO_BINDING_A_STATE]);
+	if (tb[MHO_BINDING_A_BICAST])
+		print_bicast(tb[MHO_BINDING_A_BICAST]);
+	print_u64_nz("rate", " rate %llu", tb[MHO_BINDING_A_RATE]);
+	print_u64_nz("linger_ms", " linger %llu", tb[MHO_BINDING_A_LINGER_MS]);
+	print_u64_nz("marker_wait_ms", " marker-wait %llu",
+		     tb[MHO_BINDING_A_MARKER_WAIT_MS]);
+	print_u64_nz("queued_pkts", " queued-pkts %llu",
+		     tb[MHO_BINDING_A_QUEUED_PKTS]);
+	print_u64_nz("queued_bytes", " queued-bytes %llu",
+		     tb[MHO_BINDING_A_QUEUED_BYTES]);
 	if (tb[MHO_BINDING_A_STATS] && (opt_stats || print_is_json())) {
 		if (mho_parse_nested(ct, MHO_CTR_A_MAX,
 				     tb[MHO_BINDING_A_STATS]) < 0)
@@ -230,6 +459,8 @@ int print_binding_attrs(const struct nlattr *nest)
 			  mho_get_uint(ct[MHO_CTR_A_RX_PKTS]));
 		print_u64("rx_bytes", " %llu bytes",
 			  mho_get_uint(ct[MHO_CTR_A_RX_BYTES]));
+		print_counters(ct, traffic_ctrs, ARRAY_SIZE(traffic_ctrs), " ");
+		print_counters(ct, drop_ctrs, ARRAY_SIZE(drop_ctrs), "\n    ");
 		close_json_object();
 	}
 	return 0;
@@ -309,6 +540,8 @@ int do_binding(int argc, char **argv)
 	if (matches(verb, "delete", 1) || !strcmp(verb, "del")) {
 		if (binding_parse("del", argc, argv, true, false, false, &b))
 			return -1;
+		if (!b.has_id && !b.has_match)
+			return usage_error("binding del: id or match is required");
 		return mho_request(binding_msg(MHO_CMD_BINDING_DEL, 0, &b),
 				   NULL, NULL);
 	}

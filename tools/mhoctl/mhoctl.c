@@ -41,11 +41,10 @@ static const char usage_text[] =
 	"  mhoctl peer del ADDR\n"
 	"  mhoctl peer show [ADDR]\n"
 	"  mhoctl binding add [id ID] role par|nar|ha [hoa ADDR] [coa ADDR]\n"
-	"                     [ncoa ADDR] [peer ADDR] [max-pkts N]\n"
-	"                     [max-bytes N] [max-hold MS]\n"
+	"                     [ncoa ADDR] [peer ADDR] [HANDOFF]\n"
 	"  mhoctl binding change { id ID | match ADDR } [hoa ADDR|none]\n"
 	"                     [coa ADDR|none] [ncoa ADDR|none] [peer ADDR|none]\n"
-	"                     [max-pkts N] [max-bytes N] [max-hold MS]\n"
+	"                     [HANDOFF]\n"
 	"  mhoctl binding del { id ID | match ADDR }\n"
 	"  mhoctl binding show [ id ID | match ADDR ]\n"
 	"  mhoctl limits show\n"
@@ -53,7 +52,12 @@ static const char usage_text[] =
 	"                    [max-bindings N] [max-peers N] [total-pkts N]\n"
 	"                    [total-bytes N]\n"
 	"  mhoctl stats\n"
-	"  mhoctl monitor\n";
+	"  mhoctl monitor\n"
+	"HANDOFF := [max-pkts N] [max-bytes N] [max-hold MS] [state STATE]\n"
+	"           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
+	"           [marker-wait MS]\n"
+	"STATE := { idle | buffer | forward | bicast | end | linger | hold |\n"
+	"           release }\n";
 
 int usage_error(const char *fmt, ...)
 {

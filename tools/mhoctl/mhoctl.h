@@ -43,6 +43,9 @@ int print_peer_attrs(const struct nlattr *nest);
 int print_binding_attrs(const struct nlattr *nest);
 int print_limits_attrs(const struct nlattr *nest);
 
+/* The name of an enum mho_state value, NULL if unknown (binding.c). */
+const char *state_name(unsigned int state);
+
 /* Argument helpers (mhoctl.c). All print "mhoctl: ..." and return -1. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool matches(const char *arg, const char *word, size_t min);
@@ -53,6 +56,8 @@ int parse_addr(const char *key, const char *s, struct in6_addr *out,
 /* Words that mean "the unspecified address" for optional addresses. */
 extern const char *const none_words[];	/* "none" */
 extern const char *const any_words[];	/* "any", "none" */
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define NEXT_ARG(key)							\
 	do {								\

@@ -9,6 +9,56 @@
 #include "nl.h"
 #include "print.h"
 
+static const char *const event_names[] = {
+	[MHO_EVENT_STATE] = "state",
+	[MHO_EVENT_OVERFLOW] = "overflow",
+	[MHO_EVENT_ATTACH] = "attach",
+	[MHO_EVENT_MARKER] = "marker",
+	[MHO_EVENT_EXPIRED] = "expired",
+};
+
+/*
+ * MHO_CMD_EVENT: plain "event TYPE binding ID state STATE [dropped N]",
+ * JSON {"event":TYPE,"object":"binding","id":ID,"state":STATE,...}.
+ * Each member only when the kernel sent it; unknown types and states are
+ * printed as numbers, unknown attributes are skipped.
+ */
+static int print_event(const struct nlattr *nest)
+{
+	struct nlattr *et[MHO_EVENT_A_MAX + 1];
+	unsigned int type, state;
+
+	if (mho_parse_nested(et, MHO_EVENT_A_MAX, nest) < 0)
+		return -1;
+	open_json_object(NULL);
+	print_plain("event");
+	if (et[MHO_EVENT_A_TYPE]) {
+		type = mho_get_uint(et[MHO_EVENT_A_TYPE]);
+		if (type >= 1 && type <= MHO_EVENT_MAX)
+			print_string("event", " %s", event_names[type]);
+		else
+			print_u64("event", " %llu", type);
+	}
+	print_string("object", NULL, "binding");
+	if (et[MHO_EVENT_A_BINDING])
+		print_u64("id", " binding %llu",
+			  mho_get_uint(et[MHO_EVENT_A_BINDING]));
+	if (et[MHO_EVENT_A_STATE]) {
+		state = mho_get_uint(et[MHO_EVENT_A_STATE]);
+		if (state_name(state))
+			print_string("state", " state %s", state_name(state));
+		else
+			print_u64("state", " state %llu", state);
+	}
+	if (et[MHO_EVENT_A_DROPPED])
+		print_u64("dropped", " dropped %llu",
+			  mho_get_uint(et[MHO_EVENT_A_DROPPED]));
+	close_json_object();
+	print_plain("\n");
+	print_json_end();
+	return 0;
+}
+
 static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	const char *event, *object;
@@ -16,6 +66,13 @@ static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	int (*print_attrs)(const struct nlattr *nest);
 
 	(void)arg;
+	if (cmd == MHO_CMD_EVENT) {
+		if (tb[MHO_A_EVENT] && print_event(tb[MHO_A_EVENT]) < 0) {
+			print_plain("event (malformed)\n");
+			fflush(stdout);
+		}
+		return 0;
+	}
 	switch (cmd) {
 	case MHO_CMD_PEER_NEW:
 	case MHO_CMD_BINDING_NEW:

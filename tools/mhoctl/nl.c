@@ -227,6 +227,12 @@ void mho_put_addr(struct nl_msg *msg, int type, const struct in6_addr *a)
 		xmsg(NULL);
 }
 
+void mho_put_bin(struct nl_msg *msg, int type, size_t len, const void *data)
+{
+	if (nla_put(msg, type, (int)len, len ? data : NULL) < 0)
+		xmsg(NULL);
+}
+
 void mho_put_str(struct nl_msg *msg, int type, const char *s)
 {
 	if (nla_put_string(msg, type, s) < 0) {

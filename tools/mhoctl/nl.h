@@ -8,6 +8,7 @@
 #ifndef MHOCTL_NL_H
 #define MHOCTL_NL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include <netlink/netlink.h>
@@ -37,6 +38,8 @@ void mho_put_u32(struct nl_msg *msg, int type, uint32_t v);
 void mho_put_u8(struct nl_msg *msg, int type, uint8_t v);
 void mho_put_addr(struct nl_msg *msg, int type, const struct in6_addr *a);
 void mho_put_str(struct nl_msg *msg, int type, const char *s);
+/* Binary data; len 0 puts an empty attribute (it is sent, not dropped). */
+void mho_put_bin(struct nl_msg *msg, int type, size_t len, const void *data);
 
 /*
  * Send msg (and free it), call fn for each reply and wait for the ACK or

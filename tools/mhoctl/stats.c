@@ -31,6 +31,16 @@ static int stats_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 		  mho_get_uint(st[MHO_STATS_A_RX_BYTES]));
 	print_u64("generation", " generation %llu",
 		  mho_get_uint(st[MHO_STATS_A_GENERATION]));
+	/* Only when the kernel sent them (an older module does not). */
+	if (st[MHO_STATS_A_HELD_PKTS])
+		print_u64("held_pkts", " held-pkts %llu",
+			  mho_get_uint(st[MHO_STATS_A_HELD_PKTS]));
+	if (st[MHO_STATS_A_HELD_BYTES])
+		print_u64("held_bytes", " held-bytes %llu",
+			  mho_get_uint(st[MHO_STATS_A_HELD_BYTES]));
+	if (st[MHO_STATS_A_UNTRUSTED])
+		print_u64("untrusted", " untrusted %llu",
+			  mho_get_uint(st[MHO_STATS_A_UNTRUSTED]));
 	close_json_object();
 	print_plain("\n");
 	print_json_end();

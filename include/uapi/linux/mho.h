@@ -41,6 +41,8 @@ enum mho_cmd {
 
 	MHO_CMD_STATS_GET,	/* replies with MHO_A_STATS */
 
+	MHO_CMD_EVENT,		/* notification only: MHO_A_EVENT */
+
 	__MHO_CMD_MAX,
 };
 
@@ -53,6 +55,7 @@ enum mho_a {
 	MHO_A_BINDING,		/* nest, enum mho_binding_a */
 	MHO_A_LIMITS,		/* nest, enum mho_limits_a */
 	MHO_A_STATS,		/* nest, enum mho_stats_a */
+	MHO_A_EVENT,		/* nest, enum mho_event_a */
 
 	__MHO_A_MAX,
 };
@@ -90,6 +93,50 @@ enum mho_role {
 #define MHO_ROLE_MAX (__MHO_ROLE_MAX - 1)
 
 /*
+ * Handoff state of a binding. The operator sets the states marked "set";
+ * the others are entered by the module and only reported. Which states a
+ * role accepts is listed in Documentation/uapi.rst.
+ */
+enum mho_state {
+	MHO_STATE_IDLE,		/* set, any role: packets pass; at the pAR
+				 * held packets are delivered locally
+				 * (switch-back), at the nAR they are dropped
+				 */
+	MHO_STATE_BUFFER,	/* set, pAR: hold the MN's packets */
+	MHO_STATE_FORWARD,	/* set, pAR: tunnel held, then live packets
+				 * to the binding's peer, in arrival order
+				 */
+	MHO_STATE_BICAST,	/* set, pAR: deliver locally and tunnel a copy
+				 * to every peer in MHO_BINDING_A_BICAST
+				 */
+	MHO_STATE_END,		/* set, pAR in FORWARD or BICAST: send the
+				 * end-marker after the last forwarded packet,
+				 * then enter LINGER
+				 */
+	MHO_STATE_LINGER,	/* pAR: forwarding continues for LINGER_MS in
+				 * case the MN switches back (set IDLE), then
+				 * the binding is deleted
+				 */
+	MHO_STATE_HOLD,		/* set, nAR: hold the old stream (tunnelled by
+				 * the peer) and the new stream (sent to the
+				 * MN directly) in separate queues
+				 */
+	MHO_STATE_RELEASE,	/* set, nAR in HOLD: deliver the old stream,
+				 * keep holding the new one until the
+				 * end-marker or MARKER_WAIT_MS, then IDLE.
+				 * Also entered when the MN announces itself
+				 * with an unsolicited Neighbor Advertisement.
+				 */
+
+	__MHO_STATE_MAX,
+};
+
+#define MHO_STATE_MAX (__MHO_STATE_MAX - 1)
+
+/* Most peers a binding can bicast to. */
+#define MHO_BICAST_MAX		4
+
+/*
  * A binding is one mobile node. Each of its addresses (HOA, COA, NCOA)
  * belongs to at most one binding in a network namespace, and packets are
  * matched to the binding by any of them. The unspecified address (::)
@@ -121,6 +168,22 @@ enum mho_binding_a {
 				 * "the netns-wide value"
 				 */
 	MHO_BINDING_A_STATS,	/* nest, enum mho_ctr_a; read-only */
+	MHO_BINDING_A_STATE,	/* u8, enum mho_state */
+	MHO_BINDING_A_BICAST,	/* binary, 0 to MHO_BICAST_MAX struct
+				 * in6_addr of configured peers; empty clears
+				 */
+	MHO_BINDING_A_RATE,	/* u32: forwarding pace in packets/s for
+				 * held packets; 0 means as fast as possible
+				 */
+	MHO_BINDING_A_LINGER_MS,	/* u32: time in LINGER; 0 means
+					 * the effective MAX_HOLD_MS
+					 */
+	MHO_BINDING_A_MARKER_WAIT_MS,	/* u32: nAR, longest wait for the
+					 * end-marker in RELEASE; 0 means
+					 * the effective MAX_HOLD_MS
+					 */
+	MHO_BINDING_A_QUEUED_PKTS,	/* u32, read-only: packets held now */
+	MHO_BINDING_A_QUEUED_BYTES,	/* u32, read-only: their bytes */
 
 	__MHO_BINDING_A_MAX,
 };
@@ -153,6 +216,22 @@ enum mho_ctr_a {
 	MHO_CTR_A_PAD,
 	MHO_CTR_A_RX_PKTS,	/* packets matched to the binding */
 	MHO_CTR_A_RX_BYTES,	/* their bytes (IPv6 header included) */
+	MHO_CTR_A_HELD,		/* packets put in a hold queue */
+	MHO_CTR_A_FORWARDED,	/* packets tunnelled to the peer (FORWARD) */
+	MHO_CTR_A_COPIED,	/* copies tunnelled to bicast peers */
+	MHO_CTR_A_RELEASED,	/* held packets delivered by this router */
+	MHO_CTR_A_TUNNEL_RX,	/* packets received from a peer's tunnel */
+	MHO_CTR_A_DUPLICATES,	/* duplicates dropped before delivery */
+	MHO_CTR_A_MARKERS_TX,	/* end-markers sent */
+	MHO_CTR_A_MARKERS_RX,	/* end-markers received from the peer */
+	MHO_CTR_A_DROP_LIMIT,	/* dropped: the binding's hold limits */
+	MHO_CTR_A_DROP_TOTAL,	/* dropped: the netns-wide hold limits */
+	MHO_CTR_A_DROP_EXPIRED,	/* dropped: held longer than MAX_HOLD_MS,
+				 * or dropped when a hold was abandoned
+				 */
+	MHO_CTR_A_DROP_ERROR,	/* dropped: no route, device gone, no
+				 * memory, or refused by the output path
+				 */
 
 	__MHO_CTR_A_MAX,
 };
@@ -170,10 +249,44 @@ enum mho_stats_a {
 	MHO_STATS_A_GENERATION,	/* u32: bumped by every change; a dump that
 				 * saw it move is flagged NLM_F_DUMP_INTR
 				 */
+	MHO_STATS_A_HELD_PKTS,	/* u32: packets held now, all bindings */
+	MHO_STATS_A_HELD_BYTES,	/* u32: their bytes */
+	MHO_STATS_A_UNTRUSTED,	/* u64: mho tunnel packets and end-markers
+				 * dropped because they came from no
+				 * configured peer, or failed the IPsec
+				 * inbound policy check
+				 */
 
 	__MHO_STATS_A_MAX,
 };
 
 #define MHO_STATS_A_MAX (__MHO_STATS_A_MAX - 1)
+
+/* What an MHO_CMD_EVENT notification reports. */
+enum mho_event {
+	MHO_EVENT_STATE = 1,	/* the module changed a binding's state */
+	MHO_EVENT_OVERFLOW,	/* a hold queue dropped its first packet
+				 * (once per hold; the counters have the rest)
+				 */
+	MHO_EVENT_ATTACH,	/* the MN's unsolicited NA released a hold */
+	MHO_EVENT_MARKER,	/* the end-marker arrived from the peer */
+	MHO_EVENT_EXPIRED,	/* a hold the MN never claimed was dropped */
+
+	__MHO_EVENT_MAX,
+};
+
+#define MHO_EVENT_MAX (__MHO_EVENT_MAX - 1)
+
+enum mho_event_a {
+	MHO_EVENT_A_UNSPEC,
+	MHO_EVENT_A_TYPE,	/* u8, enum mho_event */
+	MHO_EVENT_A_BINDING,	/* u32: binding id */
+	MHO_EVENT_A_STATE,	/* u8, enum mho_state: the state now */
+	MHO_EVENT_A_DROPPED,	/* u32: EXPIRED: packets dropped */
+
+	__MHO_EVENT_A_MAX,
+};
+
+#define MHO_EVENT_A_MAX (__MHO_EVENT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MHO_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mho - the differences between the kernels mho builds on (6.1 and later).
+ * Each shim is the newer API, written with the older one.
+ */
+#ifndef _MHO_COMPAT_H
+#define _MHO_COMPAT_H
+
+#include <linux/hrtimer.h>
+
+/*
+ * Kbuild defines MHO_HAVE_* by looking at the kernel's headers, so that
+ * backported APIs are found too; see the Kbuild file.
+ */
+
+#ifndef MHO_HAVE_HRTIMER_SETUP
+/* hrtimer_setup() replaced hrtimer_init() plus an assignment in 6.13. */
+static inline void mho_hrtimer_setup(struct hrtimer *timer,
+				     enum hrtimer_restart (*fn)(struct hrtimer *),
+				     clockid_t clock_id,
+				     enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = fn;
+}
+
+#define hrtimer_setup mho_hrtimer_setup
+#endif
+
+#endif /* _MHO_COMPAT_H */

@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mho - the handoff of one binding: hold queues, the state machine, and the
+ * ordered release of held packets.
+ *
+ * Ordering. A binding has at most two queues (enum mho_stream). While a
+ * queue is being emptied, h->draining is set and every packet that arrives
+ * for the binding is queued behind the others, so no packet overtakes an
+ * older one. Only the tx timer empties queues; it takes a batch off under
+ * h->lock and sends it with the lock dropped.
+ *
+ * Timers. Both are soft hrtimers, so that their callbacks run in BH
+ * context like the netfilter hook. Nobody waits for them under h->lock:
+ * a state change moves h->deadline and re-arms the timer, and a callback
+ * that finds its deadline moved does nothing. The binding's deletion sets
+ * h->dead under the lock (no timer is armed after that) and then cancels
+ * both timers synchronously.
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/percpu.h>
+#include <linux/siphash.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <linux/mho.h>
+
+#include "mho.h"
+#include "binding.h"
+#include "compat.h"
+#include "handoff.h"
+#include "netlink.h"
+#include "peer.h"
+#include "tunnel.h"
+
+/* How many packets the tx timer sends per run when not paced. */
+#define MHO_TX_BUDGET		64
+
+/*
+ * Duplicate suppression at the nAR: a set-associative table of 64-bit
+ * fingerprints of the packets delivered since the hold began. A fingerprint
+ * covers the inner IPv6 addresses, next header and payload length, and the
+ * first MHO_DEDUP_BYTES of payload; not the hop limit, traffic class or
+ * flow label, which the two paths may have changed.
+ *
+ * The table has four entries per packet the binding may hold, eight to a
+ * set, so that a whole release fits. Bit 0 of an entry says it has been
+ * matched: a packet is duplicated once in the usual case (two paths), so
+ * a matched entry is the first to go when its set is full. Evicting an
+ * unmatched one instead would make its twin miss, and the twin, recorded
+ * in turn, evict the next: one overflow would cascade through the set.
+ */
+#define MHO_DEDUP_WAYS		8
+#define MHO_DEDUP_PER_PKT	4
+#define MHO_DEDUP_MIN_SETS	64
+#define MHO_DEDUP_BYTES		64
+#define MHO_DEDUP_HIT		1ULL
+
+struct mho_dedup_set {
+	u64 fp[MHO_DEDUP_WAYS];
+	u8 next;
+};
+
+struct mho_dedup {
+	siphash_key_t key;
+	u32 mask;
+	struct mho_dedup_set set[];
+};
+
+static DEFINE_PER_CPU(const struct sk_buff *, mho_reinject_skb);
+
+static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
+static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
+
+static u32 mho_eff(u32 own, u32 netns)
+{
+	return own && own < netns ? own : netns;
+}
+
+static u32 mho_hold_ms(const struct mho_binding *b)
+{
+	return mho_eff(b->max_hold_ms, READ_ONCE(b->mn->limits.max_hold_ms));
+}
+
+static ktime_t mho_after_ms(u32 ms)
+{
+	return ktime_add_ms(ktime_get(), ms);
+}
+
+/* Move the deadline and (re)arm the timer for it. Under h->lock. */
+static void mho_deadline(struct mho_handoff *h, ktime_t when)
+{
+	lockdep_assert_held(&h->lock);
+	h->deadline = when;
+	if (!h->dead && when != KTIME_MAX)
+		hrtimer_start(&h->timer, when, HRTIMER_MODE_ABS_SOFT);
+}
+
+static struct mho_dedup *mho_dedup_alloc(u32 max_pkts)
+{
+	unsigned long sets;
+	struct mho_dedup *dd;
+
+	sets = max_t(unsigned long, MHO_DEDUP_MIN_SETS,
+		     roundup_pow_of_two(DIV_ROUND_UP(max_pkts * MHO_DEDUP_PER_PKT,
+						     MHO_DEDUP_WAYS)));
+	dd = kvzalloc(struct_size(dd, set, sets), GFP_KERNEL);
+	if (dd) {
+		get_random_bytes(&dd->key, sizeof(dd->key));
+		dd->mask = sets - 1;
+	}
+	return dd;
+}
+
+static void mho_dedup_free(struct mho_dedup *dd)
+{
+	kvfree(dd);
+}
+
+/* Has this packet been delivered already? Records it if not. */
+static bool mho_dedup_seen(struct mho_dedup *dd, const struct sk_buff *skb)
+{
+	struct {
+		struct in6_addr saddr;
+		struct in6_addr daddr;
+		__be16 plen;
+		u8 nexthdr;
+		u8 pad;
+		u8 data[MHO_DEDUP_BYTES];
+	} key = {};
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	struct mho_dedup_set *set;
+	unsigned int n, way, victim;
+	u64 fp;
+
+	key.saddr = ip6->saddr;
+	key.daddr = ip6->daddr;
+	key.plen = ip6->payload_len;
+	key.nexthdr = ip6->nexthdr;
+	n = min_t(unsigned int, MHO_DEDUP_BYTES,
+		  skb->len - skb_network_offset(skb) - sizeof(*ip6));
+	if (skb_copy_bits(skb, skb_network_offset(skb) + sizeof(*ip6),
+			  key.data, n))
+		return false;
+	fp = siphash(&key, offsetof(typeof(key), data) + n, &dd->key);
+	fp &= ~MHO_DEDUP_HIT;
+	if (!fp)
+		fp = 2;
+
+	set = &dd->set[(fp >> 32) & dd->mask];
+	victim = MHO_DEDUP_WAYS;
+	for (way = 0; way < MHO_DEDUP_WAYS; way++) {
+		u64 v = set->fp[way];
+
+		if ((v & ~MHO_DEDUP_HIT) == fp) {
+			set->fp[way] = v | MHO_DEDUP_HIT;
+			return true;
+		}
+		if (victim == MHO_DEDUP_WAYS && (!v || (v & MHO_DEDUP_HIT)))
+			victim = way;
+	}
+	if (victim == MHO_DEDUP_WAYS) {
+		victim = set->next;
+		set->next = (set->next + 1) % MHO_DEDUP_WAYS;
+	}
+	set->fp[victim] = fp;
+	return false;
+}
+
+void mho_handoff_init(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+	int i;
+
+	spin_lock_init(&h->lock);
+	for (i = 0; i < MHO_NSTREAMS; i++)
+		skb_queue_head_init(&h->q[i]);
+	h->deadline = KTIME_MAX;
+	for (i = 0; i < MHO_NCTR; i++)
+		atomic64_set(&h->ctr[i], 0);
+	atomic_set(&h->tx_seq, 0);
+	hrtimer_setup(&h->tx_timer, mho_handoff_tx_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
+	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
+}
+
+/* Take @skb off the books of @h and of the netns. Under h->lock. */
+static void mho_unaccount(struct mho_binding *b, struct sk_buff *skb)
+{
+	struct mho_handoff *h = &b->h;
+
+	WRITE_ONCE(h->q_pkts, h->q_pkts - 1);
+	WRITE_ONCE(h->q_bytes, h->q_bytes - skb->len);
+	atomic_long_dec(&b->mn->held_pkts);
+	atomic_long_sub(skb->len, &b->mn->held_bytes);
+}
+
+/* Drop every held packet; returns how many. Under h->lock. */
+static u32 mho_purge(struct mho_binding *b, enum mho_ctr why)
+{
+	struct mho_handoff *h = &b->h;
+	struct sk_buff *skb;
+	u32 n = 0;
+	int i;
+
+	lockdep_assert_held(&h->lock);
+	for (i = 0; i < MHO_NSTREAMS; i++) {
+		while ((skb = __skb_dequeue(&h->q[i]))) {
+			mho_unaccount(b, skb);
+			kfree_skb(skb);
+			n++;
+		}
+	}
+	atomic64_add(n, &h->ctr[why]);
+	return n;
+}
+
+/*
+ * Hold @skb on queue @s, within the binding's and the netns' limits.
+ * Returns false, with the drop counted, if it does not fit; the caller
+ * frees it. Under h->lock.
+ */
+static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
+			enum mho_stream s, const struct nf_hook_state *st,
+			bool *overflow)
+{
+	struct mho_handoff *h = &b->h;
+	struct mho_net *mn = b->mn;
+	unsigned int len = skb->len;
+	enum mho_ctr why;
+
+	lockdep_assert_held(&h->lock);
+
+	if (h->q_pkts + 1 > mho_eff(b->max_pkts, READ_ONCE(mn->limits.max_pkts)) ||
+	    h->q_bytes + len > mho_eff(b->max_bytes,
+				       READ_ONCE(mn->limits.max_bytes))) {
+		why = MHO_CTR_DROP_LIMIT;
+		goto drop;
+	}
+	if (atomic_long_add_return(1, &mn->held_pkts) >
+	    READ_ONCE(mn->limits.total_pkts)) {
+		atomic_long_dec(&mn->held_pkts);
+		why = MHO_CTR_DROP_TOTAL;
+		goto drop;
+	}
+	if (atomic_long_add_return(len, &mn->held_bytes) >
+	    READ_ONCE(mn->limits.total_bytes)) {
+		atomic_long_sub(len, &mn->held_bytes);
+		atomic_long_dec(&mn->held_pkts);
+		why = MHO_CTR_DROP_TOTAL;
+		goto drop;
+	}
+
+	/* A held packet must not pin a conntrack entry or a route. */
+	nf_reset_ct(skb);
+	skb_dst_drop(skb);
+	/* Decapsulated packets come with their own (mho_tunnel_finish). */
+	if (st)
+		MHO_SKB_CB(skb)->okfn = st->okfn;
+	__skb_queue_tail(&h->q[s], skb);
+	WRITE_ONCE(h->q_pkts, h->q_pkts + 1);
+	WRITE_ONCE(h->q_bytes, h->q_bytes + len);
+	mho_ctr_inc(h, MHO_CTR_HELD);
+	return true;
+
+drop:
+	mho_ctr_inc(h, why);
+	if (!h->overflowed) {
+		h->overflowed = true;
+		*overflow = true;
+	}
+	return false;
+}
+
+/* Which queue, if any, may be emptied now. Under h->lock. */
+static struct sk_buff_head *mho_releasable(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+
+	if (b->role == MHO_ROLE_NAR) {
+		if (h->state != MHO_STATE_RELEASE && h->state != MHO_STATE_IDLE)
+			return NULL;
+		if (!skb_queue_empty(&h->q[MHO_STREAM_OLD]))
+			return &h->q[MHO_STREAM_OLD];
+		if (h->state == MHO_STATE_IDLE &&
+		    !skb_queue_empty(&h->q[MHO_STREAM_NEW]))
+			return &h->q[MHO_STREAM_NEW];
+		return NULL;
+	}
+	if (h->state == MHO_STATE_BUFFER ||
+	    skb_queue_empty(&h->q[MHO_STREAM_OLD]))
+		return NULL;
+	return &h->q[MHO_STREAM_OLD];
+}
+
+/* Start emptying the queues if they may be. Under h->lock. */
+static void mho_kick(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+
+	lockdep_assert_held(&h->lock);
+	if (h->dead || h->draining)
+		return;
+	if (!mho_releasable(b) && !h->end_pending)
+		return;
+	h->draining = true;
+	hrtimer_start(&h->tx_timer, 0, HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * Let a packet mho took at PRE_ROUTING continue its way, as if the hook
+ * had accepted it: the PRE_ROUTING chain runs again (mho's own hook lets
+ * this very packet through), then routing. BH must be disabled.
+ */
+void mho_handoff_reinject(struct sk_buff *skb)
+{
+	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
+	struct net *net = dev_net(skb->dev);
+	int ret;
+
+	okfn = MHO_SKB_CB(skb)->okfn;
+	rcu_read_lock();
+	__this_cpu_write(mho_reinject_skb, skb);
+	ret = nf_hook(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb,
+		      skb->dev, NULL, okfn);
+	__this_cpu_write(mho_reinject_skb, NULL);
+	if (ret == 1)
+		okfn(net, NULL, skb);
+	rcu_read_unlock();
+}
+
+bool mho_handoff_reinjecting(const struct sk_buff *skb)
+{
+	return __this_cpu_read(mho_reinject_skb) == skb;
+}
+
+/* Where packets of a binding go when they leave a queue or pass live. */
+enum mho_target {
+	MHO_TO_LOCAL,	/* on through this router */
+	MHO_TO_PEER,	/* into the tunnel to the binding's peer */
+	MHO_TO_BICAST,	/* a copy to every bicast peer, then on */
+};
+
+static enum mho_target mho_target(const struct mho_binding *b)
+{
+	if (b->role != MHO_ROLE_PAR)
+		return MHO_TO_LOCAL;
+	switch (b->h.state) {
+	case MHO_STATE_FORWARD:
+	case MHO_STATE_LINGER:
+		return MHO_TO_PEER;
+	case MHO_STATE_BICAST:
+		return MHO_TO_BICAST;
+	default:
+		return MHO_TO_LOCAL;
+	}
+}
+
+static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
+{
+	struct mho_handoff *h = &b->h;
+	struct sk_buff *copy;
+	int i;
+
+	for (i = 0; i < MHO_BICAST_MAX; i++) {
+		struct mho_peer *peer = READ_ONCE(h->bicast[i]);
+
+		if (!peer)
+			break;
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (!copy) {
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+			continue;
+		}
+		if (mho_tunnel_xmit(b, peer, copy, false))
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+		else
+			mho_ctr_inc(h, MHO_CTR_COPIED);
+	}
+}
+
+/* Send @skb where @to says; @held: it comes from a queue. BH disabled. */
+static void mho_send(struct mho_binding *b, struct sk_buff *skb,
+		     enum mho_target to, bool held)
+{
+	struct mho_handoff *h = &b->h;
+	struct mho_peer *peer;
+
+	switch (to) {
+	case MHO_TO_PEER:
+		rcu_read_lock();
+		peer = READ_ONCE(b->peer);
+		if (!peer) {
+			rcu_read_unlock();
+			kfree_skb(skb);
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+			return;
+		}
+		if (mho_tunnel_xmit(b, peer, skb, true))
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+		else
+			mho_ctr_inc(h, MHO_CTR_FORWARDED);
+		rcu_read_unlock();
+		return;
+	case MHO_TO_BICAST:
+		rcu_read_lock();
+		mho_copy_to_bicast(b, skb);
+		rcu_read_unlock();
+		fallthrough;
+	case MHO_TO_LOCAL:
+		if (held)
+			mho_ctr_inc(h, MHO_CTR_RELEASED);
+		mho_handoff_reinject(skb);
+		return;
+	}
+}
+
+static void mho_event(struct mho_binding *b, enum mho_event type, u8 state,
+		      u32 dropped)
+{
+	mho_nl_dp_event(b->mn, b->id, type, state, dropped);
+}
+
+/* The tx timer: empty the releasable queue, a batch per run. */
+static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
+{
+	struct mho_handoff *h = container_of(t, struct mho_handoff, tx_timer);
+	struct mho_binding *b = container_of(h, struct mho_binding, h);
+	struct sk_buff_head batch;
+	struct sk_buff_head *q;
+	struct sk_buff *skb;
+	enum mho_target to;
+	bool marker = false;
+	u32 rate;
+	int n;
+
+	__skb_queue_head_init(&batch);
+	spin_lock_bh(&h->lock);
+	rate = b->role == MHO_ROLE_PAR ? READ_ONCE(h->cfg_rate) : 0;
+	to = mho_target(b);
+	for (n = 0; n < (rate ? 1 : MHO_TX_BUDGET) && !h->dead; n++) {
+		q = mho_releasable(b);
+		if (!q)
+			break;
+		skb = __skb_dequeue(q);
+		mho_unaccount(b, skb);
+		if (h->dedup && mho_dedup_seen(h->dedup, skb)) {
+			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+			kfree_skb(skb);
+			continue;
+		}
+		__skb_queue_tail(&batch, skb);
+	}
+	/* The end-marker follows the last packet that was held. */
+	if (h->end_pending && !mho_releasable(b) && !h->dead) {
+		h->end_pending = false;
+		marker = true;
+	}
+	spin_unlock_bh(&h->lock);
+
+	while ((skb = __skb_dequeue(&batch)))
+		mho_send(b, skb, to, true);
+	if (marker)
+		mho_tunnel_send_marker(b);
+
+	spin_lock_bh(&h->lock);
+	if (h->dead || (!mho_releasable(b) && !h->end_pending)) {
+		h->draining = false;
+		spin_unlock_bh(&h->lock);
+		return HRTIMER_NORESTART;
+	}
+	spin_unlock_bh(&h->lock);
+	hrtimer_forward_now(t, rate ? ns_to_ktime(NSEC_PER_SEC / rate) : 0);
+	return HRTIMER_RESTART;
+}
+
+/* nAR: the old stream is out; the new one follows. Under h->lock. */
+static void mho_release_new(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+
+	h->state = MHO_STATE_IDLE;
+	mho_kick(b);
+	/* Keep suppressing duplicates for one hold time. */
+	mho_deadline(h, mho_after_ms(mho_hold_ms(b)));
+}
+
+/*
+ * nAR: has the whole old stream arrived? The end-marker says how many
+ * packets the peer forwarded; packets can overtake each other between
+ * the routers (one CPU's queue against another's), so the marker alone
+ * does not mean the last packet is in. Under h->lock.
+ */
+static bool mho_old_complete(const struct mho_handoff *h)
+{
+	return h->marker_seen && h->rx_numbered >= h->marker_seq;
+}
+
+/* nAR: the MN is here; deliver the old stream. Under h->lock. */
+static void mho_release(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+	u32 wait = h->cfg_marker_wait_ms ?: mho_hold_ms(b);
+
+	h->state = MHO_STATE_RELEASE;
+	mho_kick(b);
+	if (mho_old_complete(h))
+		mho_release_new(b);
+	else
+		mho_deadline(h, mho_after_ms(wait));
+}
+
+/* The deadline timer: hold expiry, marker wait, linger, dedup window. */
+static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
+{
+	struct mho_handoff *h = container_of(t, struct mho_handoff, timer);
+	struct mho_binding *b = container_of(h, struct mho_binding, h);
+	struct mho_dedup *dd = NULL;
+	enum mho_event ev = 0;
+	u32 dropped = 0;
+	u8 state;
+
+	spin_lock_bh(&h->lock);
+	if (h->dead || ktime_before(ktime_get(), h->deadline)) {
+		spin_unlock_bh(&h->lock);
+		return HRTIMER_NORESTART;
+	}
+	h->deadline = KTIME_MAX;
+	switch (h->state) {
+	case MHO_STATE_BUFFER:
+	case MHO_STATE_HOLD:
+		/* Nobody claimed the hold: free it. */
+		dropped = mho_purge(b, MHO_CTR_DROP_EXPIRED);
+		h->state = MHO_STATE_IDLE;
+		swap(dd, h->dedup);
+		ev = MHO_EVENT_EXPIRED;
+		break;
+	case MHO_STATE_RELEASE:
+		/* No end-marker: release the new stream anyway. */
+		mho_release_new(b);
+		ev = MHO_EVENT_STATE;
+		break;
+	case MHO_STATE_LINGER:
+		h->reap = true;
+		schedule_work(&b->mn->reap_work);
+		break;
+	case MHO_STATE_IDLE:
+		/* The duplicate suppression window is over. */
+		if (!h->draining)
+			swap(dd, h->dedup);
+		else
+			mho_deadline(h, mho_after_ms(mho_hold_ms(b)));
+		break;
+	}
+	state = h->state;
+	spin_unlock_bh(&h->lock);
+
+	mho_dedup_free(dd);
+	if (ev)
+		mho_event(b, ev, state, dropped);
+	return HRTIMER_NORESTART;
+}
+
+int mho_handoff_check_state(const struct mho_binding *b, u8 state,
+			    struct netlink_ext_ack *extack)
+{
+	u8 cur = READ_ONCE(b->h.state);
+
+	switch (b->role) {
+	case MHO_ROLE_PAR:
+		switch (state) {
+		case MHO_STATE_IDLE:
+		case MHO_STATE_BUFFER:
+		case MHO_STATE_FORWARD:
+		case MHO_STATE_BICAST:
+			return 0;
+		case MHO_STATE_END:
+			if (cur == MHO_STATE_FORWARD || cur == MHO_STATE_BICAST)
+				return 0;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "end is only valid in forward or bicast");
+			return -EINVAL;
+		}
+		break;
+	case MHO_ROLE_NAR:
+		switch (state) {
+		case MHO_STATE_IDLE:
+		case MHO_STATE_HOLD:
+			return 0;
+		case MHO_STATE_RELEASE:
+			if (cur == MHO_STATE_HOLD)
+				return 0;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "release is only valid in hold");
+			return -EINVAL;
+		}
+		break;
+	default:
+		if (state == MHO_STATE_IDLE)
+			return 0;
+		break;
+	}
+	NL_SET_ERR_MSG_MOD(extack, "state not valid for the binding's role");
+	return -EINVAL;
+}
+
+/*
+ * What a change to @state needs allocated, done before anything is changed
+ * (it may sleep). Returns NULL when nothing is needed, or an ERR_PTR.
+ */
+void *mho_handoff_prepare(struct mho_binding *b, u8 state)
+{
+	struct mho_dedup *dd;
+
+	if (b->role != MHO_ROLE_NAR || state != MHO_STATE_HOLD)
+		return NULL;
+	dd = mho_dedup_alloc(mho_eff(b->max_pkts,
+				     READ_ONCE(b->mn->limits.max_pkts)));
+	return dd ?: ERR_PTR(-ENOMEM);
+}
+
+void mho_handoff_unprepare(void *prep)
+{
+	mho_dedup_free(prep);
+}
+
+/*
+ * Apply a state change checked by mho_handoff_check_state(). Runs under
+ * mho_net.lock in process context; @prep is what mho_handoff_prepare()
+ * returned, and this function owns it.
+ */
+void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
+{
+	struct mho_handoff *h = &b->h;
+	struct mho_dedup *dd = prep, *old = NULL;
+
+	spin_lock_bh(&h->lock);
+	switch (state) {
+	case MHO_STATE_IDLE:
+		if (b->role == MHO_ROLE_NAR)
+			mho_purge(b, MHO_CTR_DROP_EXPIRED);
+		h->state = MHO_STATE_IDLE;
+		h->deadline = KTIME_MAX;
+		swap(old, h->dedup);
+		mho_kick(b);
+		break;
+	case MHO_STATE_BUFFER:
+	case MHO_STATE_HOLD:
+		if (h->state != state) {
+			h->overflowed = false;
+			h->marker_seen = false;
+			h->marker_seq = 0;
+			h->rx_numbered = 0;
+			mho_deadline(h, mho_after_ms(mho_hold_ms(b)));
+		}
+		h->state = state;
+		if (dd) {
+			swap(old, h->dedup);
+			swap(dd, h->dedup);
+		}
+		break;
+	case MHO_STATE_FORWARD:
+	case MHO_STATE_BICAST:
+		/* A new run of forwarding numbers its packets from 1. */
+		if (h->state != MHO_STATE_FORWARD &&
+		    h->state != MHO_STATE_BICAST && h->state != MHO_STATE_LINGER)
+			atomic_set(&h->tx_seq, 0);
+		h->state = state;
+		h->deadline = KTIME_MAX;
+		mho_kick(b);
+		break;
+	case MHO_STATE_END:
+		h->state = MHO_STATE_LINGER;
+		h->end_pending = true;
+		mho_kick(b);
+		mho_deadline(h, mho_after_ms(h->cfg_linger_ms ?:
+					     mho_hold_ms(b)));
+		break;
+	case MHO_STATE_RELEASE:
+		mho_release(b);
+		break;
+	}
+	spin_unlock_bh(&h->lock);
+	mho_dedup_free(old);
+	mho_dedup_free(dd);
+}
+
+/*
+ * nAR: the end-marker for @b arrived from its peer, after @seq numbered
+ * packets. BH context.
+ */
+void mho_handoff_marker(struct mho_binding *b, u32 seq)
+{
+	struct mho_handoff *h = &b->h;
+	bool released = false;
+	u8 state;
+
+	mho_ctr_inc(h, MHO_CTR_MARKERS_RX);
+	spin_lock_bh(&h->lock);
+	if (h->dead) {
+		spin_unlock_bh(&h->lock);
+		return;
+	}
+	h->marker_seen = true;
+	h->marker_seq = seq;
+	if (h->state == MHO_STATE_RELEASE && mho_old_complete(h)) {
+		mho_release_new(b);
+		released = true;
+	}
+	state = h->state;
+	spin_unlock_bh(&h->lock);
+
+	mho_event(b, MHO_EVENT_MARKER, state, 0);
+	if (released)
+		mho_event(b, MHO_EVENT_STATE, state, 0);
+}
+
+/* nAR: the MN announced itself on the access link. BH context. */
+void mho_handoff_attach(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+	bool attached = false;
+	u8 state;
+
+	spin_lock_bh(&h->lock);
+	if (!h->dead && h->state == MHO_STATE_HOLD) {
+		mho_release(b);
+		attached = true;
+	}
+	state = h->state;
+	spin_unlock_bh(&h->lock);
+
+	if (attached)
+		mho_event(b, MHO_EVENT_ATTACH, state, 0);
+}
+
+/*
+ * A packet for @b arrived: the hook's verdict. @tunnelled: it came out of
+ * the peer's tunnel, decapsulated, as the @seq-th packet forwarded (0:
+ * not numbered); for such packets NF_ACCEPT means "deliver it now" and
+ * @st is NULL. BH context, under RCU.
+ */
+unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
+			    bool tunnelled, u32 seq,
+			    const struct nf_hook_state *st)
+{
+	struct mho_handoff *h = &b->h;
+	enum mho_stream s = MHO_STREAM_OLD;
+	bool overflow = false, released = false, queued;
+	enum mho_target to;
+	u8 state;
+
+	if (b->role == MHO_ROLE_NAR && !tunnelled)
+		s = MHO_STREAM_NEW;
+
+	spin_lock_bh(&h->lock);
+	if (unlikely(h->dead))
+		goto pass;
+	if (seq)
+		h->rx_numbered++;
+	state = h->state;
+	switch (state) {
+	case MHO_STATE_BUFFER:
+	case MHO_STATE_HOLD:
+		goto queue;
+	case MHO_STATE_RELEASE:
+		/*
+		 * The new stream waits for the old one. Late packets of the
+		 * old one, after the end-marker, are queued so that the
+		 * release of the new stream cannot overtake them.
+		 */
+		if (s == MHO_STREAM_NEW || h->marker_seen)
+			goto queue;
+		fallthrough;
+	default:
+		/* Packets being released go first. */
+		if (h->draining || mho_releasable(b))
+			goto queue;
+		if (h->dedup && mho_dedup_seen(h->dedup, skb)) {
+			spin_unlock_bh(&h->lock);
+			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+			return NF_DROP;
+		}
+		break;
+	}
+pass:
+	to = mho_target(b);
+	spin_unlock_bh(&h->lock);
+
+	switch (to) {
+	case MHO_TO_PEER:
+		mho_send(b, skb, to, false);
+		return NF_STOLEN;
+	case MHO_TO_BICAST:
+		mho_copy_to_bicast(b, skb);
+		return NF_ACCEPT;
+	default:
+		return NF_ACCEPT;
+	}
+
+queue:
+	queued = mho_enqueue(b, skb, s, st, &overflow);
+	if (state == MHO_STATE_RELEASE && mho_old_complete(h)) {
+		mho_release_new(b);
+		released = true;
+	}
+	state = h->state;
+	spin_unlock_bh(&h->lock);
+	if (overflow)
+		mho_event(b, MHO_EVENT_OVERFLOW, state, 0);
+	if (released)
+		mho_event(b, MHO_EVENT_STATE, state, 0);
+	return queued ? NF_STOLEN : NF_DROP;
+}
+
+/* Forget held packets that came in through @dev, which is going away. */
+void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev)
+{
+	struct mho_handoff *h = &b->h;
+	struct sk_buff *skb, *tmp;
+	int i;
+
+	spin_lock_bh(&h->lock);
+	for (i = 0; i < MHO_NSTREAMS; i++) {
+		skb_queue_walk_safe(&h->q[i], skb, tmp) {
+			if (skb->dev != dev)
+				continue;
+			__skb_unlink(skb, &h->q[i]);
+			mho_unaccount(b, skb);
+			kfree_skb(skb);
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+		}
+	}
+	spin_unlock_bh(&h->lock);
+}
+
+/* The binding is being deleted, under mho_net.lock. */
+void mho_handoff_destroy(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+	struct mho_dedup *dd = NULL;
+
+	spin_lock_bh(&h->lock);
+	h->dead = true;
+	mho_purge(b, MHO_CTR_DROP_EXPIRED);
+	swap(dd, h->dedup);
+	spin_unlock_bh(&h->lock);
+
+	/* h->dead stops anyone from arming them again. */
+	hrtimer_cancel(&h->tx_timer);
+	hrtimer_cancel(&h->timer);
+	mho_dedup_free(dd);
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mho - the per-binding handoff machinery: hold queues, their limits, the
+ * state machine and ordered release. See handoff.c.
+ */
+#ifndef _MHO_HANDOFF_H
+#define _MHO_HANDOFF_H
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/siphash.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/mho.h>
+
+struct mho_binding;
+struct mho_net;
+struct mho_peer;
+struct netlink_ext_ack;
+
+/* Per-binding counters, in the order of MHO_CTR_A_HELD and after. */
+enum mho_ctr {
+	MHO_CTR_HELD,
+	MHO_CTR_FORWARDED,
+	MHO_CTR_COPIED,
+	MHO_CTR_RELEASED,
+	MHO_CTR_TUNNEL_RX,
+	MHO_CTR_DUPLICATES,
+	MHO_CTR_MARKERS_TX,
+	MHO_CTR_MARKERS_RX,
+	MHO_CTR_DROP_LIMIT,
+	MHO_CTR_DROP_TOTAL,
+	MHO_CTR_DROP_EXPIRED,
+	MHO_CTR_DROP_ERROR,
+	MHO_NCTR,
+};
+
+/* Which hold queue a packet belongs to. */
+enum mho_stream {
+	MHO_STREAM_OLD,		/* pAR: the only queue; nAR: from the tunnel */
+	MHO_STREAM_NEW,		/* nAR: sent to the MN directly */
+	MHO_NSTREAMS,
+};
+
+/*
+ * What mho keeps in skb->cb while it owns a packet. The IPv6 control block
+ * comes first and is left intact: the packet resumes its way through the
+ * stack (ip6_rcv_finish() or what stood for it) when it is released.
+ */
+struct mho_skb_cb {
+	struct inet6_skb_parm h6;
+	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
+};
+
+#define MHO_SKB_CB(skb) ((struct mho_skb_cb *)(skb)->cb)
+
+struct mho_dedup;
+
+/**
+ * struct mho_handoff - the data plane of one binding
+ * @lock: protects everything below but @ctr, @cfg_* and @bicast; taken
+ *	with spin_lock_bh() from process context, the hook and the timers.
+ *	Nothing is transmitted under it.
+ * @state: enum mho_state
+ * @dead: the binding is being deleted; nothing is queued or armed any more
+ * @draining: a context is delivering or tunnelling packets taken off the
+ *	queues; packets that arrive meanwhile are queued behind them so that
+ *	none overtakes an older one
+ * @marker_seen: nAR: the end-marker arrived (before or after release)
+ * @marker_seq: nAR: how many numbered packets the end-marker says the
+ *	peer forwarded
+ * @rx_numbered: nAR: numbered packets received from the peer since the
+ *	hold began
+ * @overflowed: an overflow event was sent for this hold
+ * @reap: pAR: the linger time is over; mho_net.reap_work deletes it
+ * @end_pending: pAR: the end-marker goes out once the queue is empty
+ * @q: the hold queues, see enum mho_stream
+ * @q_pkts: packets in @q, both queues
+ * @q_bytes: their bytes
+ * @deadline: when @timer fires, for hold expiry, marker wait, linger and
+ *	the end of duplicate suppression
+ * @tx_seq: pAR: sequence number of the last packet sent into the tunnel;
+ *	atomic, as live packets are tunnelled without @lock
+ * @dedup: nAR: fingerprints of delivered packets, from HOLD until the end
+ *	of release plus the hold time; NULL otherwise
+ * @tx_timer: drains the queues (soft hrtimer, so it runs in BH context)
+ * @timer: the @deadline timer (soft hrtimer)
+ * @cfg_rate: forwarding pace for held packets, packets/s, 0 = unpaced
+ * @cfg_linger_ms: MHO_BINDING_A_LINGER_MS
+ * @cfg_marker_wait_ms: MHO_BINDING_A_MARKER_WAIT_MS
+ * @bicast: peers that get copies in BICAST; written under mho_net.lock,
+ *	read under RCU (a peer with users is never freed)
+ * @ctr: counters, enum mho_ctr
+ */
+struct mho_handoff {
+	spinlock_t lock;	/* see above */
+	u8 state;
+	bool dead;
+	bool draining;
+	bool marker_seen;
+	bool overflowed;
+	bool reap;
+	bool end_pending;
+	struct sk_buff_head q[MHO_NSTREAMS];
+	u32 q_pkts;
+	u32 q_bytes;
+	u32 marker_seq;
+	u32 rx_numbered;
+	ktime_t deadline;
+	atomic_t tx_seq;
+	struct mho_dedup *dedup;
+	struct hrtimer tx_timer;
+	struct hrtimer timer;
+	u32 cfg_rate;
+	u32 cfg_linger_ms;
+	u32 cfg_marker_wait_ms;
+	struct mho_peer *bicast[MHO_BICAST_MAX];
+	atomic64_t ctr[MHO_NCTR];
+};
+
+void mho_handoff_init(struct mho_binding *b);
+void mho_handoff_destroy(struct mho_binding *b);
+int mho_handoff_check_state(const struct mho_binding *b, u8 state,
+			    struct netlink_ext_ack *extack);
+void *mho_handoff_prepare(struct mho_binding *b, u8 state);
+void mho_handoff_unprepare(void *prep);
+void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep);
+void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev);
+
+unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
+			    bool tunnelled, u32 seq,
+			    const struct nf_hook_state *st);
+void mho_handoff_marker(struct mho_binding *b, u32 seq);
+void mho_handoff_attach(struct mho_binding *b);
+void mho_handoff_reinject(struct sk_buff *skb);
+bool mho_handoff_reinjecting(const struct sk_buff *skb);
+
+static inline void mho_ctr_inc(struct mho_handoff *h, enum mho_ctr c)
+{
+	atomic64_inc(&h->ctr[c]);
+}
+
+#endif /* _MHO_HANDOFF_H */
