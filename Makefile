@@ -4,6 +4,8 @@
 #
 #   make                 mho.ko (against KDIR) and tools/mhoctl/mhoctl
 #   make deps            install the Debian packages everything needs
+#   make demo            a handoff without mho, classic, and with mho, in a
+#                        VM: a plot and a table (see README, "Demo")
 #   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
 #   make check KERNEL=6.12|latest|debug   ... on another kernel
@@ -42,7 +44,7 @@ DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
 	linux-headers-6.12-cloud-amd64 linux-source-6.1 \
 	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
 	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
-	iproute2 gcc make strace
+	iproute2 gcc make strace python3
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
@@ -129,6 +131,15 @@ check-debug: mhoctl selftests-tools
 test: mhoctl selftests-tools
 	@$(MAKE) --no-print-directory lint
 	@selftests/vm/matrix.sh
+
+# make demo: a handoff without mho, with classic smooth handoff and with
+# mho, in one VM (KERNEL, 6.1 by default); then, on the host, the plot
+# (handoff.svg) and the table (summary.md), in DEMO_OUT (default
+# $(MHO_CACHE)/demo/<date>-<time>). Fails like "make check" if the VM does.
+demo: mhoctl selftests-tools
+	@selftests/demo/demo.sh $(KERNEL)
+
+.PHONY: demo
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

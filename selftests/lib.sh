@@ -347,6 +347,21 @@ monitor_sync() {
 	done
 }
 
+# prints WANT COMMAND...: COMMAND's output is WANT (for wait_for).
+prints() {
+	[ "$("${@:2}")" = "$1" ]
+}
+
+# settle WHAT WANT COMMAND...: COMMAND prints WANT within 5 s, and still
+# does 0.3 s later (so that something counted twice, or late, shows).
+settle() {
+	local what=$1 want=$2
+	shift 2
+	wait_for 5 prints "$want" "$@"
+	sleep 0.3
+	expect_eq "$what" "$("$@")" "$want"
+}
+
 # wait_for TIMEOUT_S COMMAND...: poll COMMAND every 0.1 s.
 wait_for() {
 	local n=$(($1 * 10))

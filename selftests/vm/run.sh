@@ -22,6 +22,12 @@
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
 #   MHO_CACHE=DIR        cache (~/.cache/mho)
 #   MHO_KEEP=1           keep the run's initramfs
+#   MHO_DEMO_OUT=DIR     run the handoff demo (selftests/demo/guest.sh)
+#                        instead of the tests; the files it makes come back
+#                        as a tar stream on a second virtio-serial port
+#                        ("mho.demo", kept as demo.tar in the run's
+#                        directory) and are unpacked into DIR. Judged like
+#                        the tests; a missing or broken tar fails the run.
 #
 # Each run's files (console.log, verdict, mho.ko) are kept in
 # $MHO_CACHE/run/KERNEL/<date>-<pid>/; $MHO_CACHE/run/KERNEL/latest points
@@ -112,6 +118,13 @@ verdict=$rundir/verdict
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 mho_flavour=$FLAVOUR"
 [ "$FLAVOUR" = debug ] && append="$append kmemleak=on"
 [ -n "${T:-}" ] && append="$append mho_tests=$T"
+demo_args=()
+if [ -n "${MHO_DEMO_OUT:-}" ]; then
+	append="$append mho_demo=1"
+	# shellcheck disable=SC2054 # qemu's commas
+	demo_args=(-chardev "file,id=d,path=$rundir/demo.tar"
+		-device virtserialport,chardev=d,name=mho.demo)
+fi
 [ "${MHO_ALLOW_SKIP:-0}" = 1 ] && append="$append mho_allow_skip=1"
 # Time limits: the whole VM, and each test in it (seconds).
 case "$FLAVOUR" in
@@ -137,7 +150,7 @@ timeout -k 10 "$((minutes * 60))" qemu-system-x86_64 \
 	-device virtio-serial-pci \
 	-chardev file,id=v,path="$verdict" \
 	-device virtserialport,chardev=v,name=mho.verdict \
-	${QEMU_EXTRA:-} </dev/null 2>&1 | tee "$log"
+	"${demo_args[@]}" ${QEMU_EXTRA:-} </dev/null 2>&1 | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(($(date +%s) - start))
@@ -186,6 +199,16 @@ bad=$(grep -nE "$(IFS='|'; echo "${bad_patterns[*]}")" <<<"$clean_log" |
 if [ -n "$bad" ]; then
 	problems+=("kernel log problems:"$'\n'"$bad")
 	extra=$((extra + 1))
+fi
+
+if [ -n "${MHO_DEMO_OUT:-}" ]; then
+	if [ ! -s "$rundir/demo.tar" ]; then
+		problems+=("no demo results from the guest")
+		extra=$((extra + 1))
+	elif ! { mkdir -p "$MHO_DEMO_OUT" && tar -xf "$rundir/demo.tar" -C "$MHO_DEMO_OUT"; }; then
+		problems+=("cannot unpack $rundir/demo.tar into $MHO_DEMO_OUT")
+		extra=$((extra + 1))
+	fi
 fi
 
 if [ "$FLAVOUR" = debug ] && ! grep -q 'mho: binding selftests: pass' <<<"$clean_log"; then

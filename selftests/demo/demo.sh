@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo: the handoff three ways (no mho, classic smooth handoff, mho)
+# in one VM, then, here on the host, a plot of sequence number against
+# time and a table of what each lost, duplicated and reordered.
+#
+#   demo.sh [KERNEL]       KERNEL as for run.sh (default 6.1)
+#
+# The VM (selftests/vm/run.sh with MHO_DEMO_OUT) runs selftests/demo/
+# guest.sh instead of the tests and sends its files back as a tar stream
+# on a second virtio-serial port; run.sh unpacks them into the output
+# directory, DEMO_OUT (default $MHO_CACHE/demo/<date>-<time>;
+# $MHO_CACHE/demo/latest points to the newest). plot.py then writes
+# handoff.svg and summary.md there.
+#
+# Exit status: non-zero if the VM run failed (a run that could not be made,
+# a crash, a timeout, kernel log problems: as for make check) or nothing
+# could be plotted. What the runs measured does not fail the demo;
+# selftests/mho/70-handoff.sh asserts on it.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../vm/lib.sh"
+
+kernel=${1:-6.1}
+out=${DEMO_OUT:-$MHO_CACHE/demo/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out" || die "cannot create $out"
+out=$(cd "$out" && pwd)
+rm -rf "${out:?}"/{none,classic,mho,params,handoff.svg,summary.md}
+
+MHO_DEMO_OUT=$out "$here/../vm/run.sh" "$kernel"
+rc=$?
+
+echo
+if [ -f "$out/params" ] || [ -d "$out/none" ]; then
+	python3 "$here/plot.py" "$out" || { msg "plot.py failed"; rc=1; }
+else
+	msg "no results to plot"
+	rmdir "$out" 2>/dev/null
+	echo "demo: FAIL (see above)"
+	exit 1
+fi
+[ -n "${DEMO_OUT:-}" ] || ln -sfn "${out##*/}" "$MHO_CACHE/demo/latest"
+echo
+[ ! -f "$out/handoff.svg" ] || echo "plot:    $out/handoff.svg"
+[ ! -f "$out/summary.md" ] || echo "table:   $out/summary.md"
+echo "results: $out (per mode: send.log, recv.log, events, summary, counters)"
+if [ "$rc" = 0 ]; then
+	echo "demo: PASS"
+else
+	echo "demo: FAIL (see above)"
+fi
+exit "$rc"

@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The hold queues and the pAR's states, one at a time, on the topology of
+# selftests/handoff.sh without a move: limits with exact drop counts and
+# one overflow event, hold expiry, switch-back, paced forwarding, an
+# unclaimed hold at the nAR, the end-marker and the linger time.
+#
+# Probe packets are 112 bytes at PRE_ROUTING (IPv6 40, UDP 8, payload 64).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../handoff.sh"
+
+mho_setup
+
+PKT=112
+HOA2=2001:db8:ff::2
+P() { "$MHOCTL" -n "$HO_PAR" "$@"; }
+N() { "$MHOCTL" -n "$HO_NAR" "$@"; }
+
+# attach_nar: the MN leaves the pAR's link for the nAR's (no binding
+# update: the CN still sends to the pAR).
+attach_nar() {
+	ip -n "$HO_MN" link set mn0 down && ip -n "$HO_MN" link set mn1 up
+}
+
+# send COUNT [DST]: ho_send, then wait until the pAR's binding for DST
+# has seen all of it.
+send() {
+	local dst=${2:-$HOA} before
+	before=$(ho_ctr "$HO_PAR" rx_pkts "$dst")
+	ho_send "$1" "$dst" || return
+	wait_for 10 ho_ctr_is "$HO_PAR" rx_pkts $((before + $1)) "$dst" ||
+		{ fail "the pAR saw $(ho_ctr "$HO_PAR" rx_pkts "$dst") of $1 packets"; return 1; }
+}
+
+t_limit_pkts() {
+	ho_topo || return
+	"$MHOCTL" -n "$HO_PAR" monitor >>"$TMPD/mon" 2>&1 &
+	bg_add $!
+	monitor_sync P "$TMPD/mon" || return
+	x P binding set match $HOA max-pkts 50 state buffer
+	send 80 || return
+	ho_expect_ctr "$HO_PAR" queued_pkts 50
+	ho_expect_ctr "$HO_PAR" queued_bytes $((50 * PKT))
+	ho_expect_ctr "$HO_PAR" held 50
+	ho_expect_ctr "$HO_PAR" drop_limit 30
+	ho_expect_ctr "$HO_PAR" drop_total 0
+	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 50
+	expect_eq "held-bytes" "$(ho_stat "$HO_PAR" held_bytes)" $((50 * PKT))
+	wait_for 5 grep -q "^event overflow" "$TMPD/mon"
+	expect_eq "overflow events" \
+		"$(grep -c "^event overflow binding [0-9]* state buffer$" "$TMPD/mon")" 1
+	handoff_teardown
+}
+
+t_limit_bytes() {
+	ho_topo || return
+	x P binding set match $HOA max-bytes 1280 state buffer
+	send 80 || return
+	ho_expect_ctr "$HO_PAR" queued_pkts $((1280 / PKT))
+	ho_expect_ctr "$HO_PAR" drop_limit $((80 - 1280 / PKT))
+	handoff_teardown
+}
+
+t_limit_total() {
+	ho_topo || return
+	ip -n "$HO_MN" addr add $HOA2/128 dev lo nodad &&
+	ip -n "$HO_CN" route add $HOA2 via 2001:db8:1::2 &&
+	ip -n "$HO_PAR" route add $HOA2 via 2001:db8:a::2 ||
+		{ fail "second address"; return; }
+	x P binding add role par hoa $HOA2 state buffer
+	x P binding set match $HOA state buffer
+	x P limits set total-pkts 60
+	send 50 || return
+	send 50 $HOA2 || return
+	ho_expect_ctr "$HO_PAR" queued_pkts 50
+	ho_expect_ctr "$HO_PAR" queued_pkts 10 $HOA2
+	ho_expect_ctr "$HO_PAR" drop_total 40 $HOA2
+	ho_expect_ctr "$HO_PAR" drop_limit 0 $HOA2
+	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 60
+	# Freeing one binding's hold makes room for the other.
+	x P binding del match $HOA
+	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 10
+	send 20 $HOA2 || return
+	ho_expect_ctr "$HO_PAR" queued_pkts 30 $HOA2
+	handoff_teardown
+}
+
+t_expiry() {
+	ho_topo || return
+	"$MHOCTL" -n "$HO_PAR" monitor >>"$TMPD/mon" 2>&1 &
+	bg_add $!
+	monitor_sync P "$TMPD/mon" || return
+	x P binding set match $HOA max-hold 300 state buffer
+	send 20 || return
+	wait_for 10 ho_state_is "$HO_PAR" idle || fail "the hold did not expire"
+	ho_expect_ctr "$HO_PAR" drop_expired 20
+	ho_expect_ctr "$HO_PAR" queued_pkts 0
+	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 0
+	wait_for 5 grep -q "^event expired" "$TMPD/mon"
+	expect_eq "expired event" "$(grep "^event expired" "$TMPD/mon")" \
+		"event expired binding $(ho_ctr "$HO_PAR" id) state idle dropped 20"
+	handoff_teardown
+}
+
+t_switch_back() {
+	ho_topo || return
+	ho_receive 100
+	x P binding set match $HOA state buffer
+	send 100 || return
+	ho_expect_ctr "$HO_PAR" queued_pkts 100
+	# The MN stayed: what was held is delivered here, in order.
+	x P binding set match $HOA state idle
+	ho_expect_stream 100
+	ho_expect_ctr "$HO_PAR" released 100
+	ho_expect_ctr "$HO_PAR" forwarded 0
+	handoff_teardown
+}
+
+t_paced() {
+	ho_topo || return
+	attach_nar || { fail "move"; return; }
+	ho_receive 60
+	x P binding set match $HOA state buffer
+	send 60 || return
+	# 60 packets at 10/s take 6 s: right after the change most are
+	# still held (unpaced, they would be gone in milliseconds).
+	x P binding set match $HOA rate 10 state forward
+	local q
+	q=$(ho_ctr "$HO_PAR" queued_pkts)
+	[ "$q" -ge 30 ] || fail "paced forwarding: only $q of 60 still held"
+	wait_for 20 ho_ctr_is "$HO_PAR" queued_pkts 0 || fail "the queue did not drain"
+	ho_expect_ctr "$HO_PAR" forwarded 60
+	ho_expect_ctr "$HO_NAR" tunnel_rx 60
+	ho_expect_stream 60
+	handoff_teardown
+}
+
+t_unclaimed() {
+	ho_topo || return
+	"$MHOCTL" -n "$HO_NAR" monitor >>"$TMPD/mon" 2>&1 &
+	bg_add $!
+	monitor_sync N "$TMPD/mon" || return
+	# A candidate nAR the MN never comes to.
+	x N binding set match $HOA max-hold 500 state hold
+	x P binding set match $HOA state forward
+	send 30 || return
+	wait_for 10 ho_state_is "$HO_NAR" idle || fail "the nAR's hold did not expire"
+	ho_expect_ctr "$HO_NAR" tunnel_rx 30
+	ho_expect_ctr "$HO_NAR" held 30
+	ho_expect_ctr "$HO_NAR" drop_expired 30
+	ho_expect_ctr "$HO_NAR" released 0
+	expect_eq "held-pkts" "$(ho_stat "$HO_NAR" held_pkts)" 0
+	wait_for 5 grep -q "^event expired" "$TMPD/mon"
+	expect_eq "expired event" "$(grep "^event expired" "$TMPD/mon")" \
+		"event expired binding $(ho_ctr "$HO_NAR" id) state idle dropped 30"
+	handoff_teardown
+}
+
+binding_gone() { ! P binding show match $HOA >/dev/null 2>&1; }
+
+t_linger() {
+	ho_topo || return
+	x P binding set match $HOA linger 300 state forward
+	x P binding set match $HOA state end
+	ho_expect_ctr "$HO_PAR" markers_tx 1
+	wait_for 5 ho_ctr_is "$HO_NAR" markers_rx 1 || fail "no marker at the nAR"
+	wait_for 10 binding_gone || fail "the binding outlived its linger time"
+	# Switch-back during linger keeps the binding.
+	x P binding add role par hoa $HOA peer $HO_NAR_PEER linger 1000 state forward
+	x P binding set match $HOA state end
+	x P binding set match $HOA state idle
+	sleep 2
+	binding_gone && fail "switch-back did not cancel the linger time"
+	expect_eq state "$(handoff_state "$HO_PAR")" idle
+	handoff_teardown
+}
+
+ktap_plan 8
+run_case "max-pkts: exact drops, one overflow event" t_limit_pkts
+run_case "max-bytes: exact drops" t_limit_bytes
+run_case "total-pkts bounds all bindings together" t_limit_total
+run_case "an unclaimed pAR buffer expires after max-hold" t_expiry
+run_case "switch-back: held packets delivered locally, in order" t_switch_back
+run_case "forwarding of held packets is paced by rate" t_paced
+run_case "an nAR hold the MN never claims expires" t_unclaimed
+run_case "end-marker, linger, then the binding is removed" t_linger
+ktap_finish

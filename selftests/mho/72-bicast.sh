@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Copy-and-forward. A pAR in bicast delivers every packet to the MN and
+# tunnels a copy to each bicast peer (RFC 5568's candidate ARs). And when
+# the same packets reach the nAR twice, once through the pAR's tunnel and
+# once directly (a home agent bicasting to both care-of addresses, made
+# here with tc mirred on the CN), the nAR delivers each one once.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../handoff.sh"
+
+mho_setup
+
+P() { "$MHOCTL" -n "$HO_PAR" "$@"; }
+N() { "$MHOCTL" -n "$HO_NAR" "$@"; }
+CN_ADDR=2001:db8:1::1	# the CN, on the pAR's side: a second bicast target
+
+t_bicast() {
+	ho_topo || return
+	# The CN is a peer of the pAR, but has no mho peer of its own: the
+	# copies it gets are untrusted there, and counted.
+	x P peer add $CN_ADDR
+	x N binding set match $HOA state hold
+	x P binding set match $HOA bicast $HO_NAR_PEER,$CN_ADDR state bicast
+	ho_receive 200
+	ho_send 200
+	ho_expect_stream 200
+	wait_for 10 ho_ctr_is "$HO_NAR" tunnel_rx 200 ||
+		fail "the nAR got $(ho_ctr "$HO_NAR" tunnel_rx) copies"
+	ho_expect_ctr "$HO_PAR" copied 400
+	ho_expect_ctr "$HO_PAR" forwarded 0
+	ho_expect_ctr "$HO_NAR" queued_pkts 200
+	wait_for 10 ho_stat_is "$HO_CN" untrusted 200 ||
+		fail "the CN saw $(ho_stat "$HO_CN" untrusted) untrusted copies"
+	# The bicast peers are in use.
+	x P peer show $CN_ADDR
+	[[ $OUT == *" bindings 1" ]] || fail "bicast peer use count: $OUT"
+	x P binding set match $HOA bicast none
+	x P peer show $CN_ADDR
+	[[ $OUT == *" bindings 0" ]] || fail "bicast peer use count: $OUT"
+	handoff_teardown
+}
+
+# mirror: the CN sends a copy of everything for the pAR to the nAR as
+# well. The copies keep the pAR's MAC address, so the nAR's end of that
+# link takes the same one.
+mirror() {
+	ip -n "$HO_NAR" link set to-cn address 02:00:00:00:01:02 &&
+	ip -n "$HO_CN" neigh replace 2001:db8:2::2 lladdr 02:00:00:00:01:02 \
+		dev to-nar nud permanent &&
+	tc -n "$HO_CN" qdisc add dev to-par clsact &&
+	tc -n "$HO_CN" filter add dev to-par egress protocol ipv6 matchall \
+		action mirred egress mirror dev to-nar
+}
+
+t_dedup() {
+	local n=400
+	ho_topo || return
+	ip -n "$HO_MN" link set mn0 down && ip -n "$HO_MN" link set mn1 up ||
+		{ fail "move"; return; }
+	mirror || { fail "tc mirred"; return; }
+	x N binding set match $HOA state hold
+	x P binding set match $HOA state forward
+	ho_receive $n
+	ho_send $n
+	# Every packet is at the nAR twice: the old stream (tunnelled by the
+	# pAR) is released first, the new one (direct) after the end-marker.
+	wait_for 10 ho_ctr_is "$HO_NAR" tunnel_rx $n ||
+		fail "the nAR got $(ho_ctr "$HO_NAR" tunnel_rx) of $n from the tunnel"
+	x N binding set match $HOA state release
+	x P binding set match $HOA state end
+	wait_for 10 ho_state_is "$HO_NAR" idle || fail "the nAR did not finish"
+	ho_expect_stream $n
+	diag "dups: $(awk '{ c[$1]++; o[NR]=$1 } END { for (i = 1; i <= NR; i++) if (c[o[i]] > 1) printf "%d@%d ", o[i], i }' "$TMPD/recv.log")"
+	ho_expect_ctr "$HO_NAR" duplicates $n
+	ho_expect_ctr "$HO_NAR" released $n
+	ho_expect_ctr "$HO_NAR" markers_rx 1
+	handoff_teardown
+}
+
+ktap_plan 2
+run_case "bicast: delivered here, a copy to each bicast peer" t_bicast
+run_case "the same packets by two paths are delivered once" t_dedup
+ktap_finish

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Who may speak mho's tunnel protocol to a router: only a configured peer,
+# to the local endpoint configured for it. Hand-made packets (mho_forge,
+# from a raw socket) from others, or with a version this module does not
+# speak, are dropped and counted in the nAR's "untrusted"; a packet whose
+# option has another magic is not mho's, and is left alone.
+#
+# The topology of selftests/handoff.sh, no stream: pAR (2001:db8:12::1)
+# and nAR (2001:db8:12::2) are each other's peer, with those addresses as
+# the local endpoints; the nAR has the MN's binding (HOA 2001:db8:ff::1,
+# peer the pAR). The CN, not a peer, reaches the nAR's endpoint directly.
+# Every count is exact: nothing else sends the nAR mho packets.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../handoff.sh"
+
+FORGE=${MHO_FORGE:-$MHO_SELFTESTS/tools/mho_forge}
+CN_ADDR=2001:db8:2::1		# the CN's address on the nAR's link
+
+mho_setup
+[ -x "$FORGE" ] || { echo "$FORGE is missing (build selftests/tools)"; exit $KSFT_FAIL; }
+handoff_setup || { echo "topology setup failed"; exit $KSFT_FAIL; }
+# The peers and bindings of handoff.sh (_ho_bindings), but checked, and
+# with holds and releases that last until the test ends them (the default
+# max-hold is 2 s). The CN gets a route to the routers' link.
+setup() {
+	"$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar &&
+	"$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER name par &&
+	"$MHOCTL" -n "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER &&
+	"$MHOCTL" -n "$HO_NAR" limits set max-hold 60000 &&
+	"$MHOCTL" -n "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER \
+		marker-wait 60000 &&
+	ip -n "$HO_CN" route add 2001:db8:12::/64 via 2001:db8:2::2
+}
+setup >/dev/null || { echo "setup failed"; exit $KSFT_FAIL; }
+
+# forge NS ARGS...: mho_forge in NS, pinned to CPU 0 so that packets sent
+# one after another are received in that order.
+forge() {
+	local ns=$1
+	shift
+	x ip netns exec "$ns" taskset -c 0 "$FORGE" "$@"
+}
+
+# untrusted: the nAR's netns counter.
+untrusted() {
+	"$MHOCTL" -n "$HO_NAR" stats | sed -n 's/.* untrusted \([0-9]*\).*/\1/p'
+}
+
+# field KEY: KEY of the nAR's binding, from mhoctl's JSON (state,
+# queued_pkts, tunnel_rx, markers_rx, held, ...).
+field() {
+	"$MHOCTL" -n "$HO_NAR" -j binding show match $HOA |
+		sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
+}
+
+
+
+want() {
+	expect_eq "nAR binding's $1" "$(field "$1")" "$2"
+}
+
+nar_state() {
+	x "$MHOCTL" -n "$HO_NAR" binding change match $HOA state "$1"
+}
+
+t_nonpeer_data() {
+	local u
+	nar_state hold || return
+	u=$(untrusted)
+	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -n 5 || return
+	settle untrusted $((u + 5)) untrusted
+	want state hold
+	want tunnel_rx 0
+	want queued_pkts 0
+	want held 0
+}
+
+t_nonpeer_marker() {
+	local u
+	nar_state release || return
+	u=$(untrusted)
+	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -e -S 0 || return
+	settle untrusted $((u + 1)) untrusted
+	want state release
+	want markers_rx 0
+}
+
+t_peer_marker() {
+	local u
+	want state release || return
+	u=$(untrusted)
+	# The marker says one packet was forwarded before it; none came yet,
+	# so the old stream is not complete and the release goes on...
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -e -S 1 || return
+	settle "nAR binding's markers_rx" 1 field markers_rx
+	want state release
+	# ...until that packet, overtaken by the marker, arrives.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 1 || return
+	settle "nAR binding's state" idle field state
+	want tunnel_rx 1
+	expect_eq untrusted "$(untrusted)" "$u"
+}
+
+t_version_magic() {
+	local u rx
+	u=$(untrusted)
+	rx=$(field tunnel_rx)
+	# Another magic first: if it were taken for mho's, the count below
+	# would be 2. Both from the real peer to its endpoint.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -m 0x6d69 || return
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -V 2 || return
+	settle untrusted $((u + 1)) untrusted
+	want tunnel_rx "$rx"
+}
+
+t_wrong_local() {
+	local u rx
+	nar_state hold || return
+	u=$(untrusted)
+	rx=$(field tunnel_rx)
+	# To the nAR's address on the CN's link, not its endpoint for the pAR.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d 2001:db8:2::2 -i $HOA || return
+	settle untrusted $((u + 1)) untrusted
+	want tunnel_rx "$rx"
+	want queued_pkts 0
+	# The same packet to the endpoint is taken: it was the address.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA || return
+	settle "nAR binding's tunnel_rx" $((rx + 1)) field tunnel_rx
+	want queued_pkts 1
+	expect_eq untrusted "$(untrusted)" $((u + 1))
+	nar_state idle
+}
+
+ktap_plan 5
+run_case "data from a non-peer to the endpoint is dropped as untrusted" t_nonpeer_data
+run_case "an end-marker from a non-peer does not end the release" t_nonpeer_marker
+run_case "the peer's end-marker ends it, once the packets it counts are in" t_peer_marker
+run_case "a wrong version is untrusted, another magic is not mho's" t_version_magic
+run_case "a peer's packet to a local address that is not its endpoint is untrusted" t_wrong_local
+ktap_finish

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mho_forge - send hand-made mho tunnel packets, for the selftests that
+ * check what a router accepts: from whom, to where, with which option.
+ *
+ *   mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e]
+ *             [-n COUNT] [-p PORT] [-S SEQ] [-V VERSION] [-m MAGIC]
+ *   mho_forge -h
+ *
+ * A packet is what kernel/tunnel.c sends: an outer IPv6 header from
+ * OUTER_SRC to OUTER_DST, mho's 16-byte destination options header (option
+ * type 0x1e: magic -m, default 0x6d68; version -V, default 1; flags;
+ * sequence number; PadN), then the inner packet:
+ *
+ *   data        an IPv6/UDP datagram from INNER_SRC (default OUTER_SRC)
+ *               to INNER_DST, port PORT (default 9909) both ways, with a
+ *               correct UDP checksum and an 8-byte payload: "MHOF" and
+ *               the sequence number
+ *   -e          the end-marker: flags 0x01 and an empty IPv6 header (next
+ *               header 59, payload length 0, hop limit 255) to INNER_DST
+ *
+ * COUNT packets (default 1) are sent back to back, numbered SEQ, SEQ+1, ...
+ * (default 1). They go out through a raw IPPROTO_RAW socket, which on
+ * Linux implies IPV6_HDRINCL: the kernel sends the header as written,
+ * whatever source address it has, and routes by OUTER_DST. (The route
+ * lookup's protocol is IPPROTO_RAW, so no XFRM policy for "proto ipv6"
+ * applies: the packets always leave in plain text.)
+ *
+ * Prints "sent N". Exit status: 0 when every packet was sent, 1 on a usage
+ * or socket error. Needs CAP_NET_RAW.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define OPT_TYPE	0x1e
+#define OPT_MAGIC	0x6d68
+#define OPT_VERSION	1
+#define OPT_F_END	0x01
+#define PAYLOAD_MAGIC	"MHOF"
+
+struct ip6 {
+	uint32_t vtcfl;		/* version 6, traffic class, flow label */
+	uint16_t plen;
+	uint8_t nexthdr;
+	uint8_t hlim;
+	struct in6_addr src;
+	struct in6_addr dst;
+};
+
+/* The destination options header of kernel/tunnel.h. */
+struct mho_opt {
+	uint8_t nexthdr;
+	uint8_t hdrlen;
+	uint8_t type;
+	uint8_t len;
+	uint16_t magic;
+	uint8_t version;
+	uint8_t flags;
+	uint32_t seq;
+	uint8_t pad_type;
+	uint8_t pad_len;
+	uint8_t pad[2];
+};
+
+struct udp {
+	uint16_t sport;
+	uint16_t dport;
+	uint16_t len;
+	uint16_t sum;
+};
+
+struct packet {
+	struct ip6 outer;
+	struct mho_opt opt;
+	struct ip6 inner;
+	struct udp udp;
+	char payload[8];
+};
+
+/* Every field is naturally aligned: no padding, no packed needed. */
+_Static_assert(sizeof(struct ip6) == 40, "IPv6 header");
+_Static_assert(sizeof(struct mho_opt) == 16, "mho option header");
+_Static_assert(sizeof(struct packet) == 40 + 16 + 40 + 8 + 8, "packet");
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e]\n"
+		"                 [-n COUNT] [-p PORT] [-S SEQ] [-V VERSION] [-m MAGIC]\n"
+		"       mho_forge -h\n"
+		"\n"
+		"Sends COUNT (1) mho tunnel packets through a raw socket: outer IPv6,\n"
+		"mho's destination option (magic 0x%04x, version %d, sequence SEQ (1)\n"
+		"counting up), then a UDP datagram to INNER_DST port PORT (9909) from\n"
+		"INNER_SRC (OUTER_SRC), or with -e the end-marker (an empty IPv6 packet\n"
+		"to INNER_DST). Prints \"sent N\".\n",
+		OPT_MAGIC, OPT_VERSION);
+}
+
+static void __attribute__((noreturn)) die(const char *what, const char *arg)
+{
+	fprintf(stderr, "mho_forge: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+	exit(1);
+}
+
+static unsigned long parse_num(char opt, const char *s, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);	/* 0x... for -m */
+	if (errno || end == s || *end || *s == '-' || v > max) {
+		fprintf(stderr, "mho_forge: -%c: expected a number from 0 to %lu, got \"%s\"\n",
+			opt, max, s);
+		exit(1);
+	}
+	return v;
+}
+
+static void parse_addr(const char *s, struct in6_addr *a)
+{
+	if (!s || inet_pton(AF_INET6, s, a) != 1)
+		die("not a numeric IPv6 address", s ? s : "(missing)");
+}
+
+/* The Internet checksum of the UDP datagram and its IPv6 pseudo-header. */
+static uint16_t udp_sum(const struct ip6 *ip, const void *udp, size_t len)
+{
+	const uint8_t *p = udp;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < 16; i += 2)
+		sum += (ip->src.s6_addr[i] << 8 | ip->src.s6_addr[i + 1]) +
+		       (ip->dst.s6_addr[i] << 8 | ip->dst.s6_addr[i + 1]);
+	sum += len + IPPROTO_UDP;
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	return htons(sum ? sum : 0xffff);
+}
+
+int main(int argc, char **argv)
+{
+	const char *osrc = NULL, *odst = NULL, *idst = NULL, *isrc = NULL;
+	unsigned long count = 1, port = 9909, seq = 1;
+	unsigned long version = OPT_VERSION, magic = OPT_MAGIC;
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct packet pkt;
+	size_t len, inner_len;
+	unsigned long i;
+	int opt, fd, end = 0;
+
+	while ((opt = getopt(argc, argv, "s:d:i:I:en:p:S:V:m:h")) != -1) {
+		switch (opt) {
+		case 's':
+			osrc = optarg;
+			break;
+		case 'd':
+			odst = optarg;
+			break;
+		case 'i':
+			idst = optarg;
+			break;
+		case 'I':
+			isrc = optarg;
+			break;
+		case 'e':
+			end = 1;
+			break;
+		case 'n':
+			count = parse_num('n', optarg, 1000000);
+			break;
+		case 'p':
+			port = parse_num('p', optarg, UINT16_MAX);
+			break;
+		case 'S':
+			seq = parse_num('S', optarg, UINT32_MAX);
+			break;
+		case 'V':
+			version = parse_num('V', optarg, UINT8_MAX);
+			break;
+		case 'm':
+			magic = parse_num('m', optarg, UINT16_MAX);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc || !osrc || !odst || !idst) {
+		usage(stderr);
+		return 1;
+	}
+
+	memset(&pkt, 0, sizeof(pkt));
+	parse_addr(osrc, &pkt.outer.src);
+	parse_addr(odst, &pkt.outer.dst);
+	parse_addr(idst, &pkt.inner.dst);
+	parse_addr(isrc ? isrc : osrc, &pkt.inner.src);
+
+	inner_len = sizeof(pkt.inner);
+	if (!end)
+		inner_len += sizeof(pkt.udp) + sizeof(pkt.payload);
+	len = sizeof(pkt.outer) + sizeof(pkt.opt) + inner_len;
+
+	pkt.outer.vtcfl = htonl(6u << 28);
+	pkt.outer.plen = htons(sizeof(pkt.opt) + inner_len);
+	pkt.outer.nexthdr = 60;			/* destination options */
+	pkt.outer.hlim = 64;
+	pkt.opt.nexthdr = IPPROTO_IPV6;
+	pkt.opt.hdrlen = 1;
+	pkt.opt.type = OPT_TYPE;
+	pkt.opt.len = 8;
+	pkt.opt.magic = htons(magic);
+	pkt.opt.version = version;
+	pkt.opt.flags = end ? OPT_F_END : 0;
+	pkt.opt.pad_type = 1;			/* PadN */
+	pkt.opt.pad_len = 2;
+	pkt.inner.vtcfl = htonl(6u << 28);
+	pkt.inner.plen = htons(inner_len - sizeof(pkt.inner));
+	pkt.inner.nexthdr = end ? 59 : IPPROTO_UDP;	/* 59: no next header */
+	pkt.inner.hlim = end ? 255 : 64;
+	pkt.udp.sport = htons(port);
+	pkt.udp.dport = htons(port);
+	pkt.udp.len = htons(sizeof(pkt.udp) + sizeof(pkt.payload));
+
+	/* IPPROTO_RAW: IPV6_HDRINCL is on (net/ipv6/af_inet6.c). */
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0)
+		die("socket", strerror(errno));
+	sin6.sin6_addr = pkt.outer.dst;
+
+	for (i = 0; i < count; i++, seq = (seq + 1) & UINT32_MAX) {
+		uint32_t s = htonl(seq);
+
+		pkt.opt.seq = s;
+		if (!end) {
+			memcpy(pkt.payload, PAYLOAD_MAGIC, 4);
+			memcpy(pkt.payload + 4, &s, 4);
+			pkt.udp.sum = 0;
+			pkt.udp.sum = udp_sum(&pkt.inner, &pkt.udp,
+					      sizeof(pkt.udp) + sizeof(pkt.payload));
+		}
+		if (sendto(fd, &pkt, len, 0, (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)len) {
+			fprintf(stderr, "mho_forge: sendto: %s\n", strerror(errno));
+			printf("sent %lu\n", i);
+			return 1;
+		}
+	}
+	printf("sent %lu\n", count);
+	close(fd);
+	return 0;
+}
