@@ -299,6 +299,9 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 	}
 	if (cfg->set & MHO_BCFG_STATE)
 		mho_handoff_set_state(b, cfg->state, prep);
+	if (cfg->set & (MHO_BCFG_MAX_HOLD | MHO_BCFG_LINGER |
+			MHO_BCFG_MARKER_WAIT))
+		mho_handoff_rearm(b);
 	return 0;
 
 err_unlink:

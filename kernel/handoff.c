@@ -508,11 +508,12 @@ static void mho_release(struct mho_binding *b)
 	u32 wait = h->cfg_marker_wait_ms ?: mho_hold_ms(b);
 
 	h->state = MHO_STATE_RELEASE;
+	h->since = ktime_get();
 	mho_kick(b);
 	if (mho_old_complete(h))
 		mho_release_new(b);
 	else
-		mho_deadline(h, mho_after_ms(wait));
+		mho_deadline(h, ktime_add_ms(h->since, wait));
 }
 
 /* The deadline timer: hold expiry, marker wait, linger, dedup window. */
@@ -624,6 +625,34 @@ void *mho_handoff_prepare(struct mho_binding *b, u8 state)
 	return dd ?: ERR_PTR(-ENOMEM);
 }
 
+/*
+ * The binding's max-hold, linger or marker-wait changed (under
+ * mho_net.lock): a hold, linger or wait under way now ends that long
+ * after it began, at once if that is past.
+ */
+void mho_handoff_rearm(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+	u32 ms;
+
+	spin_lock_bh(&h->lock);
+	switch (h->state) {
+	case MHO_STATE_BUFFER:
+	case MHO_STATE_HOLD:
+		mho_deadline(h, ktime_add_ms(h->since, mho_hold_ms(b)));
+		break;
+	case MHO_STATE_LINGER:
+		ms = h->cfg_linger_ms ?: mho_hold_ms(b);
+		mho_deadline(h, ktime_add_ms(h->since, ms));
+		break;
+	case MHO_STATE_RELEASE:
+		ms = h->cfg_marker_wait_ms ?: mho_hold_ms(b);
+		mho_deadline(h, ktime_add_ms(h->since, ms));
+		break;
+	}
+	spin_unlock_bh(&h->lock);
+}
+
 void mho_handoff_unprepare(void *prep)
 {
 	mho_dedup_free(prep);
@@ -656,7 +685,8 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 			h->marker_seen = false;
 			h->marker_seq = 0;
 			h->rx_numbered = 0;
-			mho_deadline(h, mho_after_ms(mho_hold_ms(b)));
+			h->since = ktime_get();
+			mho_deadline(h, ktime_add_ms(h->since, mho_hold_ms(b)));
 		}
 		h->state = state;
 		if (dd) {
@@ -676,9 +706,10 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 		break;
 	case MHO_STATE_END:
 		h->state = MHO_STATE_LINGER;
+		h->since = ktime_get();
 		h->end_pending = true;
 		mho_kick(b);
-		mho_deadline(h, mho_after_ms(h->cfg_linger_ms ?:
+		mho_deadline(h, ktime_add_ms(h->since, h->cfg_linger_ms ?:
 					     mho_hold_ms(b)));
 		break;
 	case MHO_STATE_RELEASE:

@@ -79,6 +79,7 @@ struct mho_dedup;
  * @q: the hold queues, see enum mho_stream
  * @q_pkts: packets in @q, both queues
  * @q_bytes: their bytes
+ * @since: when the current hold, release or linger began
  * @deadline: when @timer fires, for hold expiry, marker wait, linger and
  *	the end of duplicate suppression
  * @tx_seq: pAR: sequence number of the last packet sent into the tunnel;
@@ -108,6 +109,7 @@ struct mho_handoff {
 	u32 q_bytes;
 	u32 marker_seq;
 	u32 rx_numbered;
+	ktime_t since;
 	ktime_t deadline;
 	atomic_t tx_seq;
 	struct mho_dedup *dedup;
@@ -126,6 +128,7 @@ int mho_handoff_check_state(const struct mho_binding *b, u8 state,
 			    struct netlink_ext_ack *extack);
 void *mho_handoff_prepare(struct mho_binding *b, u8 state);
 void mho_handoff_unprepare(void *prep);
+void mho_handoff_rearm(struct mho_binding *b);
 void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep);
 void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev);
 

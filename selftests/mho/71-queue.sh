@@ -91,8 +91,10 @@ t_expiry() {
 	"$MHOCTL" -n "$HO_PAR" monitor >>"$TMPD/mon" 2>&1 &
 	bg_add $!
 	monitor_sync P "$TMPD/mon" || return
-	x P binding set match $HOA max-hold 300 state buffer
+	x P binding set match $HOA state buffer
 	send 20 || return
+	# A shorter max-hold applies to the hold under way: it is over.
+	x P binding set match $HOA max-hold 1
 	wait_for 10 ho_state_is "$HO_PAR" idle || fail "the hold did not expire"
 	ho_expect_ctr "$HO_PAR" drop_expired 20
 	ho_expect_ctr "$HO_PAR" queued_pkts 0
@@ -142,9 +144,11 @@ t_unclaimed() {
 	bg_add $!
 	monitor_sync N "$TMPD/mon" || return
 	# A candidate nAR the MN never comes to.
-	x N binding set match $HOA max-hold 500 state hold
+	x N binding set match $HOA state hold
 	x P binding set match $HOA state forward
 	send 30 || return
+	wait_for 10 ho_ctr_is "$HO_NAR" queued_pkts 30 || fail "the nAR does not hold 30"
+	x N binding set match $HOA max-hold 1
 	wait_for 10 ho_state_is "$HO_NAR" idle || fail "the nAR's hold did not expire"
 	ho_expect_ctr "$HO_NAR" tunnel_rx 30
 	ho_expect_ctr "$HO_NAR" held 30
@@ -161,16 +165,20 @@ binding_gone() { ! P binding show match $HOA >/dev/null 2>&1; }
 
 t_linger() {
 	ho_topo || return
-	x P binding set match $HOA linger 300 state forward
+	x P binding set match $HOA state forward
 	x P binding set match $HOA state end
 	ho_expect_ctr "$HO_PAR" markers_tx 1
-	wait_for 5 ho_ctr_is "$HO_NAR" markers_rx 1 || fail "no marker at the nAR"
+	expect_eq state "$(handoff_state "$HO_PAR")" linger
+	wait_for 10 ho_ctr_is "$HO_NAR" markers_rx 1 || fail "no marker at the nAR"
+	# A shorter linger applies to the one under way: it is over.
+	x P binding set match $HOA linger 1
 	wait_for 10 binding_gone || fail "the binding outlived its linger time"
 	# Switch-back during linger keeps the binding.
-	x P binding add role par hoa $HOA peer $HO_NAR_PEER linger 1000 state forward
+	x P binding add role par hoa $HOA peer $HO_NAR_PEER state forward
 	x P binding set match $HOA state end
 	x P binding set match $HOA state idle
-	sleep 2
+	x P binding set match $HOA linger 1
+	sleep 1
 	binding_gone && fail "switch-back did not cancel the linger time"
 	expect_eq state "$(handoff_state "$HO_PAR")" idle
 	handoff_teardown
