@@ -75,6 +75,7 @@ static DEFINE_PER_CPU(const struct sk_buff *, mho_reinject_skb);
 
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
+static void mho_kick_work(struct work_struct *work);
 
 static u32 mho_eff(u32 own, u32 netns)
 {
@@ -184,7 +185,9 @@ void mho_handoff_init(struct mho_binding *b)
 		atomic64_set(&h->ctr[i], 0);
 	atomic_set(&h->tx_seq, 0);
 	hrtimer_setup(&h->tx_timer, mho_handoff_tx_timer, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_REL_SOFT);
+		      HRTIMER_MODE_REL_PINNED_SOFT);
+	INIT_WORK(&h->kick_work, mho_kick_work);
+	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
 }
@@ -298,10 +301,20 @@ static struct sk_buff_head *mho_releasable(struct mho_binding *b)
 	return &h->q[MHO_STREAM_OLD];
 }
 
-/* Start emptying the queues if they may be. Under h->lock. */
+/*
+ * Start emptying the queues if they may be. Under h->lock.
+ *
+ * The tx timer runs on the CPU where the binding's packets arrive
+ * (h->rx_cpu), pinned: packets a router sends go out through that CPU's
+ * queues (veth, for one, queues on the sending CPU's backlog), so held
+ * packets sent from one CPU and live ones from another could overtake
+ * each other after mho released them in order. A kick from elsewhere (a
+ * netlink request, a timer) goes through a work item on that CPU.
+ */
 static void mho_kick(struct mho_binding *b)
 {
 	struct mho_handoff *h = &b->h;
+	int cpu = READ_ONCE(h->rx_cpu);
 
 	lockdep_assert_held(&h->lock);
 	if (h->dead || h->draining)
@@ -309,7 +322,21 @@ static void mho_kick(struct mho_binding *b)
 	if (!mho_releasable(b) && !h->end_pending)
 		return;
 	h->draining = true;
-	hrtimer_start(&h->tx_timer, 0, HRTIMER_MODE_REL_SOFT);
+	if (cpu == raw_smp_processor_id() || !cpu_online(cpu))
+		hrtimer_start(&h->tx_timer, 0, HRTIMER_MODE_REL_PINNED_SOFT);
+	else
+		queue_work_on(cpu, system_highpri_wq, &h->kick_work);
+}
+
+static void mho_kick_work(struct work_struct *work)
+{
+	struct mho_handoff *h = container_of(work, struct mho_handoff,
+					     kick_work);
+
+	spin_lock_bh(&h->lock);
+	if (!h->dead && h->draining)
+		hrtimer_start(&h->tx_timer, 0, HRTIMER_MODE_REL_PINNED_SOFT);
+	spin_unlock_bh(&h->lock);
 }
 
 /*
@@ -792,6 +819,7 @@ unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 	spin_lock_bh(&h->lock);
 	if (unlikely(h->dead))
 		goto pass;
+	WRITE_ONCE(h->rx_cpu, smp_processor_id());
 	if (seq)
 		h->rx_numbered++;
 	state = h->state;
@@ -883,6 +911,7 @@ void mho_handoff_destroy(struct mho_binding *b)
 	spin_unlock_bh(&h->lock);
 
 	/* h->dead stops anyone from arming them again. */
+	cancel_work_sync(&h->kick_work);
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);

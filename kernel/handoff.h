@@ -13,6 +13,7 @@
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/mho.h>
 
 struct mho_binding;
@@ -86,7 +87,11 @@ struct mho_dedup;
  *	atomic, as live packets are tunnelled without @lock
  * @dedup: nAR: fingerprints of delivered packets, from HOLD until the end
  *	of release plus the hold time; NULL otherwise
- * @tx_timer: drains the queues (soft hrtimer, so it runs in BH context)
+ * @tx_timer: drains the queues (soft hrtimer, so it runs in BH context),
+ *	pinned to @rx_cpu
+ * @kick_work: starts @tx_timer on @rx_cpu when the kick comes from
+ *	another CPU
+ * @rx_cpu: the CPU the binding's last packet arrived on
  * @timer: the @deadline timer (soft hrtimer)
  * @cfg_rate: forwarding pace for held packets, packets/s, 0 = unpaced
  * @cfg_linger_ms: MHO_BINDING_A_LINGER_MS
@@ -115,6 +120,8 @@ struct mho_handoff {
 	struct mho_dedup *dedup;
 	struct hrtimer tx_timer;
 	struct hrtimer timer;
+	struct work_struct kick_work;
+	int rx_cpu;
 	u32 cfg_rate;
 	u32 cfg_linger_ms;
 	u32 cfg_marker_wait_ms;
