@@ -33,11 +33,27 @@ send() {
 		{ fail "the pAR saw $(ho_ctr "$HO_PAR" rx_pkts "$dst") of $1 packets"; return 1; }
 }
 
+# monitor P|N: "mhoctl monitor" on that router, into $MON, for this case
+# only: a monitor left running keeps its namespace alive, and that
+# namespace's holds expire later, into the next case's file.
+monitor() {
+	MON=$TMPD/mon.$((++MON_N))
+	ip netns exec "$([ "$1" = P ] && echo "$HO_PAR" || echo "$HO_NAR")" \
+		"$MHOCTL" monitor >>"$MON" 2>&1 &
+	MON_PID=$!
+	bg_add $MON_PID
+	monitor_sync "$1" "$MON"
+}
+
+# done_case: the end of a case that started a monitor.
+done_case() {
+	bg_kill "$MON_PID"
+	handoff_teardown
+}
+
 t_limit_pkts() {
 	ho_topo || return
-	"$MHOCTL" -n "$HO_PAR" monitor >>"$TMPD/mon" 2>&1 &
-	bg_add $!
-	monitor_sync P "$TMPD/mon" || return
+	monitor P || return
 	x P binding set match $HOA max-pkts 50 state buffer
 	send 80 || return
 	ho_expect_ctr "$HO_PAR" queued_pkts 50
@@ -47,10 +63,10 @@ t_limit_pkts() {
 	ho_expect_ctr "$HO_PAR" drop_total 0
 	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 50
 	expect_eq "held-bytes" "$(ho_stat "$HO_PAR" held_bytes)" $((50 * PKT))
-	wait_for 5 grep -q "^event overflow" "$TMPD/mon"
+	wait_for 5 grep -q "^event overflow" "$MON"
 	expect_eq "overflow events" \
-		"$(grep -c "^event overflow binding [0-9]* state buffer$" "$TMPD/mon")" 1
-	handoff_teardown
+		"$(grep -c "^event overflow binding [0-9]* state buffer$" "$MON")" 1
+	done_case
 }
 
 t_limit_bytes() {
@@ -88,9 +104,7 @@ t_limit_total() {
 
 t_expiry() {
 	ho_topo || return
-	"$MHOCTL" -n "$HO_PAR" monitor >>"$TMPD/mon" 2>&1 &
-	bg_add $!
-	monitor_sync P "$TMPD/mon" || return
+	monitor P || return
 	x P binding set match $HOA state buffer
 	send 20 || return
 	# A shorter max-hold applies to the hold under way: it is over.
@@ -99,10 +113,10 @@ t_expiry() {
 	ho_expect_ctr "$HO_PAR" drop_expired 20
 	ho_expect_ctr "$HO_PAR" queued_pkts 0
 	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 0
-	wait_for 5 grep -q "^event expired" "$TMPD/mon"
-	expect_eq "expired event" "$(grep "^event expired" "$TMPD/mon")" \
+	wait_for 5 grep -q "^event expired" "$MON"
+	expect_eq "expired event" "$(grep "^event expired" "$MON")" \
 		"event expired binding $(ho_ctr "$HO_PAR" id) state idle dropped 20"
-	handoff_teardown
+	done_case
 }
 
 t_switch_back() {
@@ -140,9 +154,7 @@ t_paced() {
 
 t_unclaimed() {
 	ho_topo || return
-	"$MHOCTL" -n "$HO_NAR" monitor >>"$TMPD/mon" 2>&1 &
-	bg_add $!
-	monitor_sync N "$TMPD/mon" || return
+	monitor N || return
 	# A candidate nAR the MN never comes to.
 	x N binding set match $HOA state hold
 	x P binding set match $HOA state forward
@@ -155,10 +167,10 @@ t_unclaimed() {
 	ho_expect_ctr "$HO_NAR" drop_expired 30
 	ho_expect_ctr "$HO_NAR" released 0
 	expect_eq "held-pkts" "$(ho_stat "$HO_NAR" held_pkts)" 0
-	wait_for 5 grep -q "^event expired" "$TMPD/mon"
-	expect_eq "expired event" "$(grep "^event expired" "$TMPD/mon")" \
+	wait_for 5 grep -q "^event expired" "$MON"
+	expect_eq "expired event" "$(grep "^event expired" "$MON")" \
 		"event expired binding $(ho_ctr "$HO_NAR" id) state idle dropped 30"
-	handoff_teardown
+	done_case
 }
 
 binding_gone() { ! P binding show match $HOA >/dev/null 2>&1; }
