@@ -36,7 +36,7 @@ mho_setup
 [ -x "$FORGE" ] || { echo "$FORGE is missing (build selftests/tools)"; exit $KSFT_FAIL; }
 [ -x "$HO_PROBE" ] || { echo "$HO_PROBE is missing (build selftests/tools)"; exit $KSFT_FAIL; }
 # modprobe succeeds for what is built in, too.
-for m in xfrm_user esp6 authenc echainiv sch_ingress cls_u32 act_gact; do
+for m in xfrm_user esp6 authenc echainiv; do
 	modprobe -q "$m" || skip_all "kernel module $m is not available"
 done
 
