@@ -24,8 +24,13 @@ held() {
 	wait_for 10 ho_ctr_is "$HO_PAR" queued_pkts 100 ||
 		{ fail "the pAR holds $(ho_ctr "$HO_PAR" queued_pkts) of 100"; return 1; }
 	x P binding set match $HOA rate 5 state forward
-	wait_for 10 ho_ctr_is "$HO_NAR" tunnel_rx 1 ||
-		{ fail "nothing reached the nAR"; return 1; }
+	wait_for 30 ho_ctr_is "$HO_NAR" tunnel_rx 1 || {
+		fail "nothing reached the nAR"
+		diag "pAR: $("$MHOCTL" -n "$HO_PAR" -s binding show)"
+		diag "nAR: $("$MHOCTL" -n "$HO_NAR" -s binding show)"
+		handoff_teardown
+		return 1
+	}
 	ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2
 	ho_send 50
 	wait_for 10 ho_ctr_is "$HO_NAR" rx_pkts 50 ||
@@ -37,6 +42,8 @@ held() {
 t_dev_gone() {
 	local n
 	handoff_setup || { fail "topology setup failed"; return; }
+	# A hold that outlasts the debug kernel's slow steps.
+	x P limits set max-hold 30000
 	x P binding add role par hoa $HOA state buffer
 	ho_send 40
 	wait_for 10 ho_ctr_is "$HO_PAR" queued_pkts 40 || fail "not held"
