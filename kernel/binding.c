@@ -131,13 +131,23 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 	struct mho_addr *next[MHO_NSLOTS] = {}, *fresh[MHO_NSLOTS] = {};
 	const struct in6_addr *want[MHO_NSLOTS] = {};
 	struct mho_peer *bicast[MHO_BICAST_MAX] = {};
-	struct mho_peer *peer = b->peer;
+	struct mho_peer *peer = b->peer, *old_peer = b->peer;
+	struct mho_addr *old_coa = b->addr[MHO_SLOT_COA];
+	struct in6_addr old_coa_addr = {};
 	struct mho_binding *owner;
 	int slot, other, err, i;
 	void *prep = NULL;
 	bool any = false;
 
 	lockdep_assert_held(&mn->lock);
+
+	if ((cfg->set & MHO_BCFG_CACHE_MS) && b->role != MHO_ROLE_HA) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cache-ms is for home agent bindings only");
+		return -EINVAL;
+	}
+	if (old_coa)
+		old_coa_addr = old_coa->addr;
 
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
 		if (!(cfg->set & MHO_BCFG_SLOT(slot))) {
@@ -297,11 +307,24 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 			WRITE_ONCE(b->h.bicast[i], bicast[i]);
 		}
 	}
+	if (cfg->set & MHO_BCFG_CACHE_MS) {
+		WRITE_ONCE(b->h.home.cfg_cache_ms, cfg->cache_ms);
+		mho_home_rearm(b);
+	}
 	if (cfg->set & MHO_BCFG_STATE)
 		mho_handoff_set_state(b, cfg->state, prep);
 	if (cfg->set & (MHO_BCFG_MAX_HOLD | MHO_BCFG_LINGER |
 			MHO_BCFG_MARKER_WAIT))
 		mho_handoff_rearm(b);
+	/* A home agent's binding update: the MN's path changes. */
+	if (b->role == MHO_ROLE_HA) {
+		struct mho_addr *coa = b->addr[MHO_SLOT_COA];
+
+		if (coa ? !old_coa || !ipv6_addr_equal(&coa->addr, &old_coa_addr) :
+		    !!old_coa)
+			mho_home_moved(b, old_coa ? &old_coa_addr : NULL, old_peer,
+				       coa ? &coa->addr : NULL);
+	}
 	return 0;
 
 err_unlink:

@@ -90,6 +90,7 @@ enum {
 	MHO_BCFG_RATE		= BIT(11),
 	MHO_BCFG_LINGER		= BIT(12),
 	MHO_BCFG_MARKER_WAIT	= BIT(13),
+	MHO_BCFG_CACHE_MS	= BIT(14),
 };
 
 #define MHO_BCFG_SLOT(slot)	(MHO_BCFG_HOA << (slot))
@@ -110,6 +111,7 @@ struct mho_binding_cfg {
 	u32 rate;
 	u32 linger_ms;
 	u32 marker_wait_ms;
+	u32 cache_ms;
 };
 
 int mho_bindings_init(void);

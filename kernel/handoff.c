@@ -33,6 +33,7 @@
 #include "binding.h"
 #include "compat.h"
 #include "handoff.h"
+#include "home.h"
 #include "netlink.h"
 #include "peer.h"
 #include "tunnel.h"
@@ -190,6 +191,7 @@ void mho_handoff_init(struct mho_binding *b)
 	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
+	mho_home_init(b);
 }
 
 /* Take @skb off the books of @h and of the netns. Under h->lock. */
@@ -458,6 +460,7 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 {
 	struct mho_handoff *h = container_of(t, struct mho_handoff, tx_timer);
 	struct mho_binding *b = container_of(h, struct mho_binding, h);
+	struct in6_addr home[3] = {};
 	struct sk_buff_head batch;
 	struct sk_buff_head *q;
 	struct sk_buff *skb;
@@ -487,12 +490,19 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 	if (h->end_pending && !mho_releasable(b) && !h->dead) {
 		h->end_pending = false;
 		marker = true;
+		if (b->role == MHO_ROLE_HA) {
+			home[0] = h->home.marker_peer;
+			home[1] = h->home.marker_local;
+			home[2] = h->home.marker_coa;
+		}
 	}
 	spin_unlock_bh(&h->lock);
 
 	while ((skb = __skb_dequeue(&batch)))
 		mho_send(b, skb, to, true);
-	if (marker)
+	if (marker && b->role == MHO_ROLE_HA)
+		mho_tunnel_send_home_marker(b, &home[0], &home[1], &home[2]);
+	else if (marker)
 		mho_tunnel_send_marker(b);
 
 	spin_lock_bh(&h->lock);
@@ -686,6 +696,23 @@ void mho_handoff_unprepare(void *prep)
 }
 
 /*
+ * pAR, forwarding or bicasting: the end-marker goes out after the last
+ * packet held, and the binding lingers. Under h->lock.
+ */
+static void mho_end(struct mho_binding *b)
+{
+	struct mho_handoff *h = &b->h;
+
+	h->end_requested = false;
+	h->state = MHO_STATE_LINGER;
+	h->since = ktime_get();
+	h->end_pending = true;
+	mho_kick(b);
+	mho_deadline(h, ktime_add_ms(h->since, h->cfg_linger_ms ?:
+				     mho_hold_ms(b)));
+}
+
+/*
  * Apply a state change checked by mho_handoff_check_state(). Runs under
  * mho_net.lock in process context; @prep is what mho_handoff_prepare()
  * returned, and this function owns it.
@@ -701,6 +728,7 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 		if (b->role == MHO_ROLE_NAR)
 			mho_purge(b, MHO_CTR_DROP_EXPIRED);
 		h->state = MHO_STATE_IDLE;
+		h->end_requested = false;
 		h->deadline = KTIME_MAX;
 		swap(old, h->dedup);
 		mho_kick(b);
@@ -708,6 +736,7 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 	case MHO_STATE_BUFFER:
 	case MHO_STATE_HOLD:
 		if (h->state != state) {
+			h->end_requested = false;
 			h->overflowed = false;
 			h->marker_seen = false;
 			h->marker_seq = 0;
@@ -730,14 +759,12 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 		h->state = state;
 		h->deadline = KTIME_MAX;
 		mho_kick(b);
+		/* The home agent's end-marker came while buffering. */
+		if (h->end_requested)
+			mho_end(b);
 		break;
 	case MHO_STATE_END:
-		h->state = MHO_STATE_LINGER;
-		h->since = ktime_get();
-		h->end_pending = true;
-		mho_kick(b);
-		mho_deadline(h, ktime_add_ms(h->since, h->cfg_linger_ms ?:
-					     mho_hold_ms(b)));
+		mho_end(b);
 		break;
 	case MHO_STATE_RELEASE:
 		mho_release(b);
@@ -749,13 +776,19 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 }
 
 /*
- * nAR: the end-marker for @b arrived from its peer, after @seq numbered
- * packets. BH context.
+ * An end-marker for @b arrived from a peer. BH context.
+ *
+ * nAR: from its peer, after @seq numbered packets.
+ *
+ * pAR: from upstream, from the home agent that switched the MN's path:
+ * nothing more comes down the old path, so the forwarding ends as if the
+ * operator had set "end". While buffering, that waits for forwarding to
+ * begin.
  */
 void mho_handoff_marker(struct mho_binding *b, u32 seq)
 {
 	struct mho_handoff *h = &b->h;
-	bool released = false;
+	bool changed = false;
 	u8 state;
 
 	mho_ctr_inc(h, MHO_CTR_MARKERS_RX);
@@ -764,17 +797,25 @@ void mho_handoff_marker(struct mho_binding *b, u32 seq)
 		spin_unlock_bh(&h->lock);
 		return;
 	}
-	h->marker_seen = true;
-	h->marker_seq = seq;
-	if (h->state == MHO_STATE_RELEASE && mho_old_complete(h)) {
-		mho_release_new(b);
-		released = true;
+	if (b->role == MHO_ROLE_NAR) {
+		h->marker_seen = true;
+		h->marker_seq = seq;
+		if (h->state == MHO_STATE_RELEASE && mho_old_complete(h)) {
+			mho_release_new(b);
+			changed = true;
+		}
+	} else if (h->state == MHO_STATE_FORWARD ||
+		   h->state == MHO_STATE_BICAST) {
+		mho_end(b);
+		changed = true;
+	} else if (h->state == MHO_STATE_BUFFER) {
+		h->end_requested = true;
 	}
 	state = h->state;
 	spin_unlock_bh(&h->lock);
 
 	mho_event(b, MHO_EVENT_MARKER, state, 0);
-	if (released)
+	if (changed)
 		mho_event(b, MHO_EVENT_STATE, state, 0);
 }
 
@@ -798,6 +839,29 @@ void mho_handoff_attach(struct mho_binding *b)
 }
 
 /*
+ * Home agent: the MN's care-of address moved away from @old_coa, which
+ * @peer (our endpoint: @local) served. The end-marker goes from the tx
+ * timer, on the CPU the MN's packets arrive on, so that it follows the
+ * packets tunnelled there. A marker still pending for an earlier move is
+ * replaced: that path is older still. Process context.
+ */
+void mho_handoff_home_marker(struct mho_binding *b,
+			     const struct in6_addr *peer,
+			     const struct in6_addr *local,
+			     const struct in6_addr *old_coa)
+{
+	struct mho_handoff *h = &b->h;
+
+	spin_lock_bh(&h->lock);
+	h->home.marker_peer = *peer;
+	h->home.marker_local = *local;
+	h->home.marker_coa = *old_coa;
+	h->end_pending = true;
+	mho_kick(b);
+	spin_unlock_bh(&h->lock);
+}
+
+/*
  * A packet for @b arrived: the hook's verdict. @tunnelled: it came out of
  * the peer's tunnel, decapsulated, as the @seq-th packet forwarded (0:
  * not numbered); for such packets NF_ACCEPT means "deliver it now" and
@@ -813,6 +877,8 @@ unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 	enum mho_target to;
 	u8 state;
 
+	if (b->role == MHO_ROLE_HA)
+		return mho_home_rx(b, skb);
 	if (b->role == MHO_ROLE_NAR && !tunnelled)
 		s = MHO_STREAM_NEW;
 
@@ -915,4 +981,5 @@ void mho_handoff_destroy(struct mho_binding *b)
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);
+	mho_home_destroy(b);
 }

@@ -16,6 +16,8 @@
 #include <linux/workqueue.h>
 #include <linux/mho.h>
 
+#include "home.h"
+
 struct mho_binding;
 struct mho_net;
 struct mho_peer;
@@ -35,6 +37,12 @@ enum mho_ctr {
 	MHO_CTR_DROP_TOTAL,
 	MHO_CTR_DROP_EXPIRED,
 	MHO_CTR_DROP_ERROR,
+	MHO_CTR_HOME_TUNNELLED,
+	MHO_CTR_CACHED,
+	MHO_CTR_REFORWARDED,
+	MHO_CTR_CACHE_EXPIRED,
+	MHO_CTR_CACHE_FULL,
+	MHO_CTR_MH_MALFORMED,
 	MHO_NCTR,
 };
 
@@ -53,6 +61,7 @@ enum mho_stream {
 struct mho_skb_cb {
 	struct inet6_skb_parm h6;
 	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
+	ktime_t when;	/* home agent cache: when the copy was made */
 };
 
 #define MHO_SKB_CB(skb) ((struct mho_skb_cb *)(skb)->cb)
@@ -76,7 +85,10 @@ struct mho_dedup;
  *	hold began
  * @overflowed: an overflow event was sent for this hold
  * @reap: pAR: the linger time is over; mho_net.reap_work deletes it
- * @end_pending: pAR: the end-marker goes out once the queue is empty
+ * @end_pending: pAR: the end-marker goes out once the queue is empty;
+ *	home agent: the end-marker for the old path goes out
+ * @end_requested: pAR: an end-marker came from upstream (the home agent)
+ *	while buffering; forwarding ends as soon as it begins
  * @q: the hold queues, see enum mho_stream
  * @q_pkts: packets in @q, both queues
  * @q_bytes: their bytes
@@ -99,6 +111,8 @@ struct mho_dedup;
  * @bicast: peers that get copies in BICAST; written under mho_net.lock,
  *	read under RCU (a peer with users is never freed)
  * @ctr: counters, enum mho_ctr
+ * @home: home agent bindings only: the cache and the pending end-marker,
+ *	under @lock like the rest
  */
 struct mho_handoff {
 	spinlock_t lock;	/* see above */
@@ -109,6 +123,7 @@ struct mho_handoff {
 	bool overflowed;
 	bool reap;
 	bool end_pending;
+	bool end_requested;
 	struct sk_buff_head q[MHO_NSTREAMS];
 	u32 q_pkts;
 	u32 q_bytes;
@@ -127,6 +142,7 @@ struct mho_handoff {
 	u32 cfg_marker_wait_ms;
 	struct mho_peer *bicast[MHO_BICAST_MAX];
 	atomic64_t ctr[MHO_NCTR];
+	struct mho_home home;
 };
 
 void mho_handoff_init(struct mho_binding *b);
@@ -144,6 +160,10 @@ unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 			    const struct nf_hook_state *st);
 void mho_handoff_marker(struct mho_binding *b, u32 seq);
 void mho_handoff_attach(struct mho_binding *b);
+void mho_handoff_home_marker(struct mho_binding *b,
+			     const struct in6_addr *peer,
+			     const struct in6_addr *local,
+			     const struct in6_addr *old_coa);
 void mho_handoff_reinject(struct sk_buff *skb);
 bool mho_handoff_reinjecting(const struct sk_buff *skb);
 

@@ -14,6 +14,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "home.h"
 #include "hook.h"
 #include "netlink.h"
 #include "peer.h"
@@ -29,6 +30,9 @@ static const struct mho_limits mho_default_limits = {
 	.max_peers	= 256,
 	.total_pkts	= 1 << 16,
 	.total_bytes	= 64 << 20,
+	.cache_ms	= 1000,
+	.cache_pkts	= 16,
+	.cache_total	= 4096,
 };
 
 static int __net_init mho_net_init(struct net *net)
@@ -43,6 +47,7 @@ static int __net_init mho_net_init(struct net *net)
 	atomic_long_set(&mn->held_pkts, 0);
 	atomic_long_set(&mn->held_bytes, 0);
 	atomic64_set(&mn->untrusted, 0);
+	atomic_long_set(&mn->cached_pkts, 0);
 
 	mn->stats = netdev_alloc_pcpu_stats(struct mho_pcpu_stats);
 	if (!mn->stats)
@@ -119,7 +124,7 @@ static int __init mho_init(void)
 	if (err)
 		return err;
 #ifdef DEBUG
-	if (!mho_binding_selftest()) {
+	if (!mho_binding_selftest() || !mho_home_selftest()) {
 		err = -ENOTRECOVERABLE;
 		goto err_bindings;
 	}

@@ -22,6 +22,9 @@ struct mho_limits {
 	u32 max_peers;
 	u32 total_pkts;
 	u32 total_bytes;
+	u32 cache_ms;
+	u32 cache_pkts;
+	u32 cache_total;
 };
 
 struct mho_pcpu_stats {
@@ -51,6 +54,8 @@ struct mho_pcpu_stats {
  * @held_pkts: packets held by all bindings, against limits.total_pkts
  * @held_bytes: their bytes, against limits.total_bytes
  * @untrusted: mho tunnel packets dropped for their source or IPsec policy
+ * @cached_pkts: control message copies kept by all home agent bindings,
+ *	against limits.cache_total
  * @reap_work: deletes the bindings whose linger time is over (a timer
  *	cannot take @lock)
  */
@@ -71,6 +76,7 @@ struct mho_net {
 	atomic_long_t held_pkts;
 	atomic_long_t held_bytes;
 	atomic64_t untrusted;
+	atomic_long_t cached_pkts;
 	struct work_struct reap_work;
 };
 

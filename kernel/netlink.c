@@ -33,6 +33,9 @@
 #define MHO_TOTAL_BYTES_MIN	65536
 #define MHO_RATE_MAX		10000000
 #define MHO_WAIT_MS_MAX		MHO_HOLD_MS_MAX
+#define MHO_CACHE_MS_MAX	MHO_HOLD_MS_MAX
+#define MHO_CACHE_PKTS_MAX	1024
+#define MHO_CACHE_TOTAL_MAX	BIT(16)
 
 enum {
 	MHO_MCGRP_EVENTS_IDX,
@@ -47,6 +50,18 @@ static struct netlink_range_validation mho_rng_rate = {
 
 static struct netlink_range_validation mho_rng_wait = {
 	.min = 0, .max = MHO_WAIT_MS_MAX,
+};
+
+static struct netlink_range_validation mho_rng_cache_ms = {
+	.min = 0, .max = MHO_CACHE_MS_MAX,
+};
+
+static struct netlink_range_validation mho_rng_cache_pkts = {
+	.min = 1, .max = MHO_CACHE_PKTS_MAX,
+};
+
+static struct netlink_range_validation mho_rng_cache_total = {
+	.min = 1, .max = MHO_CACHE_TOTAL_MAX,
 };
 
 static struct netlink_range_validation mho_rng_pkts = {
@@ -119,6 +134,12 @@ static const struct nla_policy mho_binding_limits_policy[MHO_LIMITS_A_MAX + 1] =
 					.reject_message = "not a per-binding limit" },
 	[MHO_LIMITS_A_TOTAL_BYTES]  = { .type = NLA_REJECT,
 					.reject_message = "not a per-binding limit" },
+	[MHO_LIMITS_A_CACHE_MS]	    = { .type = NLA_REJECT,
+					.reject_message = "set the binding's cache-ms instead" },
+	[MHO_LIMITS_A_CACHE_PKTS]   = { .type = NLA_REJECT,
+					.reject_message = "not a per-binding limit" },
+	[MHO_LIMITS_A_CACHE_TOTAL]  = { .type = NLA_REJECT,
+					.reject_message = "not a per-binding limit" },
 };
 
 static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
@@ -129,6 +150,9 @@ static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
 	[MHO_LIMITS_A_MAX_PEERS]    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_peers),
 	[MHO_LIMITS_A_TOTAL_PKTS]   = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_total_pkts),
 	[MHO_LIMITS_A_TOTAL_BYTES]  = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_total_bytes),
+	[MHO_LIMITS_A_CACHE_MS]	    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_ms),
+	[MHO_LIMITS_A_CACHE_PKTS]   = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_pkts),
+	[MHO_LIMITS_A_CACHE_TOTAL]  = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_total),
 };
 
 #define MHO_BINDING_CFG_POLICY						\
@@ -154,7 +178,11 @@ static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
 	[MHO_BINDING_A_QUEUED_PKTS] = { .type = NLA_REJECT,		\
 				    .reject_message = "queue sizes are read-only" }, \
 	[MHO_BINDING_A_QUEUED_BYTES] = { .type = NLA_REJECT,		\
-				    .reject_message = "queue sizes are read-only" }
+				    .reject_message = "queue sizes are read-only" }, \
+	[MHO_BINDING_A_CACHE_MS] =					\
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_ms),	\
+	[MHO_BINDING_A_CACHED_PKTS] = { .type = NLA_REJECT,		\
+				    .reject_message = "the cache size is read-only" }
 
 static const struct nla_policy mho_binding_new_policy[MHO_BINDING_A_MAX + 1] = {
 	MHO_BINDING_CFG_POLICY,
@@ -264,7 +292,11 @@ static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_PKTS,
 			READ_ONCE(b->h.q_pkts)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_BYTES,
-			READ_ONCE(b->h.q_bytes)))
+			READ_ONCE(b->h.q_bytes)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_CACHE_MS,
+			READ_ONCE(b->h.home.cfg_cache_ms)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_CACHED_PKTS,
+			READ_ONCE(b->h.home.cache_pkts)))
 		goto cancel;
 	for (i = 0; i < MHO_BICAST_MAX && b->h.bicast[i]; i++)
 		bicast[i] = b->h.bicast[i]->addr;
@@ -306,7 +338,10 @@ static int mho_nl_put_limits(struct sk_buff *skb, const struct mho_limits *l)
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BINDINGS, l->max_bindings) ||
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PEERS, l->max_peers) ||
 	    nla_put_u32(skb, MHO_LIMITS_A_TOTAL_PKTS, l->total_pkts) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_TOTAL_BYTES, l->total_bytes)) {
+	    nla_put_u32(skb, MHO_LIMITS_A_TOTAL_BYTES, l->total_bytes) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_CACHE_MS, l->cache_ms) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_CACHE_PKTS, l->cache_pkts) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_CACHE_TOTAL, l->cache_total)) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -351,7 +386,9 @@ static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn)
 	    nla_put_u32(skb, MHO_STATS_A_HELD_BYTES,
 			atomic_long_read(&mn->held_bytes)) ||
 	    nla_put_u64_64bit(skb, MHO_STATS_A_UNTRUSTED,
-			      atomic64_read(&mn->untrusted), MHO_STATS_A_PAD)) {
+			      atomic64_read(&mn->untrusted), MHO_STATS_A_PAD) ||
+	    nla_put_u32(skb, MHO_STATS_A_CACHED_PKTS,
+			atomic_long_read(&mn->cached_pkts))) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -489,7 +526,9 @@ void mho_nl_dp_event(struct mho_net *mn, u32 id, u8 type, u8 state,
 	    nla_put_u32(msg, MHO_EVENT_A_BINDING, id) ||
 	    nla_put_u8(msg, MHO_EVENT_A_STATE, state) ||
 	    (type == MHO_EVENT_EXPIRED &&
-	     nla_put_u32(msg, MHO_EVENT_A_DROPPED, dropped)))
+	     nla_put_u32(msg, MHO_EVENT_A_DROPPED, dropped)) ||
+	    (type == MHO_EVENT_REFORWARD &&
+	     nla_put_u32(msg, MHO_EVENT_A_COUNT, dropped)))
 		goto err_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -820,6 +859,10 @@ static void mho_nl_binding_cfg(struct nlattr **tb, struct mho_binding_cfg *cfg)
 		cfg->marker_wait_ms =
 			nla_get_u32(tb[MHO_BINDING_A_MARKER_WAIT_MS]);
 	}
+	if (tb[MHO_BINDING_A_CACHE_MS]) {
+		cfg->set |= MHO_BCFG_CACHE_MS;
+		cfg->cache_ms = nla_get_u32(tb[MHO_BINDING_A_CACHE_MS]);
+	}
 	if (!tb[MHO_BINDING_A_LIMITS])
 		return;
 	/* Already validated against the policy with the rest of the request. */
@@ -1025,6 +1068,14 @@ static int mho_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[MHO_LIMITS_A_TOTAL_BYTES])
 		WRITE_ONCE(l->total_bytes,
 			   nla_get_u32(tb[MHO_LIMITS_A_TOTAL_BYTES]));
+	if (tb[MHO_LIMITS_A_CACHE_MS])
+		WRITE_ONCE(l->cache_ms, nla_get_u32(tb[MHO_LIMITS_A_CACHE_MS]));
+	if (tb[MHO_LIMITS_A_CACHE_PKTS])
+		WRITE_ONCE(l->cache_pkts,
+			   nla_get_u32(tb[MHO_LIMITS_A_CACHE_PKTS]));
+	if (tb[MHO_LIMITS_A_CACHE_TOTAL])
+		WRITE_ONCE(l->cache_total,
+			   nla_get_u32(tb[MHO_LIMITS_A_CACHE_TOTAL]));
 	mho_net_changed(mn);
 	mho_nl_notify(mn, MHO_OBJ_LIMITS, l, MHO_CMD_LIMITS_SET);
 	mutex_unlock(&mn->lock);

@@ -33,24 +33,30 @@
 
 #define MHO_ENCAP_LEN	(sizeof(struct ipv6hdr) + sizeof(struct mho_opt_hdr))
 
+/* A route to @daddr for IPv6-in-IPv6; @saddr :: lets routing choose. */
 static struct dst_entry *mho_tunnel_route(struct net *net,
-					  const struct mho_peer *peer,
+					  const struct in6_addr *daddr,
+					  const struct in6_addr *saddr,
 					  struct flowi6 *fl6)
 {
 	memset(fl6, 0, sizeof(*fl6));
 	fl6->flowi6_proto = IPPROTO_IPV6;
-	fl6->daddr = peer->addr;
-	fl6->saddr = peer->local;
+	fl6->daddr = *daddr;
+	fl6->saddr = *saddr;
 	return ip6_dst_lookup_flow(net, NULL, fl6, NULL);
 }
 
-/* Put the outer headers in front of @skb and send it; consumes @skb. */
+/*
+ * Put the outer headers in front of @skb and send it; consumes @skb.
+ * @opt: with mho's destination option (@flags, @seq) between the two
+ * IPv6 headers; without, plain RFC 2473.
+ */
 static int mho_tunnel_push(struct net *net, struct dst_entry *dst,
 			   const struct flowi6 *fl6, struct sk_buff *skb,
-			   u8 flags, u32 seq)
+			   bool opt, u8 flags, u32 seq)
 {
 	const struct ipv6hdr *inner = ipv6_hdr(skb);
-	struct mho_opt_hdr *opt;
+	struct mho_opt_hdr *oh;
 	struct ipv6hdr *ip6;
 	int err;
 
@@ -62,23 +68,25 @@ static int mho_tunnel_push(struct net *net, struct dst_entry *dst,
 	}
 	inner = ipv6_hdr(skb);
 
-	opt = skb_push(skb, sizeof(*opt));
-	memset(opt, 0, sizeof(*opt));
-	opt->nexthdr = IPPROTO_IPV6;
-	opt->hdrlen = 1;
-	opt->type = MHO_OPT_TYPE;
-	opt->len = 8;
-	opt->magic = htons(MHO_OPT_MAGIC);
-	opt->version = MHO_OPT_VERSION;
-	opt->flags = flags;
-	opt->seq = htonl(seq);
-	opt->pad_type = IPV6_TLV_PADN;
-	opt->pad_len = 2;
+	if (opt) {
+		oh = skb_push(skb, sizeof(*oh));
+		memset(oh, 0, sizeof(*oh));
+		oh->nexthdr = IPPROTO_IPV6;
+		oh->hdrlen = 1;
+		oh->type = MHO_OPT_TYPE;
+		oh->len = 8;
+		oh->magic = htons(MHO_OPT_MAGIC);
+		oh->version = MHO_OPT_VERSION;
+		oh->flags = flags;
+		oh->seq = htonl(seq);
+		oh->pad_type = IPV6_TLV_PADN;
+		oh->pad_len = 2;
+	}
 
 	ip6 = skb_push(skb, sizeof(*ip6));
 	skb_reset_network_header(skb);
 	ip6_flow_hdr(ip6, ip6_tclass(ip6_flowinfo(inner)), 0);
-	ip6->nexthdr = NEXTHDR_DEST;
+	ip6->nexthdr = opt ? NEXTHDR_DEST : IPPROTO_IPV6;
 	ip6->hop_limit = ip6_dst_hoplimit(dst);
 	ip6->saddr = fl6->saddr;
 	ip6->daddr = fl6->daddr;
@@ -101,63 +109,90 @@ static int mho_tunnel_push(struct net *net, struct dst_entry *dst,
  * sequence number (the end-marker says how many there were); bicast
  * copies carry 0. Consumes @skb. BH context, under RCU.
  */
-int mho_tunnel_xmit(struct mho_binding *b, const struct mho_peer *peer,
-		    struct sk_buff *skb, bool numbered)
+/* Forwarding @skb: the inner hop limit goes down by one. */
+static int mho_tunnel_forwarding(struct sk_buff *skb)
+{
+	if (skb_ensure_writable(skb, sizeof(struct ipv6hdr)) ||
+	    ipv6_hdr(skb)->hop_limit <= 1)
+		return -EINVAL;
+	ipv6_hdr(skb)->hop_limit--;
+	skb_scrub_packet(skb, false);
+	return 0;
+}
+
+/*
+ * Tunnel @skb, a packet this router received for the MN of @b, to @daddr
+ * from @saddr (:: lets routing choose); with mho's option if @opt, and
+ * then the next sequence number if @numbered. Consumes @skb.
+ */
+static int mho_tunnel_forward(struct mho_binding *b, struct sk_buff *skb,
+			      const struct in6_addr *daddr,
+			      const struct in6_addr *saddr, bool opt,
+			      bool numbered)
 {
 	struct net *net = b->mn->net;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
+	int err;
 
-	/* We forward it, so the inner hop limit goes down by one. */
-	if (skb_ensure_writable(skb, sizeof(struct ipv6hdr)) ||
-	    ipv6_hdr(skb)->hop_limit <= 1) {
+	err = mho_tunnel_forwarding(skb);
+	if (err) {
 		kfree_skb(skb);
-		return -EINVAL;
+		return err;
 	}
-	ipv6_hdr(skb)->hop_limit--;
-	skb_scrub_packet(skb, false);
-
-	dst = mho_tunnel_route(net, peer, &fl6);
+	dst = mho_tunnel_route(net, daddr, saddr, &fl6);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
-	return mho_tunnel_push(net, dst, &fl6, skb, 0,
+	return mho_tunnel_push(net, dst, &fl6, skb, opt, 0,
 			       numbered ? atomic_inc_return(&b->h.tx_seq) : 0);
 }
 
-/*
- * The end-marker: mho's option with MHO_OPT_F_END and, inside, an empty
- * IPv6 packet to the MN's address, which names the binding at the peer.
- * It is an IPv6-in-IPv6 packet like the others, so the same XFRM policies
- * protect it. BH context.
- */
-void mho_tunnel_send_marker(struct mho_binding *b)
+int mho_tunnel_xmit(struct mho_binding *b, const struct mho_peer *peer,
+		    struct sk_buff *skb, bool numbered)
 {
-	struct net *net = b->mn->net;
-	struct mho_addr *addr = NULL;
-	const struct mho_peer *peer;
+	return mho_tunnel_forward(b, skb, &peer->addr, &peer->local, true,
+				  numbered);
+}
+
+/*
+ * Home agent: tunnel @skb, a packet for the home address of @b, to the
+ * care-of address @coa, RFC 2473 style (no mho option: the MN's own
+ * tunnel device decapsulates it). The outer source is routing's choice
+ * (a route's preferred source, for one). Consumes @skb. BH context.
+ */
+int mho_tunnel_xmit_home(struct mho_binding *b, struct sk_buff *skb,
+			 const struct in6_addr *coa)
+{
+	return mho_tunnel_forward(b, skb, coa, &in6addr_any, false, false);
+}
+
+/*
+ * An end-marker: mho's option with MHO_OPT_F_END and, inside, an empty
+ * IPv6 packet to @inner, which names the binding at @peer; @seq counts
+ * the packets numbered before it. It is an IPv6-in-IPv6 packet like the
+ * others, so the same XFRM policies protect it. BH context.
+ */
+static int mho_tunnel_marker(struct net *net, const struct in6_addr *peer,
+			     const struct in6_addr *local,
+			     const struct in6_addr *inner, u32 seq)
+{
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6;
 	struct sk_buff *skb;
 	struct flowi6 fl6;
-	int slot, hlen;
+	int hlen;
 
-	rcu_read_lock();
-	peer = READ_ONCE(b->peer);
-	for (slot = 0; slot < MHO_NSLOTS && !addr; slot++)
-		addr = READ_ONCE(b->addr[slot]);
-	if (!peer || !addr)
-		goto err;
-	dst = mho_tunnel_route(net, peer, &fl6);
+	dst = mho_tunnel_route(net, peer, local, &fl6);
 	if (IS_ERR(dst))
-		goto err;
+		return PTR_ERR(dst);
 
 	hlen = LL_RESERVED_SPACE(dst->dev) + dst->header_len + MHO_ENCAP_LEN;
 	skb = alloc_skb(hlen + sizeof(*ip6), GFP_ATOMIC);
 	if (!skb) {
 		dst_release(dst);
-		goto err;
+		return -ENOMEM;
 	}
 	skb_reserve(skb, hlen);
 	ip6 = skb_put(skb, sizeof(*ip6));
@@ -167,18 +202,49 @@ void mho_tunnel_send_marker(struct mho_binding *b)
 	ip6->nexthdr = NEXTHDR_NONE;
 	ip6->hop_limit = 255;
 	ip6->saddr = fl6.saddr;
-	ip6->daddr = addr->addr;
+	ip6->daddr = *inner;
 
-	if (mho_tunnel_push(net, dst, &fl6, skb, MHO_OPT_F_END,
-			    atomic_read(&b->h.tx_seq)))
-		goto err;
-	rcu_read_unlock();
-	mho_ctr_inc(&b->h, MHO_CTR_MARKERS_TX);
-	return;
+	return mho_tunnel_push(net, dst, &fl6, skb, true, MHO_OPT_F_END, seq);
+}
 
-err:
+static void mho_tunnel_marker_sent(struct mho_binding *b, int err)
+{
+	mho_ctr_inc(&b->h, err ? MHO_CTR_DROP_ERROR : MHO_CTR_MARKERS_TX);
+}
+
+/*
+ * pAR: the end-marker to the binding's peer, after every packet it
+ * forwarded, naming the MN by its first address. BH context.
+ */
+void mho_tunnel_send_marker(struct mho_binding *b)
+{
+	struct mho_addr *addr = NULL;
+	const struct mho_peer *peer;
+	int slot, err = -ENOENT;
+
+	rcu_read_lock();
+	peer = READ_ONCE(b->peer);
+	for (slot = 0; slot < MHO_NSLOTS && !addr; slot++)
+		addr = READ_ONCE(b->addr[slot]);
+	if (peer && addr)
+		err = mho_tunnel_marker(b->mn->net, &peer->addr, &peer->local,
+					&addr->addr, atomic_read(&b->h.tx_seq));
 	rcu_read_unlock();
-	mho_ctr_inc(&b->h, MHO_CTR_DROP_ERROR);
+	mho_tunnel_marker_sent(b, err);
+}
+
+/*
+ * Home agent: the end-marker down the old path, to the AR that served
+ * the MN at @old_coa. The home agent numbers nothing: the count is 0.
+ * BH context.
+ */
+void mho_tunnel_send_home_marker(struct mho_binding *b,
+				 const struct in6_addr *peer,
+				 const struct in6_addr *local,
+				 const struct in6_addr *old_coa)
+{
+	mho_tunnel_marker_sent(b, mho_tunnel_marker(b->mn->net, peer, local,
+						    old_coa, 0));
 }
 
 /*
@@ -288,7 +354,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 
 		if (want && want != peer)
 			return mho_tunnel_untrusted(mn);
-	} else {
+	} else if (!b || b->role != MHO_ROLE_PAR || !(flags & MHO_OPT_F_END)) {
 		b = NULL;
 	}
 

@@ -10,6 +10,7 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+struct in6_addr;
 struct net;
 struct sock;
 
@@ -57,6 +58,12 @@ struct mho_opt_hdr {
 
 int mho_tunnel_xmit(struct mho_binding *b, const struct mho_peer *peer,
 		    struct sk_buff *skb, bool numbered);
+int mho_tunnel_xmit_home(struct mho_binding *b, struct sk_buff *skb,
+			 const struct in6_addr *coa);
+void mho_tunnel_send_home_marker(struct mho_binding *b,
+				 const struct in6_addr *peer,
+				 const struct in6_addr *local,
+				 const struct in6_addr *old_coa);
 int mho_tunnel_finish(struct net *net, struct sock *sk, struct sk_buff *skb);
 void mho_tunnel_send_marker(struct mho_binding *b);
 int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,

@@ -34,6 +34,9 @@
 #            update) and the nAR holds; once the MN is attached the nAR
 #            releases the old stream, then, after the pAR's end-marker, the
 #            new one, in order
+#   ha       mho's home agent in the path (see "The home agent" below):
+#            as mho, but the binding update goes to the home agent, whose
+#            end-marker, not the operator, ends the pAR's forwarding
 #   mho-na   as mho, but nobody tells the nAR to release: the MN's
 #            unsolicited Neighbor Advertisement for its new care-of
 #            address (2001:db8:b::2, the nAR binding's ncoa) does. The
@@ -85,11 +88,29 @@ HOA=2001:db8:ff::1
 HO_PAR_PEER=2001:db8:12::1	# the pAR's tunnel endpoint
 HO_NAR_PEER=2001:db8:12::2	# the nAR's
 
+# The home agent. With ho_home_setup, the CN's namespace becomes the MN's
+# home agent and a new one, SRC, is the correspondent:
+#
+#   SRC 2001:db8:c::2 --- 2001:db8:c::1 HA (the CN namespace) ...
+#
+# The HA's address, 2001:db8:ee::1, is on its loopback and is the
+# preferred source of its routes to the MN's care-of addresses, CoA1
+# (behind the pAR) and CoA2 (behind the nAR), both on the MN's loopback.
+# The MN decapsulates with an ip6tnl device from the HA (ha0). The pAR
+# and the nAR route CoA1 and CoA2 to the MN (the nAR CoA1 too, for the
+# packets the pAR forwards).
+HO_HA=2001:db8:ee::1
+HO_COA1=2001:db8:a::10
+HO_COA2=2001:db8:b::10
+HO_HA_PAR=2001:db8:1::2		# the pAR, seen from the HA
+HO_HA_NAR=2001:db8:2::2		# the nAR, seen from the HA
+
 # Namespace names, unique per process (several tests may run at once).
 HO_CN=mho-ho-$$-cn
 HO_PAR=mho-ho-$$-par
 HO_NAR=mho-ho-$$-nar
 HO_MN=mho-ho-$$-mn
+HO_SRC=mho-ho-$$-src
 
 # ---- topology ----------------------------------------------------------------
 
@@ -158,9 +179,30 @@ handoff_setup() {
 	ip -n "$HO_NAR" route add 2001:db8:a::/64 via 2001:db8:12::1
 }
 
+# ho_home_setup: after handoff_setup, the home agent topology above (no
+# mho configuration).
+ho_home_setup() {
+	ns_add "$HO_SRC" || return 1
+	_ho_sysctl "$HO_SRC" net/ipv6/conf/all/accept_dad=0 \
+		net/ipv6/conf/default/accept_dad=0 || return 1
+	_ho_sysctl "$HO_CN" net/ipv6/conf/all/forwarding=1 || return 1
+	_ho_link c "$HO_CN" to-src "$HO_SRC" to-ha || return 1
+	ip -n "$HO_SRC" route add default via 2001:db8:c::1 &&
+	ip -n "$HO_CN" addr add $HO_HA/128 dev lo nodad &&
+	ip -n "$HO_CN" route add $HO_COA1/128 via $HO_HA_PAR src $HO_HA &&
+	ip -n "$HO_CN" route add $HO_COA2/128 via $HO_HA_NAR src $HO_HA &&
+	ip -n "$HO_MN" addr add $HO_COA1/128 dev lo nodad &&
+	ip -n "$HO_MN" addr add $HO_COA2/128 dev lo nodad &&
+	ip -n "$HO_PAR" route add $HO_COA1/128 via 2001:db8:a::2 &&
+	ip -n "$HO_NAR" route add $HO_COA1/128 via 2001:db8:b::2 &&
+	ip -n "$HO_NAR" route add $HO_COA2/128 via 2001:db8:b::2 &&
+	ip -n "$HO_MN" link add ha0 type ip6tnl mode ip6ip6 remote $HO_HA &&
+	ip -n "$HO_MN" link set ha0 up
+}
+
 handoff_teardown() {
 	local ns
-	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
+	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" "$HO_SRC"; do
 		[ ! -e "/run/netns/$ns" ] || ns_del "$ns"
 	done
 }
@@ -248,8 +290,21 @@ _ho_bindings() {
 	_ho_limits "$HO_NAR"
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar
 	_ho_ctl "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER name par
-	_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER
-	_ho_ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER
+	if [ "$1" != ha ]; then
+		_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER
+		_ho_ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER
+		return
+	fi
+	# The home agent's packets are for the care-of addresses. Nobody
+	# says "end" to the pAR: the nAR's new stream waits for the marker
+	# (for ever, as far as the run goes) unless the home agent sends one.
+	_ho_ctl "$HO_PAR" peer add $HO_HA name ha
+	_ho_ctl "$HO_PAR" binding add role par hoa $HOA coa $HO_COA1 peer $HO_NAR_PEER
+	_ho_ctl "$HO_NAR" binding add role nar hoa $HOA coa $HO_COA1 \
+		ncoa $HO_COA2 peer $HO_PAR_PEER marker-wait 600000
+	_ho_ctl "$HO_CN" peer add $HO_HA_PAR local $HO_HA name par
+	_ho_ctl "$HO_CN" peer add $HO_HA_NAR local $HO_HA name nar
+	_ho_ctl "$HO_CN" binding add role ha hoa $HOA coa $HO_COA1 peer $HO_HA_PAR
 }
 
 # _ho_move MODE: the move, with what MODE does around it.
@@ -258,7 +313,7 @@ _ho_move() {
 	classic)
 		_ho_state "$HO_PAR" buffer
 		;;
-	mho | mho-na)
+	mho | mho-na | ha)
 		_ho_state "$HO_NAR" hold
 		_ho_state "$HO_PAR" forward
 		;;
@@ -278,8 +333,12 @@ _ho_move() {
 	ip -n "$HO_MN" link set mn1 up
 	[ "$1" != mho-na ] || ip -n "$HO_MN" addr add 2001:db8:b::2/64 dev mn1
 	_ho_event up
-	[ "$1" != mho ] || _ho_state "$HO_NAR" release
-	ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2
+	[ "$1" != mho ] && [ "$1" != ha ] || _ho_state "$HO_NAR" release
+	if [ "$1" = ha ]; then
+		_ho_ctl "$HO_CN" binding set match $HOA coa $HO_COA2 peer $HO_HA_NAR
+	else
+		ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2
+	fi
 	_ho_event bu
 	case $1 in
 	classic)
@@ -296,8 +355,9 @@ _ho_move() {
 # OUTDIR/counters and as diagnostics. The pAR's binding is deleted when
 # its linger time (after "end") is over: only the netns counters stay.
 _ho_counters() {
-	local ns
-	for ns in "$HO_PAR" "$HO_NAR"; do
+	local ns routers=("$HO_PAR" "$HO_NAR")
+	[ "$1" != ha ] || routers+=("$HO_CN")
+	for ns in "${routers[@]}"; do
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" -s binding show 2>&1)"
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" stats 2>&1)"
 	done >"$_ho_out/counters"
@@ -307,12 +367,12 @@ _ho_counters() {
 # handoff_run MODE OUTDIR: see the top of this file. MODE: none, classic
 # or mho (or a, b, c).
 handoff_run() {
-	local mode=$1 res v send_pid recv_pid rc=0 down up mask
+	local mode=$1 res v send_pid recv_pid rc=0 down up mask src
 	case $mode in
 	a | none) mode=none ;;
 	b | classic) mode=classic ;;
 	c | mho) mode=mho ;;
-	mho-na) ;;
+	mho-na | ha) ;;
 	*) diag "handoff_run: unknown mode $mode"; return 1 ;;
 	esac
 	_ho_out=$2 _ho_ctl_errors=0
@@ -320,8 +380,11 @@ handoff_run() {
 	rm -f "$_ho_out"/{send.log,recv.log,events,counters,summary,ctl.err,*.out,*.err}
 	[ -x "$HO_PROBE" ] || { diag "$HO_PROBE is missing (build selftests/tools)"; return 1; }
 
-	handoff_setup || { diag "handoff: topology setup failed"; handoff_teardown; return 1; }
-	[ "$mode" = none ] || _ho_bindings
+	handoff_setup && { [ "$mode" != ha ] || ho_home_setup; } ||
+		{ diag "handoff: topology setup failed"; handoff_teardown; return 1; }
+	src=$HO_CN
+	[ "$mode" != ha ] || src=$HO_SRC
+	[ "$mode" = none ] || _ho_bindings "$mode"
 	_ho_clock
 
 	# The receiver stops once it has every packet (then lingers for
@@ -346,7 +409,7 @@ handoff_run() {
 	mask=$(taskset -p "$BASHPID" 2>/dev/null | sed -n 's/.*: //p')
 	[ "$(nproc)" -lt 2 ] || taskset -p 2 "$BASHPID" >/dev/null 2>&1
 	_ho_event send
-	ip netns exec "$HO_CN" taskset -c 0 "$HO_PROBE" send -d $HOA -p "$HO_PORT" \
+	ip netns exec "$src" taskset -c 0 "$HO_PROBE" send -d $HOA -p "$HO_PORT" \
 		-r "$HO_RATE" -n "$HO_COUNT" -o "$_ho_out/send.log" \
 		>"$_ho_out/send.out" 2>"$_ho_out/send.err" &
 	send_pid=$!
@@ -357,7 +420,7 @@ handoff_run() {
 	_ho_event sent
 	[ -z "$mask" ] || taskset -p "$mask" "$BASHPID" >/dev/null 2>&1
 	# The nAR releases the new stream after the end-marker, then is idle.
-	if [ "${mode%-na}" = mho ]; then
+	if [ "${mode%-na}" = mho ] || [ "$mode" = ha ]; then
 		if wait_for 10 _ho_settled "$HO_NAR"; then
 			[ "$(handoff_state "$HO_NAR")" != idle ] || _ho_event nar-idle
 		else
@@ -365,7 +428,7 @@ handoff_run() {
 		fi
 	fi
 	# Now, before the pAR's binding, lingering after "end", is gone.
-	[ "$mode" = none ] || _ho_counters
+	[ "$mode" = none ] || _ho_counters "$mode"
 	# Whatever is still on its way (a held queue released late) has had
 	# its chance; a receiver still waiting for lost packets is stopped.
 	wait_for 1 _ho_gone $recv_pid

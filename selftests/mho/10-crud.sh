@@ -32,7 +32,7 @@ t_empty() {
 	xout "[]" M -j peer show
 	xout "[]" M -j binding list
 	x M stats &&
-		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0$ ]] ||
+		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0\ cached-pkts\ 0$ ]] ||
 		fail "stats: $OUT"
 }
 
@@ -79,7 +79,7 @@ t_binding() {
 	xout "$line
     rx 0 packets 0 bytes held 0 forwarded 0 copied 0 released 0 tunnel-rx 0 duplicates 0 markers-tx 0 markers-rx 0
     drop-limit 0 drop-total 0 drop-expired 0 drop-error 0" M -s binding show
-	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}]" M -j binding show
+	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}]" M -j binding show
 	xout "" M binding change id 7 ncoa $NCOA max-pkts 16 max-bytes 4096 max-hold 100
 	line="binding 7 role par hoa $HOA coa $COA ncoa $NCOA peer $P1 max-pkts 16 max-bytes 4096 max-hold 100"
 	local a
@@ -168,13 +168,15 @@ t_peer_in_use() {
 t_limits() {
 	fresh_ns
 	x M limits show &&
-		[[ $OUT =~ ^limits\ max-pkts\ [0-9]+\ max-bytes\ [0-9]+\ max-hold\ [0-9]+\ max-bindings\ [0-9]+\ max-peers\ [0-9]+\ total-pkts\ [0-9]+\ total-bytes\ [0-9]+$ ]] ||
+		[[ $OUT =~ ^limits\ max-pkts\ [0-9]+\ max-bytes\ [0-9]+\ max-hold\ [0-9]+\ max-bindings\ [0-9]+\ max-peers\ [0-9]+\ total-pkts\ [0-9]+\ total-bytes\ [0-9]+\ cache-ms\ [0-9]+\ cache-pkts\ [0-9]+\ cache-total\ [0-9]+$ ]] ||
 		fail "limits show: \"$OUT\""
 	xout "" M limits set max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304
-	xout "limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304" M limits show
+	xout "limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096" M limits show
 	xout "" M limits set max-pkts 32
-	xout "limits max-pkts 32 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304" M limits show
-	xout '{"max_pkts":32,"max_bytes":131072,"max_hold_ms":500,"max_bindings":1000,"max_peers":100,"total_pkts":4096,"total_bytes":4194304}' M -j limits show
+	xout "limits max-pkts 32 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096" M limits show
+	xout '{"max_pkts":32,"max_bytes":131072,"max_hold_ms":500,"max_bindings":1000,"max_peers":100,"total_pkts":4096,"total_bytes":4194304,"cache_ms":1000,"cache_pkts":16,"cache_total":4096}' M -j limits show
+	xout "" M limits set cache-ms 0 cache-pkts 8 cache-total 100
+	xout "limits max-pkts 32 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 0 cache-pkts 8 cache-total 100" M limits show
 }
 
 t_stats() {
@@ -188,13 +190,13 @@ t_stats() {
 	x M binding add id 2 role par coa 2001:db8:a::2 peer $P1
 	x M binding add id 3 role ha hoa 2001:db8:a::3
 	x M stats
-	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0$ ]] ||
+	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0\ cached-pkts\ 0$ ]] ||
 		fail "stats: \"$OUT\""
 	g2=${BASH_REMATCH[1]}
 	[ -n "$g1" ] && [ -n "$g2" ] && [ "$g2" -gt "$g1" ] ||
 		fail "generation did not move: \"$g1\" -> \"$g2\""
 	x M -j stats
-	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+,\"held_pkts\":0,\"held_bytes\":0,\"untrusted\":0\}$ ]] ||
+	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+,\"held_pkts\":0,\"held_bytes\":0,\"untrusted\":0,\"cached_pkts\":0\}$ ]] ||
 		fail "stats -j: \"$OUT\""
 	x M binding del id 2
 	x M peer del $P1
@@ -257,17 +259,17 @@ t_monitor() {
 	want="[NEW] peer $P1 name m1 bindings 0
 [NEW] binding 3 role nar coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
 [SET] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
-[SET] limits max-pkts 65 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304
+[SET] limits max-pkts 65 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096
 [DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
 [DEL] peer $P1 name m1 bindings 0"
 	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 6
 	wait_for 5 test "$(wc -l <"$TMPD/monj")" -ge 6
 	expect_eq "monitor output" "$(cat "$TMPD/mon")" "$want"
 	want="{\"event\":\"new\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}
-{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}
-{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}
-{\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500,\"max_bindings\":1000,\"max_peers\":100,\"total_pkts\":4096,\"total_bytes\":4194304}
-{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0}}
+{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500,\"max_bindings\":1000,\"max_peers\":100,\"total_pkts\":4096,\"total_bytes\":4194304,\"cache_ms\":1000,\"cache_pkts\":16,\"cache_total\":4096}
+{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
 {\"event\":\"del\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}"
 	expect_eq "monitor -j output" "$(cat "$TMPD/monj")" "$want"
 	# A failed request sends no notification: the next change's is the
@@ -276,7 +278,7 @@ t_monitor() {
 	x M limits set max-pkts 64
 	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 7
 	expect_eq "after a failed request" "$(sed -n 7p "$TMPD/mon")" \
-		"[SET] limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304"
+		"[SET] limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096"
 	kill -0 $pid 2>/dev/null || fail "monitor died: $(cat "$TMPD/mon.err")"
 	for pid in "${_bg_pids[@]}"; do
 		bg_kill "$pid"

@@ -195,6 +195,22 @@ t_handoff() {
 		binding_set a_binding={ binding_a_id=u32:7 binding_a_bicast=fill:80 }
 	raw_rejected $EINVAL "queue sizes are read-only" \
 		binding_set a_binding={ binding_a_id=u32:7 binding_a_queued_pkts=u32:1 }
+	# The home agent's cache.
+	rejected "cache-ms is for home agent bindings only" M binding change id 7 cache-ms 100
+	rejected "integer out of range" M binding change id 9 cache-ms 600001
+	rejected "integer out of range" M limits set cache-ms 600001
+	rejected "integer out of range" M limits set cache-pkts 0
+	rejected "integer out of range" M limits set cache-pkts 1025
+	rejected "integer out of range" M limits set cache-total 0
+	raw_rejected $EINVAL "the cache size is read-only" \
+		binding_set a_binding={ binding_a_id=u32:9 binding_a_cached_pkts=u32:1 }
+	raw_rejected $EINVAL "set the binding's cache-ms instead" \
+		binding_set a_binding={ binding_a_id=u32:9 binding_a_limits={ limits_a_cache_ms=u32:5 } }
+	raw_rejected $EINVAL "not a per-binding limit" \
+		binding_set a_binding={ binding_a_id=u32:9 binding_a_limits={ limits_a_cache_total=u32:5 } }
+	# Nothing of a rejected request was applied.
+	x M binding show id 9 && [[ $OUT != *cache-ms* ]] ||
+		fail "a rejected request changed binding 9: $OUT"
 	# Events are notifications only.
 	_run "$NLRAW" event
 	[ "$RC" = 1 ] && grep -qx "errno=$EOPNOTSUPP" <<<"$OUT" ||

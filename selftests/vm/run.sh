@@ -211,7 +211,8 @@ if [ -n "${MHO_DEMO_OUT:-}" ]; then
 	fi
 fi
 
-if [ "$FLAVOUR" = debug ] && ! grep -q 'mho: binding selftests: pass' <<<"$clean_log"; then
+if [ "$FLAVOUR" = debug ] && { ! grep -q 'mho: binding selftests: pass' <<<"$clean_log" ||
+	! grep -q 'mho: home selftests: pass' <<<"$clean_log"; }; then
 	problems+=("the in-module selftests did not report a pass")
 	extra=$((extra + 1))
 fi

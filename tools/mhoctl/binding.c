@@ -21,7 +21,7 @@ static int binding_usage(void)
 	      "       mhoctl binding show [ id ID | match ADDR ]\n"
 	      "HANDOFF := [max-pkts N] [max-bytes N] [max-hold MS] [state STATE]\n"
 	      "           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
-	      "           [marker-wait MS]\n"
+	      "           [marker-wait MS] [cache-ms MS]\n"
 	      "STATE := { idle | buffer | forward | bicast | end | linger | hold |\n"
 	      "           release }\n", stdout);
 	return 0;
@@ -78,7 +78,7 @@ struct binding_args {
 		const char *word;
 		bool set;
 		uint32_t v;
-	} u32s[3];
+	} u32s[4];
 };
 
 static void binding_args_init(struct binding_args *b)
@@ -99,6 +99,7 @@ static void binding_args_init(struct binding_args *b)
 			{ MHO_BINDING_A_RATE, "rate", false, 0 },
 			{ MHO_BINDING_A_LINGER_MS, "linger", false, 0 },
 			{ MHO_BINDING_A_MARKER_WAIT_MS, "marker-wait", false, 0 },
+			{ MHO_BINDING_A_CACHE_MS, "cache-ms", false, 0 },
 		},
 	};
 
@@ -250,7 +251,7 @@ static int binding_parse(const char *verb, int argc, char **argv,
 			b->limits[i].set = true;
 			done = true;
 		}
-		for (i = 0; attrs && i < 3 && !done; i++) {
+		for (i = 0; attrs && i < ARRAY_SIZE(b->u32s) && !done; i++) {
 			if (strcmp(kw, b->u32s[i].word))
 				continue;
 			NEXT_ARG(kw);
@@ -298,7 +299,7 @@ static struct nl_msg *binding_msg(uint8_t cmd, int flags,
 	if (b->has_bicast)
 		mho_put_bin(msg, MHO_BINDING_A_BICAST,
 			    b->n_bicast * sizeof(b->bicast[0]), b->bicast);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < ARRAY_SIZE(b->u32s); i++)
 		if (b->u32s[i].set)
 			mho_put_u32(msg, b->u32s[i].type, b->u32s[i].v);
 	mho_nest_end(msg, nest);
@@ -312,7 +313,10 @@ static const struct in6_addr *binding_addr(const struct nlattr *a)
 	return addr && !IN6_IS_ADDR_UNSPECIFIED(addr) ? addr : NULL;
 }
 
-/* Per-binding counters: -s prints them on two more lines. */
+/*
+ * Per-binding counters: -s prints them on two more lines, and a third for
+ * a home agent binding.
+ */
 static const struct counter {
 	int type;
 	const char *word;	/* plain output */
@@ -331,6 +335,13 @@ static const struct counter {
 	{ MHO_CTR_A_DROP_TOTAL,		"drop-total",	"drop_total" },
 	{ MHO_CTR_A_DROP_EXPIRED,	"drop-expired",	"drop_expired" },
 	{ MHO_CTR_A_DROP_ERROR,		"drop-error",	"drop_error" },
+}, ha_ctrs[] = {
+	{ MHO_CTR_A_HOME_TUNNELLED,	"home-tunnelled", "home_tunnelled" },
+	{ MHO_CTR_A_CACHED,		"cached",	"cached" },
+	{ MHO_CTR_A_REFORWARDED,	"reforwarded",	"reforwarded" },
+	{ MHO_CTR_A_CACHE_EXPIRED,	"cache-expired", "cache_expired" },
+	{ MHO_CTR_A_CACHE_FULL,		"cache-full",	"cache_full" },
+	{ MHO_CTR_A_MH_MALFORMED,	"mh-malformed",	"mh_malformed" },
 };
 
 /*
@@ -450,6 +461,9 @@ int print_binding_attrs(const struct nlattr *nest)
 		     tb[MHO_BINDING_A_QUEUED_PKTS]);
 	print_u64_nz("queued_bytes", " queued-bytes %llu",
 		     tb[MHO_BINDING_A_QUEUED_BYTES]);
+	print_u64_nz("cache_ms", " cache-ms %llu", tb[MHO_BINDING_A_CACHE_MS]);
+	print_u64_nz("cached_pkts", " cached-pkts %llu",
+		     tb[MHO_BINDING_A_CACHED_PKTS]);
 	if (tb[MHO_BINDING_A_STATS] && (opt_stats || print_is_json())) {
 		if (mho_parse_nested(ct, MHO_CTR_A_MAX,
 				     tb[MHO_BINDING_A_STATS]) < 0)
@@ -461,6 +475,12 @@ int print_binding_attrs(const struct nlattr *nest)
 			  mho_get_uint(ct[MHO_CTR_A_RX_BYTES]));
 		print_counters(ct, traffic_ctrs, ARRAY_SIZE(traffic_ctrs), " ");
 		print_counters(ct, drop_ctrs, ARRAY_SIZE(drop_ctrs), "\n    ");
+		/* The home agent's are all 0 for the other roles. */
+		if (print_is_json() || (tb[MHO_BINDING_A_ROLE] &&
+					mho_get_uint(tb[MHO_BINDING_A_ROLE]) ==
+					MHO_ROLE_HA))
+			print_counters(ct, ha_ctrs, ARRAY_SIZE(ha_ctrs),
+				       "\n    ");
 		close_json_object();
 	}
 	return 0;

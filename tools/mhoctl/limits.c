@@ -21,6 +21,9 @@ static const struct limit {
 	{ MHO_LIMITS_A_MAX_PEERS,	"max-peers",	"max_peers" },
 	{ MHO_LIMITS_A_TOTAL_PKTS,	"total-pkts",	"total_pkts" },
 	{ MHO_LIMITS_A_TOTAL_BYTES,	"total-bytes",	"total_bytes" },
+	{ MHO_LIMITS_A_CACHE_MS,	"cache-ms",	"cache_ms" },
+	{ MHO_LIMITS_A_CACHE_PKTS,	"cache-pkts",	"cache_pkts" },
+	{ MHO_LIMITS_A_CACHE_TOTAL,	"cache-total",	"cache_total" },
 };
 #define N_LIMITS (sizeof(limits) / sizeof(limits[0]))
 
@@ -29,7 +32,8 @@ static int limits_usage(void)
 	fputs("Usage: mhoctl limits show\n"
 	      "       mhoctl limits set [max-pkts N] [max-bytes N] [max-hold MS]\n"
 	      "                         [max-bindings N] [max-peers N]\n"
-	      "                         [total-pkts N] [total-bytes N]\n",
+	      "                         [total-pkts N] [total-bytes N]\n"
+	      "                         [cache-ms MS] [cache-pkts N] [cache-total N]\n",
 	      stdout);
 	return 0;
 }

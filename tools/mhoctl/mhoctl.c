@@ -50,12 +50,13 @@ static const char usage_text[] =
 	"  mhoctl limits show\n"
 	"  mhoctl limits set [max-pkts N] [max-bytes N] [max-hold MS]\n"
 	"                    [max-bindings N] [max-peers N] [total-pkts N]\n"
-	"                    [total-bytes N]\n"
+	"                    [total-bytes N] [cache-ms MS] [cache-pkts N]\n"
+	"                    [cache-total N]\n"
 	"  mhoctl stats\n"
 	"  mhoctl monitor\n"
 	"HANDOFF := [max-pkts N] [max-bytes N] [max-hold MS] [state STATE]\n"
 	"           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
-	"           [marker-wait MS]\n"
+	"           [marker-wait MS] [cache-ms MS]\n"
 	"STATE := { idle | buffer | forward | bicast | end | linger | hold |\n"
 	"           release }\n";
 

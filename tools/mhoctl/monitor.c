@@ -15,10 +15,13 @@ static const char *const event_names[] = {
 	[MHO_EVENT_ATTACH] = "attach",
 	[MHO_EVENT_MARKER] = "marker",
 	[MHO_EVENT_EXPIRED] = "expired",
+	[MHO_EVENT_REFORWARD] = "reforward",
+	[MHO_EVENT_CACHE_FULL] = "cache-full",
 };
 
 /*
- * MHO_CMD_EVENT: plain "event TYPE binding ID state STATE [dropped N]",
+ * MHO_CMD_EVENT: plain
+ * "event TYPE binding ID state STATE [dropped N] [count N]",
  * JSON {"event":TYPE,"object":"binding","id":ID,"state":STATE,...}.
  * Each member only when the kernel sent it; unknown types and states are
  * printed as numbers, unknown attributes are skipped.
@@ -53,6 +56,9 @@ static int print_event(const struct nlattr *nest)
 	if (et[MHO_EVENT_A_DROPPED])
 		print_u64("dropped", " dropped %llu",
 			  mho_get_uint(et[MHO_EVENT_A_DROPPED]));
+	if (et[MHO_EVENT_A_COUNT])
+		print_u64("count", " count %llu",
+			  mho_get_uint(et[MHO_EVENT_A_COUNT]));
 	close_json_object();
 	print_plain("\n");
 	print_json_end();

@@ -41,6 +41,9 @@ static int stats_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (st[MHO_STATS_A_UNTRUSTED])
 		print_u64("untrusted", " untrusted %llu",
 			  mho_get_uint(st[MHO_STATS_A_UNTRUSTED]));
+	if (st[MHO_STATS_A_CACHED_PKTS])
+		print_u64("cached_pkts", " cached-pkts %llu",
+			  mho_get_uint(st[MHO_STATS_A_CACHED_PKTS]));
 	close_json_object();
 	print_plain("\n");
 	print_json_end();

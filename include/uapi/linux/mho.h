@@ -85,7 +85,12 @@ enum mho_peer_a {
 enum mho_role {
 	MHO_ROLE_PAR = 1,	/* previous access router: the MN leaves */
 	MHO_ROLE_NAR,		/* new access router: the MN arrives */
-	MHO_ROLE_HA,		/* home agent: owns the home address */
+	MHO_ROLE_HA,		/* home agent: tunnels packets for the home
+				 * address to the care-of address, sends an
+				 * end-marker down the old path when that
+				 * changes, and keeps copies of Mobility
+				 * Header signalling for the home address
+				 */
 
 	__MHO_ROLE_MAX,
 };
@@ -184,6 +189,11 @@ enum mho_binding_a {
 					 */
 	MHO_BINDING_A_QUEUED_PKTS,	/* u32, read-only: packets held now */
 	MHO_BINDING_A_QUEUED_BYTES,	/* u32, read-only: their bytes */
+	MHO_BINDING_A_CACHE_MS,		/* u32: home agent, T_b: how long a
+					 * copy of a control message is kept;
+					 * 0 means the netns-wide CACHE_MS
+					 */
+	MHO_BINDING_A_CACHED_PKTS,	/* u32, read-only: copies kept now */
 
 	__MHO_BINDING_A_MAX,
 };
@@ -204,6 +214,14 @@ enum mho_limits_a {
 	MHO_LIMITS_A_MAX_PEERS,		/* u32: peers in the netns */
 	MHO_LIMITS_A_TOTAL_PKTS,	/* u32: packets held, all bindings */
 	MHO_LIMITS_A_TOTAL_BYTES,	/* u32: bytes held, all bindings */
+	MHO_LIMITS_A_CACHE_MS,		/* u32: T_b of home agent bindings
+					 * that have none of their own; 0
+					 * turns their cache off
+					 */
+	MHO_LIMITS_A_CACHE_PKTS,	/* u32: control message copies kept
+					 * per binding
+					 */
+	MHO_LIMITS_A_CACHE_TOTAL,	/* u32: copies kept, all bindings */
 
 	__MHO_LIMITS_A_MAX,
 };
@@ -232,6 +250,23 @@ enum mho_ctr_a {
 	MHO_CTR_A_DROP_ERROR,	/* dropped: no route, device gone, no
 				 * memory, or refused by the output path
 				 */
+	MHO_CTR_A_HOME_TUNNELLED,	/* home agent: packets for the home
+					 * address tunnelled to the care-of
+					 * address
+					 */
+	MHO_CTR_A_CACHED,	/* home agent: control messages (HoTI, CoTI,
+				 * BU) copied into the cache
+				 */
+	MHO_CTR_A_REFORWARDED,	/* copies re-forwarded to a new care-of
+				 * address
+				 */
+	MHO_CTR_A_CACHE_EXPIRED,	/* copies dropped after T_b */
+	MHO_CTR_A_CACHE_FULL,	/* control messages not copied: the cache
+				 * limits, or larger than 1280 bytes
+				 */
+	MHO_CTR_A_MH_MALFORMED,	/* Mobility Header packets that could not be
+				 * parsed (passed on untouched, not copied)
+				 */
 
 	__MHO_CTR_A_MAX,
 };
@@ -256,6 +291,9 @@ enum mho_stats_a {
 				 * configured peer, or failed the IPsec
 				 * inbound policy check
 				 */
+	MHO_STATS_A_CACHED_PKTS,	/* u32: control message copies kept
+					 * now, all bindings
+					 */
 
 	__MHO_STATS_A_MAX,
 };
@@ -271,6 +309,12 @@ enum mho_event {
 	MHO_EVENT_ATTACH,	/* the MN's unsolicited NA released a hold */
 	MHO_EVENT_MARKER,	/* the end-marker arrived from the peer */
 	MHO_EVENT_EXPIRED,	/* a hold the MN never claimed was dropped */
+	MHO_EVENT_REFORWARD,	/* home agent: cached control messages were
+				 * re-forwarded to the new care-of address
+				 */
+	MHO_EVENT_CACHE_FULL,	/* home agent: a control message was not
+				 * copied (once until the cache empties)
+				 */
 
 	__MHO_EVENT_MAX,
 };
@@ -283,6 +327,7 @@ enum mho_event_a {
 	MHO_EVENT_A_BINDING,	/* u32: binding id */
 	MHO_EVENT_A_STATE,	/* u8, enum mho_state: the state now */
 	MHO_EVENT_A_DROPPED,	/* u32: EXPIRED: packets dropped */
+	MHO_EVENT_A_COUNT,	/* u32: REFORWARD: copies re-forwarded */
 
 	__MHO_EVENT_A_MAX,
 };

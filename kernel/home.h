@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mho - the home agent role: tunnelling to the care-of address, and the
+ * cache of Mobility Header signalling for the home address (seed 002,
+ * IV.C). See home.c.
+ */
+#ifndef _MHO_HOME_H
+#define _MHO_HOME_H
+
+#include <linux/hrtimer.h>
+#include <linux/in6.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+struct mho_binding;
+struct mho_peer;
+
+/* Largest control message the cache keeps a copy of. */
+#define MHO_CACHE_MAX_LEN	1280
+
+/**
+ * struct mho_home - what a home agent binding has beyond struct mho_handoff
+ * @cache: copies of control messages, oldest first; each copy's arrival
+ *	time is in its mho_skb_cb. Under mho_handoff.lock, like the rest.
+ * @cache_pkts: copies in @cache
+ * @cache_full: a cache-full event was sent since @cache was last empty
+ * @cfg_cache_ms: MHO_BINDING_A_CACHE_MS (T_b), 0 = the netns-wide value
+ * @cache_timer: frees copies older than T_b (soft hrtimer)
+ * @marker_peer: where the pending end-marker goes (the old peer) ...
+ * @marker_local: ... from where (the old peer's local address, or ::)
+ * @marker_coa: ... naming this old care-of address
+ */
+struct mho_home {
+	struct sk_buff_head cache;
+	u32 cache_pkts;
+	bool cache_full;
+	u32 cfg_cache_ms;
+	struct hrtimer cache_timer;
+	struct in6_addr marker_peer;
+	struct in6_addr marker_local;
+	struct in6_addr marker_coa;
+};
+
+/* What mho_home_parse() found in a packet for the home address. */
+enum mho_mh {
+	MHO_MH_OTHER,		/* not a control message mho keeps */
+	MHO_MH_CONTROL,		/* a whole HoTI, CoTI or Binding Update */
+	MHO_MH_MALFORMED,	/* a Mobility Header mho cannot parse */
+};
+
+void mho_home_init(struct mho_binding *b);
+void mho_home_destroy(struct mho_binding *b);
+enum mho_mh mho_home_parse(const struct sk_buff *skb);
+unsigned int mho_home_rx(struct mho_binding *b, struct sk_buff *skb);
+void mho_home_moved(struct mho_binding *b, const struct in6_addr *old_coa,
+		    const struct mho_peer *old_peer,
+		    const struct in6_addr *new_coa);
+void mho_home_rearm(struct mho_binding *b);
+
+#ifdef DEBUG
+bool mho_home_selftest(void);
+#endif
+
+#endif /* _MHO_HOME_H */
