@@ -31,14 +31,22 @@ static const struct rhashtable_params mho_addr_params = {
 
 int mho_bindings_init(void)
 {
+	int err;
+
 	mho_binding_cache = KMEM_CACHE(mho_binding, 0);
-	return mho_binding_cache ? 0 : -ENOMEM;
+	if (!mho_binding_cache)
+		return -ENOMEM;
+	err = mho_handoff_cache_init();
+	if (err)
+		kmem_cache_destroy(mho_binding_cache);
+	return err;
 }
 
 void mho_bindings_exit(void)
 {
 	/* Wait for mho_binding_free_rcu() callbacks still in flight. */
 	rcu_barrier();
+	mho_handoff_cache_exit();
 	kmem_cache_destroy(mho_binding_cache);
 }
 
@@ -93,8 +101,11 @@ struct mho_binding *mho_binding_find(struct mho_net *mn, u32 id)
 
 static void mho_binding_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(mho_binding_cache,
-			container_of(head, struct mho_binding, rcu));
+	struct mho_binding *b = container_of(head, struct mho_binding, rcu);
+
+	if (b->h)
+		mho_handoff_free(b->h);
+	kmem_cache_free(mho_binding_cache, b);
 }
 
 static void mho_addr_unlink(struct mho_net *mn, struct mho_addr *a)
@@ -136,6 +147,7 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 	struct in6_addr old_coa_addr = {};
 	struct mho_binding *owner;
 	int slot, other, err, i;
+	struct mho_handoff *newh = NULL;
 	void *prep = NULL;
 	bool any = false;
 
@@ -223,11 +235,30 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 		}
 	}
 
+	/*
+	 * The handoff state, the first time the binding needs it: a peer
+	 * (the tunnel's packets and markers are counted), a state other than
+	 * idle, a handoff setting, or the home agent role.
+	 */
+	if (!b->h && (b->role == MHO_ROLE_HA || peer ||
+		      ((cfg->set & MHO_BCFG_STATE) &&
+		       cfg->state != MHO_STATE_IDLE) ||
+		      (cfg->set & (MHO_BCFG_BICAST | MHO_BCFG_RATE |
+				   MHO_BCFG_LINGER | MHO_BCFG_MARKER_WAIT |
+				   MHO_BCFG_CACHE_MS)))) {
+		newh = mho_handoff_new(b);
+		if (!newh) {
+			NL_SET_ERR_MSG_MOD(extack, "out of memory");
+			return -ENOMEM;
+		}
+	}
 	if (cfg->set & MHO_BCFG_STATE) {
 		prep = mho_handoff_prepare(b, cfg->state);
 		if (IS_ERR(prep)) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
-			return PTR_ERR(prep);
+			err = PTR_ERR(prep);
+			prep = NULL;
+			goto err_free;
 		}
 	}
 
@@ -277,6 +308,9 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 			mho_addr_unlink(mn, old);
 	}
 	memcpy(b->addr, next, sizeof(b->addr));
+	if (newh)
+		/* Initialised before it is seen: the packet path READ_ONCE()s. */
+		smp_store_release(&b->h, newh);
 
 	if (peer != b->peer) {
 		if (b->peer)
@@ -292,23 +326,23 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 	if (cfg->set & MHO_BCFG_MAX_HOLD)
 		b->max_hold_ms = cfg->max_hold_ms;
 	if (cfg->set & MHO_BCFG_RATE)
-		WRITE_ONCE(b->h.cfg_rate, cfg->rate);
+		WRITE_ONCE(b->h->cfg_rate, cfg->rate);
 	if (cfg->set & MHO_BCFG_LINGER)
-		WRITE_ONCE(b->h.cfg_linger_ms, cfg->linger_ms);
+		WRITE_ONCE(b->h->cfg_linger_ms, cfg->linger_ms);
 	if (cfg->set & MHO_BCFG_MARKER_WAIT)
-		WRITE_ONCE(b->h.cfg_marker_wait_ms, cfg->marker_wait_ms);
+		WRITE_ONCE(b->h->cfg_marker_wait_ms, cfg->marker_wait_ms);
 	if (cfg->set & MHO_BCFG_BICAST) {
 		/* Readers see each slot old or new; both peers stay alive. */
 		for (i = 0; i < MHO_BICAST_MAX; i++) {
-			if (b->h.bicast[i])
-				b->h.bicast[i]->n_bindings--;
+			if (b->h->bicast[i])
+				b->h->bicast[i]->n_bindings--;
 			if (bicast[i])
 				bicast[i]->n_bindings++;
-			WRITE_ONCE(b->h.bicast[i], bicast[i]);
+			WRITE_ONCE(b->h->bicast[i], bicast[i]);
 		}
 	}
 	if (cfg->set & MHO_BCFG_CACHE_MS) {
-		WRITE_ONCE(b->h.home.cfg_cache_ms, cfg->cache_ms);
+		WRITE_ONCE(b->h->home.cfg_cache_ms, cfg->cache_ms);
 		mho_home_rearm(b);
 	}
 	if (cfg->set & MHO_BCFG_STATE)
@@ -337,12 +371,16 @@ err_unlink:
 		if (fresh[slot])
 			kfree_rcu(fresh[slot], rcu);
 	mho_handoff_unprepare(prep);
+	if (newh)
+		mho_handoff_free(newh);
 	return err;
 
 err_free:
 	for (slot = 0; slot < MHO_NSLOTS; slot++)
 		kfree(fresh[slot]);
 	mho_handoff_unprepare(prep);
+	if (newh)
+		mho_handoff_free(newh);
 	return err;
 }
 
@@ -375,7 +413,6 @@ int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
 	}
 	b->role = cfg->role;
 	b->mn = mn;
-	mho_handoff_init(b);
 	atomic64_set(&b->rx_pkts, 0);
 	atomic64_set(&b->rx_bytes, 0);
 
@@ -442,9 +479,9 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	mho_handoff_destroy(b);
 	if (b->peer)
 		b->peer->n_bindings--;
-	for (i = 0; i < MHO_BICAST_MAX; i++)
-		if (b->h.bicast[i])
-			b->h.bicast[i]->n_bindings--;
+	for (i = 0; b->h && i < MHO_BICAST_MAX; i++)
+		if (b->h->bicast[i])
+			b->h->bicast[i]->n_bindings--;
 	mn->n_bindings--;
 	mho_net_changed(mn);
 	call_rcu(&b->rcu, mho_binding_free_rcu);
@@ -459,7 +496,7 @@ void mho_bindings_reap(struct work_struct *work)
 
 	mutex_lock(&mn->lock);
 	xa_for_each(&mn->bindings, id, b) {
-		if (!READ_ONCE(b->h.reap))
+		if (!b->h || !READ_ONCE(b->h->reap))
 			continue;
 		mho_nl_binding_deleted(mn, b);
 		mho_binding_del(mn, b);
@@ -475,7 +512,7 @@ void mho_bindings_dev_gone(struct mho_net *mn, struct net_device *dev)
 
 	mutex_lock(&mn->lock);
 	xa_for_each(&mn->bindings, id, b)
-		if (READ_ONCE(b->h.q_pkts))
+		if (b->h && READ_ONCE(b->h->q_pkts))
 			mho_handoff_dev_gone(b, dev);
 	mutex_unlock(&mn->lock);
 }

@@ -52,7 +52,11 @@ struct mho_addr {
  * @rx_pkts: packets matched by the hook
  * @rx_bytes: their bytes
  * @mn: the namespace's mho state, for the packet path and the timers
- * @h: the handoff machinery, with its own lock; see handoff.h
+ * @h: the handoff machinery, with its own lock (see handoff.h); NULL
+ *	until the binding first needs it (a peer, a state other than idle,
+ *	a handoff setting, or the home agent role), so that an idle binding
+ *	costs little. Set once, under mho_net.lock, with
+ *	smp_store_release(); freed with the binding.
  * @rcu: the binding is freed after a grace period
  *
  * @addr, @peer and the limits are written under mho_net.lock; the packet
@@ -70,7 +74,7 @@ struct mho_binding {
 	atomic64_t rx_pkts;
 	atomic64_t rx_bytes;
 	struct mho_net *mn;
-	struct mho_handoff h;
+	struct mho_handoff *h;
 	struct rcu_head rcu;
 };
 

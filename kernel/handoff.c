@@ -173,11 +173,32 @@ static bool mho_dedup_seen(struct mho_dedup *dd, const struct sk_buff *skb)
 	return false;
 }
 
-void mho_handoff_init(struct mho_binding *b)
+static struct kmem_cache *mho_handoff_cache;
+
+int mho_handoff_cache_init(void)
 {
-	struct mho_handoff *h = &b->h;
+	mho_handoff_cache = KMEM_CACHE(mho_handoff, 0);
+	return mho_handoff_cache ? 0 : -ENOMEM;
+}
+
+void mho_handoff_cache_exit(void)
+{
+	kmem_cache_destroy(mho_handoff_cache);
+}
+
+/*
+ * The handoff state for @b, ready to be published in b->h: nothing runs
+ * on it before that. Process context.
+ */
+struct mho_handoff *mho_handoff_new(struct mho_binding *b)
+{
+	struct mho_handoff *h;
 	int i;
 
+	h = kmem_cache_zalloc(mho_handoff_cache, GFP_KERNEL);
+	if (!h)
+		return NULL;
+	h->b = b;
 	spin_lock_init(&h->lock);
 	for (i = 0; i < MHO_NSTREAMS; i++)
 		skb_queue_head_init(&h->q[i]);
@@ -191,13 +212,23 @@ void mho_handoff_init(struct mho_binding *b)
 	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
-	mho_home_init(b);
+	mho_home_init(h);
+	return h;
+}
+
+/*
+ * Free what mho_handoff_new() made: never published, or published and
+ * destroyed (mho_handoff_destroy()) a grace period ago.
+ */
+void mho_handoff_free(struct mho_handoff *h)
+{
+	kmem_cache_free(mho_handoff_cache, h);
 }
 
 /* Take @skb off the books of @h and of the netns. Under h->lock. */
 static void mho_unaccount(struct mho_binding *b, struct sk_buff *skb)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 
 	WRITE_ONCE(h->q_pkts, h->q_pkts - 1);
 	WRITE_ONCE(h->q_bytes, h->q_bytes - skb->len);
@@ -208,7 +239,7 @@ static void mho_unaccount(struct mho_binding *b, struct sk_buff *skb)
 /* Drop every held packet; returns how many. Under h->lock. */
 static u32 mho_purge(struct mho_binding *b, enum mho_ctr why)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct sk_buff *skb;
 	u32 n = 0;
 	int i;
@@ -234,7 +265,7 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 			enum mho_stream s, const struct nf_hook_state *st,
 			bool *overflow)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct mho_net *mn = b->mn;
 	unsigned int len = skb->len;
 	enum mho_ctr why;
@@ -285,7 +316,7 @@ drop:
 /* Which queue, if any, may be emptied now. Under h->lock. */
 static struct sk_buff_head *mho_releasable(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 
 	if (b->role == MHO_ROLE_NAR) {
 		if (h->state != MHO_STATE_RELEASE && h->state != MHO_STATE_IDLE)
@@ -315,7 +346,7 @@ static struct sk_buff_head *mho_releasable(struct mho_binding *b)
  */
 static void mho_kick(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	int cpu = READ_ONCE(h->rx_cpu);
 
 	lockdep_assert_held(&h->lock);
@@ -379,7 +410,7 @@ static enum mho_target mho_target(const struct mho_binding *b)
 {
 	if (b->role != MHO_ROLE_PAR)
 		return MHO_TO_LOCAL;
-	switch (b->h.state) {
+	switch (b->h->state) {
 	case MHO_STATE_FORWARD:
 	case MHO_STATE_LINGER:
 		return MHO_TO_PEER;
@@ -392,7 +423,7 @@ static enum mho_target mho_target(const struct mho_binding *b)
 
 static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct sk_buff *copy;
 	int i;
 
@@ -417,7 +448,7 @@ static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
 static void mho_send(struct mho_binding *b, struct sk_buff *skb,
 		     enum mho_target to, bool held)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct mho_peer *peer;
 
 	switch (to) {
@@ -459,7 +490,7 @@ static void mho_event(struct mho_binding *b, enum mho_event type, u8 state,
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 {
 	struct mho_handoff *h = container_of(t, struct mho_handoff, tx_timer);
-	struct mho_binding *b = container_of(h, struct mho_binding, h);
+	struct mho_binding *b = h->b;
 	struct in6_addr home[3] = {};
 	struct sk_buff_head batch;
 	struct sk_buff_head *q;
@@ -519,7 +550,7 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 /* nAR: the old stream is out; the new one follows. Under h->lock. */
 static void mho_release_new(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 
 	h->state = MHO_STATE_IDLE;
 	mho_kick(b);
@@ -541,7 +572,7 @@ static bool mho_old_complete(const struct mho_handoff *h)
 /* nAR: the MN is here; deliver the old stream. Under h->lock. */
 static void mho_release(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	u32 wait = h->cfg_marker_wait_ms ?: mho_hold_ms(b);
 
 	h->state = MHO_STATE_RELEASE;
@@ -557,7 +588,7 @@ static void mho_release(struct mho_binding *b)
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 {
 	struct mho_handoff *h = container_of(t, struct mho_handoff, timer);
-	struct mho_binding *b = container_of(h, struct mho_binding, h);
+	struct mho_binding *b = h->b;
 	struct mho_dedup *dd = NULL;
 	enum mho_event ev = 0;
 	u32 dropped = 0;
@@ -607,7 +638,7 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 int mho_handoff_check_state(const struct mho_binding *b, u8 state,
 			    struct netlink_ext_ack *extack)
 {
-	u8 cur = READ_ONCE(b->h.state);
+	u8 cur = b->h ? READ_ONCE(b->h->state) : MHO_STATE_IDLE;
 
 	switch (b->role) {
 	case MHO_ROLE_PAR:
@@ -669,9 +700,11 @@ void *mho_handoff_prepare(struct mho_binding *b, u8 state)
  */
 void mho_handoff_rearm(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	u32 ms;
 
+	if (!h)
+		return;
 	spin_lock_bh(&h->lock);
 	switch (h->state) {
 	case MHO_STATE_BUFFER:
@@ -701,7 +734,7 @@ void mho_handoff_unprepare(void *prep)
  */
 static void mho_end(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 
 	h->end_requested = false;
 	h->state = MHO_STATE_LINGER;
@@ -719,8 +752,14 @@ static void mho_end(struct mho_binding *b)
  */
 void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct mho_dedup *dd = prep, *old = NULL;
+
+	/* Idle, and never anything else: nothing to do. */
+	if (!h) {
+		mho_dedup_free(dd);
+		return;
+	}
 
 	spin_lock_bh(&h->lock);
 	switch (state) {
@@ -787,7 +826,7 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
  */
 void mho_handoff_marker(struct mho_binding *b, u32 seq)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	bool changed = false;
 	u8 state;
 
@@ -822,10 +861,12 @@ void mho_handoff_marker(struct mho_binding *b, u32 seq)
 /* nAR: the MN announced itself on the access link. BH context. */
 void mho_handoff_attach(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = READ_ONCE(b->h);
 	bool attached = false;
 	u8 state;
 
+	if (!h)
+		return;
 	spin_lock_bh(&h->lock);
 	if (!h->dead && h->state == MHO_STATE_HOLD) {
 		mho_release(b);
@@ -850,7 +891,7 @@ void mho_handoff_home_marker(struct mho_binding *b,
 			     const struct in6_addr *local,
 			     const struct in6_addr *old_coa)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 
 	spin_lock_bh(&h->lock);
 	h->home.marker_peer = *peer;
@@ -871,12 +912,15 @@ unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 			    bool tunnelled, u32 seq,
 			    const struct nf_hook_state *st)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = READ_ONCE(b->h);
 	enum mho_stream s = MHO_STREAM_OLD;
 	bool overflow = false, released = false, queued;
 	enum mho_target to;
 	u8 state;
 
+	/* A binding that never left idle: nothing to do. */
+	if (!h)
+		return NF_ACCEPT;
 	if (b->role == MHO_ROLE_HA)
 		return mho_home_rx(b, skb);
 	if (b->role == MHO_ROLE_NAR && !tunnelled)
@@ -946,7 +990,7 @@ queue:
 /* Forget held packets that came in through @dev, which is going away. */
 void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct sk_buff *skb, *tmp;
 	int i;
 
@@ -967,9 +1011,11 @@ void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev)
 /* The binding is being deleted, under mho_net.lock. */
 void mho_handoff_destroy(struct mho_binding *b)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct mho_dedup *dd = NULL;
 
+	if (!h)
+		return;
 	spin_lock_bh(&h->lock);
 	h->dead = true;
 	mho_purge(b, MHO_CTR_DROP_EXPIRED);
@@ -981,5 +1027,5 @@ void mho_handoff_destroy(struct mho_binding *b)
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);
-	mho_home_destroy(b);
+	mho_home_destroy(h);
 }

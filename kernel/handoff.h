@@ -70,6 +70,7 @@ struct mho_dedup;
 
 /**
  * struct mho_handoff - the data plane of one binding
+ * @b: the binding it belongs to
  * @lock: protects everything below but @ctr, @cfg_* and @bicast; taken
  *	with spin_lock_bh() from process context, the hook and the timers.
  *	Nothing is transmitted under it.
@@ -115,6 +116,7 @@ struct mho_dedup;
  *	under @lock like the rest
  */
 struct mho_handoff {
+	struct mho_binding *b;
 	spinlock_t lock;	/* see above */
 	u8 state;
 	bool dead;
@@ -145,7 +147,10 @@ struct mho_handoff {
 	struct mho_home home;
 };
 
-void mho_handoff_init(struct mho_binding *b);
+int mho_handoff_cache_init(void);
+void mho_handoff_cache_exit(void);
+struct mho_handoff *mho_handoff_new(struct mho_binding *b);
+void mho_handoff_free(struct mho_handoff *h);
 void mho_handoff_destroy(struct mho_binding *b);
 int mho_handoff_check_state(const struct mho_binding *b, u8 state,
 			    struct netlink_ext_ack *extack);

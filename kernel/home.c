@@ -45,9 +45,9 @@
 
 static enum hrtimer_restart mho_home_cache_timer(struct hrtimer *t);
 
-void mho_home_init(struct mho_binding *b)
+void mho_home_init(struct mho_handoff *h)
 {
-	struct mho_home *home = &b->h.home;
+	struct mho_home *home = &h->home;
 
 	__skb_queue_head_init(&home->cache);
 	hrtimer_setup(&home->cache_timer, mho_home_cache_timer,
@@ -57,7 +57,7 @@ void mho_home_init(struct mho_binding *b)
 /* T_b of @b, in ms; 0: no cache. */
 static u32 mho_home_cache_ms(const struct mho_binding *b)
 {
-	return READ_ONCE(b->h.home.cfg_cache_ms) ?:
+	return READ_ONCE(b->h->home.cfg_cache_ms) ?:
 	       READ_ONCE(b->mn->limits.cache_ms);
 }
 
@@ -69,7 +69,7 @@ static ktime_t mho_home_when(const struct sk_buff *skb)
 /* Take @skb, a copy, off the cache's books. Under h->lock. */
 static void mho_home_unaccount(struct mho_binding *b)
 {
-	struct mho_home *home = &b->h.home;
+	struct mho_home *home = &b->h->home;
 
 	WRITE_ONCE(home->cache_pkts, home->cache_pkts - 1);
 	atomic_long_dec(&b->mn->cached_pkts);
@@ -83,17 +83,17 @@ static void mho_home_unaccount(struct mho_binding *b)
  */
 static void mho_home_expire(struct mho_binding *b, struct sk_buff_head *expired)
 {
-	struct mho_home *home = &b->h.home;
+	struct mho_home *home = &b->h->home;
 	u32 ms = mho_home_cache_ms(b);
 	ktime_t now = ktime_get();
 	struct sk_buff *skb;
 
-	lockdep_assert_held(&b->h.lock);
+	lockdep_assert_held(&b->h->lock);
 	while ((skb = skb_peek(&home->cache))) {
 		ktime_t end = ktime_add_ms(mho_home_when(skb), ms);
 
 		if (ms && ktime_before(now, end)) {
-			if (!b->h.dead)
+			if (!b->h->dead)
 				hrtimer_start(&home->cache_timer, end,
 					      HRTIMER_MODE_ABS_SOFT);
 			return;
@@ -114,14 +114,14 @@ static void mho_home_free(struct mho_binding *b, struct sk_buff_head *list,
 		kfree_skb(skb);
 		n++;
 	}
-	atomic64_add(n, &b->h.ctr[why]);
+	atomic64_add(n, &b->h->ctr[why]);
 }
 
 static enum hrtimer_restart mho_home_cache_timer(struct hrtimer *t)
 {
 	struct mho_home *home = container_of(t, struct mho_home, cache_timer);
 	struct mho_handoff *h = container_of(home, struct mho_handoff, home);
-	struct mho_binding *b = container_of(h, struct mho_binding, h);
+	struct mho_binding *b = h->b;
 	struct sk_buff_head expired;
 
 	__skb_queue_head_init(&expired);
@@ -138,29 +138,29 @@ void mho_home_rearm(struct mho_binding *b)
 	struct sk_buff_head expired;
 
 	__skb_queue_head_init(&expired);
-	spin_lock_bh(&b->h.lock);
+	spin_lock_bh(&b->h->lock);
 	mho_home_expire(b, &expired);
-	spin_unlock_bh(&b->h.lock);
+	spin_unlock_bh(&b->h->lock);
 	mho_home_free(b, &expired, MHO_CTR_CACHE_EXPIRED);
 }
 
 /* The binding is being deleted; h->dead is set. Process context. */
-void mho_home_destroy(struct mho_binding *b)
+void mho_home_destroy(struct mho_handoff *h)
 {
-	struct mho_home *home = &b->h.home;
+	struct mho_home *home = &h->home;
 	struct sk_buff_head gone;
 	struct sk_buff *skb;
 
 	__skb_queue_head_init(&gone);
-	spin_lock_bh(&b->h.lock);
+	spin_lock_bh(&h->lock);
 	while ((skb = __skb_dequeue(&home->cache))) {
-		mho_home_unaccount(b);
+		mho_home_unaccount(h->b);
 		__skb_queue_tail(&gone, skb);
 	}
-	spin_unlock_bh(&b->h.lock);
+	spin_unlock_bh(&h->lock);
 	/* h->dead keeps it from being armed again. */
 	hrtimer_cancel(&home->cache_timer);
-	mho_home_free(b, &gone, MHO_CTR_CACHE_EXPIRED);
+	mho_home_free(h->b, &gone, MHO_CTR_CACHE_EXPIRED);
 }
 
 /*
@@ -209,7 +209,7 @@ enum mho_mh mho_home_parse(const struct sk_buff *skb)
 /* Keep a copy of @skb, a control message, if the limits allow. */
 static void mho_home_keep(struct mho_binding *b, const struct sk_buff *skb)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct mho_home *home = &h->home;
 	struct mho_net *mn = b->mn;
 	struct sk_buff *copy = NULL;
@@ -266,7 +266,7 @@ static void mho_home_keep(struct mho_binding *b, const struct sk_buff *skb)
  */
 unsigned int mho_home_rx(struct mho_binding *b, struct sk_buff *skb)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct mho_addr *hoa, *coa;
 	u32 ms;
 
@@ -303,7 +303,7 @@ unsigned int mho_home_rx(struct mho_binding *b, struct sk_buff *skb)
 static void mho_home_reforward(struct mho_binding *b,
 			       const struct in6_addr *coa)
 {
-	struct mho_handoff *h = &b->h;
+	struct mho_handoff *h = b->h;
 	struct sk_buff_head out, expired;
 	struct sk_buff *skb, *copy;
 	u32 sent = 0;

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 
 struct mho_binding;
+struct mho_handoff;
 struct mho_peer;
 
 /* Largest control message the cache keeps a copy of. */
@@ -48,8 +49,8 @@ enum mho_mh {
 	MHO_MH_MALFORMED,	/* a Mobility Header mho cannot parse */
 };
 
-void mho_home_init(struct mho_binding *b);
-void mho_home_destroy(struct mho_binding *b);
+void mho_home_init(struct mho_handoff *h);
+void mho_home_destroy(struct mho_handoff *h);
 enum mho_mh mho_home_parse(const struct sk_buff *skb);
 unsigned int mho_home_rx(struct mho_binding *b, struct sk_buff *skb);
 void mho_home_moved(struct mho_binding *b, const struct in6_addr *old_coa,

@@ -255,9 +255,13 @@ static const int mho_slot_attr[MHO_NSLOTS] = {
 	[MHO_SLOT_NCOA]	= MHO_BINDING_A_NCOA,
 };
 
+/* What a binding that has no handoff state reports: zeroes, idle. */
+static const struct mho_handoff mho_nl_idle;
+
 static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 {
 	struct in6_addr bicast[MHO_BICAST_MAX];
+	const struct mho_handoff *h;
 	struct nlattr *nest, *sub;
 	int slot, i;
 
@@ -283,23 +287,25 @@ static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 		goto cancel;
 	nla_nest_end(skb, sub);
 
-	if (nla_put_u8(skb, MHO_BINDING_A_STATE, READ_ONCE(b->h.state)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_RATE, READ_ONCE(b->h.cfg_rate)) ||
+	/* A binding without handoff state is idle, with nothing set. */
+	h = b->h ?: &mho_nl_idle;
+	if (nla_put_u8(skb, MHO_BINDING_A_STATE, READ_ONCE(h->state)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_RATE, READ_ONCE(h->cfg_rate)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_LINGER_MS,
-			READ_ONCE(b->h.cfg_linger_ms)) ||
+			READ_ONCE(h->cfg_linger_ms)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_MARKER_WAIT_MS,
-			READ_ONCE(b->h.cfg_marker_wait_ms)) ||
+			READ_ONCE(h->cfg_marker_wait_ms)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_PKTS,
-			READ_ONCE(b->h.q_pkts)) ||
+			READ_ONCE(h->q_pkts)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_BYTES,
-			READ_ONCE(b->h.q_bytes)) ||
+			READ_ONCE(h->q_bytes)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_CACHE_MS,
-			READ_ONCE(b->h.home.cfg_cache_ms)) ||
+			READ_ONCE(h->home.cfg_cache_ms)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_CACHED_PKTS,
-			READ_ONCE(b->h.home.cache_pkts)))
+			READ_ONCE(h->home.cache_pkts)))
 		goto cancel;
-	for (i = 0; i < MHO_BICAST_MAX && b->h.bicast[i]; i++)
-		bicast[i] = b->h.bicast[i]->addr;
+	for (i = 0; i < MHO_BICAST_MAX && h->bicast[i]; i++)
+		bicast[i] = h->bicast[i]->addr;
 	if (i && nla_put(skb, MHO_BINDING_A_BICAST, i * sizeof(bicast[0]),
 			 bicast))
 		goto cancel;
@@ -313,7 +319,7 @@ static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 		goto cancel;
 	for (i = 0; i < MHO_NCTR; i++)
 		if (nla_put_u64_64bit(skb, MHO_CTR_A_HELD + i,
-				      atomic64_read(&b->h.ctr[i]),
+				      atomic64_read(&h->ctr[i]),
 				      MHO_CTR_A_PAD))
 			goto cancel;
 	nla_nest_end(skb, sub);

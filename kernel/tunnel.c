@@ -146,7 +146,7 @@ static int mho_tunnel_forward(struct mho_binding *b, struct sk_buff *skb,
 		return PTR_ERR(dst);
 	}
 	return mho_tunnel_push(net, dst, &fl6, skb, opt, 0,
-			       numbered ? atomic_inc_return(&b->h.tx_seq) : 0);
+			       numbered ? atomic_inc_return(&b->h->tx_seq) : 0);
 }
 
 int mho_tunnel_xmit(struct mho_binding *b, const struct mho_peer *peer,
@@ -209,7 +209,7 @@ static int mho_tunnel_marker(struct net *net, const struct in6_addr *peer,
 
 static void mho_tunnel_marker_sent(struct mho_binding *b, int err)
 {
-	mho_ctr_inc(&b->h, err ? MHO_CTR_DROP_ERROR : MHO_CTR_MARKERS_TX);
+	mho_ctr_inc(b->h, err ? MHO_CTR_DROP_ERROR : MHO_CTR_MARKERS_TX);
 }
 
 /*
@@ -228,7 +228,7 @@ void mho_tunnel_send_marker(struct mho_binding *b)
 		addr = READ_ONCE(b->addr[slot]);
 	if (peer && addr)
 		err = mho_tunnel_marker(b->mn->net, &peer->addr, &peer->local,
-					&addr->addr, atomic_read(&b->h.tx_seq));
+					&addr->addr, atomic_read(&b->h->tx_seq));
 	rcu_read_unlock();
 	mho_tunnel_marker_sent(b, err);
 }
@@ -289,6 +289,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 {
 	const struct mho_opt_hdr *opt;
 	const struct ipv6hdr *outer, *inner;
+	struct mho_handoff *h;
 	struct mho_binding *b;
 	struct mho_peer *peer;
 	unsigned int plen;
@@ -357,11 +358,14 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	} else if (!b || b->role != MHO_ROLE_PAR || !(flags & MHO_OPT_F_END)) {
 		b = NULL;
 	}
+	/* A binding that never left idle has no handoff state to update. */
+	h = b ? READ_ONCE(b->h) : NULL;
 
 	if (flags & MHO_OPT_F_END) {
 		if (inner->nexthdr != NEXTHDR_NONE || plen || !b)
 			return mho_tunnel_untrusted(mn);
-		mho_handoff_marker(b, seq);
+		if (h)
+			mho_handoff_marker(b, seq);
 		consume_skb(skb);
 		return NF_STOLEN;
 	}
@@ -371,10 +375,10 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	 * tasklet, and held packets delivered meanwhile would overtake them.
 	 */
 	MHO_SKB_CB(skb)->okfn = mho_tunnel_finish;
-	if (b) {
+	if (h) {
 		unsigned int verdict;
 
-		mho_ctr_inc(&b->h, MHO_CTR_TUNNEL_RX);
+		mho_ctr_inc(h, MHO_CTR_TUNNEL_RX);
 		verdict = mho_handoff_rx(b, skb, true, seq, NULL);
 		if (verdict != NF_ACCEPT)
 			return verdict;

@@ -299,7 +299,10 @@ _ho_bindings() {
 	# says "end" to the pAR: the nAR's new stream waits for the marker
 	# (for ever, as far as the run goes) unless the home agent sends one.
 	_ho_ctl "$HO_PAR" peer add $HO_HA name ha
-	_ho_ctl "$HO_PAR" binding add role par hoa $HOA coa $HO_COA1 peer $HO_NAR_PEER
+	# (It lingers long enough for its counters to be read after the run,
+	# however slow the kernel.)
+	_ho_ctl "$HO_PAR" binding add role par hoa $HOA coa $HO_COA1 peer $HO_NAR_PEER \
+		linger 600000
 	_ho_ctl "$HO_NAR" binding add role nar hoa $HOA coa $HO_COA1 \
 		ncoa $HO_COA2 peer $HO_PAR_PEER marker-wait 600000
 	_ho_ctl "$HO_CN" peer add $HO_HA_PAR local $HO_HA name par

@@ -35,10 +35,48 @@ HA() {
 	"$MHOCTL" -n "$HO_CN" "$@"
 }
 
-# home_topo [CACHE_MS]: the topology, B at CoA1, and B's binding at the
-# home agent (cache-ms CACHE_MS, if given).
+# One topology for every case but the last (building it takes a minute
+# on the debug kernel): topo builds it the first time, and after that
+# puts it back as it was: no mho objects, default limits, B at CoA1.
+TOPO=0
+
+# _clear NS: delete every binding, then every peer, in NS.
+_clear() {
+	local id addr
+	for id in $("$MHOCTL" -n "$1" -j binding show | grep -o '"id":[0-9]*' | cut -d: -f2); do
+		"$MHOCTL" -n "$1" binding del id "$id" || return 1
+	done
+	for addr in $("$MHOCTL" -n "$1" -j peer show | grep -o '"addr":"[^"]*"' | cut -d'"' -f4); do
+		"$MHOCTL" -n "$1" peer del "$addr" || return 1
+	done
+}
+
+_mn0_up() {
+	[ "$(ip netns exec "$HO_MN" cat /sys/class/net/mn0/operstate)" = up ]
+}
+
+topo() {
+	local ns
+	if [ "$TOPO" = 0 ]; then
+		handoff_setup && ho_home_setup || { fail "topology setup failed"; return 1; }
+		TOPO=1
+		return 0
+	fi
+	bg_kill "${LISTENER:-}"
+	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR"; do
+		_clear "$ns" &&
+		"$MHOCTL" -n "$ns" limits set max-hold 2000 cache-ms 1000 \
+			cache-pkts 16 cache-total 4096 ||
+			{ fail "cannot reset $ns"; return 1; }
+	done
+	ip -n "$HO_MN" link set mn1 down && ip -n "$HO_MN" link set mn0 up &&
+		wait_for 60 _mn0_up || { fail "mn0 did not come back"; return 1; }
+}
+
+# home_topo [CACHE_MS]: topo, and B's binding at the home agent, at CoA1
+# (cache-ms CACHE_MS, if given).
 home_topo() {
-	handoff_setup && ho_home_setup || { fail "topology setup failed"; return 1; }
+	topo || return 1
 	x HA binding add role ha hoa $HOA coa $HO_COA1 ${1:+cache-ms $1}
 }
 
@@ -104,7 +142,7 @@ stream() {
 
 t_tunnel() {
 	need_tool "$HO_PROBE" || return
-	handoff_setup && ho_home_setup || { fail "topology setup failed"; return; }
+	topo || return
 	# No care-of address: the MN is home, packets are routed as usual.
 	x HA binding add role ha hoa $HOA
 	stream 100 $HOA 0 0
@@ -113,7 +151,6 @@ t_tunnel() {
 	stream 100 $HOA 100 100
 	# Packets for the care-of address itself are not tunnelled again.
 	stream 10 $HO_COA1 100 100
-	handoff_teardown
 }
 
 # seed002: the seed's scenario, on home_topo.
@@ -129,7 +166,7 @@ seed002() {
 t_seed002() {
 	local mon=$TMPD/mon
 	need_tool "$MH" || return
-	home_topo 30000 || return
+	home_topo 600000 || return
 	HA monitor >>"$mon" 2>&1 &
 	MON=$!
 	bg_add $MON
@@ -151,8 +188,6 @@ t_seed002() {
 		x HA binding set match $HOA coa $HO_COA2
 	settle "reforwarded" 9 ha_ctr reforwarded
 	bg_kill "$MON"
-	bg_kill "$LISTENER"
-	handoff_teardown
 }
 
 t_seed002_without() {
@@ -164,8 +199,6 @@ t_seed002_without() {
 	expect_eq "what B heard" "$(heard)" ""
 	ha_expect cached 0
 	ha_expect reforwarded 0
-	bg_kill "$LISTENER"
-	handoff_teardown
 }
 
 t_expiry() {
@@ -183,14 +216,12 @@ t_expiry() {
 	sleep 1
 	ha_expect reforwarded 0
 	expect_eq "what B heard" "$(heard)" ""
-	bg_kill "$LISTENER"
-	handoff_teardown
 }
 
 t_limits() {
 	local mon=$TMPD/mon-limits
 	need_tool "$MH" || return
-	home_topo 30000 || return
+	home_topo 600000 || return
 	x HA limits set cache-pkts 4 || return
 	HA monitor >>"$mon" 2>&1 &
 	MON=$!
@@ -210,7 +241,7 @@ t_limits() {
 5 3
 5 4" heard
 	# The netns-wide limit: a second binding finds it full.
-	x HA limits set cache-pkts 16 cache-total 6 &&
+	x HA limits set cache-pkts 16 cache-total 6 cache-ms 600000 &&
 		x HA binding add role ha hoa 2001:db8:ff::2 || return
 	x ip netns exec "$HO_SRC" "$MH" send -s $A -d 2001:db8:ff::2 -t bu -n 3
 	ho_expect_ctr "$HO_CN" cached 2 2001:db8:ff::2
@@ -220,14 +251,12 @@ t_limits() {
 	x HA binding del match 2001:db8:ff::2 && x HA binding del match $HOA
 	expect_eq "stats cached-pkts" "$(ho_stat "$HO_CN" cached_pkts)" 0
 	bg_kill "$MON"
-	bg_kill "$LISTENER"
-	handoff_teardown
 }
 
 t_malformed() {
 	local m n=0
 	need_tool "$MH" || return
-	home_topo 30000 || return
+	home_topo 600000 || return
 	for m in short hdrlen proto tiny exthdr frag; do
 		send -t bu -m "$m" || return
 		n=$((n + 1))
@@ -243,14 +272,13 @@ t_malformed() {
 	# And the home agent still keeps what it should.
 	send -t bu || return
 	ha_expect cached 1
-	handoff_teardown
 }
 
 # The home agent's end-marker, at the control level: the pAR buffers,
 # the home agent switches, the pAR forwards and ends at once.
 t_marker_buffer() {
 	need_tool "$HO_PROBE" || return
-	handoff_setup && ho_home_setup || { fail "topology setup failed"; return; }
+	topo || return
 	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 30000 &&
 	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 30000 &&
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
@@ -285,7 +313,6 @@ t_marker_buffer() {
 	ho_expect_stream 20
 	wait_for 10 ho_state_is_addr "$HO_NAR" idle $HO_COA1 ||
 		fail "the nAR did not release the new stream"
-	handoff_teardown
 }
 
 ho_state_is_addr() {
@@ -296,6 +323,8 @@ ho_state_is_addr() {
 t_full_path() {
 	local run=$TMPD/ha v
 	need_tool "$HO_PROBE" || return
+	# handoff_run builds its own.
+	handoff_teardown
 	handoff_run ha "$run" || { fail "the run failed"; return; }
 	for v in lost out_of_order duplicates ctl_errors send_errors; do
 		expect_eq "$v" "$(handoff_get "$run" "$v")" 0
