@@ -180,9 +180,9 @@ t_seed002() {
 	ha_expect cached_pkts 3
 	ha_expect drop_error 0
 	expect_eq "stats cached-pkts" "$(ho_stat "$HO_CN" cached_pkts)" 3
-	wait_for 5 grep -q "^event reforward binding 1 " "$mon"
+	wait_for 5 grep -q "^event reforward " "$mon"
 	expect_eq "reforward event" "$(grep "^event reforward" "$mon")" \
-		"event reforward binding 1 state idle count 3"
+		"event reforward binding $(ha_ctr id) state idle count 3"
 	# Moves within T_b get them again: two more changes, six more.
 	x HA binding set match $HOA coa $HO_COA1 &&
 		x HA binding set match $HOA coa $HO_COA2
