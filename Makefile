@@ -141,6 +141,14 @@ demo: mhoctl selftests-tools
 
 .PHONY: demo
 
+# make bench: the benchmarks of Documentation/performance.rst in one VM
+# (KERNEL, 6.1 by default), as ratios within that run; results in
+# BENCH_OUT (default $(MHO_CACHE)/bench/<date>-<time>). Not part of check.
+bench: mhoctl selftests-tools
+	@selftests/bench/bench.sh $(KERNEL)
+
+.PHONY: bench
+
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C tools/mhoctl clean

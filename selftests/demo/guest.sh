@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The handoff demo's guest side (make demo; selftests/vm/init runs it
-# instead of the tests when booted with mho_demo=1): the three modes of
+# instead of the tests when booted with mho_job=demo): the three modes of
 # selftests/handoff.sh, none, classic and mho, one run each, into
 # OUTDIR/MODE/. It measures and reports; it does not judge (that is
 # selftests/mho/70-handoff.sh's job). The host plots the files.

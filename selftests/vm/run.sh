@@ -25,9 +25,11 @@
 #   MHO_DEMO_OUT=DIR     run the handoff demo (selftests/demo/guest.sh)
 #                        instead of the tests; the files it makes come back
 #                        as a tar stream on a second virtio-serial port
-#                        ("mho.demo", kept as demo.tar in the run's
+#                        ("mho.job", kept as demo.tar in the run's
 #                        directory) and are unpacked into DIR. Judged like
 #                        the tests; a missing or broken tar fails the run.
+#   MHO_BENCH_OUT=DIR    the same for make bench (selftests/bench/guest.sh)
+#   MHO_MEM=SIZE         guest memory (qemu -m; 2G)
 #
 # Each run's files (console.log, verdict, mho.ko) are kept in
 # $MHO_CACHE/run/KERNEL/<date>-<pid>/; $MHO_CACHE/run/KERNEL/latest points
@@ -118,12 +120,18 @@ verdict=$rundir/verdict
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 mho_flavour=$FLAVOUR"
 [ "$FLAVOUR" = debug ] && append="$append kmemleak=on"
 [ -n "${T:-}" ] && append="$append mho_tests=$T"
-demo_args=()
-if [ -n "${MHO_DEMO_OUT:-}" ]; then
-	append="$append mho_demo=1"
+# A job instead of the tests: its guest.sh, its results back as a tar.
+demo_args=() job='' job_out=''
+if [ -n "${MHO_BENCH_OUT:-}" ]; then
+	job=bench job_out=$MHO_BENCH_OUT
+elif [ -n "${MHO_DEMO_OUT:-}" ]; then
+	job=demo job_out=$MHO_DEMO_OUT
+fi
+if [ -n "$job" ]; then
+	append="$append mho_job=$job"
 	# shellcheck disable=SC2054 # qemu's commas
-	demo_args=(-chardev "file,id=d,path=$rundir/demo.tar"
-		-device virtserialport,chardev=d,name=mho.demo)
+	demo_args=(-chardev "file,id=d,path=$rundir/$job.tar"
+		-device virtserialport,chardev=d,name=mho.job)
 fi
 [ "${MHO_ALLOW_SKIP:-0}" = 1 ] && append="$append mho_allow_skip=1"
 # Time limits: the whole VM, and each test in it (seconds).
@@ -145,7 +153,7 @@ set +e
 # between them, which is what the locking tests need.
 # shellcheck disable=SC2086
 timeout -k 10 "$((minutes * 60))" qemu-system-x86_64 \
-	-accel tcg,thread=single -m 2G -smp 2 -nographic -no-reboot \
+	-accel tcg,thread=single -m "${MHO_MEM:-2G}" -smp 2 -nographic -no-reboot \
 	-kernel "$VMLINUZ" -initrd "$rundir/initramfs.img" -append "$append" \
 	-device virtio-serial-pci \
 	-chardev file,id=v,path="$verdict" \
@@ -201,12 +209,12 @@ if [ -n "$bad" ]; then
 	extra=$((extra + 1))
 fi
 
-if [ -n "${MHO_DEMO_OUT:-}" ]; then
-	if [ ! -s "$rundir/demo.tar" ]; then
-		problems+=("no demo results from the guest")
+if [ -n "$job" ]; then
+	if [ ! -s "$rundir/$job.tar" ]; then
+		problems+=("no $job results from the guest")
 		extra=$((extra + 1))
-	elif ! { mkdir -p "$MHO_DEMO_OUT" && tar -xf "$rundir/demo.tar" -C "$MHO_DEMO_OUT"; }; then
-		problems+=("cannot unpack $rundir/demo.tar into $MHO_DEMO_OUT")
+	elif ! { mkdir -p "$job_out" && tar -xf "$rundir/$job.tar" -C "$job_out"; }; then
+		problems+=("cannot unpack $rundir/$job.tar into $job_out")
 		extra=$((extra + 1))
 	fi
 fi

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: mho's benchmarks in one VM (selftests/bench/guest.sh), as
+# ratios of things measured in that same run. Not part of make check; it
+# takes as long as it needs (about 20 minutes on 2 host cores, most of
+# it the million bindings of benchmark 4 and the sweep of benchmark 6).
+#
+#   bench.sh [KERNEL]       KERNEL as for run.sh (default 6.1)
+#
+# MHO_BENCH_* settings in the environment (see guest.sh) go to the guest.
+# Results: BENCH_OUT (default $MHO_CACHE/bench/<date>-<time>;
+# $MHO_CACHE/bench/latest points to the newest): results.json,
+# results.md, bench.log and, per sweep run, the handoff files. The table
+# is printed at the end. Exit status: non-zero if the VM run failed or a
+# benchmark could not be run; what they measured does not fail it.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../vm/lib.sh"
+
+kernel=${1:-6.1}
+out=${BENCH_OUT:-$MHO_CACHE/bench/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out" || die "cannot create $out"
+out=$(cd "$out" && pwd)
+
+# The guest gets the settings in a file next to guest.sh, in a copy of
+# the selftests.
+copy=$(mktemp -d)
+trap 'rm -rf "$copy"' EXIT
+cp -a "$here/.." "$copy/selftests" || die "cannot copy the selftests"
+env | grep '^MHO_BENCH_[A-Z]*=' | sed 's/=\(.*\)/="\1"/' >"$copy/selftests/bench/env"
+
+MHO_SELFTESTS=$copy/selftests MHO_BENCH_OUT=$out MHO_MEM=${MHO_MEM:-3G} \
+	MHO_TIMEOUT=${MHO_TIMEOUT:-180} MHO_TEST_TIMEOUT=${MHO_TEST_TIMEOUT:-10500} \
+	"$here/../vm/run.sh" "$kernel"
+rc=$?
+
+echo
+if [ -f "$out/results.md" ]; then
+	cat "$out/results.md"
+	echo
+	echo "results: $out (results.json, results.md, bench.log)"
+	[ -n "${BENCH_OUT:-}" ] || ln -sfn "${out##*/}" "$MHO_CACHE/bench/latest"
+else
+	msg "no results"
+	rc=1
+fi
+if [ "$rc" = 0 ]; then
+	echo "bench: PASS"
+else
+	echo "bench: FAIL (see above)"
+fi
+exit "$rc"
