@@ -14,7 +14,7 @@
 #
 # Environment:
 #   T=PATTERN            run only matching tests (see run_tests.sh)
-#   MHO_TIMEOUT=MIN      qemu time limit in minutes (25; 40 for debug)
+#   MHO_TIMEOUT=MIN      qemu time limit in minutes (25; 60 for debug)
 #   MHO_TEST_TIMEOUT=S   per-test time limit in the guest (600; 1200 for debug)
 #   MHO_ALLOW_SKIP=1     skipped tests do not fail the run
 #   MHO_SRC=DIR          module sources: DIR/Kbuild, kernel/, include/ (repo)
@@ -136,7 +136,7 @@ fi
 [ "${MHO_ALLOW_SKIP:-0}" = 1 ] && append="$append mho_allow_skip=1"
 # Time limits: the whole VM, and each test in it (seconds).
 case "$FLAVOUR" in
-debug) minutes=${MHO_TIMEOUT:-40} per_test=${MHO_TEST_TIMEOUT:-1200} ;;
+debug) minutes=${MHO_TIMEOUT:-60} per_test=${MHO_TEST_TIMEOUT:-1200} ;;
 *) minutes=${MHO_TIMEOUT:-25} per_test=${MHO_TEST_TIMEOUT:-600} ;;
 esac
 append="$append mho_timeout=$per_test"
