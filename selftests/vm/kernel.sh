@@ -110,6 +110,13 @@ provider_latest() {
 cached=
 [ "${2:-}" != --cached ] || cached=--cached
 
+# One preparation per kernel at a time: matrix.sh runs the debug kernel in
+# two VMs, and the second must wait for the first's build, not start its
+# own in the same directory.
+mkdir -p "$MHO_CACHE"
+exec 8>"$MHO_CACHE/kernel-${1:-none}.lock"
+flock 8
+
 case "${1:-}" in
 6.1) provider_debian_cloud 6.1 ;;
 6.12) provider_debian_cloud 6.12 ;;

@@ -8,9 +8,15 @@
 # 6.1, 6.12 and the debug kernel always; "latest" only when its build is
 # cached (a cold build takes about half an hour). Each VM runs on one host
 # thread (see run.sh), so with two or more CPUs the debug kernel, by far
-# the slowest, runs beside the others: its output is shown when it is
-# done. In the other lane the first failing kernel stops it. The last line
-# printed is the total over the kernels that ran, "N passed, N failed".
+# the slowest, runs beside the others. Its tests are split in two VMs:
+# "debug-a" (the tests debug_a below names) runs in the background from
+# the start, and its output is shown when it is done; "debug-b" (all the
+# others) runs in the foreground lane after 6.1, 6.12 and latest. In the
+# foreground lane the first failing kernel stops it. The last line printed
+# is the total over the VMs that ran, "N passed, N failed".
+#
+# With T set ("make test T=..."), the debug kernel runs T's tests in one
+# background VM.
 set -euo pipefail
 
 {
@@ -23,6 +29,31 @@ if "$here/kernel.sh" latest --cached >/dev/null 2>&1; then
 else
 	msg "the latest kernel is not built; skipped (make check KERNEL=latest builds it)"
 fi
+
+# The debug kernel's first half, as case patterns on the test names: the
+# two halves take about as long as the foreground lane's three kernels
+# plus the second half.
+debug_a() {
+	case "$1" in
+	[0-6]*|70-*|71-*|77-*) return 0 ;;
+	esac
+	return 1
+}
+
+# debug_split A|B: the comma-separated names of the debug kernel's half.
+debug_split() {
+	local t name list=
+	for t in "$here"/../mho/*.sh; do
+		name=$(basename "$t" .sh)
+		if debug_a "$name"; then
+			[ "$1" = A ] || continue
+		else
+			[ "$1" = B ] || continue
+		fi
+		list=${list:+$list,}$name
+	done
+	echo "$list"
+}
 
 passed=0
 failed=0
@@ -51,28 +82,39 @@ tally() {
 
 mkdir -p "$MHO_CACHE"
 side=
+declare -A tests=()
 if [ "$(nproc)" -ge 2 ]; then
-	side=debug
 	kernels=("${kernels[@]/debug/}")
-	msg "=== kernel debug, in the background: $MHO_CACHE/matrix-debug.log"
-	( rc=0; "$here/run.sh" debug >"$MHO_CACHE/matrix-debug.log" 2>&1 || rc=$?
-	  echo "$rc" >"$MHO_CACHE/matrix-debug.rc" ) &
+	if [ -n "${T:-}" ]; then
+		side=debug
+	else
+		side=debug-a
+		tests[debug-a]=$(debug_split A)
+		tests[debug-b]=$(debug_split B)
+		kernels+=(debug-b)
+	fi
+	msg "=== kernel $side, in the background: $MHO_CACHE/matrix-$side.log"
+	( rc=0
+	  T=${tests[$side]:-${T:-}} "$here/run.sh" debug \
+		>"$MHO_CACHE/matrix-$side.log" 2>&1 || rc=$?
+	  echo "$rc" >"$MHO_CACHE/matrix-$side.rc" ) &
 	side_pid=$!
 fi
 for k in "${kernels[@]}"; do
 	[ -n "$k" ] || continue
 	out=$MHO_CACHE/matrix-$k.log
-	msg "=== kernel $k"
+	msg "=== kernel $k${tests[$k]:+ (${tests[$k]})}"
 	rc=0
-	"$here/run.sh" "$k" 2>&1 | tee "$out" || rc=$?
+	T=${tests[$k]:-${T:-}} "$here/run.sh" "${k%-b}" 2>&1 | tee "$out" ||
+		rc=$?
 	tally "$k" "$out" "$rc" || { msg "stopping this lane"; break; }
 done
 if [ -n "$side" ]; then
 	wait "$side_pid" || true
-	msg "=== kernel debug (ran in the background)"
-	cat "$MHO_CACHE/matrix-debug.log"
-	tally debug "$MHO_CACHE/matrix-debug.log" \
-		"$(cat "$MHO_CACHE/matrix-debug.rc" 2>/dev/null || echo 1)" || true
+	msg "=== kernel $side (ran in the background)"
+	cat "$MHO_CACHE/matrix-$side.log"
+	tally "$side" "$MHO_CACHE/matrix-$side.log" \
+		"$(cat "$MHO_CACHE/matrix-$side.rc" 2>/dev/null || echo 1)" || true
 fi
 msg "kernels: ${kernels[*]} $side"
 echo "$passed passed, $failed failed"
