@@ -35,7 +35,7 @@ fi
 # plus the second half.
 debug_a() {
 	case "$1" in
-	[0-6]*|70-*|71-*|77-*) return 0 ;;
+	[0-6]*|70-*|71-*) return 0 ;;
 	esac
 	return 1
 }
