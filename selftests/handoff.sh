@@ -474,12 +474,41 @@ handoff_get() {
 # binding for the HOA on each (pAR: peer nAR; nAR: peer pAR).
 ho_topo() {
 	handoff_setup || { fail "topology setup failed"; return 1; }
+	ho_config
+}
+
+# ho_config: ho_topo's mho part, on a topology without mho objects.
+ho_config() {
 	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 30000 max-pkts 4096 &&
 	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 30000 max-pkts 4096 &&
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
 	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER &&
 	x "$MHOCTL" -n "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER &&
 	x "$MHOCTL" -n "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER
+}
+
+# ho_clear NS: delete every binding, then every peer, in NS.
+ho_clear() {
+	local id addr
+	for id in $("$MHOCTL" -n "$1" -j binding show | grep -o '"id":[0-9]*' | cut -d: -f2); do
+		"$MHOCTL" -n "$1" binding del id "$id" || return 1
+	done
+	for addr in $("$MHOCTL" -n "$1" -j peer show | grep -o '"addr":"[^"]*"' | cut -d'"' -f4); do
+		"$MHOCTL" -n "$1" peer del "$addr" || return 1
+	done
+}
+
+# ho_mn_home: the MN back on the pAR's link (mn1 down, mn0 up, as
+# handoff_setup leaves it). A link going down loses its neighbour
+# entries, permanent ones too: put back the ones handoff_setup made.
+ho_mn_home() {
+	ip -n "$HO_MN" link set mn1 down &&
+	ip -n "$HO_MN" neigh replace 2001:db8:b::1 lladdr 02:00:00:00:0b:01 \
+		dev mn1 nud permanent &&
+	ip -n "$HO_MN" link set mn0 up &&
+	ip -n "$HO_MN" neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 \
+		dev mn0 nud permanent &&
+	wait_for 60 ho_oper_up "$HO_MN" mn0
 }
 
 # ho_ctr NS KEY [ADDR]: a number from the JSON of ADDR's (the HOA's)
@@ -520,13 +549,23 @@ ho_send() {
 		-p "$HO_PORT" -r 1000 -n "$1" >/dev/null || { fail "the sender failed"; return 1; }
 }
 
+# ho_oper_up NS IF: IF in NS is operationally up (for wait_for, after a
+# "link set up": a veth's carrier follows a moment later).
+ho_oper_up() {
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/operstate")" = up ]
+}
+
 # ho_receive COUNT: a receiver on the MN in the background, done once it
-# has COUNT packets (and 300 ms more for duplicates) or 15 s pass
-# without any; ho_recv_done waits for it (call it directly, not in $(),
-# it is this shell's child), then ho_received KEY reads its summary.
+# has COUNT packets (and 300 ms more for duplicates), or HO_RECV_IDLE_MS
+# (15,000) pass without any, or HO_RECV_MS (60,000) in all; ho_recv_done
+# waits for it (call it directly, not in $(), it is this shell's child),
+# then ho_received KEY reads its summary.
+HO_RECV_IDLE_MS=${HO_RECV_IDLE_MS:-15000}
+HO_RECV_MS=${HO_RECV_MS:-60000}
 ho_receive() {
 	ip netns exec "$HO_MN" "$HO_PROBE" recv -p "$HO_PORT" -n "$1" \
-		-t 15000 -T 60000 -l 300 -o "$TMPD/recv.log" >"$TMPD/recv" 2>&1 &
+		-t "$HO_RECV_IDLE_MS" -T "$HO_RECV_MS" -l 300 \
+		-o "$TMPD/recv.log" >"$TMPD/recv" 2>&1 &
 	HO_RECV=$!
 	bg_add $HO_RECV
 	wait_for 10 _ho_receiver_ready || { fail "the receiver did not start"; return 1; }

@@ -48,11 +48,35 @@ monitor() {
 # done_case: the end of a case that started a monitor.
 done_case() {
 	bg_kill "$MON_PID"
-	handoff_teardown
+}
+
+# topo: ho_topo. The namespaces and links are built once (that alone
+# takes a minute on the debug kernel); each later case starts from the
+# same point: no bindings or peers, the limits as mho set them when the
+# namespaces were new, the MN on the pAR's link. The second HOA of
+# t_limit_total stays: no other case sends to it.
+LIMITS_PAR=''
+LIMITS_NAR=''
+topo() {
+	local ns
+	if [ -z "$LIMITS_PAR" ]; then
+		handoff_setup || { fail "topology setup failed"; return 1; }
+		LIMITS_PAR=$(P limits show) && LIMITS_NAR=$(N limits show) ||
+			{ fail "limits show"; return 1; }
+	else
+		for ns in "$HO_PAR" "$HO_NAR"; do
+			ho_clear "$ns" || { fail "cannot clear $ns"; return 1; }
+		done
+		# shellcheck disable=SC2086 # "limits K V...": words
+		{ P limits set ${LIMITS_PAR#limits} && N limits set ${LIMITS_NAR#limits}; } ||
+			{ fail "cannot reset the limits"; return 1; }
+		ho_mn_home || { fail "the MN is not back on mn0"; return 1; }
+	fi
+	ho_config
 }
 
 t_limit_pkts() {
-	ho_topo || return
+	topo || return
 	monitor P || return
 	x P binding set match $HOA max-pkts 50 state buffer
 	send 80 || return
@@ -70,19 +94,18 @@ t_limit_pkts() {
 }
 
 t_limit_bytes() {
-	ho_topo || return
+	topo || return
 	x P binding set match $HOA max-bytes 1280 state buffer
 	send 80 || return
 	ho_expect_ctr "$HO_PAR" queued_pkts $((1280 / PKT))
 	ho_expect_ctr "$HO_PAR" drop_limit $((80 - 1280 / PKT))
-	handoff_teardown
 }
 
 t_limit_total() {
-	ho_topo || return
-	ip -n "$HO_MN" addr add $HOA2/128 dev lo nodad &&
-	ip -n "$HO_CN" route add $HOA2 via 2001:db8:1::2 &&
-	ip -n "$HO_PAR" route add $HOA2 via 2001:db8:a::2 ||
+	topo || return
+	ip -n "$HO_MN" addr replace $HOA2/128 dev lo nodad &&
+	ip -n "$HO_CN" route replace $HOA2 via 2001:db8:1::2 &&
+	ip -n "$HO_PAR" route replace $HOA2 via 2001:db8:a::2 ||
 		{ fail "second address"; return; }
 	x P binding add role par hoa $HOA2 state buffer
 	x P binding set match $HOA state buffer
@@ -99,11 +122,10 @@ t_limit_total() {
 	expect_eq "held-pkts" "$(ho_stat "$HO_PAR" held_pkts)" 10
 	send 20 $HOA2 || return
 	ho_expect_ctr "$HO_PAR" queued_pkts 30 $HOA2
-	handoff_teardown
 }
 
 t_expiry() {
-	ho_topo || return
+	topo || return
 	monitor P || return
 	x P binding set match $HOA state buffer
 	send 20 || return
@@ -120,7 +142,7 @@ t_expiry() {
 }
 
 t_switch_back() {
-	ho_topo || return
+	topo || return
 	ho_receive 100
 	x P binding set match $HOA state buffer
 	send 100 || return
@@ -130,11 +152,10 @@ t_switch_back() {
 	ho_expect_stream 100
 	ho_expect_ctr "$HO_PAR" released 100
 	ho_expect_ctr "$HO_PAR" forwarded 0
-	handoff_teardown
 }
 
 t_paced() {
-	ho_topo || return
+	topo || return
 	attach_nar || { fail "move"; return; }
 	ho_receive 60
 	x P binding set match $HOA state buffer
@@ -149,11 +170,10 @@ t_paced() {
 	ho_expect_ctr "$HO_PAR" forwarded 60
 	ho_expect_ctr "$HO_NAR" tunnel_rx 60
 	ho_expect_stream 60
-	handoff_teardown
 }
 
 t_unclaimed() {
-	ho_topo || return
+	topo || return
 	monitor N || return
 	# A candidate nAR the MN never comes to.
 	x N binding set match $HOA state hold
@@ -176,7 +196,7 @@ t_unclaimed() {
 binding_gone() { ! P binding show match $HOA >/dev/null 2>&1; }
 
 t_linger() {
-	ho_topo || return
+	topo || return
 	x P binding set match $HOA state forward
 	x P binding set match $HOA state end
 	ho_expect_ctr "$HO_PAR" markers_tx 1
@@ -193,7 +213,6 @@ t_linger() {
 	sleep 1
 	binding_gone && fail "switch-back did not cancel the linger time"
 	expect_eq state "$(handoff_state "$HO_PAR")" idle
-	handoff_teardown
 }
 
 ktap_plan 8
@@ -205,4 +224,5 @@ run_case "switch-back: held packets delivered locally, in order" t_switch_back
 run_case "forwarding of held packets is paced by rate" t_paced
 run_case "an nAR hold the MN never claims expires" t_unclaimed
 run_case "end-marker, linger, then the binding is removed" t_linger
+handoff_teardown
 ktap_finish

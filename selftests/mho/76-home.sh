@@ -40,21 +40,6 @@ HA() {
 # puts it back as it was: no mho objects, default limits, B at CoA1.
 TOPO=0
 
-# _clear NS: delete every binding, then every peer, in NS.
-_clear() {
-	local id addr
-	for id in $("$MHOCTL" -n "$1" -j binding show | grep -o '"id":[0-9]*' | cut -d: -f2); do
-		"$MHOCTL" -n "$1" binding del id "$id" || return 1
-	done
-	for addr in $("$MHOCTL" -n "$1" -j peer show | grep -o '"addr":"[^"]*"' | cut -d'"' -f4); do
-		"$MHOCTL" -n "$1" peer del "$addr" || return 1
-	done
-}
-
-_mn0_up() {
-	[ "$(ip netns exec "$HO_MN" cat /sys/class/net/mn0/operstate)" = up ]
-}
-
 topo() {
 	local ns
 	if [ "$TOPO" = 0 ]; then
@@ -64,13 +49,12 @@ topo() {
 	fi
 	bg_kill "${LISTENER:-}"
 	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR"; do
-		_clear "$ns" &&
+		ho_clear "$ns" &&
 		"$MHOCTL" -n "$ns" limits set max-hold 2000 cache-ms 1000 \
 			cache-pkts 16 cache-total 4096 ||
 			{ fail "cannot reset $ns"; return 1; }
 	done
-	ip -n "$HO_MN" link set mn1 down && ip -n "$HO_MN" link set mn0 up &&
-		wait_for 60 _mn0_up || { fail "mn0 did not come back"; return 1; }
+	ho_mn_home || { fail "mn0 did not come back"; return 1; }
 }
 
 # home_topo [CACHE_MS]: topo, and B's binding at the home agent, at CoA1
