@@ -303,11 +303,16 @@ need_tool() {
 }
 
 # state NS: everything mhoctl can read in NS, for "nothing changed" checks.
+# One mhoctl for all of it: on the debug kernel each exec costs most of a
+# second, and some tests take this state hundreds of times.
+# If it cannot be read, each call returns something different, so that a
+# comparison fails instead of comparing two empty strings.
 state() {
-	"$MHOCTL" -n "$1" -s peer show
-	"$MHOCTL" -n "$1" -s binding show
-	"$MHOCTL" -n "$1" limits show
-	"$MHOCTL" -n "$1" stats
+	local out
+	out=$(printf '%s\n' "peer show" "binding show" "limits show" "stats" |
+		"$MHOCTL" -n "$1" -s -force -batch -)
+	[[ $out == *"limits max-"*"stats "* ]] || out="state of $1 unreadable: $SRANDOM"
+	printf '%s\n' "$out"
 }
 
 # monitor_sync CMD FILE...: wait until the "mhoctl monitor"s writing the
