@@ -17,6 +17,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "context.h"
 #include "netlink.h"
 #include "peer.h"
 
@@ -477,6 +478,8 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	xa_erase(&mn->bindings, b->id);
 	/* Drops what it holds; waits for its timers. */
 	mho_handoff_destroy(b);
+	mho_ctx_free(b->ctx);
+	b->ctx = NULL;
 	if (b->peer)
 		b->peer->n_bindings--;
 	for (i = 0; b->h && i < MHO_BICAST_MAX; i++)

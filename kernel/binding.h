@@ -8,6 +8,7 @@
 
 #include "handoff.h"
 
+struct mho_ctx;
 struct mho_net;
 struct mho_peer;
 struct net_device;
@@ -57,6 +58,9 @@ struct mho_addr {
  *	a handoff setting, or the home agent role), so that an idle binding
  *	costs little. Set once, under mho_net.lock, with
  *	smp_store_release(); freed with the binding.
+ * @ctx: the IPsec context kept for this binding, not installed: a
+ *	predictive import, or an export kept for switch-back; NULL if none.
+ *	Under mho_net.lock.
  * @rcu: the binding is freed after a grace period
  *
  * @addr, @peer and the limits are written under mho_net.lock; the packet
@@ -75,6 +79,7 @@ struct mho_binding {
 	atomic64_t rx_bytes;
 	struct mho_net *mn;
 	struct mho_handoff *h;
+	struct mho_ctx *ctx;
 	struct rcu_head rcu;
 };
 

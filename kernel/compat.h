@@ -7,6 +7,7 @@
 #define _MHO_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <net/xfrm.h>
 
 /*
  * Kbuild defines MHO_HAVE_* by looking at the kernel's headers, so that
@@ -26,5 +27,21 @@ static inline void mho_hrtimer_setup(struct hrtimer *timer,
 
 #define hrtimer_setup mho_hrtimer_setup
 #endif
+
+/*
+ * Set up a new state's type, mode and crypto, without the replay state
+ * (the caller sets that up after). 6.14 dropped the init_replay and
+ * offload arguments: offload is set up on its own, and the replay state
+ * always after.
+ */
+static inline int mho_xfrm_init_state(struct xfrm_state *x,
+				      struct netlink_ext_ack *extack)
+{
+#ifdef MHO_HAVE_XFRM_INIT_STATE_EXTACK
+	return __xfrm_init_state(x, extack);
+#else
+	return __xfrm_init_state(x, false, false, extack);
+#endif
+}
 
 #endif /* _MHO_COMPAT_H */

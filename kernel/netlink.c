@@ -19,6 +19,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "context.h"
 #include "netlink.h"
 #include "peer.h"
 
@@ -182,7 +183,11 @@ static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
 	[MHO_BINDING_A_CACHE_MS] =					\
 		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_ms),	\
 	[MHO_BINDING_A_CACHED_PKTS] = { .type = NLA_REJECT,		\
-				    .reject_message = "the cache size is read-only" }
+				    .reject_message = "the cache size is read-only" }, \
+	[MHO_BINDING_A_CTX_SAS] = { .type = NLA_REJECT,			\
+				    .reject_message = "the context is read-only" }, \
+	[MHO_BINDING_A_CTX_POLICIES] = { .type = NLA_REJECT,		\
+				    .reject_message = "the context is read-only" }
 
 static const struct nla_policy mho_binding_new_policy[MHO_BINDING_A_MAX + 1] = {
 	MHO_BINDING_CFG_POLICY,
@@ -221,6 +226,20 @@ static const struct nla_policy mho_binding_key_nl_policy[MHO_A_MAX + 1] = {
 
 static const struct nla_policy mho_limits_nl_policy[MHO_A_MAX + 1] = {
 	[MHO_A_LIMITS] = NLA_POLICY_NESTED(mho_limits_policy),
+};
+
+static const struct nla_policy mho_ctx_export_nl_policy[MHO_A_MAX + 1] = {
+	[MHO_A_BINDING] = NLA_POLICY_NESTED(mho_binding_key_policy),
+	[MHO_A_CTX] = _NLA_POLICY_NESTED(MHO_CTX_A_MAX, mho_ctx_export_policy),
+};
+
+static const struct nla_policy mho_ctx_import_nl_policy[MHO_A_MAX + 1] = {
+	[MHO_A_BINDING] = NLA_POLICY_NESTED(mho_binding_key_policy),
+	[MHO_A_CTX] = _NLA_POLICY_NESTED(MHO_CTX_A_MAX, mho_ctx_import_policy),
+};
+
+static const struct nla_policy mho_ctx_move_nl_policy[MHO_A_MAX + 1] = {
+	[MHO_A_CTX] = _NLA_POLICY_NESTED(MHO_CTX_A_MAX, mho_ctx_move_policy),
 };
 
 /* For requests that take no attribute: strict validation rejects any. */
@@ -302,7 +321,10 @@ static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 	    nla_put_u32(skb, MHO_BINDING_A_CACHE_MS,
 			READ_ONCE(h->home.cfg_cache_ms)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_CACHED_PKTS,
-			READ_ONCE(h->home.cache_pkts)))
+			READ_ONCE(h->home.cache_pkts)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_CTX_SAS, mho_ctx_n_sa(b->ctx)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_CTX_POLICIES,
+			mho_ctx_n_policy(b->ctx)))
 		goto cancel;
 	for (i = 0; i < MHO_BICAST_MAX && h->bicast[i]; i++)
 		bicast[i] = h->bicast[i]->addr;
@@ -533,7 +555,7 @@ void mho_nl_dp_event(struct mho_net *mn, u32 id, u8 type, u8 state,
 	    nla_put_u8(msg, MHO_EVENT_A_STATE, state) ||
 	    (type == MHO_EVENT_EXPIRED &&
 	     nla_put_u32(msg, MHO_EVENT_A_DROPPED, dropped)) ||
-	    (type == MHO_EVENT_REFORWARD &&
+	    ((type == MHO_EVENT_REFORWARD || type == MHO_EVENT_CONTEXT) &&
 	     nla_put_u32(msg, MHO_EVENT_A_COUNT, dropped)))
 		goto err_free;
 	nla_nest_end(msg, nest);
@@ -1117,6 +1139,139 @@ err_free:
 	return err;
 }
 
+/* ---- IPsec contexts ----------------------------------------------------- */
+
+/* A reply of @size for @info; *@hdr is its genl header. */
+struct sk_buff *mho_nl_reply_new(struct genl_info *info, size_t size,
+				 void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	*hdr = genlmsg_put_reply(msg, info, &mho_family, 0,
+				 info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return msg;
+}
+
+/*
+ * The binding a context request names, and its MHO_A_CTX attributes (all
+ * NULL when absent). The caller holds mho_net.lock.
+ */
+static struct mho_binding *mho_nl_ctx_binding(struct mho_net *mn,
+					      struct genl_info *info)
+{
+	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
+	int err;
+
+	err = mho_nl_parse_binding(info, mho_binding_key_policy, tb);
+	if (err)
+		return ERR_PTR(err);
+	return mho_nl_binding_target(mn, info, tb);
+}
+
+static int mho_nl_ctx_export_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mho_net *mn = mho_net(genl_info_net(info));
+	struct nlattr *tb[MHO_CTX_A_MAX + 1] = {};
+	struct mho_binding *b;
+	int err;
+
+	if (info->attrs[MHO_A_CTX]) {
+		err = nla_parse_nested(tb, MHO_CTX_A_MAX, info->attrs[MHO_A_CTX],
+				       mho_ctx_export_policy, info->extack);
+		if (err)
+			return err;
+	}
+	mutex_lock(&mn->lock);
+	b = mho_nl_ctx_binding(mn, info);
+	err = IS_ERR(b) ? PTR_ERR(b) : mho_ctx_export(mn, b, tb, info);
+	if (!err)
+		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mho_nl_ctx_import_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mho_net *mn = mho_net(genl_info_net(info));
+	struct mho_binding *b;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MHO_A_CTX)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the context is required");
+		return -EINVAL;
+	}
+	mutex_lock(&mn->lock);
+	b = mho_nl_ctx_binding(mn, info);
+	err = IS_ERR(b) ? PTR_ERR(b) :
+	      mho_ctx_import(mn, b, info->attrs[MHO_A_CTX], info);
+	if (!err)
+		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
+	mutex_unlock(&mn->lock);
+	/*
+	 * Whatever happened, the request's copy of the keys is not needed
+	 * any more: wipe it, so that neither the error report (which may
+	 * echo the request) nor the freed buffer holds it.
+	 */
+	mho_ctx_wipe_keys(info->attrs[MHO_A_CTX]);
+	return err;
+}
+
+static int mho_nl_ctx_activate_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct mho_net *mn = mho_net(genl_info_net(info));
+	struct mho_binding *b;
+	int err;
+
+	mutex_lock(&mn->lock);
+	b = mho_nl_ctx_binding(mn, info);
+	err = IS_ERR(b) ? PTR_ERR(b) : mho_ctx_activate(mn, b, info->extack);
+	if (!err)
+		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mho_nl_ctx_drop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mho_net *mn = mho_net(genl_info_net(info));
+	struct mho_binding *b;
+	int err = 0;
+
+	mutex_lock(&mn->lock);
+	b = mho_nl_ctx_binding(mn, info);
+	if (IS_ERR(b)) {
+		err = PTR_ERR(b);
+	} else if (!b->ctx) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the binding has no pending context");
+		err = -ENOENT;
+	} else {
+		mho_ctx_free(b->ctx);
+		b->ctx = NULL;
+		mho_net_changed(mn);
+		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mho_nl_ctx_move_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, MHO_A_CTX)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the addresses are required");
+		return -EINVAL;
+	}
+	return mho_ctx_move(genl_info_net(info), info->attrs[MHO_A_CTX], info);
+}
+
 /* ---- family ------------------------------------------------------------ */
 
 #define MHO_OP(_cmd, _doit, _policy) {					\
@@ -1153,6 +1308,15 @@ static const struct genl_ops mho_ops[] = {
 	MHO_OP(MHO_CMD_LIMITS_GET, mho_nl_limits_get_doit, mho_empty_nl_policy),
 	MHO_OP(MHO_CMD_LIMITS_SET, mho_nl_limits_set_doit, mho_limits_nl_policy),
 	MHO_OP(MHO_CMD_STATS_GET, mho_nl_stats_get_doit, mho_empty_nl_policy),
+	MHO_OP(MHO_CMD_CTX_EXPORT, mho_nl_ctx_export_doit,
+	       mho_ctx_export_nl_policy),
+	MHO_OP(MHO_CMD_CTX_IMPORT, mho_nl_ctx_import_doit,
+	       mho_ctx_import_nl_policy),
+	MHO_OP(MHO_CMD_CTX_ACTIVATE, mho_nl_ctx_activate_doit,
+	       mho_binding_key_nl_policy),
+	MHO_OP(MHO_CMD_CTX_DROP, mho_nl_ctx_drop_doit,
+	       mho_binding_key_nl_policy),
+	MHO_OP(MHO_CMD_CTX_MOVE, mho_nl_ctx_move_doit, mho_ctx_move_nl_policy),
 };
 
 static const struct genl_multicast_group mho_mcgrps[] = {

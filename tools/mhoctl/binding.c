@@ -464,6 +464,9 @@ int print_binding_attrs(const struct nlattr *nest)
 	print_u64_nz("cache_ms", " cache-ms %llu", tb[MHO_BINDING_A_CACHE_MS]);
 	print_u64_nz("cached_pkts", " cached-pkts %llu",
 		     tb[MHO_BINDING_A_CACHED_PKTS]);
+	print_u64_nz("ctx_sas", " pending-sas %llu", tb[MHO_BINDING_A_CTX_SAS]);
+	print_u64_nz("ctx_policies", " pending-policies %llu",
+		     tb[MHO_BINDING_A_CTX_POLICIES]);
 	if (tb[MHO_BINDING_A_STATS] && (opt_stats || print_is_json())) {
 		if (mho_parse_nested(ct, MHO_CTR_A_MAX,
 				     tb[MHO_BINDING_A_STATS]) < 0)

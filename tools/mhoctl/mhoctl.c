@@ -32,7 +32,8 @@ const char *const any_words[] = { "any", "none", NULL };
 static const char usage_text[] =
 	"Usage: mhoctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	"       mhoctl [OPTIONS] -batch FILE\n"
-	"OBJECT := { peer | binding | limits | stats | monitor | help }\n"
+	"OBJECT := { peer | binding | limits | stats | monitor | context |\n"
+	"           help }\n"
 	"OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 	"             -b[atch] FILE | -f[orce] | -V[ersion] | -h[elp] }\n"
 	"\n"
@@ -54,6 +55,15 @@ static const char usage_text[] =
 	"                    [cache-total N]\n"
 	"  mhoctl stats\n"
 	"  mhoctl monitor\n"
+	"  mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
+	"                     [dispose keep|delete|inactive] [file FILE|-]\n"
+	"  mhoctl context import { id ID | match ADDR } file FILE|-\n"
+	"                     new-ar ADDR [new-coa ADDR]\n"
+	"                     [mode reactive|predictive] [seq-margin N]\n"
+	"  mhoctl context { activate | drop } { id ID | match ADDR }\n"
+	"  mhoctl context move coa ADDR new-coa ADDR ar ADDR new-ar ADDR\n"
+	"                     [spi OLD:NEW]... [seq-margin N]\n"
+	"  mhoctl context show file FILE|- [keys]\n"
 	"HANDOFF := [max-pkts N] [max-bytes N] [max-hold MS] [state STATE]\n"
 	"           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
 	"           [marker-wait MS] [cache-ms MS]\n"
@@ -130,6 +140,7 @@ static const struct object {
 	{ "limits",	1, do_limits },
 	{ "stats",	2, do_stats },
 	{ "monitor",	1, do_monitor },
+	{ "context",	1, do_context },
 	{ "help",	1, do_help },
 };
 

@@ -32,6 +32,7 @@ int do_binding(int argc, char **argv);
 int do_limits(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_context(int argc, char **argv);
 
 /*
  * Object printers shared by "show" and "monitor": they print the members

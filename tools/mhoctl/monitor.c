@@ -17,6 +17,7 @@ static const char *const event_names[] = {
 	[MHO_EVENT_EXPIRED] = "expired",
 	[MHO_EVENT_REFORWARD] = "reforward",
 	[MHO_EVENT_CACHE_FULL] = "cache-full",
+	[MHO_EVENT_CONTEXT] = "context",
 };
 
 /*

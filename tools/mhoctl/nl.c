@@ -188,7 +188,13 @@ static void *xmsg(void *p)
 
 struct nl_msg *mho_msg(uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = xmsg(nlmsg_alloc());
+	return mho_msg_size(cmd, flags, 0);
+}
+
+/* mho_msg() with room for @size bytes (0: libnl's default, a page). */
+struct nl_msg *mho_msg_size(uint8_t cmd, int flags, size_t size)
+{
+	struct nl_msg *msg = xmsg(size ? nlmsg_alloc_size(size) : nlmsg_alloc());
 
 	/* The family id (nlmsg_type) is set by mho_request(). */
 	xmsg(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
@@ -259,6 +265,8 @@ int mho_request(struct nl_msg *msg, mho_reply_fn fn, void *arg)
 	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &r);
 
 	ret = nl_send_auto(sock, msg);
+	/* A request may carry keys (context import). */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		fprintf(stderr, "Error: cannot send request: %s\n",

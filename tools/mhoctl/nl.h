@@ -30,6 +30,7 @@ typedef int (*mho_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
  * whether the module is loaded. Never returns NULL (aborts on ENOMEM).
  */
 struct nl_msg *mho_msg(uint8_t cmd, int flags);
+struct nl_msg *mho_msg_size(uint8_t cmd, int flags, size_t size);
 
 /* Open a nested attribute with NLA_F_NESTED set (strict kernels need it). */
 struct nlattr *mho_nest_start(struct nl_msg *msg, int type);

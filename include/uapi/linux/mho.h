@@ -8,6 +8,9 @@
 #ifndef _UAPI_LINUX_MHO_H
 #define _UAPI_LINUX_MHO_H
 
+#include <linux/types.h>
+#include <linux/xfrm.h>
+
 #define MHO_GENL_NAME		"mho"
 #define MHO_GENL_VERSION	1
 #define MHO_MCGRP_EVENTS	"events"
@@ -43,6 +46,26 @@ enum mho_cmd {
 
 	MHO_CMD_EVENT,		/* notification only: MHO_A_EVENT */
 
+	MHO_CMD_CTX_EXPORT,	/* MHO_A_BINDING: ID or MATCH (a pAR
+				 * binding); [MHO_A_CTX: AR, DISPOSE].
+				 * Replies with MHO_A_CTX, keys included.
+				 */
+	MHO_CMD_CTX_IMPORT,	/* MHO_A_BINDING: ID or MATCH (an nAR
+				 * binding); MHO_A_CTX: the context, NEW_AR,
+				 * [NEW_COA], [MODE], [SEQ_MARGIN]. Replies
+				 * with MHO_A_CTX: N_SA, N_POLICY, SPI.
+				 */
+	MHO_CMD_CTX_ACTIVATE,	/* MHO_A_BINDING: ID or MATCH; installs the
+				 * binding's pending context
+				 */
+	MHO_CMD_CTX_DROP,	/* MHO_A_BINDING: ID or MATCH; frees it */
+	MHO_CMD_CTX_MOVE,	/* MHO_A_CTX: COA, NEW_COA, AR, NEW_AR,
+				 * [SPI], [SEQ_MARGIN]; moves the SAs and
+				 * policies of this netns (the MN's own)
+				 * from COA and AR to NEW_COA and NEW_AR.
+				 * Replies with MHO_A_CTX: N_SA, N_POLICY.
+				 */
+
 	__MHO_CMD_MAX,
 };
 
@@ -56,6 +79,7 @@ enum mho_a {
 	MHO_A_LIMITS,		/* nest, enum mho_limits_a */
 	MHO_A_STATS,		/* nest, enum mho_stats_a */
 	MHO_A_EVENT,		/* nest, enum mho_event_a */
+	MHO_A_CTX,		/* nest, enum mho_ctx_a */
 
 	__MHO_A_MAX,
 };
@@ -194,6 +218,10 @@ enum mho_binding_a {
 					 * 0 means the netns-wide CACHE_MS
 					 */
 	MHO_BINDING_A_CACHED_PKTS,	/* u32, read-only: copies kept now */
+	MHO_BINDING_A_CTX_SAS,		/* u32, read-only: SAs in the
+					 * binding's pending IPsec context
+					 */
+	MHO_BINDING_A_CTX_POLICIES,	/* u32, read-only: its policies */
 
 	__MHO_BINDING_A_MAX,
 };
@@ -315,6 +343,9 @@ enum mho_event {
 	MHO_EVENT_CACHE_FULL,	/* home agent: a control message was not
 				 * copied (once until the cache empties)
 				 */
+	MHO_EVENT_CONTEXT,	/* an IPsec context was installed for the
+				 * binding (COUNT: its SAs)
+				 */
 
 	__MHO_EVENT_MAX,
 };
@@ -333,5 +364,138 @@ enum mho_event_a {
 };
 
 #define MHO_EVENT_A_MAX (__MHO_EVENT_A_MAX - 1)
+
+/*
+ * An MN's IPsec context (seed 003): its SAs and policies, as XFRM holds
+ * them. SA and policy contents use the XFRM UAPI structures of
+ * <linux/xfrm.h>, so every field has the meaning "ip xfrm" gives it.
+ * Documentation/context.rst describes the file format mhoctl keeps a
+ * context in.
+ */
+#define MHO_CTX_VERSION		1
+#define MHO_CTX_MAGIC		"MHOCTX\n"	/* 8 bytes with the NUL */
+#define MHO_CTX_MAX_SA		32	/* SAs in one context */
+#define MHO_CTX_MAX_POLICY	32	/* policies in one context */
+#define MHO_CTX_SEQ_MARGIN	4096	/* default for SEQ_MARGIN */
+
+/* What export does with the SAs and policies it exported. */
+enum mho_ctx_dispose {
+	MHO_CTX_KEEP,		/* leave them installed (the default) */
+	MHO_CTX_DELETE,		/* delete them from this router */
+	MHO_CTX_INACTIVE,	/* delete them, and keep a copy as the
+				 * binding's pending context, which
+				 * MHO_CMD_CTX_ACTIVATE re-installs
+				 * (switch-back)
+				 */
+
+	__MHO_CTX_DISPOSE_MAX,
+};
+
+#define MHO_CTX_DISPOSE_MAX (__MHO_CTX_DISPOSE_MAX - 1)
+
+/* How import installs a context. */
+enum mho_ctx_mode {
+	MHO_CTX_REACTIVE,	/* at once, then release held packets
+				 * (the default)
+				 */
+	MHO_CTX_PREDICTIVE,	/* built and kept pending on the binding;
+				 * MHO_CMD_CTX_ACTIVATE installs it
+				 */
+
+	__MHO_CTX_MODE_MAX,
+};
+
+#define MHO_CTX_MODE_MAX (__MHO_CTX_MODE_MAX - 1)
+
+enum mho_ctx_a {
+	MHO_CTX_A_UNSPEC,
+	MHO_CTX_A_VERSION,	/* u32, MHO_CTX_VERSION; required in a
+				 * context given to import
+				 */
+	MHO_CTX_A_AR,		/* binary, struct in6_addr: the exporting
+				 * router's end of the MN's SAs. Export finds
+				 * it when not given.
+				 */
+	MHO_CTX_A_COA,		/* binary, struct in6_addr: the MN's
+				 * care-of address the SAs use
+				 */
+	MHO_CTX_A_HOA,		/* binary, struct in6_addr: the MN's home
+				 * address, if its binding has one
+				 */
+	MHO_CTX_A_SA,		/* nest, enum mho_sa_a; one per SA */
+	MHO_CTX_A_POLICY,	/* nest, enum mho_pol_a; one per policy */
+	MHO_CTX_A_DISPOSE,	/* u8, enum mho_ctx_dispose */
+	MHO_CTX_A_MODE,		/* u8, enum mho_ctx_mode */
+	MHO_CTX_A_NEW_AR,	/* binary, struct in6_addr: replaces AR */
+	MHO_CTX_A_NEW_COA,	/* binary, struct in6_addr: replaces COA;
+				 * import defaults to the binding's COA
+				 */
+	MHO_CTX_A_SEQ_MARGIN,	/* u32: added to every SA's outbound
+				 * sequence number, for the packets the old
+				 * router may have sent after the snapshot
+				 */
+	MHO_CTX_A_SPI,		/* nest, enum mho_spi_a; one per SPI that
+				 * changed (import's reply) or must change
+				 * (move's request)
+				 */
+	MHO_CTX_A_N_SA,		/* u32, read-only: SAs installed or kept */
+	MHO_CTX_A_N_POLICY,	/* u32, read-only: policies */
+
+	__MHO_CTX_A_MAX,
+};
+
+#define MHO_CTX_A_MAX (__MHO_CTX_A_MAX - 1)
+
+/* One SA. INFO and exactly one of AEAD, CRYPT (with AUTH) are required. */
+enum mho_sa_a {
+	MHO_SA_A_UNSPEC,
+	MHO_SA_A_INFO,		/* struct xfrm_usersa_info: selector, id,
+				 * outer source, lifetimes and their current
+				 * counters, reqid, mode, window, flags
+				 */
+	MHO_SA_A_AEAD,		/* struct xfrm_algo_aead, then the key */
+	MHO_SA_A_CRYPT,		/* struct xfrm_algo, then the key */
+	MHO_SA_A_AUTH,		/* struct xfrm_algo_auth, then the key */
+	MHO_SA_A_REPLAY,	/* struct xfrm_replay_state: sequence
+				 * numbers and window, without ESN
+				 */
+	MHO_SA_A_REPLAY_ESN,	/* struct xfrm_replay_state_esn, then its
+				 * bitmap: with ESN (or a large window)
+				 */
+	MHO_SA_A_MARK,		/* struct xfrm_mark */
+	MHO_SA_A_IF_ID,		/* u32: xfrm interface id */
+	MHO_SA_A_EXTRA_FLAGS,	/* u32: XFRM_SA_XFLAG_* */
+	MHO_SA_A_TFCPAD,	/* u32: TFC padding */
+
+	__MHO_SA_A_MAX,
+};
+
+#define MHO_SA_A_MAX (__MHO_SA_A_MAX - 1)
+
+/* One policy of the main type. */
+enum mho_pol_a {
+	MHO_POL_A_UNSPEC,
+	MHO_POL_A_INFO,		/* struct xfrm_userpolicy_info */
+	MHO_POL_A_TMPL,		/* 1 to XFRM_MAX_DEPTH struct
+				 * xfrm_user_tmpl
+				 */
+	MHO_POL_A_MARK,		/* struct xfrm_mark */
+	MHO_POL_A_IF_ID,	/* u32 */
+
+	__MHO_POL_A_MAX,
+};
+
+#define MHO_POL_A_MAX (__MHO_POL_A_MAX - 1)
+
+/* An SPI that changed because the old one was taken on the new router. */
+enum mho_spi_a {
+	MHO_SPI_A_UNSPEC,
+	MHO_SPI_A_OLD,		/* u32, host order */
+	MHO_SPI_A_NEW,		/* u32, host order */
+
+	__MHO_SPI_A_MAX,
+};
+
+#define MHO_SPI_A_MAX (__MHO_SPI_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MHO_H */
