@@ -1,0 +1,590 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IPsec context re-homing (Documentation/context.rst): the MN's SAs and
+# policies move from the pAR to the nAR while traffic flows, in the
+# topology of selftests/handoff.sh. The MN (CoA1 2001:db8:a::2, behind
+# the pAR) has an ESP tunnel-mode SA pair with the pAR's access address
+# 2001:db8:a::1, made with ip xfrm: "dir out" (to the HOA) and "dir fwd"
+# (from the HOA) policies on the pAR, "dir out" and "dir in" on the MN.
+# After the move the MN is CoA2 2001:db8:b::2 and its AR 2001:db8:b::1.
+#
+#   a-d) reactive re-homing, AES-GCM and AES-CBC with HMAC-SHA-256, each
+#        without and with ESN (ESN starts 256 below 2^32, so that the
+#        margin carries the counters across it): a stream both ways
+#        before; the pAR exports and deletes the context (its binding
+#        buffers); a stream to the HOA is buffered there during the
+#        move; the MN moves its own SAs; the pAR forwards, the nAR
+#        imports and releases. Every packet arrives, in order, once;
+#        the nAR's SAs carry the same keys; its outbound counter is the
+#        pAR's plus the margin plus what it sent, and the MN's inbound
+#        counter matches it (so do the other direction's); no SA counts
+#        a replay, window or integrity failure; nothing is left on the
+#        pAR
+#   e)   predictive import with an SPI collision: the nAR already uses
+#        the MN's inbound SPI for another SA, so the import picks a new
+#        one and reports it; nothing is installed until "activate"; the
+#        MN moves with the reported SPI; traffic flows both ways
+#   f)   "dispose inactive" and "drop": the pAR keeps the context
+#        installed nowhere, then drops it
+#   g)   malformed, truncated and inconsistent contexts (mhoctl's file
+#        checks, hand-made requests, and a policy the nAR already has,
+#        which fails the install half-way) are rejected and leave the
+#        nAR's SAD, SPD and binding as they were
+#   h)   a context of 26 SAs (several pages) moves whole; without
+#        new-coa, to the nAR binding's ncoa
+#   i)   files: written 0600, never to a terminal, created before the
+#        kernel is asked (a path that cannot be created changes nothing);
+#        "show" prints no key
+#        unless asked
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../handoff.sh"
+
+PAR_A=2001:db8:a::1		# the pAR, seen from the MN
+NAR_A=2001:db8:b::1		# the nAR, seen from the MN
+COA1=2001:db8:a::2
+COA2=2001:db8:b::2
+CN=2001:db8:1::1
+SPI_DOWN=0x2001			# AR -> MN
+SPI_UP=0x1001			# MN -> AR
+MARGIN=4096			# MHO_CTX_SEQ_MARGIN
+GCM_KEY=0x000102030405060708090a0b0c0d0e0f10111213
+ENC_KEY=0x202122232425262728292a2b2c2d2e2f
+AUTH_KEY=0x303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f
+PORT_UP=9910
+# How long the ARs hold the MN's packets, and how long a receiver waits.
+# Under KASAN, lockdep and kmemleak in TCG the steps of a move take tens
+# of seconds, not a fraction of one.
+if [ "${MHO_FLAVOUR:-release}" = debug ]; then
+	HOLD_MS=180000
+	HO_RECV_IDLE_MS=180000
+	HO_RECV_MS=400000
+else
+	HOLD_MS=30000
+fi
+
+mho_setup
+[ -x "$HO_PROBE" ] || { echo "$HO_PROBE is missing (build selftests/tools)"; exit $KSFT_FAIL; }
+[ -x "$NLRAW" ] || { echo "$NLRAW is missing (build selftests/tools)"; exit $KSFT_FAIL; }
+# modprobe succeeds for what is built in, too.
+for m in xfrm_user esp6 authenc echainiv seqiv gcm; do
+	modprobe -q "$m" || skip_all "kernel module $m is not available"
+done
+
+ctl() {
+	x "$MHOCTL" -n "$@"
+}
+
+# ---- SAs ---------------------------------------------------------------------
+
+ALG=() ESN=() START=0
+
+# use_alg gcm|cbc esn|noesn: what sa_add installs. ESN SAs start their
+# counters 256 below 2^32, the others at 1000.
+use_alg() {
+	case $1 in
+	gcm) ALG=(aead 'rfc4106(gcm(aes))' $GCM_KEY 128) ;;
+	cbc) ALG=(enc 'cbc(aes)' $ENC_KEY auth-trunc 'hmac(sha256)' $AUTH_KEY 128) ;;
+	esac
+	if [ "$2" = esn ]; then
+		START=$((0xffffff00))
+		ESN=(flag esn replay-window 128)
+	else
+		START=1000
+		ESN=(replay-window 32)
+	fi
+}
+
+# sa_add NS SRC DST SPI: a tunnel-mode ESP SA, both counters at START.
+sa_add() {
+	ip -n "$1" xfrm state add src "$2" dst "$3" proto esp spi "$4" \
+		reqid 7 mode tunnel "${ALG[@]}" "${ESN[@]}" \
+		replay-seq $START replay-oseq $START
+}
+
+# pol_add NS DIR SRCSEL DSTSEL TSRC TDST
+pol_add() {
+	ip -n "$1" xfrm policy add src "$3" dst "$4" dir "$2" \
+		tmpl src "$5" dst "$6" proto esp reqid 7 mode tunnel
+}
+
+# ipsec_setup: the MN's SA pair and policies, on the MN and the pAR.
+ipsec_setup() {
+	local ns
+	for ns in "$HO_PAR" "$HO_MN"; do
+		sa_add "$ns" $PAR_A $COA1 $SPI_DOWN &&
+		sa_add "$ns" $COA1 $PAR_A $SPI_UP || return 1
+	done
+	pol_add "$HO_PAR" out ::/0 $HOA/128 $PAR_A $COA1 &&
+	pol_add "$HO_PAR" fwd $HOA/128 ::/0 $COA1 $PAR_A &&
+	pol_add "$HO_MN" out $HOA/128 ::/0 $COA1 $PAR_A &&
+	pol_add "$HO_MN" in ::/0 $HOA/128 $PAR_A $COA1
+}
+
+# sa_show NS DST SPI: ip -s xfrm state get for that SA.
+sa_show() {
+	ip -n "$1" -s xfrm state get dst "$2" proto esp spi "$3"
+}
+
+# sa_ctr NS DST SPI seq|oseq: the SA's 64-bit counter (seq-hi/oseq-hi
+# joined in with ESN), in decimal.
+sa_ctr() {
+	local s lo hi
+	# The anti-replay line(s), not "replay-window N seq 0x0" before.
+	s=$(sa_show "$1" "$2" "$3" | grep oseq) || return 1
+	lo=$(sed -n "s/.*[ :]$4 0x\([0-9a-f]*\).*/\1/p" <<<"$s" | head -n1)
+	hi=$(sed -n "s/.*[ :]$4-hi 0x\([0-9a-f]*\).*/\1/p" <<<"$s" | head -n1)
+	[ -n "$lo" ] || return 1
+	echo $(( (0x${hi:-0} << 32) + 0x$lo ))
+}
+
+# sa_errors NS DST SPI: "replay-window N replay N failed N" of the SA.
+sa_errors() {
+	sa_show "$1" "$2" "$3" |
+		sed -n 's/^[[:space:]]*\(replay-window [0-9]* replay [0-9]* failed [0-9]*\).*/\1/p'
+}
+
+# sa_keys NS DST SPI: the SA's algorithm lines (names and keys).
+sa_keys() {
+	sa_show "$1" "$2" "$3" |
+		sed -n 's/^[[:space:]]*\(aead\|enc\|auth-trunc\) /\1 /p'
+}
+
+# n_states NS / n_policies NS
+n_states() {
+	ip -n "$1" xfrm state list | grep -c '^src'
+}
+
+n_policies() {
+	ip -n "$1" xfrm policy list | grep -c '^src'
+}
+
+# ---- topology ------------------------------------------------------------------
+
+# topo: handoff.sh's topology, the routers as peers, a pAR binding with
+# the MN's CoA, an nAR binding, the MN's SAs, and the MN's route to the
+# CN (via the pAR, from the HOA). The namespaces and links are built
+# once (that alone takes over a minute on the debug kernel); each later
+# case starts from topo_reset.
+TOPO_BUILT=
+topo() {
+	if [ -z "$TOPO_BUILT" ]; then
+		handoff_setup || { fail "topology setup failed"; return 1; }
+		ctl "$HO_PAR" limits set max-hold $HOLD_MS max-pkts 4096 &&
+		ctl "$HO_NAR" limits set max-hold $HOLD_MS max-pkts 4096 &&
+		ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
+		ctl "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER || return 1
+		TOPO_BUILT=1
+	else
+		topo_reset || { fail "topology reset failed"; return 1; }
+	fi
+	ctl "$HO_PAR" binding add role par hoa $HOA coa $COA1 peer $HO_NAR_PEER &&
+	ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER || return 1
+	x ipsec_setup || return 1
+	x ip -n "$HO_MN" route replace 2001:db8:1::/64 via $PAR_A dev mn0 src $HOA
+}
+
+# topo_reset: back to what handoff_setup and the peers leave: no SA or
+# policy anywhere, no binding, the MN on the pAR's link (mn1 down), the
+# CN routing the HOA to the pAR. A case that failed half-way may have
+# left either binding, or none.
+topo_reset() {
+	local ns
+	for ns in "$HO_MN" "$HO_PAR" "$HO_NAR"; do
+		x ip -n "$ns" xfrm state flush && x ip -n "$ns" xfrm policy flush ||
+			return 1
+		"$MHOCTL" -n "$ns" binding del match $HOA >/dev/null 2>&1
+		[ -z "$("$MHOCTL" -n "$ns" binding show)" ] ||
+			{ diag "$ns still has a binding"; return 1; }
+	done
+	ho_mn_home || { diag "the MN is not back on mn0"; return 1; }
+	x ip -n "$HO_CN" route replace $HOA via 2001:db8:1::2
+}
+
+# ---- traffic -----------------------------------------------------------------
+
+# stream_up COUNT: COUNT packets from the MN's HOA to the CN, all of which
+# must arrive, in order, once.
+stream_up() {
+	local out=$TMPD/up
+	ip netns exec "$HO_CN" "$HO_PROBE" recv -p $PORT_UP -n "$1" \
+		-t "$HO_RECV_IDLE_MS" -T "$HO_RECV_MS" -l 300 >"$out" 2>&1 &
+	local pid=$!
+	bg_add $pid
+	wait_for 10 _up_ready || { fail "the CN's receiver did not start"; return 1; }
+	ip netns exec "$HO_MN" "$HO_PROBE" send -d $CN -p $PORT_UP -r 1000 \
+		-n "$1" >/dev/null || { fail "the MN's sender failed"; return 1; }
+	wait $pid 2>/dev/null
+	expect_eq "MN to CN" "$(sed -n 's/.*\(received [0-9]* lost [0-9]* duplicates [0-9]* out_of_order [0-9]*\).*/\1/p' "$out")" \
+		"received $1 lost 0 duplicates 0 out_of_order 0"
+}
+
+_up_ready() {
+	ip netns exec "$HO_CN" ss -Hlun "sport = :$PORT_UP" | grep -q .
+}
+
+# stream_down COUNT: the same from the CN to the HOA.
+stream_down() {
+	ho_receive "$1" || return 1
+	ho_send "$1" || return 1
+	ho_expect_stream "$1"
+}
+
+# ---- the move ----------------------------------------------------------------
+
+# mn_move [spi OLD:NEW]: the MN's link moves to the nAR, its SAs follow.
+mn_move() {
+	x ip -n "$HO_MN" link set mn0 down &&
+	x ip -n "$HO_MN" link set mn1 up &&
+	x ip -n "$HO_MN" route replace 2001:db8:1::/64 via $NAR_A dev mn1 src $HOA &&
+	ctl "$HO_MN" context move coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A "$@"
+}
+
+# route_to_nar: the CN's binding update, and the pAR's end-marker.
+route_to_nar() {
+	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 &&
+	ctl "$HO_PAR" binding set match $HOA state end
+}
+
+# expect_counters DOWN_SPI UP_SPI DOWN0 UP0 DOWN_SENT UP_SENT: the nAR's
+# outbound counter is the exported DOWN0 plus the margin plus DOWN_SENT,
+# and the MN's inbound one the same; likewise upwards (the MN's margin).
+expect_counters() {
+	local down=$(($3 + MARGIN + $5)) up=$(($4 + MARGIN + $6))
+	expect_eq "the nAR's outbound oseq" "$(sa_ctr "$HO_NAR" $COA2 "$1" oseq)" $down
+	expect_eq "the MN's inbound seq" "$(sa_ctr "$HO_MN" $COA2 "$1" seq)" $down
+	expect_eq "the MN's outbound oseq" "$(sa_ctr "$HO_MN" $NAR_A "$2" oseq)" $up
+	expect_eq "the nAR's inbound seq" "$(sa_ctr "$HO_NAR" $NAR_A "$2" seq)" $up
+	local e="replay-window 0 replay 0 failed 0"
+	expect_eq "the nAR's outbound SA errors" "$(sa_errors "$HO_NAR" $COA2 "$1")" "$e"
+	expect_eq "the nAR's inbound SA errors" "$(sa_errors "$HO_NAR" $NAR_A "$2")" "$e"
+	expect_eq "the MN's inbound SA errors" "$(sa_errors "$HO_MN" $COA2 "$1")" "$e"
+	expect_eq "the MN's outbound SA errors" "$(sa_errors "$HO_MN" $NAR_A "$2")" "$e"
+}
+
+# t_rehome gcm|cbc esn|noesn
+t_rehome() {
+	local keys_down keys_up d0 u0 mode
+	use_alg "$1" "$2"
+	topo || return
+	stream_down 20 && stream_up 20 || return
+
+	keys_down=$(sa_keys "$HO_PAR" $COA1 $SPI_DOWN)
+	keys_up=$(sa_keys "$HO_PAR" $PAR_A $SPI_UP)
+	d0=$(sa_ctr "$HO_PAR" $COA1 $SPI_DOWN oseq)
+	u0=$(sa_ctr "$HO_MN" $PAR_A $SPI_UP oseq)
+	expect_eq "the pAR's outbound oseq before" "$d0" $((START + 20))
+	expect_eq "the MN's outbound oseq before" "$u0" $((START + 20))
+
+	# The nAR holds what the pAR will forward; the pAR's export freezes
+	# the MN's traffic (the binding buffers) and removes its SAs.
+	ctl "$HO_NAR" binding set match $HOA state hold &&
+	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/ctx" || return
+	mode=$(stat -c %a "$TMPD/ctx")
+	expect_eq "the context file's mode" "$mode" 600
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" buffer
+	expect_eq "SAs left on the pAR" "$(n_states "$HO_PAR")" 0
+	expect_eq "policies left on the pAR" "$(n_policies "$HO_PAR")" 0
+
+	# 30 packets for the MN while it moves: buffered at the pAR.
+	ho_receive 30 || return
+	ho_send 30 || return
+	wait_for 10 ho_ctr_is "$HO_PAR" queued_pkts 30 ||
+		fail "the pAR buffered $(ho_ctr "$HO_PAR" queued_pkts) packets, not 30"
+	mn_move || return
+	ctl "$HO_PAR" binding set match $HOA state forward || return
+	wait_for 10 ho_ctr_is "$HO_NAR" queued_pkts 30 ||
+		fail "the nAR holds $(ho_ctr "$HO_NAR" queued_pkts) packets, not 30"
+	route_to_nar || return
+	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 || return
+	ho_expect_stream 30
+	expect_eq "the nAR's outbound keys" "$(sa_keys "$HO_NAR" $COA2 $SPI_DOWN)" "$keys_down"
+	expect_eq "the nAR's inbound keys" "$(sa_keys "$HO_NAR" $NAR_A $SPI_UP)" "$keys_up"
+	[ -n "$keys_down" ] && [ -n "$keys_up" ] || fail "no keys shown by ip xfrm"
+
+	stream_down 20 && stream_up 20
+	expect_counters $SPI_DOWN $SPI_UP "$d0" "$u0" 50 20
+	expect_eq "the pAR's policies after the move" "$(n_policies "$HO_PAR")" 0
+}
+
+# ---- SPI collision, predictive -----------------------------------------------
+
+t_collision() {
+	local out new d0 u0 other
+	use_alg gcm noesn
+	topo || return
+	stream_down 10 && stream_up 10 || return
+	d0=$(sa_ctr "$HO_PAR" $COA1 $SPI_DOWN oseq)
+	u0=$(sa_ctr "$HO_MN" $PAR_A $SPI_UP oseq)
+	# Another peer's SA on the nAR uses the MN's inbound SPI.
+	x ip -n "$HO_NAR" xfrm state add src 2001:db8:99::1 dst $NAR_A \
+		proto esp spi $SPI_UP reqid 9 mode tunnel "${ALG[@]}" || return
+	other=$(sa_keys "$HO_NAR" $NAR_A $SPI_UP)
+
+	ctl "$HO_NAR" binding set match $HOA state hold &&
+	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/ctx" &&
+	x "$MHOCTL" -n "$HO_NAR" -j context import match $HOA \
+		file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 mode predictive || return
+	new=$(sed -n 's/.*"spi":\[{"old":4097,"new":\([0-9]*\)}\].*/\1/p' <<<"$OUT")
+	[ -n "$new" ] || { diag "$OUT"; fail "no SPI change for 0x1001 reported"; return; }
+	[ "$new" != 4097 ] || fail "the new SPI is the old one"
+	new=$(printf 0x%x "$new")
+	diag "the nAR moved SPI $SPI_UP to $new"
+	expect_eq "pending SAs" "$(ho_ctr "$HO_NAR" ctx_sas)" 2
+	expect_eq "pending policies" "$(ho_ctr "$HO_NAR" ctx_policies)" 2
+	expect_eq "SAs installed on the nAR before activate" "$(n_states "$HO_NAR")" 1
+	expect_eq "policies installed on the nAR before activate" "$(n_policies "$HO_NAR")" 0
+
+	ho_receive 10 || return
+	ho_send 10 || return
+	wait_for 10 ho_ctr_is "$HO_PAR" queued_pkts 10 ||
+		fail "the pAR buffered $(ho_ctr "$HO_PAR" queued_pkts) packets, not 10"
+	mn_move spi "$SPI_UP:$new" || return
+	ctl "$HO_PAR" binding set match $HOA state forward &&
+	route_to_nar &&
+	ctl "$HO_NAR" context activate match $HOA || return
+	ho_expect_stream 10
+	expect_eq "pending SAs after activate" "$(ho_ctr "$HO_NAR" ctx_sas)" 0
+	expect_eq "SAs on the nAR" "$(n_states "$HO_NAR")" 3
+	expect_eq "the other peer's SA" "$(sa_keys "$HO_NAR" $NAR_A $SPI_UP)" "$other"
+	expect_eq "the other peer's SA's source" \
+		"$(sa_show "$HO_NAR" $NAR_A $SPI_UP | sed -n 's/^src \([^ ]*\) .*/\1/p')" 2001:db8:99::1
+	stream_down 10 && stream_up 10
+	expect_counters $SPI_DOWN "$new" "$d0" "$u0" 20 10
+}
+
+# ---- inactive, drop ------------------------------------------------------------
+
+t_inactive() {
+	use_alg cbc noesn
+	topo || return
+	ctl "$HO_PAR" context export match $HOA dispose inactive file "$TMPD/ctx" || return
+	expect_eq "SAs on the pAR" "$(n_states "$HO_PAR")" 0
+	expect_eq "policies on the pAR" "$(n_policies "$HO_PAR")" 0
+	expect_eq "the pAR's kept SAs" "$(ho_ctr "$HO_PAR" ctx_sas)" 2
+	expect_eq "the pAR's kept policies" "$(ho_ctr "$HO_PAR" ctx_policies)" 2
+	xerr "already keeps a context" "$MHOCTL" -n "$HO_PAR" context export \
+		match $HOA dispose inactive file "$TMPD/ctx2"
+	ctl "$HO_PAR" context drop match $HOA
+	expect_eq "the pAR's kept SAs after drop" "$(ho_ctr "$HO_PAR" ctx_sas)" 0
+	xerr "no pending context" "$MHOCTL" -n "$HO_PAR" context drop match $HOA
+	expect_eq "SAs on the pAR after drop" "$(n_states "$HO_PAR")" 0
+}
+
+# ---- bad contexts --------------------------------------------------------------
+
+# nar_state: what must not change on the nAR: its SAD, SPD and binding.
+nar_state() {
+	ip -n "$HO_NAR" xfrm state list
+	ip -n "$HO_NAR" xfrm policy list
+	"$MHOCTL" -n "$HO_NAR" binding show match $HOA
+}
+
+# hex FILE / unhex HEX FILE
+hex() {
+	od -An -v -tx1 "$1" | tr -d ' \n'
+}
+
+unhex() {
+	local h=$1 out=
+	while [ -n "$h" ]; do
+		out+="\\x${h:0:2}"
+		h=${h:2}
+	done
+	# shellcheck disable=SC2059 # the format is the data
+	printf "$out" >"$2"
+}
+
+# le32 N: N as 4 little-endian bytes, in hex.
+le32() {
+	printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
+		$(($1 >> 16 & 255)) $(($1 >> 24 & 255))
+}
+
+# import_bad FILE: mhoctl must refuse FILE ("mhoctl: ..." or the kernel's
+# "Error: ..."), and change nothing.
+import_bad() {
+	_run "$MHOCTL" -n "$HO_NAR" context import match $HOA file "$1" \
+		new-ar $NAR_A new-coa $COA2
+	if [ "$RC" != 1 ] || [ -n "$OUT" ] || [ -z "$ERR" ]; then
+		_show_run import "$1"
+		fail "a bad context was not refused"
+	fi
+	diag "${1##*/}: $ERR"
+}
+
+t_malformed() {
+	local good h body before n
+	use_alg gcm esn
+	topo || return
+	ctl "$HO_NAR" binding set match $HOA state hold &&
+	ctl "$HO_PAR" context export match $HOA dispose keep file "$TMPD/good" || return
+	h=$(hex "$TMPD/good")
+	body=${h:32}
+	n=$(( ${#body} / 2 ))
+	before=$(nar_state)
+
+	# The file: magic, version, length (mhoctl checks them).
+	unhex "${h:0:$(( ${#h} - 10 ))}" "$TMPD/truncated"
+	import_bad "$TMPD/truncated"
+	unhex "${h}00" "$TMPD/trailing"
+	import_bad "$TMPD/trailing"
+	unhex "4e${h:2}" "$TMPD/magic"
+	import_bad "$TMPD/magic"
+	unhex "${h:0:16}$(le32 2)${h:24}" "$TMPD/version"
+	import_bad "$TMPD/version"
+	: >"$TMPD/empty"
+	import_bad "$TMPD/empty"
+	# The attributes, cut short with a consistent file length: the
+	# kernel's parser meets a truncated attribute (the last one, a
+	# policy, is longer than 40 bytes).
+	unhex "${h:0:24}$(le32 $((n - 40)))${body:0:$(( (n - 40) * 2 ))}" "$TMPD/cut"
+	import_bad "$TMPD/cut"
+	# An algorithm this kernel does not know: "gcm(aes)" -> "gcm(xyz)".
+	unhex "${h//67636d2861657329/67636d2878797a29}" "$TMPD/alg"
+	[ "$(hex "$TMPD/alg")" != "$h" ] || fail "no gcm(aes) in the context"
+	xerr "algorithm is unknown" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/alg" new-ar $NAR_A new-coa $COA2
+	expect_eq "the nAR after bad files" "$(nar_state)" "$before"
+
+	# Hand-made requests, in the nAR's netns.
+	printf '#!/bin/bash\nexec %s netns exec %s %s "$@"\n' "$(command -v ip)" \
+		"$HO_NAR" "$NLRAW" >"$TMPD/nlraw"
+	chmod +x "$TMPD/nlraw"
+	local NLRAW=$TMPD/nlraw
+	local b=(a_binding={ binding_a_match=in6:$HOA })
+	local c="ctx_a_version=u32:1 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1"
+	# shellcheck disable=SC2086 # words
+	{
+	nlraw_err 22 "needs its version" CTX_IMPORT "${b[@]}" a_ctx={ \
+		ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1 ctx_a_new_ar=in6:$NAR_A }
+	nlraw_err 93 "unsupported context version" CTX_IMPORT "${b[@]}" a_ctx={ \
+		ctx_a_version=u32:2 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1 \
+		ctx_a_new_ar=in6:$NAR_A }
+	nlraw_err 22 "new AR's address is required" CTX_IMPORT "${b[@]}" a_ctx={ $c }
+	nlraw_err 22 "has no SA" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
+		ctx_a_new_coa=in6:$COA2 }
+	nlraw_err 34 "size out of range" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
+		ctx_a_sa={ sa_a_info=fill:10 } }
+	nlraw_err 22 "has no info" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
+		ctx_a_new_coa=in6:$COA2 ctx_a_sa={ sa_a_if_id=u32:1 } }
+	nlraw_err 22 "read-only" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
+		ctx_a_n_sa=u32:1 }
+	nlraw_err 34 "out of range" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
+		ctx_a_mode=u8:7 }
+	nlraw_err 34 "out of range" CTX_MOVE a_ctx={ ctx_a_coa=in6:$COA1 ctx_a_new_coa=in6:$COA2 \
+		ctx_a_ar=in6:$PAR_A ctx_a_new_ar=in6:$NAR_A ctx_a_spi={ spi_a_old=u32:1 spi_a_new=u32:4097 } }
+	}
+	expect_eq "the nAR after bad requests" "$(nar_state)" "$before"
+
+	# Inconsistent with the nAR: it already has the context's "dir out"
+	# policy. The SAs go in first and must come out again.
+	x pol_add "$HO_NAR" out ::/0 $HOA/128 $NAR_A 2001:db8:b::99 || return
+	before=$(nar_state)
+	xerr "" "$MHOCTL" -n "$HO_NAR" context import match $HOA \
+		file "$TMPD/good" new-ar $NAR_A new-coa $COA2
+	diag "with a clashing policy: $ERR"
+	expect_eq "the nAR after a failed install" "$(nar_state)" "$before"
+	expect_eq "the nAR's binding" "$(handoff_state "$HO_NAR")" hold
+	# And the good file, once the clash is gone, is accepted.
+	x ip -n "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
+	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
+	# Importing it twice: the second finds its policies there.
+	before=$(nar_state)
+	xerr "" "$MHOCTL" -n "$HO_NAR" context import match $HOA \
+		file "$TMPD/good" new-ar $NAR_A new-coa $COA2
+	expect_eq "the nAR after a second import" "$(nar_state)" "$before"
+	# Unprivileged callers change nothing either.
+	_run "$DROPCAP" -u 65534 "$MHOCTL" -n "$HO_NAR" context drop match $HOA
+	[ "$RC" = 1 ] && [[ $ERR == *"Operation not permitted"* ]] ||
+		{ _show_run drop as nobody; fail "an unprivileged drop was not refused with EPERM"; }
+}
+
+# ---- a large context -------------------------------------------------------------
+
+# 13 SA pairs (a rekeyed MN keeps old and new ones for a while): a context
+# of several pages, which mhoctl must carry both ways.
+t_large() {
+	local i
+	use_alg gcm noesn
+	topo || return
+	for ((i = 1; i <= 12; i++)); do
+		x sa_add "$HO_PAR" $PAR_A $COA1 $((0x3000 + i)) &&
+		x sa_add "$HO_PAR" $COA1 $PAR_A $((0x4000 + i)) || return
+	done
+	ctl "$HO_NAR" binding set match $HOA state hold &&
+	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/large" || return
+	i=$(stat -c %s "$TMPD/large")
+	[ "$i" -gt 8192 ] || fail "the context is $i bytes, not over two pages"
+	# Without new-coa: the nAR binding's ncoa.
+	ctl "$HO_NAR" binding change match $HOA ncoa $COA2 &&
+	xout "installed 26 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/large" new-ar $NAR_A
+	expect_eq "SAs on the nAR" "$(n_states "$HO_NAR")" 26
+	expect_eq "SAs to the new CoA" \
+		"$(ip -n "$HO_NAR" xfrm state list | grep -c "^src $NAR_A dst $COA2\$")" 13
+	expect_eq "SAs on the pAR" "$(n_states "$HO_PAR")" 0
+}
+
+# ---- files, key output ---------------------------------------------------------
+
+t_files() {
+	local shown
+	use_alg cbc noesn
+	topo || return
+	# Not to a terminal: a pty is what script(1) would give; here the
+	# console is one.
+	if [ -t 0 ] || [ -c /dev/console ]; then
+		_run sh -c "exec \"$MHOCTL\" -n $HO_PAR context export match $HOA >/dev/console"
+		[ "$RC" = 1 ] && [[ $ERR == *"terminal"* ]] ||
+			{ _show_run export to the console; fail "a context went to a terminal"; }
+	fi
+	ctl "$HO_PAR" binding set match $HOA state idle
+	# A file that cannot be created fails before the kernel is asked:
+	# the pAR keeps its SAs, and its binding is not frozen.
+	_run "$MHOCTL" -n "$HO_PAR" context export match $HOA dispose delete \
+		file "$TMPD/no/such/dir/ctx"
+	[ "$RC" = 1 ] && [[ $ERR == *"cannot create"* ]] ||
+		{ _show_run export to a missing directory; fail "an unwritable file was not refused"; }
+	expect_eq "SAs on the pAR after a failed export" "$(n_states "$HO_PAR")" 2
+	expect_eq "the pAR's binding after a failed export" "$(handoff_state "$HO_PAR")" idle
+	# To stdout when it is a file or pipe; the same bytes as "file".
+	x sh -c "\"$MHOCTL\" -n $HO_PAR context export match $HOA file - >\"$TMPD/piped\"" &&
+	ctl "$HO_PAR" binding set match $HOA state idle &&
+	ctl "$HO_PAR" context export match $HOA file "$TMPD/ctx" || return
+	expect_eq "file mode" "$(stat -c %a "$TMPD/ctx")" 600
+	[ "$(head -c 7 "$TMPD/ctx")" = "MHOCTX" ] || fail "the file does not start with MHOCTX"
+	shown=$("$MHOCTL" context show file "$TMPD/ctx")
+	diag "$shown"
+	grep -q "spi 0x00002001" <<<"$shown" || fail "show: no SPI 0x2001"
+	grep -qi "202122232425\|303132333435" <<<"$shown" && fail "show printed a key"
+	shown=$("$MHOCTL" context show file "$TMPD/ctx" keys)
+	grep -q "202122232425262728292a2b2c2d2e2f" <<<"$shown" || fail "show keys: no cipher key"
+	grep -q "303132333435363738393a3b3c3d3e3f" <<<"$shown" || fail "show keys: no auth key"
+	# What the kernel logged must not hold a key either.
+	dmesg | grep -qi "202122232425\|303132333435" && fail "a key is in the kernel log"
+	return 0
+}
+
+# The debug kernel re-homes two of the four algorithm and ESN pairs, which
+# between them take every path of the code (AEAD and not, ESN and not):
+# each re-homing costs it minutes.
+if [ "${MHO_FLAVOUR:-release}" = debug ]; then
+	ktap_plan 7
+else
+	ktap_plan 9
+	run_case "reactive re-homing, AES-GCM: traffic continues, counters continue" t_rehome gcm noesn
+fi
+run_case "reactive re-homing, AES-GCM with ESN across 2^32" t_rehome gcm esn
+run_case "reactive re-homing, AES-CBC + HMAC-SHA-256" t_rehome cbc noesn
+[ "${MHO_FLAVOUR:-release}" = debug ] ||
+	run_case "reactive re-homing, AES-CBC + HMAC-SHA-256 with ESN across 2^32" t_rehome cbc esn
+run_case "predictive import, an SPI collision on the nAR: a new SPI, reported and used" t_collision
+run_case "dispose inactive keeps the context, drop frees it" t_inactive
+run_case "malformed, truncated and inconsistent contexts change nothing" t_malformed
+run_case "a context of 26 SAs, several pages, moves whole, to the binding's ncoa" t_large
+run_case "context files are 0600, never on a terminal; show hides keys" t_files
+handoff_teardown
+ktap_finish
