@@ -606,7 +606,14 @@ static int mho_ctx_check_sa(struct nlattr **tb, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 	p = nla_data(tb[MHO_SA_A_INFO]);
-	if (p->family != AF_INET6 || p->sel.family != AF_INET6)
+	/*
+	 * The selector is IPv6, or empty with XFRM_STATE_AF_UNSPEC, which
+	 * xfrm_user keeps as AF_UNSPEC: strongSwan's tunnel-mode SAs.
+	 */
+	if (p->family != AF_INET6 ||
+	    (p->sel.family != AF_INET6 &&
+	     (p->sel.family != AF_UNSPEC ||
+	      !(p->flags & XFRM_STATE_AF_UNSPEC))))
 		err = MHO_CTX_REJECT(extack, "only IPv6 SAs can be moved");
 	else if (p->sel.prefixlen_d > 128 || p->sel.prefixlen_s > 128)
 		err = MHO_CTX_REJECT(extack, "an SA selector has a prefix longer than 128");
