@@ -44,7 +44,8 @@ DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
 	linux-headers-6.12-cloud-amd64 linux-source-6.1 \
 	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
 	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
-	iproute2 gcc make strace python3
+	iproute2 gcc make strace python3 \
+	strongswan-charon strongswan-swanctl
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 

@@ -39,6 +39,7 @@
 #        unless asked
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../handoff.sh"
+. "$(dirname "$0")/../xfrm.sh"
 
 PAR_A=2001:db8:a::1		# the pAR, seen from the MN
 NAR_A=2001:db8:b::1		# the nAR, seen from the MN
@@ -119,44 +120,6 @@ ipsec_setup() {
 	pol_add "$HO_PAR" fwd $HOA/128 ::/0 $COA1 $PAR_A &&
 	pol_add "$HO_MN" out $HOA/128 ::/0 $COA1 $PAR_A &&
 	pol_add "$HO_MN" in ::/0 $HOA/128 $PAR_A $COA1
-}
-
-# sa_show NS DST SPI: ip -s xfrm state get for that SA.
-sa_show() {
-	ip -n "$1" -s xfrm state get dst "$2" proto esp spi "$3"
-}
-
-# sa_ctr NS DST SPI seq|oseq: the SA's 64-bit counter (seq-hi/oseq-hi
-# joined in with ESN), in decimal.
-sa_ctr() {
-	local s lo hi
-	# The anti-replay line(s), not "replay-window N seq 0x0" before.
-	s=$(sa_show "$1" "$2" "$3" | grep oseq) || return 1
-	lo=$(sed -n "s/.*[ :]$4 0x\([0-9a-f]*\).*/\1/p" <<<"$s" | head -n1)
-	hi=$(sed -n "s/.*[ :]$4-hi 0x\([0-9a-f]*\).*/\1/p" <<<"$s" | head -n1)
-	[ -n "$lo" ] || return 1
-	echo $(( (0x${hi:-0} << 32) + 0x$lo ))
-}
-
-# sa_errors NS DST SPI: "replay-window N replay N failed N" of the SA.
-sa_errors() {
-	sa_show "$1" "$2" "$3" |
-		sed -n 's/^[[:space:]]*\(replay-window [0-9]* replay [0-9]* failed [0-9]*\).*/\1/p'
-}
-
-# sa_keys NS DST SPI: the SA's algorithm lines (names and keys).
-sa_keys() {
-	sa_show "$1" "$2" "$3" |
-		sed -n 's/^[[:space:]]*\(aead\|enc\|auth-trunc\) /\1 /p'
-}
-
-# n_states NS / n_policies NS
-n_states() {
-	ip -n "$1" xfrm state list | grep -c '^src'
-}
-
-n_policies() {
-	ip -n "$1" xfrm policy list | grep -c '^src'
 }
 
 # ---- topology ------------------------------------------------------------------

@@ -14,10 +14,11 @@
 #
 # Layout: merged /usr like Debian (bin, sbin, lib, lib64 are links into
 # usr/), busybox applets for everything basic, and the real programs the
-# tests need (bash, iproute2, kmod) with their shared libraries, found with
-# ldd. Kernel modules: the net, crypto, lib, drivers/{net,char,virtio} and
-# arch crypto trees of the booted kernel (a kernel with those built in just
-# has fewer), with modules.dep regenerated for the subset by depmod.
+# tests need (bash, iproute2, kmod, strongSwan's charon and swanctl) with
+# their shared libraries, found with ldd. Kernel modules: the net, crypto,
+# lib, drivers/{net,char,virtio} and arch crypto trees of the booted
+# kernel (a kernel with those built in just has fewer), with modules.dep
+# regenerated for the subset by depmod.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +30,11 @@ out=$1
 # Programs copied with their libraries; the first group is required.
 required_bins="bash ip tc bridge ss kmod"
 optional_bins="strace ${MHO_GUEST_BINS:-}"
+# strongSwan (selftests/swan.sh): its programs, and its plugins, which
+# charon dlopens (so ldd does not list them). Required, like the above;
+# swan_plugins are the ones selftests/swan.sh loads (SWAN_PLUGINS).
+swan_progs="/usr/lib/ipsec/charon /usr/sbin/swanctl"
+swan_plugins="random nonce aes sha1 sha2 hmac kdf gmp kernel-netlink socket-default vici"
 # Module trees copied from the booted kernel, relative to its kernel/ dir.
 module_trees="net crypto lib arch/x86/crypto drivers/net drivers/char drivers/virtio"
 
@@ -90,6 +96,26 @@ for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf /usr/bin/kmod "$root/usr/sbin/$t"
 	rm -f "$root/usr/bin/$t"
 done
+
+# strongSwan. Its libraries are in /usr/lib/ipsec (RUNPATH): ldd finds
+# them there, copy_prog puts them at the same path. Every plugin installed
+# comes along (1 MB), so that a test may load more than swan.sh does.
+for prog in $swan_progs; do
+	[ -x "$prog" ] || die "$prog not found on the host (run 'make deps': strongswan-charon, strongswan-swanctl)"
+	copy_prog "$prog"
+done
+for p in $swan_plugins; do
+	[ -f "/usr/lib/ipsec/plugins/libstrongswan-$p.so" ] ||
+		die "strongSwan plugin $p not found on the host (run 'make deps')"
+done
+for f in /usr/lib/ipsec/plugins/libstrongswan-*.so; do
+	copy_prog "$f"
+done
+# glibc dlopens libgcc_s for pthread_cancel(), which charon and swanctl
+# call when they stop their threads: without it they abort at exit.
+libc=$(ldd /usr/lib/ipsec/charon | grep -oE '/[^ ]+/libc\.so\.6' | head -n1)
+[ -e "${libc%/*}/libgcc_s.so.1" ] || die "libgcc_s.so.1 not found next to $libc"
+copy_file "${libc%/*}/libgcc_s.so.1"
 
 # mho itself.
 copy_prog "$MHOCTL" /usr/bin/mhoctl
