@@ -17,7 +17,8 @@
 # MHO_BENCH_PKTS (packets per round, 30000), MHO_BENCH_BINDINGS (idle
 # bindings for benchmarks 1 and 5, 100000), MHO_BENCH_LOOKUP ("1 10000
 # 1000000"; the first is the reference), MHO_BENCH_RATES ("100 1000 5000"), MHO_BENCH_GAPS ("10 50
-# 200", ms), MHO_BENCH_ONLY (a list of benchmark numbers),
+# 200", ms), MHO_BENCH_REHOME_N (IPsec contexts re-homed by benchmark 7,
+# "1 100 10000"), MHO_BENCH_ONLY (a list of benchmark numbers),
 # MHO_BENCH_SETTLE (the longest wait for an idle guest, 60 s).
 KTAP_INDENT=
 . "$(dirname "$0")/../lib.sh"
@@ -33,16 +34,19 @@ trap cleanup EXIT
 [ ! -f "$(dirname "$0")/env" ] || . "$(dirname "$0")/env"
 
 BLAST=$MHO_SELFTESTS/tools/mho_blast
+REHOME=$MHO_SELFTESTS/tools/mho_rehome
 ROUNDS=${MHO_BENCH_ROUNDS:-7}
 PKTS=${MHO_BENCH_PKTS:-30000}
 NBIND=${MHO_BENCH_BINDINGS:-100000}
 LOOKUP=${MHO_BENCH_LOOKUP:-1 10000 1000000}
 RATES=${MHO_BENCH_RATES:-100 1000 5000}
 GAPS=${MHO_BENCH_GAPS:-10 50 200}
-ONLY=${MHO_BENCH_ONLY:-1 2 3 4 5 6}
+REHOME_N=${MHO_BENCH_REHOME_N:-1 100 10000}
+ONLY=${MHO_BENCH_ONLY:-1 2 3 4 5 6 7}
 SETTLE=${MHO_BENCH_SETTLE:-60}
 
 S=mho-bench-s R=mho-bench-r N=mho-bench-n
+PA=mho-bench-pa NA=mho-bench-na	# benchmark 7's routers, no links
 DST=2001:db8:99::1	# the traffic's destination, behind R (or N)
 
 log() {
@@ -101,7 +105,7 @@ path_setup() {
 
 teardown() {
 	local ns
-	for ns in "$S" "$R" "$N"; do
+	for ns in "$S" "$R" "$N" "$PA" "$NA"; do
 		[ ! -e "/run/netns/$ns" ] || ns_del "$ns"
 	done
 }
@@ -380,6 +384,68 @@ bench_sweep() {
 	add_json "{\"bench\":6,\"name\":\"handoff sweep\",\"runs\":[$(IFS=,; echo "${rows[*]}")]}"
 }
 
+# ---- 7: re-homing IPsec contexts --------------------------------------------------------
+
+# rehome_round MODE COUNT: in fresh namespaces, COUNT MN contexts (2 SAs
+# and 2 policies each) and bindings in PA, nAR bindings in NA (untimed);
+# then, timed, move them all to NA: MODE "module" (mho's export and
+# import), "recipe" (XFRM GETSA, GETAE, DELSA, NEWSA per SA) or
+# "recipe+policies" (also DELPOLICY, NEWPOLICY per policy). Checks that
+# they all arrived whole (mho_rehome verify); prints the nanoseconds.
+rehome_round() {
+	local mode=$1 n=$2 res margin=0 args=()
+	case $mode in
+	module) margin=4096 ;;	# import's default SEQ_MARGIN (MHO_CTX_SEQ_MARGIN)
+	recipe) args=(--sas-only) ;;	# verify: the policies stay behind
+	recipe+policies) mode=recipe args=(--policies) ;;
+	esac
+	teardown
+	ns_add "$PA" "$NA" &&
+		"$REHOME" setup --from "$PA" --to "$NA" -n "$n" >>"$out/bench.log" 2>&1 &&
+		settle >&2 || return 1
+	res=$(taskset -c 0 "$REHOME" "$mode" --from "$PA" --to "$NA" -n "$n" \
+		"${args[@]}" 2>>"$out/bench.log") || return 1
+	echo "$res" >>"$out/bench.log"
+	"$REHOME" verify --from "$PA" --to "$NA" -n "$n" --seq-margin $margin \
+		"${args[@]}" >>"$out/bench.log" 2>&1 ||
+		{ log "7: $1 did not move the $n contexts whole (bench.log)"; return 1; }
+	teardown
+	sed -n 's/.*"ns":\([0-9]*\).*/\1/p' <<<"$res"
+}
+
+bench_rehome() {
+	local n i m mm mr mrp r rp rows=()
+	local -A v
+	log "7: re-homing N IPsec contexts, N in $REHOME_N: mho's export + import against the XFRM recipe"
+	mho_load || return 1
+	# modprobe succeeds for what is built in, too.
+	for m in xfrm_user esp6 gcm; do
+		modprobe -q "$m" || { log "7: kernel module $m is not available"; return 1; }
+	done
+	[ -x "$REHOME" ] || { log "7: $REHOME is missing"; return 1; }
+	# warm: one round of each, not counted.
+	for m in recipe recipe+policies module; do
+		rehome_round $m 10 >/dev/null || return 1
+	done
+	for n in $REHOME_N; do
+		v=()
+		for ((i = 0; i < ROUNDS; i++)); do
+			for m in recipe recipe+policies module; do
+				v[$m]+="$(rehome_round $m "$n") " || return 1
+			done
+		done
+		mm=$(echo "${v[module]}" | median)
+		mr=$(echo "${v[recipe]}" | median)
+		mrp=$(echo "${v[recipe+policies]}" | median)
+		r=$(ratio "$mr" "$mm") rp=$(ratio "$mrp" "$mm")
+		log "7: $n contexts: module ${v[module]}ns; recipe ${v[recipe]}ns; recipe+policies ${v[recipe+policies]}ns; recipe/module $r, recipe+policies/module $rp"
+		rows+=("{\"contexts\":$n,\"ns_module\":$mm,\"ns_recipe\":$mr,\"ns_recipe_policies\":$mrp,\"ratio\":$r,\"ratio_with_policies\":$rp}")
+		md+=("| 7 | re-homing $n contexts (2 SAs, 2 policies each): the XFRM recipe (SAs only) against mho's export + import | $r | >= 10 at 10,000 |")
+		md+=("| 7 | the same, the recipe also moving the policies | $rp | reported |")
+	done
+	add_json "{\"bench\":7,\"name\":\"re-homing IPsec contexts\",\"runs\":[$(IFS=,; echo "${rows[*]}")],\"goal\":\"recipe/module >= 10 at 10000 contexts\"}"
+}
+
 # ---- main -------------------------------------------------------------------------------
 
 failed=0 passed=0
@@ -391,6 +457,7 @@ for b in $ONLY; do
 	4) f=bench_lookup ;;
 	5) f=bench_memory ;;
 	6) f=bench_sweep ;;
+	7) f=bench_rehome ;;
 	*) log "unknown benchmark $b"; failed=$((failed + 1)); continue ;;
 	esac
 	if $f; then
