@@ -30,7 +30,7 @@ out=$(cd "$out" && pwd)
 copy=$(mktemp -d)
 trap 'rm -rf "$copy"' EXIT
 cp -a "$here/.." "$copy/selftests" || die "cannot copy the selftests"
-env | grep '^MHO_BENCH_[A-Z]*=' | sed 's/=\(.*\)/="\1"/' >"$copy/selftests/bench/env"
+env | grep '^MHO_BENCH_[A-Z_]*=' | sed 's/=\(.*\)/="\1"/' >"$copy/selftests/bench/env"
 
 MHO_SELFTESTS=$copy/selftests MHO_BENCH_OUT=$out MHO_MEM=${MHO_MEM:-3G} \
 	MHO_TIMEOUT=${MHO_TIMEOUT:-180} MHO_TEST_TIMEOUT=${MHO_TEST_TIMEOUT:-10500} \
