@@ -5,7 +5,8 @@
 # ratios of things measured in that same run. Not part of make check; it
 # takes as long as it needs (about 20 minutes on 2 host cores, most of
 # it the million bindings of benchmark 4 and the sweep of benchmark 6;
-# benchmark 7 adds about 15 more, most of it setting up 10,000 contexts).
+# benchmark 7 adds about 40 more, nearly all of it at 10,000 contexts:
+# setting them up, and mho's export, which is quadratic there).
 #
 #   bench.sh [KERNEL]       KERNEL as for run.sh (default 6.1)
 #
