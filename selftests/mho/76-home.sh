@@ -30,6 +30,12 @@ MH=${MHO_MH:-$MHO_SELFTESTS/tools/mho_mh}
 A=2001:db8:c::2		# the correspondent, in SRC
 
 mho_setup
+# On the debug kernel, under emulation, the steps of a case take tens of
+# seconds: receivers wait longer for their first packet.
+if [ "${MHO_FLAVOUR:-release}" = debug ]; then
+	HO_RECV_IDLE_MS=180000
+	HO_RECV_MS=400000
+fi
 
 HA() {
 	"$MHOCTL" -n "$HO_CN" "$@"
@@ -263,8 +269,10 @@ t_malformed() {
 t_marker_buffer() {
 	need_tool "$HO_PROBE" || return
 	topo || return
-	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 30000 &&
-	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 30000 &&
+	# The holds must outlast the case's twenty-odd steps, which on the
+	# debug kernel took more than 30 s: the longest mho allows.
+	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 600000 &&
+	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 600000 &&
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_HA &&
 	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER &&
