@@ -238,6 +238,63 @@ static void mho_ctx_snap_release(struct mho_ctx_snap *s)
 }
 
 /*
+ * What a context does not carry. An SA or policy that depends on one of
+ * these would be installed without it at the other end and behave
+ * differently there (or not at all), so the export, and move, refuse it.
+ * The encapsulation, care-of address, security context and offload are
+ * set when the state or policy is created (XFRM_MSG_UPDSA copies into an
+ * existing encapsulation or care-of address, never adds one); the output
+ * mark can change, under x->lock.
+ */
+static int mho_ctx_check(const struct mho_ctx_snap *s,
+			 struct netlink_ext_ack *extack)
+{
+	struct xfrm_state *x;
+	bool smark;
+	u32 i;
+
+	for (i = 0; i < s->n_sa; i++) {
+		x = s->sa[i];
+		spin_lock_bh(&x->lock);
+		smark = x->props.smark.v || x->props.smark.m;
+		spin_unlock_bh(&x->lock);
+		if (x->encap) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "an SA of the MN uses UDP encapsulation, which a context does not carry");
+			return -EOPNOTSUPP;
+		}
+		if (smark) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "an SA of the MN sets an output mark, which a context does not carry");
+			return -EOPNOTSUPP;
+		}
+		if (x->security) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "an SA of the MN has a security context, which a context does not carry");
+			return -EOPNOTSUPP;
+		}
+		if (x->coaddr) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "an SA of the MN has a care-of address, which a context does not carry");
+			return -EOPNOTSUPP;
+		}
+		if (x->xso.dev) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "an SA of the MN is offloaded to a device, which a context does not carry");
+			return -EOPNOTSUPP;
+		}
+	}
+	for (i = 0; i < s->n_pol; i++) {
+		if (s->pol[i]->security) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a policy of the MN has a security context, which a context does not carry");
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+/*
  * Collect the MN's SAs and policies: those whose outer addresses join one
  * of the MN's addresses to the AR. Without an AR address, the other end
  * of the MN's SAs is taken, and must be the same for all of them.
@@ -283,7 +340,7 @@ static int mho_ctx_snapshot(struct net *net, struct mho_ctx_snap *s,
 				   "the MN has more policies than a context holds");
 		return -E2BIG;
 	}
-	return 0;
+	return mho_ctx_check(s, extack);
 }
 
 /* ---- serialisation ------------------------------------------------------ */

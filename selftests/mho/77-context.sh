@@ -491,6 +491,59 @@ t_large() {
 	expect_eq "SAs on the pAR" "$(n_states "$HO_PAR")" 0
 }
 
+# ---- what a context does not carry -------------------------------------------
+
+# xfrm_of NS: NS's SAD and SPD, which a refused export or move leaves as
+# they were.
+xfrm_of() {
+	ip -n "$1" xfrm state list
+	ip -n "$1" xfrm policy list
+}
+
+# sa_extra NS SRC DST SPI ATTR...: sa_add's SA with more attributes.
+sa_extra() {
+	local ns=$1 src=$2 dst=$3 spi=$4
+	shift 4
+	x ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
+		reqid 7 mode tunnel "${ALG[@]}" "${ESN[@]}" "$@"
+}
+
+# An SA with an output mark or UDP encapsulation would be installed
+# without it at the other end: export and move refuse it, and change
+# nothing (the pAR's binding is back to idle, no file is left).
+t_unsupported() {
+	local before what
+	use_alg gcm noesn
+	topo || return
+	for what in "sets an output mark" "uses UDP encapsulation"; do
+		case $what in
+		*mark) sa_extra "$HO_PAR" $PAR_A $COA1 0x5001 output-mark 7 ;;
+		*UDP*) sa_extra "$HO_PAR" $PAR_A $COA1 0x5001 \
+			encap espinudp 4500 4500 :: ;;
+		esac || return
+		before=$(xfrm_of "$HO_PAR")
+		xerr "$what" "$MHOCTL" -n "$HO_PAR" context export match $HOA \
+			dispose delete file "$TMPD/refused"
+		expect_eq "the pAR's SAD and SPD after a refused export" \
+			"$(xfrm_of "$HO_PAR")" "$before"
+		expect_eq "the pAR's binding after a refused export" \
+			"$(handoff_state "$HO_PAR")" idle
+		[ ! -e "$TMPD/refused" ] || fail "a refused export left its file"
+		x ip -n "$HO_PAR" xfrm state del src $PAR_A dst $COA1 proto esp \
+			spi 0x5001 || return
+	done
+	# The MN's side: its SAs, one of them with an output mark.
+	sa_extra "$HO_MN" $COA1 $PAR_A 0x5002 output-mark 7 || return
+	before=$(xfrm_of "$HO_MN")
+	xerr "sets an output mark" "$MHOCTL" -n "$HO_MN" context move \
+		coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A
+	expect_eq "the MN's SAD and SPD after a refused move" \
+		"$(xfrm_of "$HO_MN")" "$before"
+	# Without them, the same export goes through.
+	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/ctx" &&
+	expect_eq "SAs on the pAR after the export" "$(n_states "$HO_PAR")" 0
+}
+
 # ---- files, key output ---------------------------------------------------------
 
 t_files() {
@@ -535,9 +588,9 @@ t_files() {
 # between them take every path of the code (AEAD and not, ESN and not):
 # each re-homing costs it minutes.
 if [ "${MHO_FLAVOUR:-release}" = debug ]; then
-	ktap_plan 7
+	ktap_plan 8
 else
-	ktap_plan 9
+	ktap_plan 10
 	run_case "reactive re-homing, AES-GCM: traffic continues, counters continue" t_rehome gcm noesn
 fi
 run_case "reactive re-homing, AES-GCM with ESN across 2^32" t_rehome gcm esn
@@ -548,6 +601,7 @@ run_case "predictive import, an SPI collision on the nAR: a new SPI, reported an
 run_case "dispose inactive keeps the context, drop frees it" t_inactive
 run_case "malformed, truncated and inconsistent contexts change nothing" t_malformed
 run_case "a context of 26 SAs, several pages, moves whole, to the binding's ncoa" t_large
+run_case "an SA with an output mark or UDP encapsulation is refused, nothing changes" t_unsupported
 run_case "context files are 0600, never on a terminal; show hides keys" t_files
 handoff_teardown
 ktap_finish
