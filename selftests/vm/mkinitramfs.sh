@@ -27,9 +27,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$1
 : "${KREL:?}" "${MODDIR:?}" "${KDIR:?}" "${MHO_KO:?}" "${MHOCTL:?}" "${MHO_SELFTESTS:?}"
 
-# Programs copied with their libraries; the first group is required.
+# Programs copied with their libraries; the first group is required. Of
+# the optional ones, nft is make bench's (benchmark 1's control).
 required_bins="bash ip tc bridge ss kmod"
-optional_bins="strace ${MHO_GUEST_BINS:-}"
+optional_bins="strace nft ${MHO_GUEST_BINS:-}"
 # strongSwan (selftests/swan.sh): its programs, and its plugins, which
 # charon dlopens (so ldd does not list them). Required, like the above;
 # swan_plugins are the ones selftests/swan.sh loads (SWAN_PLUGINS).
