@@ -96,11 +96,14 @@ use_alg() {
 	fi
 }
 
-# sa_add NS SRC DST SPI: a tunnel-mode ESP SA, both counters at START.
+# sa_add NS SRC DST SPI [ATTR...]: a tunnel-mode ESP SA, both counters at
+# START, with more attributes if given.
 sa_add() {
-	ip -n "$1" xfrm state add src "$2" dst "$3" proto esp spi "$4" \
+	local ns=$1 src=$2 dst=$3 spi=$4
+	shift 4
+	ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
 		reqid 7 mode tunnel "${ALG[@]}" "${ESN[@]}" \
-		replay-seq $START replay-oseq $START
+		replay-seq $START replay-oseq $START "$@"
 }
 
 # pol_add NS DIR SRCSEL DSTSEL TSRC TDST
@@ -500,14 +503,6 @@ xfrm_of() {
 	ip -n "$1" xfrm policy list
 }
 
-# sa_extra NS SRC DST SPI ATTR...: sa_add's SA with more attributes.
-sa_extra() {
-	local ns=$1 src=$2 dst=$3 spi=$4
-	shift 4
-	x ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
-		reqid 7 mode tunnel "${ALG[@]}" "${ESN[@]}" "$@"
-}
-
 # An SA with an output mark or UDP encapsulation would be installed
 # without it at the other end: export and move refuse it, and change
 # nothing (the pAR's binding is back to idle, no file is left).
@@ -517,8 +512,8 @@ t_unsupported() {
 	topo || return
 	for what in "sets an output mark" "uses UDP encapsulation"; do
 		case $what in
-		*mark) sa_extra "$HO_PAR" $PAR_A $COA1 0x5001 output-mark 7 ;;
-		*UDP*) sa_extra "$HO_PAR" $PAR_A $COA1 0x5001 \
+		*mark) x sa_add "$HO_PAR" $PAR_A $COA1 0x5001 output-mark 7 ;;
+		*UDP*) x sa_add "$HO_PAR" $PAR_A $COA1 0x5001 \
 			encap espinudp 4500 4500 :: ;;
 		esac || return
 		before=$(xfrm_of "$HO_PAR")
@@ -533,7 +528,7 @@ t_unsupported() {
 			spi 0x5001 || return
 	done
 	# The MN's side: its SAs, one of them with an output mark.
-	sa_extra "$HO_MN" $COA1 $PAR_A 0x5002 output-mark 7 || return
+	x sa_add "$HO_MN" $COA1 $PAR_A 0x5002 output-mark 7 || return
 	before=$(xfrm_of "$HO_MN")
 	xerr "sets an output mark" "$MHOCTL" -n "$HO_MN" context move \
 		coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A
