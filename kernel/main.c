@@ -58,7 +58,7 @@ static int __net_init mho_net_init(struct net *net)
 	err = mho_bindings_net_init(mn);
 	if (err)
 		goto err_peers;
-	err = mho_hook_net_init(net);
+	err = mho_hook_net_init(mn);
 	if (err)
 		goto err_bindings;
 	return 0;
@@ -73,16 +73,27 @@ err_stats:
 }
 
 /*
- * Runs when the namespace is dismantled or the module is unloaded. The
- * generic netlink family cannot reach this namespace any more (the netns is
- * dead, or the family was unregistered first), and unregistering the hook
- * waits for packets in flight, so nothing else touches @mn.
+ * The first step of dismantling the namespace or unloading the module:
+ * no new packet reaches mho's hook after this. Unregistering a netfilter
+ * hook does not wait for the packets already in it; the netns core runs a
+ * synchronize_rcu() between every pre_exit and the exits that follow, so
+ * by the time mho_net_exit() frees the tables no packet is using them.
+ */
+static void __net_exit mho_net_pre_exit(struct net *net)
+{
+	mho_hook_net_exit(mho_net(net));
+}
+
+/*
+ * Runs after mho_net_pre_exit() and a grace period. The generic netlink
+ * family cannot reach this namespace any more (the netns is dead, or the
+ * family was unregistered first), and the hook is gone, so nothing else
+ * touches @mn.
  */
 static void __net_exit mho_net_exit(struct net *net)
 {
 	struct mho_net *mn = mho_net(net);
 
-	mho_hook_net_exit(net);
 	mho_bindings_net_exit(mn);
 	mho_peers_destroy(mn);
 	free_percpu(mn->stats);
@@ -110,10 +121,11 @@ static struct notifier_block mho_netdev_nb = {
 };
 
 static struct pernet_operations mho_net_ops = {
-	.init	= mho_net_init,
-	.exit	= mho_net_exit,
-	.id	= &mho_net_id,
-	.size	= sizeof(struct mho_net),
+	.init		= mho_net_init,
+	.pre_exit	= mho_net_pre_exit,
+	.exit		= mho_net_exit,
+	.id		= &mho_net_id,
+	.size		= sizeof(struct mho_net),
 };
 
 static int __init mho_init(void)
