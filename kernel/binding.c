@@ -23,13 +23,6 @@
 
 static struct kmem_cache *mho_binding_cache;
 
-static const struct rhashtable_params mho_addr_params = {
-	.head_offset		= offsetof(struct mho_addr, node),
-	.key_offset		= offsetof(struct mho_addr, addr),
-	.key_len		= sizeof(struct in6_addr),
-	.automatic_shrinking	= true,
-};
-
 int mho_bindings_init(void)
 {
 	int err;

@@ -4,8 +4,11 @@
 
 #include <linux/atomic.h>
 #include <linux/in6.h>
-#include <linux/rhashtable-types.h>
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <net/ipv6.h>
 
+#include "mho.h"
 #include "handoff.h"
 
 struct mho_ctx;
@@ -39,6 +42,49 @@ struct mho_addr {
 	struct in6_addr addr;
 	struct mho_binding *binding;
 	struct rcu_head rcu;
+};
+
+/*
+ * mho_net.addrs, the addresses of every binding. Every packet that enters
+ * the namespace is looked up there, and nearly all of them find nothing,
+ * so the lookup is made cheap (see Documentation/performance.rst,
+ * benchmark 1): it is inlined in the hook (mho_binding_lookup_rcu()), an
+ * entry is compared with two 64-bit compares rather than rhashtable's
+ * out-of-line memcmp(), and the hash is jhash_3words() of the address
+ * with its two prefix words folded into one, which costs less than half
+ * of jhash2() over all four.
+ *
+ * The fold does not let anyone pile bindings into one bucket. Two
+ * addresses give jhash the same input only if their last 64 bits (the part
+ * a mobile node chooses) are equal and they are in two of the operator's
+ * prefixes whose two words XOR to the same value; any other two are told
+ * apart by jhash with the table's random seed. A packet's address is only
+ * looked up, never inserted.
+ */
+static inline u32 mho_addr_hash(const void *data, u32 len, u32 seed)
+{
+	const struct in6_addr *a = data;
+
+	return jhash_3words((__force u32)(a->s6_addr32[0] ^ a->s6_addr32[1]),
+			    (__force u32)a->s6_addr32[2],
+			    (__force u32)a->s6_addr32[3], seed);
+}
+
+static inline int mho_addr_cmp(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	const struct mho_addr *a = obj;
+
+	return !ipv6_addr_equal(&a->addr, arg->key);
+}
+
+static const struct rhashtable_params mho_addr_params = {
+	.head_offset		= offsetof(struct mho_addr, node),
+	.key_offset		= offsetof(struct mho_addr, addr),
+	.key_len		= sizeof(struct in6_addr),
+	.automatic_shrinking	= true,
+	.hashfn			= mho_addr_hash,
+	.obj_cmpfn		= mho_addr_cmp,
 };
 
 /**
@@ -130,6 +176,25 @@ void mho_bindings_net_exit(struct mho_net *mn);
 
 struct mho_binding *mho_binding_lookup(struct mho_net *mn,
 				       const struct in6_addr *addr);
+
+/**
+ * mho_binding_lookup_rcu - mho_binding_lookup() for the packet path
+ * @mn: the namespace
+ * @addr: any address of the binding
+ *
+ * The caller holds rcu_read_lock(), as netfilter hooks do; the result stays
+ * valid until it drops it. Unlike rhashtable_lookup_fast(), this takes no
+ * read lock of its own.
+ */
+static inline struct mho_binding *
+mho_binding_lookup_rcu(struct mho_net *mn, const struct in6_addr *addr)
+{
+	struct mho_addr *a;
+
+	a = rhashtable_lookup(&mn->addrs, addr, mho_addr_params);
+	return a ? a->binding : NULL;
+}
+
 struct mho_binding *mho_binding_find(struct mho_net *mn, u32 id);
 int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
 		    struct mho_binding **out, struct netlink_ext_ack *extack);

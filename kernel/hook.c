@@ -26,16 +26,18 @@
 /*
  * An unsolicited Neighbor Advertisement from one of an MN's addresses: the
  * MN has attached to this router's access link. Only multicast ICMPv6
- * packets get here, so the rest of the traffic never pays for it.
+ * packets get here, so the rest of the traffic never pays for it; it is
+ * kept out of line so that mho_hook_in() needs no stack buffer (nor stack
+ * protector) for them.
  */
-static void mho_hook_na(struct mho_net *mn, struct sk_buff *skb)
+static noinline void mho_hook_na(struct mho_net *mn, struct sk_buff *skb)
 {
 	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 	struct mho_binding *b;
 	struct nd_msg _na;
 	const struct nd_msg *na;
 
-	b = mho_binding_lookup(mn, &ip6->saddr);
+	b = mho_binding_lookup_rcu(mn, &ip6->saddr);
 	if (!b || b->role != MHO_ROLE_NAR || ip6->hop_limit != 255)
 		return;
 	na = skb_header_pointer(skb, sizeof(*ip6), sizeof(_na), &_na);
@@ -46,10 +48,11 @@ static void mho_hook_na(struct mho_net *mn, struct sk_buff *skb)
 	mho_handoff_attach(b);
 }
 
+/* @priv is the namespace's mho_net (mho_hook_net_init()). */
 static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	struct mho_net *mn = mho_net(state->net);
+	struct mho_net *mn = priv;
 	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 	struct mho_pcpu_stats *stats;
 	struct mho_binding *b;
@@ -62,7 +65,7 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 			return verdict;
 	}
 
-	b = mho_binding_lookup(mn, &ip6->daddr);
+	b = mho_binding_lookup_rcu(mn, &ip6->daddr);
 	if (likely(!b)) {
 		if (unlikely(ip6->nexthdr == IPPROTO_ICMPV6 &&
 			     ipv6_addr_is_multicast(&ip6->daddr)))
@@ -91,23 +94,26 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
  * yet, and gets one when it is released and the PRE_ROUTING chain runs for
  * it again (see mho_handoff_reinject()). mho also sees the address the
  * packet was really sent to, before any destination NAT.
+ *
+ * Each namespace registers its own copy, whose priv is its mho_net: the
+ * hook then needs no net_generic() lookup per packet. The copy lives in
+ * the mho_net, which outlives the registration (mho_net_pre_exit()).
  */
-static const struct nf_hook_ops mho_hook_ops[] = {
-	{
-		.hook		= mho_hook_in,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
-	},
+static const struct nf_hook_ops mho_hook_template = {
+	.hook		= mho_hook_in,
+	.pf		= NFPROTO_IPV6,
+	.hooknum	= NF_INET_PRE_ROUTING,
+	.priority	= NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
 };
 
-int mho_hook_net_init(struct net *net)
+int mho_hook_net_init(struct mho_net *mn)
 {
-	return nf_register_net_hooks(net, mho_hook_ops,
-				     ARRAY_SIZE(mho_hook_ops));
+	mn->hook_ops = mho_hook_template;
+	mn->hook_ops.priv = mn;
+	return nf_register_net_hook(mn->net, &mn->hook_ops);
 }
 
-void mho_hook_net_exit(struct net *net)
+void mho_hook_net_exit(struct mho_net *mn)
 {
-	nf_unregister_net_hooks(net, mho_hook_ops, ARRAY_SIZE(mho_hook_ops));
+	nf_unregister_net_hook(mn->net, &mn->hook_ops);
 }

@@ -2,9 +2,9 @@
 #ifndef _MHO_HOOK_H
 #define _MHO_HOOK_H
 
-struct net;
+struct mho_net;
 
-int mho_hook_net_init(struct net *net);
-void mho_hook_net_exit(struct net *net);
+int mho_hook_net_init(struct mho_net *mn);
+void mho_hook_net_exit(struct mho_net *mn);
 
 #endif /* _MHO_HOOK_H */

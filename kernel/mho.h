@@ -6,6 +6,7 @@
 #define _MHO_MHO_H
 
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -78,6 +79,7 @@ struct mho_net {
 	atomic64_t untrusted;
 	atomic_long_t cached_pkts;
 	struct work_struct reap_work;
+	struct nf_hook_ops hook_ops;
 };
 
 extern unsigned int mho_net_id;

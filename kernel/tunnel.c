@@ -349,7 +349,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	IP6CB(skb)->iif = skb->dev->ifindex;
 	IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
 
-	b = mho_binding_lookup(mn, &inner->daddr);
+	b = mho_binding_lookup_rcu(mn, &inner->daddr);
 	if (b && b->role == MHO_ROLE_NAR) {
 		struct mho_peer *want = READ_ONCE(b->peer);
 

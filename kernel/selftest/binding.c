@@ -31,9 +31,10 @@ bool __init mho_binding_selftest(void)
 {
 	struct mho_binding_cfg cfg = {};
 	struct mho_binding *b, *b2;
+	struct in6_addr other;
 	struct mho_addr *node;
 	struct mho_net *mn;
-	bool ok = false;
+	bool ok = false, found;
 	int err;
 
 	mn = kzalloc(sizeof(*mn), GFP_KERNEL);
@@ -60,6 +61,15 @@ bool __init mho_binding_selftest(void)
 	if (!mho_st(mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_COA]) == b &&
 		    mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_NCOA]) == b,
 		    "lookup"))
+		goto out;
+	/* The packet path's lookup, under RCU, finds the same; a miss is NULL. */
+	mho_st_addr(&other, 3);
+	rcu_read_lock();
+	found = mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_COA]) == b &&
+		mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_NCOA]) == b &&
+		!mho_binding_lookup_rcu(mn, &other);
+	rcu_read_unlock();
+	if (!mho_st(found, "lookup under rcu"))
 		goto out;
 
 	/* Handoff: NCOA becomes COA and keeps its node; the old COA goes. */
