@@ -32,6 +32,10 @@
 #                        the tests; a missing or broken tar fails the run.
 #   MHO_BENCH_OUT=DIR    the same for make bench (selftests/bench/guest.sh)
 #   MHO_MEM=SIZE         guest memory (qemu -m; 2G)
+#   MHO_SMP=N            guest CPUs (qemu -smp; 2)
+#   MHO_ICOUNT=1         the guest's clocks count its instructions (qemu
+#                        -icount shift=0: one instruction, one nanosecond),
+#                        for make bench; needs MHO_SMP=1
 #
 # Each run's files (console.log, verdict, mho.ko) are kept in
 # $MHO_CACHE/run/KERNEL/<date>-<pid>/; $MHO_CACHE/run/KERNEL/latest points
@@ -136,6 +140,16 @@ if [ -n "$job" ]; then
 		-device virtserialport,chardev=d,name=mho.job)
 fi
 [ "${MHO_ALLOW_SKIP:-0}" = 1 ] && append="$append mho_allow_skip=1"
+# An instruction-counting clock: time in the guest is the work it did, so
+# a ratio of two rates is a ratio of instructions, whatever the host and
+# the emulator's caches do (Documentation/performance.rst). With -icount,
+# this qemu (7.2) never brings up 6.1's second CPU (the boot stops at
+# "x86: Booting SMP configuration"), hence one CPU.
+smp=${MHO_SMP:-2} icount_args=()
+if [ "${MHO_ICOUNT:-0}" = 1 ]; then
+	[ "$smp" = 1 ] || die "MHO_ICOUNT=1 needs MHO_SMP=1"
+	icount_args=(-icount shift=0)
+fi
 # Time limits: the whole VM, and each test in it (seconds).
 case "$FLAVOUR" in
 debug) minutes=${MHO_TIMEOUT:-60} per_test=${MHO_TEST_TIMEOUT:-1200} ;;
@@ -172,12 +186,12 @@ boot() {
 	# real preemption between them, which is what the locking tests need.
 	# shellcheck disable=SC2086
 	timeout -k 10 "$((minutes * 60))" qemu-system-x86_64 \
-		-accel tcg,thread=single -m "${MHO_MEM:-2G}" -smp 2 -nographic -no-reboot \
+		-accel tcg,thread=single -m "${MHO_MEM:-2G}" -smp "$smp" -nographic -no-reboot \
 		-kernel "$VMLINUZ" -initrd "$rundir/initramfs.img" -append "$append" \
 		-device virtio-serial-pci \
 		-chardev file,id=v,path="$verdict" \
 		-device virtserialport,chardev=v,name=mho.verdict \
-		"${demo_args[@]}" ${QEMU_EXTRA:-} </dev/null 2>&1 | tee "$log"
+		"${demo_args[@]}" "${icount_args[@]}" ${QEMU_EXTRA:-} </dev/null 2>&1 | tee "$log"
 	qemu_rc=${PIPESTATUS[0]}
 	set -e
 	kill "$watch" 2>/dev/null || true
