@@ -22,45 +22,56 @@
 # other's mho peer over 2001:db8:12::/64. The CN reaches the HOA via the
 # pAR; "the binding update" is the CN's route replaced by one via the nAR.
 #
-# The move: the MN's link to the pAR goes down, HO_GAP seconds pass, its
-# link to the nAR comes up. Modes (what mho does around it):
+# The move (handoff_run): the MN leaves its link to the pAR, HO_GAP
+# seconds pass, it arrives on its link to the nAR. In the measured runs
+# the two links behave as radio links (_ho_radio): both stay up, and the
+# one the MN is not on loses everything. Modes (what mho does around it):
 #
 #   none     no mho binding: what arrives at the pAR during the move is lost
-#   classic  smooth handoff: the pAR buffers from just before the move and
+#   classic  smooth handoff: the pAR buffers from the departure and
 #            forwards the buffer to the nAR after the binding update; the
 #            nAR delivers what it gets at once, so the CN's direct packets
 #            overtake the buffered ones
-#   mho      the pAR forwards from just before the move (before the binding
-#            update) and the nAR holds; once the MN is attached the nAR
-#            releases the old stream, then, after the pAR's end-marker, the
-#            new one, in order
+#   mho      the nAR holds (prepared before: FMIPv6's HI and HAck); the
+#            pAR forwards from the departure (the MN's FBU), before the
+#            binding update; once the MN is attached the nAR releases the
+#            old stream, then, after the pAR's end-marker, the new one, in
+#            order
 #   ha       mho's home agent in the path (see "The home agent" below):
 #            as mho, but the binding update goes to the home agent, whose
 #            end-marker, not the operator, ends the pAR's forwarding
+#   bicast   as mho, with two candidate nARs (ho_candidate_setup): the
+#            pAR bicasts to both from the start and forwards to the nAR
+#            when the MN leaves; the other's hold expires
+#   stay     no mho, and no move: the same traffic undisturbed, for
+#            comparison
 #   mho-na   as mho, but nobody tells the nAR to release: the MN's
 #            unsolicited Neighbor Advertisement for its new care-of
 #            address (2001:db8:b::2, the nAR binding's ncoa) does. The
 #            MN configures that address when its link comes up and sends
-#            the NA when DAD is done (ndisc_notify), as a real MN would;
-#            the nAR's end of the link is up by then (an NA sent the very
-#            moment the veth came up could overtake the nAR's own
-#            link-up work, which veth does asynchronously)
+#            the NA when DAD is done (ndisc_notify), as a real MN would
 #
 #   handoff_run MODE OUTDIR
 #
 # builds the topology, runs one mode, tears the topology down and leaves
 # in OUTDIR:
 #
-#   send.log   mho_probe's sender log: "seq send_ns [errno]"
+#   send.log   mho_probe's sender log: "seq send_ns [errno]" (flow 0;
+#              send.N.log for flow N)
 #   recv.log   the receiver's log: "seq send_ns recv_ns" per arrival
+#              (recv.N.log)
 #   events     "NAME ns", the moments of the move (CLOCK_MONOTONIC, like
-#              the logs): send, down, up, bu, and mho's state changes
+#              the logs), each noted once it took effect: send, leave
+#              (the departure begins), down (the old link is gone), up
+#              (the new one is there), bu, sent, and mho's state changes
 #   counters   mhoctl's view of both routers after the run
-#   summary    key=value: mode, the receiver's numbers (sent received lost
-#              duplicates out_of_order bogus max_interruption_ms
-#              delay_min_ms delay_avg_ms delay_max_ms added_delay_max_ms
-#              socket_drops), send_errors, ctl_errors (mhoctl commands
-#              that failed), gap_ms (down to up, as it happened)
+#   summary    key=value: mode, traffic, for UDP the receivers' numbers
+#              added up over the flows (sent received lost duplicates
+#              out_of_order bogus max_interruption_ms delay_min_ms
+#              delay_avg_ms delay_max_ms added_delay_max_ms socket_drops
+#              corrupt) and send_errors, for TCP those below; ctl_errors
+#              (control commands that failed), gap_ms (from the departure
+#              to the arrival, leave to up, as it happened)
 #
 # It returns non-zero only if the run could not be made (topology, probe);
 # what the run measured is for the caller to judge. Needs mho loaded
@@ -70,6 +81,17 @@
 # kernel), HO_MOVE_AT (the
 # move starts this many seconds into the stream, 0.4), HO_GAP (seconds
 # between down and up, 0.05), HO_PORT (9909).
+#
+# What the traffic is: HO_TRAFFIC=udp (mho_probe streams, the default) or
+# tcp (mho_bulk, a bulk transfer to the MN). HO_FLOWS (1): that many
+# flows, UDP flow i on port HO_PORT + i. HO_SIZE (64): the UDP payload,
+# or MIN-MAX for mixed sizes (above 1452 the CN fragments them). TCP:
+# HO_TCP_BYTES per flow (4,000,000), over the CN's links shaped with
+# netem HO_TCP_SHAPE ("delay 5ms rate 40mbit limit 10000"); its summary
+# has flows, bytes, bad, short, completion_ms and the CN's counters
+# during the transfer: timeouts (RTOs), retrans_segs, loss_probes,
+# spurious_rtos and packet_too_big. HO_HOOK: a function called with
+# MODE once the topology is up (a firewall, IPsec between the routers).
 
 HO_RATE=${HO_RATE:-1000}
 # On the debug kernel the move itself takes seconds: a longer stream, so
@@ -82,6 +104,13 @@ fi
 HO_MOVE_AT=${HO_MOVE_AT:-0.4}
 HO_GAP=${HO_GAP:-0.05}
 HO_PORT=${HO_PORT:-9909}
+HO_SIZE=${HO_SIZE:-64}
+HO_FLOWS=${HO_FLOWS:-1}
+HO_TRAFFIC=${HO_TRAFFIC:-udp}
+HO_TCP_BYTES=${HO_TCP_BYTES:-4000000}
+HO_TCP_SHAPE=${HO_TCP_SHAPE:-delay 5ms rate 40mbit limit 10000}
+HO_HOOK=${HO_HOOK:-}
+HO_BULK=${MHO_BULK:-$MHO_SELFTESTS/tools/mho_bulk}
 HO_PROBE=${MHO_PROBE:-$MHO_SELFTESTS/tools/mho_probe}
 
 HOA=2001:db8:ff::1
@@ -111,6 +140,13 @@ HO_PAR=mho-ho-$$-par
 HO_NAR=mho-ho-$$-nar
 HO_MN=mho-ho-$$-mn
 HO_SRC=mho-ho-$$-src
+HO_NAR2=mho-ho-$$-nartwo
+
+# The bicast mode's second candidate (ho_candidate_setup): an nAR the MN
+# never reaches, on 2001:db8:13::/64 behind the pAR.
+HO_NAR2_PEER=2001:db8:13::2	# its tunnel endpoint
+HO_PAR_PEER2=2001:db8:13::1	# the pAR's, towards it
+HO_NAR2_HOLD_MS=${HO_NAR2_HOLD_MS:-4000}
 
 # ---- topology ----------------------------------------------------------------
 
@@ -169,6 +205,8 @@ handoff_setup() {
 	_ho_link a "$HO_PAR" to-mn "$HO_MN" mn0 &&
 	_ho_link b "$HO_NAR" to-mn "$HO_MN" mn1 || return 1
 	ip -n "$HO_MN" addr add $HOA/128 dev lo nodad || return 1
+	# The MN's way back (TCP's acknowledgements): its current router.
+	ip -n "$HO_MN" route add default via 2001:db8:a::1 dev mn0 || return 1
 
 	ip -n "$HO_CN" route add $HOA via 2001:db8:1::2 &&
 	ip -n "$HO_PAR" route add $HOA via 2001:db8:a::2 &&
@@ -200,9 +238,19 @@ ho_home_setup() {
 	ip -n "$HO_MN" link set ha0 up
 }
 
+# ho_candidate_setup: after handoff_setup, a second nAR (NAR2), linked to
+# the pAR only.
+ho_candidate_setup() {
+	ns_add "$HO_NAR2" || return 1
+	_ho_sysctl "$HO_NAR2" net/ipv6/conf/all/accept_dad=0 \
+		net/ipv6/conf/default/accept_dad=0 net/ipv6/conf/all/forwarding=1 ||
+		return 1
+	_ho_link 13 "$HO_PAR" to-nartwo "$HO_NAR2" to-par
+}
+
 handoff_teardown() {
 	local ns
-	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" "$HO_SRC"; do
+	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" "$HO_SRC" "$HO_NAR2"; do
 		[ ! -e "/run/netns/$ns" ] || ns_del "$ns"
 	done
 }
@@ -246,13 +294,6 @@ _ho_ctl() {
 	return 0
 }
 
-# _ho_state NS STATE: set the HOA's binding in NS to STATE and note it
-# ("par-forward", ...).
-_ho_state() {
-	_ho_ctl "$1" binding set match $HOA state "$2"
-	_ho_event "${1##*-}-$2"
-}
-
 # handoff_state NS: the state of the HOA's binding in NS ("" if none).
 handoff_state() {
 	"$MHOCTL" -n "$1" -j binding show match $HOA 2>/dev/null |
@@ -290,6 +331,20 @@ _ho_bindings() {
 	_ho_limits "$HO_NAR"
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar
 	_ho_ctl "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER name par
+	if [ "$1" = bicast ]; then
+		# Two candidates, both holding, and the pAR bicasting to them
+		# from the start (FMIPv6's PrRtAdv named both). The one the
+		# MN never reaches lets its hold expire.
+		_ho_limits "$HO_NAR2"
+		_ho_ctl "$HO_PAR" peer add $HO_NAR2_PEER local $HO_PAR_PEER2 name nartwo
+		_ho_ctl "$HO_NAR2" peer add $HO_PAR_PEER2 local $HO_NAR2_PEER name par
+		_ho_ctl "$HO_NAR2" binding add role nar hoa $HOA peer $HO_PAR_PEER2 \
+			max-hold "$HO_NAR2_HOLD_MS" state hold
+		_ho_ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER state hold
+		_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER \
+			bicast $HO_NAR_PEER,$HO_NAR2_PEER state bicast
+		return
+	fi
 	if [ "$1" != ha ]; then
 		_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER
 		_ho_ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER
@@ -310,37 +365,186 @@ _ho_bindings() {
 	_ho_ctl "$HO_CN" binding add role ha hoa $HOA coa $HO_COA1 peer $HO_HA_PAR
 }
 
-# _ho_move MODE: the move, with what MODE does around it.
+# ---- the move's control plane ---------------------------------------------
+#
+# Each step of the move is a command to a program that is already running
+# (ip -batch in the MN's and the CN's namespaces, mhoctl -batch in each
+# router's), fed through a FIFO, and waited for: the step has taken
+# effect when the program answers the command that follows it (one line,
+# and both programs flush their output after each command). No process
+# is started during the move, so that its steps follow each other within
+# a millisecond or so, as a signalling daemon's would, and not after a
+# fork and exec each (tens of milliseconds under emulation). The gap is
+# timed by bash itself (read -t) for the same reason.
+
+declare -A _ho_wfd _ho_rfd _ho_sync _ho_ready
+
+# _ho_ctl_open NAME SYNC READY CMD...: start CMD, reading commands from a
+# FIFO; SYNC is a command whose one line of output starts with READY.
+_ho_ctl_open() {
+	local name=$1 sync=$2 ready=$3 d=$_ho_out/ctl fd
+	shift 3
+	mkdir -p "$d" && mkfifo "$d/$name.in" "$d/$name.out" || return 1
+	"$@" <"$d/$name.in" >"$d/$name.out" 2>>"$_ho_out/ctl.err" &
+	bg_add $!
+	exec {fd}<>"$d/$name.in"
+	_ho_wfd[$name]=$fd
+	exec {fd}<>"$d/$name.out"
+	_ho_rfd[$name]=$fd
+	_ho_sync[$name]=$sync
+	_ho_ready[$name]=$ready
+}
+
+# _ho_ctl_do NAME COMMAND...: run each COMMAND (a line) and wait until
+# it has taken effect. A failure is noted (ctl_errors, the program's
+# message in OUTDIR/ctl.err), not fatal: the stream goes on and shows
+# what the routers did. _ho_ctl_send NAME COMMAND... does not wait, and
+# _ho_ctl_wait NAME waits for what was sent: steps in several
+# namespaces at once.
+_ho_ctl_do() {
+	_ho_ctl_send "$@" && _ho_ctl_wait "$1"
+}
+
+_ho_ctl_send() {
+	local name=$1
+	shift
+	printf '%s\n' "$@" >&"${_ho_wfd[$name]}"
+}
+
+_ho_ctl_wait() {
+	local name=$1 line
+	printf '%s\n' "${_ho_sync[$name]}" >&"${_ho_wfd[$name]}"
+	while read -r -t 60 -u "${_ho_rfd[$name]}" line; do
+		[[ $line != "${_ho_ready[$name]}"* ]] || return 0
+	done
+	diag "handoff: $name did not answer"
+	_ho_ctl_errors=$((_ho_ctl_errors + 1))
+	return 1
+}
+
+# _ho_ctl_start / _ho_ctl_stop: the programs, for one run.
+_ho_ctl_start() {
+	local ns
+	_ho_ctl_open mn "link show dev lo" "1: lo" ip -o -force -n "$HO_MN" -batch - &&
+	_ho_ctl_open cn "link show dev lo" "1: lo" ip -o -force -n "$HO_CN" -batch - || return 1
+	for ns in "$HO_PAR" "$HO_NAR" "$HO_MN"; do
+		_ho_ctl_open "${ns##*-}-tc" "qdisc show dev lo" "qdisc " \
+			tc -force -n "$ns" -batch - || return 1
+	done
+	for ns in "$HO_PAR" "$HO_NAR" "$HO_CN"; do
+		_ho_ctl_open "${ns##*-}-mho" stats "stats " "$MHOCTL" -n "$ns" -force -batch - ||
+			return 1
+	done
+	mkfifo "$_ho_out/ctl/nap" && exec {_ho_nap_fd}<>"$_ho_out/ctl/nap"
+}
+
+_ho_ctl_stop() {
+	local name fd
+	for name in "${!_ho_wfd[@]}"; do
+		fd=${_ho_wfd[$name]}
+		exec {fd}>&-
+		fd=${_ho_rfd[$name]}
+		exec {fd}<&-
+	done
+	[ -z "${_ho_nap_fd:-}" ] || exec {_ho_nap_fd}<&-
+	_ho_nap_fd=
+	_ho_wfd=() _ho_rfd=()
+	# What the programs said about failed commands.
+	_ho_ctl_errors=$((_ho_ctl_errors + $(grep -c 'Command failed' "$_ho_out/ctl.err" 2>/dev/null || true)))
+}
+
+# _ho_nap SECONDS: sleep without starting a process.
+_ho_nap() {
+	read -r -t "$1" -u "$_ho_nap_fd" _ || true
+}
+
+# _ho_state NS STATE: set the HOA's binding in NS to STATE and note when
+# it took effect ("par-forward", ...).
+_ho_state() {
+	_ho_ctl_do "${1##*-}-mho" "binding set match $HOA state $2"
+	_ho_event "${1##*-}-$2"
+}
+
+# _ho_radio: the MN's two links as radio links rather than cables, for
+# the measured runs: both stay up, and a link the MN is not on loses
+# every packet (netem loss 100% at both ends). Leaving and arriving are
+# then a change of a qdisc's parameters, which takes effect at once;
+# taking a link down waits for a grace period (synchronize_net()), tens
+# of milliseconds under emulation, while the MN goes on receiving.
+_ho_radio() {
+	tc -n "$HO_PAR" qdisc add dev to-mn root netem loss 0% &&
+	tc -n "$HO_MN" qdisc add dev mn0 root netem loss 0% &&
+	tc -n "$HO_NAR" qdisc add dev to-mn root netem loss 100% &&
+	tc -n "$HO_MN" qdisc add dev mn1 root netem loss 100% &&
+	ip -n "$HO_MN" link set mn1 up &&
+	wait_for 60 ho_oper_up "$HO_MN" mn1 &&
+	wait_for 60 ho_oper_up "$HO_NAR" to-mn
+}
+
+# _ho_link_loss ROUTER_NS MN_IF PERCENT: the loss of the MN's link to
+# ROUTER_NS, both ways.
+_ho_link_loss() {
+	local r=${1##*-}
+	_ho_ctl_send "$r-tc" "qdisc change dev to-mn root netem loss $3%"
+	_ho_ctl_do mn-tc "qdisc change dev $2 root netem loss $3%"
+	_ho_ctl_wait "$r-tc"
+}
+
+# _ho_move MODE: the move, with what MODE does around it. What a router
+# can prepare (the nAR's hold: FMIPv6's HI and HAck) is done first; the
+# pAR starts forwarding (or buffering) when the MN leaves: its FBU.
 _ho_move() {
+	[ "$1" != stay ] || return 0
 	case $1 in
-	classic)
-		_ho_state "$HO_PAR" buffer
-		;;
 	mho | mho-na | ha)
 		_ho_state "$HO_NAR" hold
-		_ho_state "$HO_PAR" forward
 		;;
 	esac
 	if [ "$1" = mho-na ]; then
 		# The MN configures its new care-of address on arrival, with
 		# DAD (100 ms), and then announces it.
-		_ho_ctl "$HO_NAR" binding set match $HOA ncoa 2001:db8:b::2
-		ip -n "$HO_MN" addr del 2001:db8:b::2/64 dev mn1
+		_ho_ctl_do nar-mho "binding set match $HOA ncoa 2001:db8:b::2"
+		_ho_ctl_do mn "addr del 2001:db8:b::2/64 dev mn1"
 		_ho_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
 			net/ipv6/conf/mn1/accept_dad=1 net/ipv6/conf/mn1/dad_transmits=1 \
 			net/ipv6/neigh/mn1/retrans_time_ms=100
 	fi
-	ip -n "$HO_MN" link set mn0 down
+	# The departure: the MN is no longer heard on the old link, and
+	# the pAR forwards (or buffers) what it would have sent there; then
+	# the pAR's end of the link goes silent too (in none mode, that is
+	# the departure).
+	_ho_event leave
+	_ho_ctl_send mn-tc "qdisc change dev mn0 root netem loss 100%"
+	case $1 in
+	classic)
+		_ho_state "$HO_PAR" buffer
+		;;
+	mho | mho-na | ha | bicast)
+		_ho_state "$HO_PAR" forward
+		;;
+	esac
+	_ho_ctl_do par-tc "qdisc change dev to-mn root netem loss 100%"
+	_ho_ctl_wait mn-tc
 	_ho_event down
-	sleep "$HO_GAP"
-	ip -n "$HO_MN" link set mn1 up
-	[ "$1" != mho-na ] || ip -n "$HO_MN" addr add 2001:db8:b::2/64 dev mn1
+	_ho_nap "$HO_GAP"
+	# The arrival: both ends of the new link, and the MN's route out.
+	_ho_ctl_send nar-tc "qdisc change dev to-mn root netem loss 0%"
+	_ho_ctl_send mn-tc "qdisc change dev mn1 root netem loss 0%"
+	[ "$1" != mho-na ] || _ho_ctl_send mn "addr add 2001:db8:b::2/64 dev mn1"
+	_ho_ctl_send mn "route replace default via 2001:db8:b::1 dev mn1"
+	_ho_ctl_wait nar-tc
+	_ho_ctl_wait mn-tc
 	_ho_event up
-	[ "$1" != mho ] && [ "$1" != ha ] || _ho_state "$HO_NAR" release
+	case $1 in
+	mho | ha | bicast)
+		_ho_state "$HO_NAR" release
+		;;
+	esac
+	_ho_ctl_wait mn
 	if [ "$1" = ha ]; then
-		_ho_ctl "$HO_CN" binding set match $HOA coa $HO_COA2 peer $HO_HA_NAR
+		_ho_ctl_do cn-mho "binding set match $HOA coa $HO_COA2 peer $HO_HA_NAR"
 	else
-		ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2
+		_ho_ctl_do cn "route replace $HOA via 2001:db8:2::2"
 	fi
 	_ho_event bu
 	case $1 in
@@ -348,7 +552,7 @@ _ho_move() {
 		_ho_state "$HO_PAR" forward
 		_ho_state "$HO_PAR" end
 		;;
-	mho | mho-na)
+	mho | mho-na | bicast)
 		_ho_state "$HO_PAR" end
 		;;
 	esac
@@ -360,9 +564,15 @@ _ho_move() {
 _ho_counters() {
 	local ns routers=("$HO_PAR" "$HO_NAR")
 	[ "$1" != ha ] || routers+=("$HO_CN")
+	[ "$1" != bicast ] || routers+=("$HO_NAR2")
 	for ns in "${routers[@]}"; do
+		"$MHOCTL" -n "$ns" -j binding show match $HOA \
+			>"$_ho_out/binding.${ns##*-}.json" 2>/dev/null
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" -s binding show 2>&1)"
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" stats 2>&1)"
+		[ -z "$HO_HOOK" ] ||
+			echo "${ns##*-}: nft: $(ip netns exec "$ns" nft list ruleset 2>/dev/null |
+				sed -n 's/.*state \(.*\) counter packets \([0-9]*\).*/\1 \2/p' | tr '\n' ' ')"
 	done >"$_ho_out/counters"
 	diag "mho counters, ${_ho_out##*/}:"$'\n'"$(cat "$_ho_out/counters")"
 }
@@ -390,41 +600,171 @@ _ho_backlog_drops() {
 	echo $sum
 }
 
+# _ho_udp_start SRC: HO_FLOWS probe streams, flow i on port HO_PORT + i;
+# flow 0 logs to OUTDIR/{send,recv}.log, flow i > 0 to {send,recv}.i.log.
+# The receivers stop once they have every packet (then linger for
+# duplicates), or when they are told to.
+_ho_udp_recv() {
+	local i sfx
+	for ((i = 0; i < HO_FLOWS; i++)); do
+		sfx=${i/#0/}
+		ip netns exec "$HO_MN" "$HO_PROBE" recv -p $((HO_PORT + i)) -f $i \
+			-n "$HO_COUNT" -t 20000 -T 120000 -l 200 \
+			-o "$_ho_out/recv${sfx:+.$sfx}.log" \
+			>"$_ho_out/recv${sfx:+.$sfx}.out" 2>"$_ho_out/recv${sfx:+.$sfx}.err" &
+		_ho_recv_pids+=($!)
+		bg_add $!
+	done
+}
+
+_ho_udp_send() {
+	local i sfx
+	for ((i = 0; i < HO_FLOWS; i++)); do
+		sfx=${i/#0/}
+		ip netns exec "$1" taskset -c 0 "$HO_PROBE" send -d $HOA \
+			-p $((HO_PORT + i)) -f $i -r "$HO_RATE" -n "$HO_COUNT" \
+			-s "$HO_SIZE" -o "$_ho_out/send${sfx:+.$sfx}.log" \
+			>"$_ho_out/send${sfx:+.$sfx}.out" 2>"$_ho_out/send${sfx:+.$sfx}.err" &
+		_ho_send_pids+=($!)
+		bg_add $!
+	done
+}
+
+# _ho_tcp_recv / _ho_tcp_send SRC: one mho_bulk transfer of HO_FLOWS
+# flows of HO_TCP_BYTES each, on HO_PORT. The sender's links are shaped
+# (HO_TCP_SHAPE, netem) so that the transfer lasts long enough for the
+# move to happen in its middle, and TCP's window has grown by then.
+_ho_tcp_recv() {
+	ip netns exec "$HO_MN" "$HO_BULK" recv -p "$HO_PORT" -b "$HO_TCP_BYTES" \
+		-P "$HO_FLOWS" -T 120000 >"$_ho_out/recv.out" 2>"$_ho_out/recv.err" &
+	_ho_recv_pids+=($!)
+	bg_add $!
+}
+
+_ho_tcp_send() {
+	local dev
+	for dev in $(ip -n "$1" -o link show type veth | awk -F'[:@ ]+' '{ print $2 }'); do
+		# shellcheck disable=SC2086 # netem's words
+		tc -n "$1" qdisc replace dev "$dev" root netem $HO_TCP_SHAPE || return 1
+	done
+	ip netns exec "$1" "$HO_BULK" send -d $HOA -p "$HO_PORT" -b "$HO_TCP_BYTES" \
+		-P "$HO_FLOWS" -T 120000 >"$_ho_out/send.out" 2>"$_ho_out/send.err" &
+	_ho_send_pids+=($!)
+	bg_add $!
+}
+
+# _ho_nstat NS: NS's absolute TCP counters that a handoff may move, as
+# "name value" lines (nstat without its history file).
+_ho_nstat() {
+	ip netns exec "$1" nstat -asz TcpExtTCPTimeouts TcpRetransSegs \
+		TcpExtTCPLossProbes TcpExtTCPSpuriousRTOs Icmp6InPktTooBigs 2>/dev/null |
+		awk 'NF >= 2 && $1 !~ /^#/ { print $1, $2 }'
+}
+
+_ho_receivers_ready() {
+	local i port
+	if [ "$HO_TRAFFIC" = tcp ]; then
+		[ -n "$(ip netns exec "$HO_MN" ss -Hltn "sport = :$HO_PORT")" ]
+		return
+	fi
+	for ((i = 0; i < HO_FLOWS; i++)); do
+		port=$((HO_PORT + i))
+		[ -n "$(ip netns exec "$HO_MN" ss -Hlun "sport = :$port")" ] || return 1
+	done
+}
+
+_ho_all_gone() {
+	local p
+	for p in "$@"; do
+		! kill -0 "$p" 2>/dev/null || return 1
+	done
+}
+
+# _ho_udp_summary: the receivers' numbers, added up over the flows (the
+# times: the largest), as key=value lines.
+_ho_udp_summary() {
+	cat "$_ho_out"/recv*.out | awk '
+		{ for (i = 1; i < NF; i += 2) {
+			k = $i; v = $(i + 1)
+			if (!(k in val)) order[n++] = k
+			if (k == "delay_min_ms") { if (!(k in val) || v + 0 < val[k] + 0) val[k] = v }
+			else if (k ~ /_ms$/) { if (!(k in val) || v + 0 > val[k] + 0) val[k] = v }
+			else val[k] += v
+		} }
+		END { for (i = 0; i < n; i++) print order[i] "=" val[order[i]] }'
+	cat "$_ho_out"/send*.out | awk '{ e += $4 } END { print "send_errors=" e + 0 }'
+	_ho_nstat_delta | sed -n 's/^Icmp6InPktTooBigs=/packet_too_big=/p'
+}
+
+# _ho_nstat_delta: how the sender's counters moved during the run.
+_ho_nstat_delta() {
+	awk 'NR == FNR { b[$1] = $2; next } { print $1 "=" $2 - b[$1] }' \
+		"$_ho_out/nstat.before" "$_ho_out/nstat.after"
+}
+
+# _ho_tcp_summary: what the sender and receiver say, and the handoff's
+# cost to TCP at the sender: retransmission timeouts and retransmitted
+# segments during the transfer.
+_ho_tcp_summary() {
+	local res
+	# "flows F bytes N bad N short N ms T"
+	read -r -a res <"$_ho_out/recv.out"
+	echo "flows=${res[1]:-0}"
+	echo "bytes=${res[3]:-0}"
+	echo "bad=${res[5]:-?}"
+	echo "short=${res[7]:-?}"
+	# "flows F bytes N ms T"
+	read -r -a res <"$_ho_out/send.out"
+	echo "completion_ms=${res[5]:-?}"
+	_ho_nstat_delta |
+		sed -e 's/^TcpExtTCPTimeouts=/timeouts=/' -e 's/^TcpRetransSegs=/retrans_segs=/' \
+		    -e 's/^TcpExtTCPLossProbes=/loss_probes=/' \
+		    -e 's/^TcpExtTCPSpuriousRTOs=/spurious_rtos=/' \
+		    -e 's/^Icmp6InPktTooBigs=/packet_too_big=/'
+}
+
 # handoff_run MODE OUTDIR: see the top of this file. MODE: none, classic
 # or mho (or a, b, c).
 handoff_run() {
-	local mode=$1 res v send_pid recv_pid rc=0 down up mask src backlog_drops
+	local mode=$1 v rc=0 down up mask src backlog_drops
+	local -a _ho_recv_pids=() _ho_send_pids=()
 	case $mode in
 	a | none) mode=none ;;
 	b | classic) mode=classic ;;
 	c | mho) mode=mho ;;
-	mho-na | ha) ;;
+	mho-na | ha | bicast | stay) ;;
 	*) diag "handoff_run: unknown mode $mode"; return 1 ;;
+	esac
+	case $HO_TRAFFIC in
+	udp | tcp) ;;
+	*) diag "handoff_run: unknown traffic $HO_TRAFFIC"; return 1 ;;
 	esac
 	_ho_out=$2 _ho_ctl_errors=0
 	mkdir -p "$_ho_out" || return 1
-	rm -f "$_ho_out"/{send.log,recv.log,events,counters,summary,ctl.err,*.out,*.err}
+	rm -rf "$_ho_out"/{send,recv}*.{log,out,err} \
+		"$_ho_out"/{events,counters,summary,ctl.err,nstat.*,ctl}
 	[ -x "$HO_PROBE" ] || { diag "$HO_PROBE is missing (build selftests/tools)"; return 1; }
+	[ -x "$HO_BULK" ] || { diag "$HO_BULK is missing (build selftests/tools)"; return 1; }
 
-	handoff_setup && { [ "$mode" != ha ] || ho_home_setup; } ||
+	handoff_setup && { [ "$mode" != ha ] || ho_home_setup; } &&
+		{ [ "$mode" != bicast ] || ho_candidate_setup; } && _ho_radio &&
+		{ [ -z "$HO_HOOK" ] || "$HO_HOOK" "$mode"; } ||
 		{ diag "handoff: topology setup failed"; handoff_teardown; return 1; }
 	_ho_backlog
 	backlog_drops=$(_ho_backlog_drops)
 	src=$HO_CN
 	[ "$mode" != ha ] || src=$HO_SRC
-	[ "$mode" = none ] || _ho_bindings "$mode"
+	[ "$mode" = none ] || [ "$mode" = stay ] || _ho_bindings "$mode"
 	_ho_clock
+	_ho_ctl_start || { diag "handoff: the control programs did not start"; _ho_ctl_stop; handoff_teardown; return 1; }
 
-	# The receiver stops once it has every packet (then lingers for
-	# duplicates), or when it is told to below.
-	ip netns exec "$HO_MN" "$HO_PROBE" recv -p "$HO_PORT" -n "$HO_COUNT" \
-		-t 20000 -T 120000 -l 200 -o "$_ho_out/recv.log" \
-		>"$_ho_out/recv.out" 2>"$_ho_out/recv.err" &
-	recv_pid=$!
-	bg_add $recv_pid
-	if ! wait_for 10 _ho_receiver_ready; then
-		diag "handoff: the receiver did not start: $(cat "$_ho_out/recv.err")"
-		bg_kill $recv_pid
+	"_ho_${HO_TRAFFIC}_recv"
+	if ! wait_for 10 _ho_receivers_ready; then
+		diag "handoff: the receiver did not start: $(cat "$_ho_out"/recv*.err)"
+		for v in "${_ho_recv_pids[@]}"; do
+			bg_kill "$v"
+		done
+		_ho_ctl_stop
 		handoff_teardown
 		return 1
 	fi
@@ -437,58 +777,130 @@ handoff_run() {
 	mask=$(taskset -p "$BASHPID" 2>/dev/null | sed -n 's/.*: //p')
 	[ "$(nproc)" -lt 2 ] || taskset -p 2 "$BASHPID" >/dev/null 2>&1
 	_ho_event send
-	ip netns exec "$src" taskset -c 0 "$HO_PROBE" send -d $HOA -p "$HO_PORT" \
-		-r "$HO_RATE" -n "$HO_COUNT" -o "$_ho_out/send.log" \
-		>"$_ho_out/send.out" 2>"$_ho_out/send.err" &
-	send_pid=$!
-	bg_add $send_pid
-	sleep "$HO_MOVE_AT"
+	_ho_nstat "$src" >"$_ho_out/nstat.before"
+	"_ho_${HO_TRAFFIC}_send" "$src" || { diag "handoff: the sender did not start"; rc=1; }
+	_ho_nap "$HO_MOVE_AT"
 	_ho_move "$mode"
-	wait $send_pid || { diag "handoff: the sender failed: $(cat "$_ho_out/send.err")"; rc=1; }
+	for v in "${_ho_send_pids[@]}"; do
+		wait "$v" || { diag "handoff: a sender failed: $(cat "$_ho_out"/send*.err)"; rc=1; }
+	done
 	_ho_event sent
+	_ho_nstat "$src" >"$_ho_out/nstat.after"
 	[ -z "$mask" ] || taskset -p "$mask" "$BASHPID" >/dev/null 2>&1
 	# The nAR releases the new stream after the end-marker, then is idle.
-	if [ "${mode%-na}" = mho ] || [ "$mode" = ha ]; then
+	if [ "${mode%-na}" = mho ] || [ "$mode" = ha ] || [ "$mode" = bicast ]; then
 		if wait_for 10 _ho_settled "$HO_NAR"; then
 			[ "$(handoff_state "$HO_NAR")" != idle ] || _ho_event nar-idle
 		else
 			diag "handoff: the nAR's binding is still \"$(handoff_state "$HO_NAR")\" 10 s after the stream"
 		fi
 	fi
+	# The candidate the MN never reached: its hold expires.
+	[ "$mode" != bicast ] || wait_for $((HO_NAR2_HOLD_MS / 1000 + 20)) _ho_settled "$HO_NAR2" ||
+		diag "handoff: the second candidate's hold did not expire"
 	# Now, before the pAR's binding, lingering after "end", is gone.
-	[ "$mode" = none ] || _ho_counters "$mode"
+	[ "$mode" = none ] || [ "$mode" = stay ] || _ho_counters "$mode"
 	# Whatever is still on its way (a held queue released late) has had
 	# its chance; a receiver still waiting for lost packets is stopped.
-	wait_for 1 _ho_gone $recv_pid
-	kill -TERM $recv_pid 2>/dev/null
-	wait $recv_pid || { diag "handoff: the receiver failed: $(cat "$_ho_out/recv.err")"; rc=1; }
-	res=$(cat "$_ho_out/recv.out")
-	[ -n "$res" ] || { diag "handoff: no summary from the receiver"; rc=1; }
+	wait_for 1 _ho_all_gone "${_ho_recv_pids[@]}"
+	kill -TERM "${_ho_recv_pids[@]}" 2>/dev/null
+	for v in "${_ho_recv_pids[@]}"; do
+		# mho_bulk recv exits 1 on an incomplete transfer: the summary says.
+		wait "$v" || [ "$HO_TRAFFIC" = tcp ] ||
+			{ diag "handoff: a receiver failed: $(cat "$_ho_out"/recv*.err)"; rc=1; }
+	done
+	[ -s "$_ho_out/recv.out" ] || { diag "handoff: no summary from the receiver"; rc=1; }
 	backlog_drops=$(($(_ho_backlog_drops) - backlog_drops))
 	[ "$backlog_drops" = 0 ] ||
 		diag "handoff: the CPUs' backlogs dropped $backlog_drops packets (/proc/net/softnet_stat)"
 
+	_ho_ctl_stop
 	[ ! -s "$_ho_out/ctl.err" ] || diag "$(cat "$_ho_out/ctl.err")"
 	handoff_teardown
 
-	down=$(awk '$1 == "down" { print $2 }' "$_ho_out/events")
+	down=$(awk '$1 == "leave" { print $2 }' "$_ho_out/events")
 	up=$(awk '$1 == "up" { print $2 }' "$_ho_out/events")
 	{
 		echo "mode=$mode"
-		# shellcheck disable=SC2086 # words
-		set -- $res
-		while [ $# -ge 2 ]; do
-			echo "$1=$2"
-			shift 2
-		done
-		# "sent N errors E"
-		read -r _ _ _ v <"$_ho_out/send.out" 2>/dev/null
-		echo "send_errors=${v:-?}"
+		echo "traffic=$HO_TRAFFIC"
+		"_ho_${HO_TRAFFIC}_summary"
 		echo "ctl_errors=$_ho_ctl_errors"
 		awk -v d="$down" -v u="$up" 'BEGIN { printf "gap_ms=%.3f\n", (u - d) / 1e6 }'
 	} >"$_ho_out/summary"
 	diag "$mode: $(tr '\n' ' ' <"$_ho_out/summary")"
 	return $rc
+}
+
+# ho_firewall [MODE]: a stateful nftables firewall on both routers, as
+# an access router would have one (for HO_HOOK): conntrack, and so its
+# defragmenter, on every packet; invalid packets dropped, new and
+# established ones let through. A move makes the MN's flows asymmetric
+# (the CN's packets come through the nAR, the MN's answers to the CN's
+# pAR address go on through the pAR) and gives the nAR flows it picks up
+# in their middle: as on any router with asymmetric paths, conntrack
+# does not judge TCP windows it cannot see whole (tcp_be_liberal), or it
+# would call those packets invalid, with mho or without.
+ho_firewall() {
+	local ns
+	for ns in "$HO_PAR" "$HO_NAR"; do
+		_ho_sysctl "$ns" net/netfilter/nf_conntrack_tcp_be_liberal=1 || return 1
+		ip netns exec "$ns" nft -f - <<-EOF || return 1
+		table inet fw {
+			chain input_filter {
+				type filter hook input priority filter; policy accept;
+				ct state invalid counter drop
+			}
+			chain forward_filter {
+				type filter hook forward priority filter; policy drop;
+				ct state invalid counter drop
+				ct state { established, related, new } counter accept
+			}
+		}
+		EOF
+	done
+}
+
+# ho_run NAME MODE [VAR=VALUE...]: a handoff_run with the variables set
+# for it only, in $TMPD/NAME ($RUN); fails the case if the run could not
+# be made or carried nothing.
+ho_run() {
+	local name=$1 mode=$2
+	shift 2
+	RUN=$TMPD/$name
+	_ho_env_run "$@" handoff_run "$mode" "$RUN" || { fail "the run failed"; return 1; }
+	[ "$(handoff_get "$RUN" received)$(handoff_get "$RUN" bytes)" -gt 0 ] ||
+		{ fail "nothing received"; return 1; }
+}
+
+# _ho_env_run VAR=VALUE... CMD...: CMD with the variables set for it only.
+_ho_env_run() {
+	local -a vars=()
+	while [[ $1 == *=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	(
+		for v in "${vars[@]}"; do export "${v?}"; done
+		"$@"
+	)
+}
+
+# ho_run_clean: $RUN lost, reordered, duplicated or damaged nothing, and
+# the sender got no Packet Too Big.
+ho_run_clean() {
+	local v
+	for v in lost out_of_order duplicates corrupt ctl_errors; do
+		expect_eq "$v" "$(handoff_get "$RUN" "$v")" 0
+	done
+	expect_eq "Packet Too Big messages at the sender" \
+		"$(handoff_get "$RUN" packet_too_big)" 0
+}
+
+# handoff_ctr OUTDIR ROUTER KEY: a number from ROUTER's (par, nar,
+# nartwo, cn) binding for the HOA at the end of the run, as
+# OUTDIR/binding.ROUTER.json has it (a counter, queued_pkts, ...).
+handoff_ctr() {
+	sed -n "s/.*\"$3\":\([0-9]*\).*/\1/p" "$1/binding.$2.json" 2>/dev/null
 }
 
 # handoff_get OUTDIR KEY: KEY's value in OUTDIR/summary.
@@ -536,6 +948,7 @@ ho_mn_home() {
 	ip -n "$HO_MN" link set mn0 up &&
 	ip -n "$HO_MN" neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 \
 		dev mn0 nud permanent &&
+	ip -n "$HO_MN" route replace default via 2001:db8:a::1 dev mn0 &&
 	wait_for 60 ho_oper_up "$HO_MN" mn0
 }
 

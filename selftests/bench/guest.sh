@@ -435,31 +435,73 @@ bench_memory() {
 
 # ---- 6: handoff quality across a sweep -------------------------------------------------
 
+# sweep_run DIR MODE VAR=VALUE...: one handoff_run for the sweep.
+sweep_run() {
+	local dir=$1 mode=$2
+	shift 2
+	(export "$@" && handoff_run "$mode" "$dir") >>"$out/bench.log" 2>&1 ||
+		{ log "6: the run $dir failed"; return 1; }
+}
+
+# ratio A B: A / B with 2 decimals ("-" if B is 0).
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'
+}
+
 bench_sweep() {
-	local rate gap mode run rows=() v
+	local rate gap mode size run rows=() trows=() v g stay_ms
 	log "6: handoff sweep: rates $RATES pps, gaps $GAPS ms, modes none classic mho"
 	mho_load || return 1
-	echo "| rate (pps) | gap (ms) | mode | sent | lost | out of order | duplicates | added delay max (ms) |" >"$out/sweep.md"
-	echo "|---|---|---|---|---|---|---|---|" >>"$out/sweep.md"
+	{
+		echo "| rate (pps) | size (B) | gap (ms) | mode | sent | lost | out of order | duplicates | added delay max (ms) | measured gap (ms) | added delay / gap | interruption / gap |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	} >"$out/sweep.md"
 	for rate in $RATES; do
 		for gap in $GAPS; do
+			g=$(awk -v g="$gap" 'BEGIN { print g / 1000 }')
 			for mode in none classic mho; do
-				run=$out/sweep/$rate-$gap-$mode
-				HO_RATE=$rate HO_GAP=$(awk -v g="$gap" 'BEGIN { print g / 1000 }') \
-					HO_COUNT=$(( rate * 2 > 200 ? rate * 2 : 200 )) \
-					handoff_run "$mode" "$run" >>"$out/bench.log" 2>&1 ||
-					{ log "6: the $mode run at $rate pps, $gap ms failed"; return 1; }
-				v=$(for k in sent lost out_of_order duplicates added_delay_max_ms; do
-					handoff_get "$run" $k; done | tr '\n' ' ')
-				# shellcheck disable=SC2086 # words
-				set -- $v
-				echo "| $rate | $gap | $mode | $1 | $2 | $3 | $4 | $5 |" >>"$out/sweep.md"
-				rows+=("{\"rate\":$rate,\"gap_ms\":$gap,\"mode\":\"$mode\",\"sent\":$1,\"lost\":$2,\"out_of_order\":$3,\"duplicates\":$4,\"added_delay_max_ms\":$5}")
-				log "6: $rate pps, $gap ms, $mode: sent $1 lost $2 ooo $3 dup $4 added delay $5 ms"
+				for size in 64 1452; do
+					# Full-size packets at 1,000 packets/s only.
+					[ "$size" = 64 ] || [ "$rate" = 1000 ] || continue
+					run=$out/sweep/$rate-$size-$gap-$mode
+					sweep_run "$run" "$mode" HO_RATE="$rate" HO_GAP="$g" HO_SIZE="$size" \
+						HO_COUNT=$(( rate * 2 > 200 ? rate * 2 : 200 )) || return 1
+					v=$(for k in sent lost out_of_order duplicates added_delay_max_ms gap_ms max_interruption_ms; do
+						handoff_get "$run" $k; done | tr '\n' ' ')
+					# shellcheck disable=SC2086 # words
+					set -- $v
+					echo "| $rate | $size | $gap | $mode | $1 | $2 | $3 | $4 | $5 | $6 | $(ratio "$5" "$6") | $(ratio "$7" "$6") |" >>"$out/sweep.md"
+					rows+=("{\"rate\":$rate,\"size\":$size,\"gap_ms\":$gap,\"mode\":\"$mode\",\"sent\":$1,\"lost\":$2,\"out_of_order\":$3,\"duplicates\":$4,\"added_delay_max_ms\":$5,\"measured_gap_ms\":$6,\"max_interruption_ms\":$7,\"added_delay_per_gap\":\"$(ratio "$5" "$6")\",\"interruption_per_gap\":\"$(ratio "$7" "$6")\"}")
+					log "6: $rate pps, $size B, $gap ms, $mode: sent $1 lost $2 ooo $3 dup $4 added delay $5 ms, gap $6 ms, interruption $7 ms"
+				done
 			done
 		done
 	done
-	add_json "{\"bench\":6,\"name\":\"handoff sweep\",\"runs\":[$(IFS=,; echo "${rows[*]}")]}"
+	# TCP: the same transfer without a move, then across one per gap.
+	run=$out/sweep/tcp-stay
+	sweep_run "$run" stay HO_TRAFFIC=tcp || return 1
+	stay_ms=$(handoff_get "$run" completion_ms)
+	{
+		echo
+		echo "| gap (ms) | mode | bytes | completion (ms) | completion / no move | RTOs | retransmitted segments | measured gap (ms) |"
+		echo "|---|---|---|---|---|---|---|---|"
+		echo "| - | no move | $(handoff_get "$run" bytes) | $stay_ms | 1.00 | $(handoff_get "$run" timeouts) | $(handoff_get "$run" retrans_segs) | - |"
+	} >>"$out/sweep.md"
+	for gap in $GAPS; do
+		g=$(awk -v g="$gap" 'BEGIN { print g / 1000 }')
+		for mode in none classic mho; do
+			run=$out/sweep/tcp-$gap-$mode
+			sweep_run "$run" "$mode" HO_TRAFFIC=tcp HO_GAP="$g" || return 1
+			v=$(for k in bytes completion_ms timeouts retrans_segs gap_ms; do
+				handoff_get "$run" $k; done | tr '\n' ' ')
+			# shellcheck disable=SC2086 # words
+			set -- $v
+			echo "| $gap | $mode | $1 | $2 | $(ratio "$2" "$stay_ms") | $3 | $4 | $5 |" >>"$out/sweep.md"
+			trows+=("{\"gap_ms\":$gap,\"mode\":\"$mode\",\"bytes\":$1,\"completion_ms\":$2,\"completion_per_no_move\":\"$(ratio "$2" "$stay_ms")\",\"timeouts\":$3,\"retrans_segs\":$4,\"measured_gap_ms\":$5}")
+			log "6: TCP, $gap ms, $mode: $1 bytes in $2 ms (no move: $stay_ms), $3 RTOs, $4 retransmitted"
+		done
+	done
+	add_json "{\"bench\":6,\"name\":\"handoff sweep\",\"runs\":[$(IFS=,; echo "${rows[*]}")],\"tcp_no_move_ms\":$stay_ms,\"tcp\":[$(IFS=,; echo "${trows[*]}")]}"
 }
 
 # ---- 7: re-homing IPsec contexts --------------------------------------------------------

@@ -27,7 +27,7 @@ kernel=${1:-6.1}
 out=${DEMO_OUT:-$MHO_CACHE/demo/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out" || die "cannot create $out"
 out=$(cd "$out" && pwd)
-rm -rf "${out:?}"/{none,classic,mho,params,handoff.svg,summary.md}
+rm -rf "${out:?}"/{none,classic,mho,stay}{,-full,-tcp} "${out:?}"/{params,handoff.svg,summary.md}
 
 MHO_DEMO_OUT=$out "$here/../vm/run.sh" "$kernel"
 rc=$?
@@ -45,7 +45,7 @@ fi
 echo
 [ ! -f "$out/handoff.svg" ] || echo "plot:    $out/handoff.svg"
 [ ! -f "$out/summary.md" ] || echo "table:   $out/summary.md"
-echo "results: $out (per mode: send.log, recv.log, events, summary, counters)"
+echo "results: $out (per mode and traffic: send.log, recv.log, events, summary, counters)"
 if [ "$rc" = 0 ]; then
 	echo "demo: PASS"
 else

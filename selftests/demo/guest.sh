@@ -3,9 +3,13 @@
 #
 # The handoff demo's guest side (make demo; selftests/vm/init runs it
 # instead of the tests when booted with mho_job=demo): the three modes of
-# selftests/handoff.sh, none, classic and mho, one run each, into
-# OUTDIR/MODE/. It measures and reports; it does not judge (that is
-# selftests/mho/70-handoff.sh's job). The host plots the files.
+# selftests/handoff.sh, none, classic and mho, each with three kinds of
+# traffic: the probe's small datagrams into OUTDIR/MODE/ (the plot),
+# full-size ones into OUTDIR/MODE-full/, and a bulk TCP transfer into
+# OUTDIR/MODE-tcp/, with the same transfer without a move, for its time,
+# in OUTDIR/stay-tcp/. It measures and reports; it does not judge (that
+# is the selftests' job: 70-handoff, 81-mtu, 83-tcp). The host plots the
+# files.
 #
 #   guest.sh OUTDIR
 #
@@ -21,20 +25,31 @@ mkdir -p "$out"
 mho_setup
 
 passed=0 failed=0
-for mode in none classic mho; do
-	echo "demo: $mode"
-	if handoff_run "$mode" "$out/$mode"; then
+# demo_run DIR MODE [VAR=VALUE...]: one run.
+demo_run() {
+	local dir=$1 mode=$2
+	shift 2
+	echo "demo: $dir"
+	if (export "$@" && handoff_run "$mode" "$out/$dir"); then
 		passed=$((passed + 1))
 	else
-		echo "demo: the $mode run failed"
+		echo "demo: the $dir run failed"
 		failed=$((failed + 1))
 	fi
+}
+for mode in none classic mho; do
+	demo_run "$mode" "$mode" HO_SIZE=64
+	demo_run "$mode-full" "$mode" HO_SIZE=1452
+	demo_run "$mode-tcp" "$mode" HO_TRAFFIC=tcp
 done
+demo_run stay-tcp stay HO_TRAFFIC=tcp
 {
 	echo "rate=$HO_RATE"
 	echo "count=$HO_COUNT"
 	echo "move_at_s=$HO_MOVE_AT"
 	echo "gap_s=$HO_GAP"
+	echo "tcp_bytes=$HO_TCP_BYTES"
+	echo "tcp_shape=$HO_TCP_SHAPE"
 	echo "kernel=$(uname -r)"
 } >"$out/params"
 

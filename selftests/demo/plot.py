@@ -284,19 +284,40 @@ def svg(runs, params, path):
         f.write("\n".join(o) + "\n")
 
 
-def table(runs, params):
-    cols = [("sent", "sent"), ("received", "received"), ("lost", "lost"),
+UDP_COLS = [("sent", "sent"), ("received", "received"), ("lost", "lost"),
             ("duplicates", "duplicates"), ("out_of_order", "out-of-order"),
             ("max_interruption_ms", "max interruption ms"),
-            ("added_delay_max_ms", "max added delay ms")]
+            ("added_delay_max_ms", "max added delay ms"), ("gap_ms", "gap ms")]
+TCP_COLS = [("bytes", "bytes"), ("completion_ms", "completion ms"),
+            ("timeouts", "RTOs"), ("retrans_segs", "retransmitted segments"),
+            ("bad", "bad bytes"), ("gap_ms", "gap ms")]
+
+
+def rows(cols, runs):
     lines = ["| mode | " + " | ".join(c[1] for c in cols) + " |",
              "|---|" + "---:|" * len(cols)]
-    for _mode, label, run in runs:
-        s = run.summary
+    for _mode, label, s in runs:
         lines.append("| %s | " % label + " | ".join(s.get(k, "?") for k, _ in cols) + " |")
+    return lines
+
+
+def table(runs, params, d):
+    lines = ["Small datagrams (%s-byte payload):" % params.get("size", "64"), ""]
+    lines += rows(UDP_COLS, [(m, label, run.summary) for m, label, run in runs])
+    full = [(m, label, read_kv(os.path.join(d, m + "-full", "summary"))) for m, label in MODES]
+    if any(s for _, _, s in full):
+        lines += ["", "Full-size datagrams (1500-byte packets):", ""]
+        lines += rows(UDP_COLS, full)
+    tcp = [(m, label, read_kv(os.path.join(d, m + "-tcp", "summary")))
+           for m, label in [("stay", "no move")] + MODES]
+    if any(s for _, _, s in tcp):
+        lines += ["", "Bulk TCP (%s bytes, links shaped with netem %s):" % (
+            params.get("tcp_bytes", "?"), params.get("tcp_shape", "?")), ""]
+        lines += rows(TCP_COLS, tcp)
     lines.append("")
-    lines.append("%s packets at %s pkt/s; the MN's link to the pAR goes down %s s in, "
-                 "its link to the nAR comes up after \"sleep %s\"." % (
+    lines.append("%s packets at %s pkt/s; the MN leaves its link to the pAR %s s in "
+                 "and reaches its link to the nAR after \"%s s\" (gap ms: from the "
+                 "departure to the arrival, as it happened)." % (
                      params.get("count", "?"), params.get("rate", "?"),
                      params.get("move_at_s", "?"), params.get("gap_s", "?")))
     for _mode, label, run in runs:
@@ -321,7 +342,7 @@ def main():
     if all(r.empty and not r.summary for _, _, r in runs):
         sys.exit("plot.py: no results in %s" % d)
     svg(runs, params, os.path.join(d, "handoff.svg"))
-    t = table(runs, params)
+    t = table(runs, params, d)
     with open(os.path.join(d, "summary.md"), "w") as f:
         f.write(t)
     sys.stdout.write(t)

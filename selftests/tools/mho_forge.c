@@ -3,8 +3,9 @@
  * mho_forge - send hand-made mho tunnel packets, for the selftests that
  * check what a router accepts: from whom, to where, with which option.
  *
- *   mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e]
+ *   mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e | -c]
  *             [-n COUNT] [-p PORT] [-S SEQ] [-V VERSION] [-m MAGIC]
+ *             [-P PAYLOAD_BYTES] [-F FRAGMENT_BYTES [-x first|overlap]]
  *   mho_forge -h
  *
  * A packet is what kernel/tunnel.c sends: an outer IPv6 header from
@@ -14,10 +15,20 @@
  *
  *   data        an IPv6/UDP datagram from INNER_SRC (default OUTER_SRC)
  *               to INNER_DST, port PORT (default 9909) both ways, with a
- *               correct UDP checksum and an 8-byte payload: "MHOF" and
- *               the sequence number
+ *               correct UDP checksum and a payload of PAYLOAD_BYTES (8 by
+ *               default, at least 8): "MHOF", the sequence number, then
+ *               bytes counting up from 0
  *   -e          the end-marker: flags 0x01 and an empty IPv6 header (next
  *               header 59, payload length 0, hop limit 255) to INNER_DST
+ *   -c          the cut-point marker: as -e, with flags 0x02
+ *
+ * With -F, each packet leaves as fragments, as a tunnel entry point
+ * fragments what does not fit: the outer header and mho's option in
+ * front of each, then a fragment header (identification: the sequence
+ * number), then FRAGMENT_BYTES (a multiple of 8) of the rest. -x first
+ * sends only the first fragment of each packet (it never completes);
+ * -x overlap makes every fragment after the first start 8 bytes before
+ * the previous one ended (RFC 5722 says to drop the whole datagram).
  *
  * COUNT packets (default 1) are sent back to back, numbered SEQ, SEQ+1, ...
  * (default 1). They go out through a raw IPPROTO_RAW socket, which on
@@ -43,6 +54,7 @@
 #define OPT_MAGIC	0x6d68
 #define OPT_VERSION	1
 #define OPT_F_END	0x01
+#define OPT_F_CUT	0x02
 #define PAYLOAD_MAGIC	"MHOF"
 
 struct ip6 {
@@ -76,31 +88,43 @@ struct udp {
 	uint16_t sum;
 };
 
+struct frag {
+	uint8_t nexthdr;
+	uint8_t reserved;
+	uint16_t off;		/* offset in 8-octet units << 3 | M */
+	uint32_t id;
+};
+
+#define MAX_PAYLOAD	(65535 - 16 - 40 - 8)
+
 struct packet {
 	struct ip6 outer;
 	struct mho_opt opt;
 	struct ip6 inner;
 	struct udp udp;
-	char payload[8];
+	uint8_t payload[MAX_PAYLOAD];
 };
 
 /* Every field is naturally aligned: no padding, no packed needed. */
 _Static_assert(sizeof(struct ip6) == 40, "IPv6 header");
 _Static_assert(sizeof(struct mho_opt) == 16, "mho option header");
-_Static_assert(sizeof(struct packet) == 40 + 16 + 40 + 8 + 8, "packet");
+_Static_assert(sizeof(struct frag) == 8, "fragment header");
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e]\n"
+		"usage: mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e | -c]\n"
 		"                 [-n COUNT] [-p PORT] [-S SEQ] [-V VERSION] [-m MAGIC]\n"
+		"                 [-P PAYLOAD_BYTES] [-F FRAGMENT_BYTES [-x first|overlap]]\n"
 		"       mho_forge -h\n"
 		"\n"
 		"Sends COUNT (1) mho tunnel packets through a raw socket: outer IPv6,\n"
 		"mho's destination option (magic 0x%04x, version %d, sequence SEQ (1)\n"
 		"counting up), then a UDP datagram to INNER_DST port PORT (9909) from\n"
 		"INNER_SRC (OUTER_SRC), or with -e the end-marker (an empty IPv6 packet\n"
-		"to INNER_DST). Prints \"sent N\".\n",
+		"to INNER_DST; -c: the cut-point marker). -F: as fragments of\n"
+		"FRAGMENT_BYTES; -x first: only the first, -x overlap: overlapping.\n"
+		"Prints \"sent N\" (packets, not fragments).\n",
 		OPT_MAGIC, OPT_VERSION);
 }
 
@@ -152,18 +176,57 @@ static uint16_t udp_sum(const struct ip6 *ip, const void *udp, size_t len)
 	return htons(sum ? sum : 0xffff);
 }
 
+/*
+ * Send the @len-byte packet @pkt as fragments of @fsize bytes of what
+ * follows mho's option; @mode: 0 all, 'f' the first only, 'o' overlapping.
+ */
+static int send_frags(int fd, const struct sockaddr_in6 *to,
+		      const struct packet *pkt, size_t len, size_t fsize,
+		      int mode, uint32_t id)
+{
+	static uint8_t buf[sizeof(struct ip6) + sizeof(struct mho_opt) +
+			   sizeof(struct frag) + 65536];
+	const size_t hlen = sizeof(pkt->outer) + sizeof(pkt->opt);
+	const uint8_t *rest = (const uint8_t *)pkt + hlen;
+	size_t off = 0, n, rlen = len - hlen;
+	struct ip6 *ip = (struct ip6 *)buf;
+	struct mho_opt *opt = (struct mho_opt *)(ip + 1);
+	struct frag *fh = (struct frag *)(opt + 1);
+
+	while (off < rlen) {
+		n = rlen - off < fsize ? rlen - off : fsize;
+		memcpy(buf, pkt, hlen);
+		opt->nexthdr = 44;		/* fragment */
+		fh->nexthdr = IPPROTO_IPV6;
+		fh->reserved = 0;
+		fh->off = htons(off | (off + n < rlen));
+		fh->id = htonl(id);
+		memcpy(fh + 1, rest + off, n);
+		ip->plen = htons(sizeof(*opt) + sizeof(*fh) + n);
+		if (sendto(fd, buf, hlen + sizeof(*fh) + n, 0,
+			   (const struct sockaddr *)to, sizeof(*to)) < 0)
+			return -1;
+		if (mode == 'f')
+			break;
+		off += n;
+		if (mode == 'o' && off < rlen)
+			off -= 8;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *osrc = NULL, *odst = NULL, *idst = NULL, *isrc = NULL;
-	unsigned long count = 1, port = 9909, seq = 1;
+	unsigned long count = 1, port = 9909, seq = 1, plen = 8, fsize = 0;
 	unsigned long version = OPT_VERSION, magic = OPT_MAGIC;
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	struct packet pkt;
+	static struct packet pkt;
 	size_t len, inner_len;
 	unsigned long i;
-	int opt, fd, end = 0;
+	int opt, fd, end = 0, mode = 0;
 
-	while ((opt = getopt(argc, argv, "s:d:i:I:en:p:S:V:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:d:i:I:ecn:p:S:V:m:P:F:x:h")) != -1) {
 		switch (opt) {
 		case 's':
 			osrc = optarg;
@@ -178,7 +241,28 @@ int main(int argc, char **argv)
 			isrc = optarg;
 			break;
 		case 'e':
-			end = 1;
+			end = OPT_F_END;
+			break;
+		case 'c':
+			end = OPT_F_CUT;
+			break;
+		case 'P':
+			plen = parse_num('P', optarg, MAX_PAYLOAD);
+			if (plen < 8)
+				die("-P: at least 8 bytes", optarg);
+			break;
+		case 'F':
+			fsize = parse_num('F', optarg, 65528);
+			if (!fsize || fsize % 8)
+				die("-F: a multiple of 8", optarg);
+			break;
+		case 'x':
+			if (!strcmp(optarg, "first"))
+				mode = 'f';
+			else if (!strcmp(optarg, "overlap"))
+				mode = 'o';
+			else
+				die("-x: first or overlap", optarg);
 			break;
 		case 'n':
 			count = parse_num('n', optarg, 1000000);
@@ -203,7 +287,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind != argc || !osrc || !odst || !idst) {
+	if (optind != argc || !osrc || !odst || !idst || (mode && !fsize)) {
 		usage(stderr);
 		return 1;
 	}
@@ -216,7 +300,7 @@ int main(int argc, char **argv)
 
 	inner_len = sizeof(pkt.inner);
 	if (!end)
-		inner_len += sizeof(pkt.udp) + sizeof(pkt.payload);
+		inner_len += sizeof(pkt.udp) + plen;
 	len = sizeof(pkt.outer) + sizeof(pkt.opt) + inner_len;
 
 	pkt.outer.vtcfl = htonl(6u << 28);
@@ -229,7 +313,7 @@ int main(int argc, char **argv)
 	pkt.opt.len = 8;
 	pkt.opt.magic = htons(magic);
 	pkt.opt.version = version;
-	pkt.opt.flags = end ? OPT_F_END : 0;
+	pkt.opt.flags = end;
 	pkt.opt.pad_type = 1;			/* PadN */
 	pkt.opt.pad_len = 2;
 	pkt.inner.vtcfl = htonl(6u << 28);
@@ -238,7 +322,9 @@ int main(int argc, char **argv)
 	pkt.inner.hlim = end ? 255 : 64;
 	pkt.udp.sport = htons(port);
 	pkt.udp.dport = htons(port);
-	pkt.udp.len = htons(sizeof(pkt.udp) + sizeof(pkt.payload));
+	pkt.udp.len = htons(sizeof(pkt.udp) + plen);
+	for (i = 8; i < plen; i++)
+		pkt.payload[i] = i;
 
 	/* IPPROTO_RAW: IPV6_HDRINCL is on (net/ipv6/af_inet6.c). */
 	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
@@ -255,9 +341,10 @@ int main(int argc, char **argv)
 			memcpy(pkt.payload + 4, &s, 4);
 			pkt.udp.sum = 0;
 			pkt.udp.sum = udp_sum(&pkt.inner, &pkt.udp,
-					      sizeof(pkt.udp) + sizeof(pkt.payload));
+					      sizeof(pkt.udp) + plen);
 		}
-		if (sendto(fd, &pkt, len, 0, (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)len) {
+		if (fsize ? send_frags(fd, &sin6, &pkt, len, fsize, mode, seq) < 0 :
+		    sendto(fd, &pkt, len, 0, (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)len) {
 			fprintf(stderr, "mho_forge: sendto: %s\n", strerror(errno));
 			printf("sent %lu\n", i);
 			return 1;

@@ -6,18 +6,26 @@
  * to held packets. It measures and reports; it never decides pass/fail.
  *
  *   mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-S FIRST_SEQ]
- *                  [-s PAYLOAD_BYTES] [-f FLOW_ID] [-o SENDLOG]
+ *                  [-s PAYLOAD_BYTES[-MAX_BYTES]] [-f FLOW_ID] [-o SENDLOG]
  *   mho_probe recv [-b BIND_ADDR] [-p PORT] [-n EXPECTED_COUNT] [-N MAX_SEQS]
  *                  [-t IDLE_TIMEOUT_MS] [-T TOTAL_TIMEOUT_MS] [-l LINGER_MS]
  *                  [-f FLOW_ID] [-o RECVLOG] [-j]
  *   mho_probe -h
  *
- * Payload: a header in network byte order, padded with zeroes to -s bytes:
+ * Payload: a header in network byte order, padded to -s bytes:
  *
  *   u32 magic    "MHOP" (0x4d484f50)
  *   u32 flow     -f, default 0
  *   u32 seq      FIRST_SEQ .. FIRST_SEQ+COUNT-1 (-S, default 0)
  *   u64 send_ns  CLOCK_MONOTONIC, read just before sendto()
+ *
+ * The padding's byte at offset k of datagram seq is (seq * 31 + k) mod
+ * 256, so that the receiver can tell a datagram that arrived damaged
+ * (reassembled wrongly, say) from one that arrived whole. With
+ * -s MIN-MAX the payload sizes are mixed: datagram seq has MIN +
+ * (seq * 2654435761 mod 2^32) mod (MAX - MIN + 1) bytes, every size from
+ * MIN to MAX in a deterministic spread (a payload above the path MTU is
+ * fragmented by the sender).
  *
  * send: sends COUNT datagrams, datagram i at start + i/RATE (absolute
  * deadlines, clock_nanosleep(TIMER_ABSTIME), so lateness never
@@ -36,7 +44,7 @@
  *
  *   sent N received N lost N duplicates N out_of_order N bogus N
  *   max_interruption_ms X delay_min_ms X delay_avg_ms X delay_max_ms X
- *   added_delay_max_ms X socket_drops N
+ *   added_delay_max_ms X socket_drops N corrupt N
  *
  * or, with -j, one JSON object with the same keys (delays are null, and
  * "-" in the plain line, when nothing was received). Definitions:
@@ -61,6 +69,8 @@
  *   socket_drops  datagrams the receiving socket dropped itself (its
  *                 buffer was full): counted in "lost", but a measurement
  *                 artefact, not the network's doing
+ *   corrupt       datagrams with a valid header whose padding is not what
+ *                 was sent: not counted as arrivals
  *
  * All times are in ms with 3 decimals. -o logs every valid arrival,
  * duplicates included, in arrival order: "seq send_ns recv_ns".
@@ -120,11 +130,23 @@ struct probe_hdr {
 	uint64_t send_ns;
 } __attribute__((packed));
 
+/* The padding byte at payload offset @k of datagram @seq. */
+static uint8_t pad_byte(uint64_t seq, size_t k)
+{
+	return (uint8_t)(seq * 31 + k);
+}
+
+/* The payload size of datagram @seq in a stream of @min to @max bytes. */
+static size_t payload_size(uint64_t seq, uint64_t min, uint64_t max)
+{
+	return min + (uint32_t)(seq * 2654435761u) % (max - min + 1);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mho_probe send -d ADDR [-p PORT] -r RATE_PPS -n COUNT [-S FIRST_SEQ]\n"
-		"                      [-s PAYLOAD_BYTES] [-f FLOW_ID] [-o SENDLOG]\n"
+		"                      [-s PAYLOAD_BYTES[-MAX_BYTES]] [-f FLOW_ID] [-o SENDLOG]\n"
 		"       mho_probe recv [-b BIND_ADDR] [-p PORT] [-n EXPECTED_COUNT] [-N MAX_SEQS]\n"
 		"                      [-t IDLE_TIMEOUT_MS] [-T TOTAL_TIMEOUT_MS] [-l LINGER_MS]\n"
 		"                      [-f FLOW_ID] [-o RECVLOG] [-j]\n"
@@ -134,8 +156,9 @@ static void usage(FILE *f)
 		"(sender and receiver on one machine). Port %s by default; payload %d\n"
 		"bytes, at least %zu. recv prints: sent received lost duplicates\n"
 		"out_of_order bogus max_interruption_ms delay_min_ms delay_avg_ms\n"
-		"delay_max_ms added_delay_max_ms socket_drops. Logs: send \"seq send_ns\",\n"
-		"recv \"seq send_ns recv_ns\" per arrival (\"-\" is stdout).\n",
+		"delay_max_ms added_delay_max_ms socket_drops corrupt. Logs: send\n"
+		"\"seq send_ns\", recv \"seq send_ns recv_ns\" per arrival (\"-\" is\n"
+		"stdout).\n",
 		DEFAULT_PORT, DEFAULT_PAYLOAD, sizeof(struct probe_hdr));
 }
 
@@ -242,7 +265,8 @@ static void close_log(FILE *f, const char *path)
 static int cmd_send(int argc, char **argv)
 {
 	const char *dst = NULL, *port = DEFAULT_PORT, *logpath = NULL;
-	uint64_t count = 0, size = DEFAULT_PAYLOAD, flow = 0, sent = 0, errors = 0;
+	uint64_t count = 0, size = DEFAULT_PAYLOAD, max_size = 0, flow = 0;
+	uint64_t sent = 0, errors = 0;
 	uint64_t first = 0;
 	bool have_count = false;
 	double rate = 0;
@@ -275,7 +299,15 @@ static int cmd_send(int argc, char **argv)
 			first = parse_u64('S', optarg, UINT32_MAX);
 			break;
 		case 's':
+			max_size = 0;
+			end = strchr(optarg, '-');
+			if (end) {
+				*end = '\0';
+				max_size = parse_u64('s', end + 1, MAX_PAYLOAD);
+			}
 			size = parse_u64('s', optarg, MAX_PAYLOAD);
+			if (end && max_size < size)
+				die("-s: MAX below MIN");
 			break;
 		case 'f':
 			flow = parse_u64('f', optarg, UINT32_MAX);
@@ -297,6 +329,8 @@ static int cmd_send(int argc, char **argv)
 	}
 	if (size < sizeof(struct probe_hdr))
 		die("-s: the payload is at least %zu bytes", sizeof(struct probe_hdr));
+	if (!max_size)
+		max_size = size;
 	if (first + count > UINT32_MAX + 1ull)
 		die("-S and -n: sequence numbers are 32 bits");
 
@@ -304,7 +338,7 @@ static int cmd_send(int argc, char **argv)
 	fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0)
 		die("socket: %s", strerror(errno));
-	buf = calloc(1, size);
+	buf = calloc(1, max_size);
 	if (!buf)
 		die("out of memory");
 	log = open_log(logpath);
@@ -314,9 +348,12 @@ static int cmd_send(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		struct probe_hdr h;
 		uint64_t due = start + (uint64_t)((double)i * NSEC_PER_SEC / rate);
+		size_t k, len = payload_size(first + i, size, max_size);
 		uint64_t t;
 		int err = 0;
 
+		for (k = sizeof(h); k < len; k++)
+			buf[k] = pad_byte(first + i, k);
 		deadline.tv_sec = due / NSEC_PER_SEC;
 		deadline.tv_nsec = due % NSEC_PER_SEC;
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
@@ -327,7 +364,7 @@ static int cmd_send(int argc, char **argv)
 		h.seq = htobe32(first + i);
 		h.send_ns = htobe64(t);
 		memcpy(buf, &h, sizeof(h));
-		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, sslen) < 0) {
+		if (sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sslen) < 0) {
 			err = errno;
 			errors++;
 			if (!first_err) {
@@ -363,6 +400,7 @@ static void on_signal(int sig)
 
 struct stats {
 	uint64_t sent, received, duplicates, out_of_order, bogus, socket_drops;
+	uint64_t corrupt;
 	int64_t highest;		/* highest sequence number so far, or -1 */
 	uint64_t last_arrival;		/* receive time of the last first arrival */
 	uint64_t max_gap;
@@ -467,9 +505,22 @@ static void report(const struct stats *s, bool json)
 	print_ms(stdout, "delay_max_ms", s->delay_max, d, json);
 	print_ms(stdout, "added_delay_max_ms", (double)s->delay_max - s->delay_min, d, json);
 	if (json)
-		printf(",\"socket_drops\":%" PRIu64 "}\n", s->socket_drops);
+		printf(",\"socket_drops\":%" PRIu64 ",\"corrupt\":%" PRIu64 "}\n",
+		       s->socket_drops, s->corrupt);
 	else
-		printf(" socket_drops %" PRIu64 "\n", s->socket_drops);
+		printf(" socket_drops %" PRIu64 " corrupt %" PRIu64 "\n",
+		       s->socket_drops, s->corrupt);
+}
+
+/* Is the padding of datagram @seq, @n bytes, what the sender wrote? */
+static bool pad_ok(const char *buf, size_t n, uint64_t seq)
+{
+	size_t k;
+
+	for (k = sizeof(struct probe_hdr); k < n; k++)
+		if ((uint8_t)buf[k] != pad_byte(seq, k))
+			return false;
+	return true;
 }
 
 static int cmd_recv(int argc, char **argv)
@@ -610,6 +661,10 @@ static int cmd_recv(int argc, char **argv)
 		send_ns = be64toh(h.send_ns);
 		if (be32toh(h.magic) != PROBE_MAGIC || be32toh(h.flow) != flow || seq >= cap) {
 			s.bogus++;
+			continue;
+		}
+		if (!pad_ok(buf, n, seq)) {
+			s.corrupt++;
 			continue;
 		}
 		started = true;

@@ -29,7 +29,7 @@ out=$1
 
 # Programs copied with their libraries; the first group is required. Of
 # the optional ones, nft is make bench's (benchmark 1's control).
-required_bins="bash ip tc bridge ss kmod"
+required_bins="bash ip tc bridge ss kmod nstat"
 optional_bins="strace nft ${MHO_GUEST_BINS:-}"
 # strongSwan (selftests/swan.sh): its programs, and its plugins, which
 # charon dlopens (so ldd does not list them). Required, like the above;
