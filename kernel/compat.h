@@ -7,7 +7,11 @@
 #define _MHO_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/netdevice.h>
 #include <net/xfrm.h>
+#ifdef MHO_HAVE_NET_GSO_H
+#include <net/gso.h>	/* skb_gso_segment(), in linux/netdevice.h before 6.4 */
+#endif
 
 /*
  * Kbuild defines MHO_HAVE_* by looking at the kernel's headers, so that

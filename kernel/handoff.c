@@ -262,8 +262,8 @@ static u32 mho_purge(struct mho_binding *b, enum mho_ctr why)
  * frees it. Under h->lock.
  */
 static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
-			enum mho_stream s, const struct nf_hook_state *st,
-			bool *overflow)
+			enum mho_stream s, u32 seq,
+			const struct nf_hook_state *st, bool *overflow)
 {
 	struct mho_handoff *h = b->h;
 	struct mho_net *mn = b->mn;
@@ -298,6 +298,7 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 	/* Decapsulated packets come with their own (mho_tunnel_finish). */
 	if (st)
 		MHO_SKB_CB(skb)->okfn = st->okfn;
+	MHO_SKB_CB(skb)->seq = seq;
 	__skb_queue_tail(&h->q[s], skb);
 	WRITE_ONCE(h->q_pkts, h->q_pkts + 1);
 	WRITE_ONCE(h->q_bytes, h->q_bytes + len);
@@ -323,7 +324,7 @@ static struct sk_buff_head *mho_releasable(struct mho_binding *b)
 			return NULL;
 		if (!skb_queue_empty(&h->q[MHO_STREAM_OLD]))
 			return &h->q[MHO_STREAM_OLD];
-		if (h->state == MHO_STATE_IDLE &&
+		if ((h->state == MHO_STATE_IDLE || h->new_released) &&
 		    !skb_queue_empty(&h->q[MHO_STREAM_NEW]))
 			return &h->q[MHO_STREAM_NEW];
 		return NULL;
@@ -352,7 +353,7 @@ static void mho_kick(struct mho_binding *b)
 	lockdep_assert_held(&h->lock);
 	if (h->dead || h->draining)
 		return;
-	if (!mho_releasable(b) && !h->end_pending)
+	if (!mho_releasable(b) && !h->end_pending && !h->cut_pending)
 		return;
 	h->draining = true;
 	if (cpu == raw_smp_processor_id() || !cpu_online(cpu))
@@ -421,9 +422,16 @@ static enum mho_target mho_target(const struct mho_binding *b)
 	}
 }
 
+/*
+ * A copy of @skb to every bicast peer; @skb itself goes on. BH context,
+ * under RCU (the peers).
+ */
 static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
 {
 	struct mho_handoff *h = b->h;
+	struct mho_tunnel_tx tx = {
+		.b = b, .opt = true, .ok = MHO_CTR_COPIED,
+	};
 	struct sk_buff *copy;
 	int i;
 
@@ -432,16 +440,17 @@ static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
 
 		if (!peer)
 			break;
-		copy = skb_clone(skb, GFP_ATOMIC);
-		if (!copy) {
-			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-			continue;
-		}
-		if (mho_tunnel_xmit(b, peer, copy, false))
-			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-		else
-			mho_ctr_inc(h, MHO_CTR_COPIED);
+		tx.daddr[tx.n] = &peer->addr;
+		tx.saddr[tx.n++] = &peer->local;
 	}
+	if (!tx.n)
+		return;
+	copy = skb_clone(skb, GFP_ATOMIC);
+	if (!copy) {
+		atomic64_add(tx.n, &h->ctr[MHO_CTR_DROP_ERROR]);
+		return;
+	}
+	mho_tunnel_send(&tx, copy);
 }
 
 /* Send @skb where @to says; @held: it comes from a queue. BH disabled. */
@@ -449,6 +458,10 @@ static void mho_send(struct mho_binding *b, struct sk_buff *skb,
 		     enum mho_target to, bool held)
 {
 	struct mho_handoff *h = b->h;
+	struct mho_tunnel_tx tx = {
+		.b = b, .n = 1, .opt = true, .numbered = true,
+		.ok = MHO_CTR_FORWARDED,
+	};
 	struct mho_peer *peer;
 
 	switch (to) {
@@ -461,10 +474,9 @@ static void mho_send(struct mho_binding *b, struct sk_buff *skb,
 			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
 			return;
 		}
-		if (mho_tunnel_xmit(b, peer, skb, true))
-			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-		else
-			mho_ctr_inc(h, MHO_CTR_FORWARDED);
+		tx.daddr[0] = &peer->addr;
+		tx.saddr[0] = &peer->local;
+		mho_tunnel_send(&tx, skb);
 		rcu_read_unlock();
 		return;
 	case MHO_TO_BICAST:
@@ -486,6 +498,20 @@ static void mho_event(struct mho_binding *b, enum mho_event type, u8 state,
 	mho_nl_dp_event(b->mn, b->id, type, state, dropped);
 }
 
+/*
+ * nAR: both streams are out (or were never held): the binding is idle.
+ * Under h->lock.
+ */
+static void mho_released(struct mho_binding *b)
+{
+	struct mho_handoff *h = b->h;
+
+	h->new_released = false;
+	h->state = MHO_STATE_IDLE;
+	/* Keep suppressing duplicates for one hold time. */
+	mho_deadline(h, mho_after_ms(mho_hold_ms(b)));
+}
+
 /* The tx timer: empty the releasable queue, a batch per run. */
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 {
@@ -496,12 +522,15 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 	struct sk_buff_head *q;
 	struct sk_buff *skb;
 	enum mho_target to;
-	bool marker = false;
+	bool marker = false, cut, idle;
 	u32 rate;
 	int n;
 
 	__skb_queue_head_init(&batch);
 	spin_lock_bh(&h->lock);
+	/* The cut-point marker goes before anything sent after bicast. */
+	cut = h->cut_pending && !h->dead;
+	h->cut_pending = false;
 	rate = b->role == MHO_ROLE_PAR ? READ_ONCE(h->cfg_rate) : 0;
 	to = mho_target(b);
 	for (n = 0; n < (rate ? 1 : MHO_TX_BUDGET) && !h->dead; n++) {
@@ -529,6 +558,8 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 	}
 	spin_unlock_bh(&h->lock);
 
+	if (cut)
+		mho_tunnel_send_cut(b);
 	while ((skb = __skb_dequeue(&batch)))
 		mho_send(b, skb, to, true);
 	if (marker && b->role == MHO_ROLE_HA)
@@ -537,9 +568,15 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 		mho_tunnel_send_marker(b);
 
 	spin_lock_bh(&h->lock);
-	if (h->dead || (!mho_releasable(b) && !h->end_pending)) {
+	if (h->dead ||
+	    (!mho_releasable(b) && !h->end_pending && !h->cut_pending)) {
 		h->draining = false;
+		idle = !h->dead && h->new_released;
+		if (idle)
+			mho_released(b);
 		spin_unlock_bh(&h->lock);
+		if (idle)
+			mho_event(b, MHO_EVENT_STATE, MHO_STATE_IDLE, 0);
 		return HRTIMER_NORESTART;
 	}
 	spin_unlock_bh(&h->lock);
@@ -547,15 +584,24 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
-/* nAR: the old stream is out; the new one follows. Under h->lock. */
-static void mho_release_new(struct mho_binding *b)
+/*
+ * nAR: the old stream is out; the new one follows. The binding is idle
+ * when that is out too, so that "idle" means that nothing is held any
+ * more: at once if nothing is, else when the tx timer has emptied the
+ * queues. Returns whether it is idle now. Under h->lock.
+ */
+static bool mho_release_new(struct mho_binding *b)
 {
 	struct mho_handoff *h = b->h;
 
-	h->state = MHO_STATE_IDLE;
+	if (h->new_released)
+		return false;
+	h->new_released = true;
 	mho_kick(b);
-	/* Keep suppressing duplicates for one hold time. */
-	mho_deadline(h, mho_after_ms(mho_hold_ms(b)));
+	if (h->draining)
+		return false;
+	mho_released(b);
+	return true;
 }
 
 /*
@@ -611,8 +657,8 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 		break;
 	case MHO_STATE_RELEASE:
 		/* No end-marker: release the new stream anyway. */
-		mho_release_new(b);
-		ev = MHO_EVENT_STATE;
+		if (mho_release_new(b))
+			ev = MHO_EVENT_STATE;
 		break;
 	case MHO_STATE_LINGER:
 		h->reap = true;
@@ -736,6 +782,8 @@ static void mho_end(struct mho_binding *b)
 {
 	struct mho_handoff *h = b->h;
 
+	if (h->state == MHO_STATE_BICAST)
+		h->cut_pending = true;
 	h->end_requested = false;
 	h->state = MHO_STATE_LINGER;
 	h->since = ktime_get();
@@ -762,11 +810,16 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 	}
 
 	spin_lock_bh(&h->lock);
+	/* Leaving bicast: the cut-point marker (mho_kick() sends it). */
+	if (h->state == MHO_STATE_BICAST && state != MHO_STATE_BICAST &&
+	    state != MHO_STATE_END)
+		h->cut_pending = true;
 	switch (state) {
 	case MHO_STATE_IDLE:
 		if (b->role == MHO_ROLE_NAR)
 			mho_purge(b, MHO_CTR_DROP_EXPIRED);
 		h->state = MHO_STATE_IDLE;
+		h->new_released = false;
 		h->end_requested = false;
 		h->deadline = KTIME_MAX;
 		swap(old, h->dedup);
@@ -778,6 +831,8 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 			h->end_requested = false;
 			h->overflowed = false;
 			h->marker_seen = false;
+			h->new_released = false;
+			h->cut_seen = false;
 			h->marker_seq = 0;
 			h->rx_numbered = 0;
 			h->since = ktime_get();
@@ -788,6 +843,7 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 			swap(old, h->dedup);
 			swap(dd, h->dedup);
 		}
+		mho_kick(b);
 		break;
 	case MHO_STATE_FORWARD:
 	case MHO_STATE_BICAST:
@@ -815,19 +871,48 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 }
 
 /*
- * An end-marker for @b arrived from a peer. BH context.
- *
- * nAR: from its peer, after @seq numbered packets.
- *
- * pAR: from upstream, from the home agent that switched the MN's path:
- * nothing more comes down the old path, so the forwarding ends as if the
- * operator had set "end". While buffering, that waits for forwarding to
- * begin.
+ * nAR: the cut-point marker arrived from the peer, which bicast to us and
+ * stopped: the copies it sent before (unnumbered) are of packets it
+ * delivered to the MN itself. They are dropped, now and when one that
+ * overtook the marker arrives later, and counted as duplicates; what the
+ * peer forwards from now on (numbered) is kept. Returns how many were
+ * dropped. Under h->lock.
  */
-void mho_handoff_marker(struct mho_binding *b, u32 seq)
+static u32 mho_cut(struct mho_binding *b)
+{
+	struct mho_handoff *h = b->h;
+	struct sk_buff *skb, *tmp;
+	u32 dropped = 0;
+
+	h->cut_seen = true;
+	skb_queue_walk_safe(&h->q[MHO_STREAM_OLD], skb, tmp) {
+		if (MHO_SKB_CB(skb)->seq)
+			continue;
+		__skb_unlink(skb, &h->q[MHO_STREAM_OLD]);
+		mho_unaccount(b, skb);
+		kfree_skb(skb);
+		dropped++;
+	}
+	atomic64_add(dropped, &h->ctr[MHO_CTR_DUPLICATES]);
+	return dropped;
+}
+
+/*
+ * A marker for @b arrived from a peer: a cut-point marker if @cut (nAR
+ * only, see mho_cut()), else an end-marker. BH context.
+ *
+ * End-marker at the nAR: from its peer, after @seq numbered packets.
+ *
+ * End-marker at the pAR: from upstream, from the home agent that switched
+ * the MN's path: nothing more comes down the old path, so the forwarding
+ * ends as if the operator had set "end". While buffering, that waits for
+ * forwarding to begin.
+ */
+void mho_handoff_marker(struct mho_binding *b, bool cut, u32 seq)
 {
 	struct mho_handoff *h = b->h;
 	bool changed = false;
+	u32 dropped = 0;
 	u8 state;
 
 	mho_ctr_inc(h, MHO_CTR_MARKERS_RX);
@@ -836,13 +921,13 @@ void mho_handoff_marker(struct mho_binding *b, u32 seq)
 		spin_unlock_bh(&h->lock);
 		return;
 	}
-	if (b->role == MHO_ROLE_NAR) {
+	if (cut) {
+		dropped = mho_cut(b);
+	} else if (b->role == MHO_ROLE_NAR) {
 		h->marker_seen = true;
 		h->marker_seq = seq;
-		if (h->state == MHO_STATE_RELEASE && mho_old_complete(h)) {
-			mho_release_new(b);
-			changed = true;
-		}
+		if (h->state == MHO_STATE_RELEASE && mho_old_complete(h))
+			changed = mho_release_new(b);
 	} else if (h->state == MHO_STATE_FORWARD ||
 		   h->state == MHO_STATE_BICAST) {
 		mho_end(b);
@@ -853,7 +938,7 @@ void mho_handoff_marker(struct mho_binding *b, u32 seq)
 	state = h->state;
 	spin_unlock_bh(&h->lock);
 
-	mho_event(b, MHO_EVENT_MARKER, state, 0);
+	mho_event(b, cut ? MHO_EVENT_CUT : MHO_EVENT_MARKER, state, dropped);
 	if (changed)
 		mho_event(b, MHO_EVENT_STATE, state, 0);
 }
@@ -932,6 +1017,12 @@ unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 	WRITE_ONCE(h->rx_cpu, smp_processor_id());
 	if (seq)
 		h->rx_numbered++;
+	/* A bicast copy that the cut-point marker overtook. */
+	if (tunnelled && !seq && h->cut_seen) {
+		spin_unlock_bh(&h->lock);
+		mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+		return NF_DROP;
+	}
 	state = h->state;
 	switch (state) {
 	case MHO_STATE_BUFFER:
@@ -973,11 +1064,9 @@ pass:
 	}
 
 queue:
-	queued = mho_enqueue(b, skb, s, st, &overflow);
-	if (state == MHO_STATE_RELEASE && mho_old_complete(h)) {
-		mho_release_new(b);
-		released = true;
-	}
+	queued = mho_enqueue(b, skb, s, seq, st, &overflow);
+	if (state == MHO_STATE_RELEASE && mho_old_complete(h))
+		released = mho_release_new(b);
 	state = h->state;
 	spin_unlock_bh(&h->lock);
 	if (overflow)

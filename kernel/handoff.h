@@ -43,6 +43,7 @@ enum mho_ctr {
 	MHO_CTR_CACHE_EXPIRED,
 	MHO_CTR_CACHE_FULL,
 	MHO_CTR_MH_MALFORMED,
+	MHO_CTR_DROP_TOO_BIG,
 	MHO_NCTR,
 };
 
@@ -61,8 +62,15 @@ enum mho_stream {
 struct mho_skb_cb {
 	struct inet6_skb_parm h6;
 	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
-	ktime_t when;	/* home agent cache: when the copy was made */
+	union {
+		ktime_t when;	/* home agent cache: when the copy was made */
+		u32 seq;	/* nAR, old stream: its sequence number, 0 for
+				 * a bicast copy
+				 */
+	};
 };
+
+static_assert(sizeof(struct mho_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
 #define MHO_SKB_CB(skb) ((struct mho_skb_cb *)(skb)->cb)
 
@@ -80,6 +88,12 @@ struct mho_dedup;
  *	queues; packets that arrive meanwhile are queued behind them so that
  *	none overtakes an older one
  * @marker_seen: nAR: the end-marker arrived (before or after release)
+ * @new_released: nAR, in RELEASE: the old stream is complete and the new
+ *	one is being delivered; the binding becomes idle when that is done
+ * @cut_seen: nAR: the cut-point marker arrived: bicast copies (unnumbered
+ *	tunnel packets) are of packets the MN got from the pAR, and dropped
+ * @cut_pending: pAR: bicast ended; the cut-point marker goes to the
+ *	bicast peers before anything else is sent
  * @marker_seq: nAR: how many numbered packets the end-marker says the
  *	peer forwarded
  * @rx_numbered: nAR: numbered packets received from the peer since the
@@ -122,6 +136,9 @@ struct mho_handoff {
 	bool dead;
 	bool draining;
 	bool marker_seen;
+	bool new_released;
+	bool cut_seen;
+	bool cut_pending;
 	bool overflowed;
 	bool reap;
 	bool end_pending;
@@ -163,7 +180,7 @@ void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev);
 unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 			    bool tunnelled, u32 seq,
 			    const struct nf_hook_state *st);
-void mho_handoff_marker(struct mho_binding *b, u32 seq);
+void mho_handoff_marker(struct mho_binding *b, bool cut, u32 seq);
 void mho_handoff_attach(struct mho_binding *b);
 void mho_handoff_home_marker(struct mho_binding *b,
 			     const struct in6_addr *peer,

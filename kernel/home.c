@@ -261,6 +261,23 @@ static void mho_home_keep(struct mho_binding *b, const struct sk_buff *skb)
 }
 
 /*
+ * Tunnel @skb to the care-of address @coa, RFC 2473 style (no mho option:
+ * the MN's own tunnel device decapsulates it). The outer source is
+ * routing's choice (a route's preferred source, for one). Counts @ok per
+ * packet sent; returns how many. BH context.
+ */
+static unsigned int mho_home_tunnel(struct mho_binding *b, struct sk_buff *skb,
+				    const struct in6_addr *coa, enum mho_ctr ok)
+{
+	struct mho_tunnel_tx tx = {
+		.b = b, .n = 1, .daddr = { coa }, .saddr = { &in6addr_any },
+		.ok = ok,
+	};
+
+	return mho_tunnel_send(&tx, skb);
+}
+
+/*
  * A packet for @b, a home agent binding, arrived: the hook's verdict. BH
  * context, under RCU.
  */
@@ -292,10 +309,7 @@ unsigned int mho_home_rx(struct mho_binding *b, struct sk_buff *skb)
 	coa = READ_ONCE(b->addr[MHO_SLOT_COA]);
 	if (!coa)
 		return NF_ACCEPT;
-	if (mho_tunnel_xmit_home(b, skb, &coa->addr))
-		mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-	else
-		mho_ctr_inc(h, MHO_CTR_HOME_TUNNELLED);
+	mho_home_tunnel(b, skb, &coa->addr, MHO_CTR_HOME_TUNNELLED);
 	return NF_STOLEN;
 }
 
@@ -327,14 +341,8 @@ static void mho_home_reforward(struct mho_binding *b,
 
 	/* The tunnel's output path expects BH context. */
 	local_bh_disable();
-	while ((skb = __skb_dequeue(&out))) {
-		if (mho_tunnel_xmit_home(b, skb, coa)) {
-			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-			continue;
-		}
-		mho_ctr_inc(h, MHO_CTR_REFORWARDED);
-		sent++;
-	}
+	while ((skb = __skb_dequeue(&out)))
+		sent += mho_home_tunnel(b, skb, coa, MHO_CTR_REFORWARDED);
 	local_bh_enable();
 	if (sent)
 		mho_nl_dp_event(b->mn, b->id, MHO_EVENT_REFORWARD,

@@ -553,7 +553,7 @@ void mho_nl_dp_event(struct mho_net *mn, u32 id, u8 type, u8 state,
 	    nla_put_u8(msg, MHO_EVENT_A_TYPE, type) ||
 	    nla_put_u32(msg, MHO_EVENT_A_BINDING, id) ||
 	    nla_put_u8(msg, MHO_EVENT_A_STATE, state) ||
-	    (type == MHO_EVENT_EXPIRED &&
+	    ((type == MHO_EVENT_EXPIRED || type == MHO_EVENT_CUT) &&
 	     nla_put_u32(msg, MHO_EVENT_A_DROPPED, dropped)) ||
 	    ((type == MHO_EVENT_REFORWARD || type == MHO_EVENT_CONTEXT) &&
 	     nla_put_u32(msg, MHO_EVENT_A_COUNT, dropped)))

@@ -18,15 +18,19 @@
 
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <net/addrconf.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/ipv6_frag.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/xfrm.h>
 #include <linux/mho.h>
 
 #include "mho.h"
 #include "binding.h"
+#include "compat.h"
 #include "handoff.h"
 #include "peer.h"
 #include "tunnel.h"
@@ -104,11 +108,15 @@ static int mho_tunnel_push(struct net *net, struct dst_entry *dst,
 }
 
 /*
- * Tunnel @skb, a packet this router received for the MN of @b, to @peer.
- * @numbered: it is forwarded to the binding's peer and gets the next
- * sequence number (the end-marker says how many there were); bicast
- * copies carry 0. Consumes @skb. BH context, under RCU.
+ * The largest inner packet the tunnel can carry: the outer header's
+ * payload length is 16 bits, and it counts mho's option too. Larger ones
+ * (from a link with a larger MTU) get a Packet Too Big with this MTU.
  */
+static unsigned int mho_tunnel_max_inner(bool opt)
+{
+	return IPV6_MAXPLEN - (opt ? sizeof(struct mho_opt_hdr) : 0);
+}
+
 /* Forwarding @skb: the inner hop limit goes down by one. */
 static int mho_tunnel_forwarding(struct sk_buff *skb)
 {
@@ -121,62 +129,179 @@ static int mho_tunnel_forwarding(struct sk_buff *skb)
 }
 
 /*
- * Tunnel @skb, a packet this router received for the MN of @b, to @daddr
- * from @saddr (:: lets routing choose); with mho's option if @opt, and
- * then the next sequence number if @numbered. Consumes @skb.
+ * Tunnel one packet the size of a wire packet to every destination of
+ * @tx, with the next sequence number if @tx numbers them. Consumes @skb.
+ * Returns how many were sent.
  */
-static int mho_tunnel_forward(struct mho_binding *b, struct sk_buff *skb,
-			      const struct in6_addr *daddr,
-			      const struct in6_addr *saddr, bool opt,
-			      bool numbered)
+static unsigned int mho_tunnel_one(const struct mho_tunnel_tx *tx,
+				   struct sk_buff *skb)
 {
-	struct net *net = b->mn->net;
+	struct mho_handoff *h = tx->b->h;
+	struct net *net = tx->b->mn->net;
+	unsigned int i, sent = 0;
+	struct dst_entry *dst;
+	struct sk_buff *out;
+	struct flowi6 fl6;
+	u32 seq;
+
+	seq = tx->numbered ? atomic_inc_return(&h->tx_seq) : 0;
+	for (i = 0; i < tx->n; i++) {
+		out = i + 1 < tx->n ? skb_clone(skb, GFP_ATOMIC) : skb;
+		if (!out) {
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+			continue;
+		}
+		dst = mho_tunnel_route(net, tx->daddr[i], tx->saddr[i], &fl6);
+		if (IS_ERR(dst)) {
+			kfree_skb(out);
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+			continue;
+		}
+		if (mho_tunnel_push(net, dst, &fl6, out, tx->opt, 0, seq)) {
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+			continue;
+		}
+		mho_ctr_inc(h, tx->ok);
+		sent++;
+	}
+	return sent;
+}
+
+/*
+ * ip6_fragment() hands each fragment to an output function with no room
+ * for an argument: mho_tunnel_refrag() leaves the transmission in
+ * progress on this CPU here (BH context: nothing else runs on it
+ * meanwhile), with the count so far.
+ */
+struct mho_refrag {
+	const struct mho_tunnel_tx *tx;
+	unsigned int sent;
+};
+
+static DEFINE_PER_CPU(struct mho_refrag *, mho_refrag);
+
+static int mho_tunnel_refrag_out(struct net *net, struct sock *sk,
+				 struct sk_buff *skb)
+{
+	struct mho_refrag *rf = __this_cpu_read(mho_refrag);
+
+	skb_dst_drop(skb);
+	rf->sent += mho_tunnel_one(rf->tx, skb);
+	/* A fragment that could not be sent is counted; go on with the rest. */
+	return 0;
+}
+
+/*
+ * A datagram the netfilter defragmenter reassembled (conntrack is loaded):
+ * fragment it again as ip6_output() would on a link, no larger than the
+ * fragments it came in (IP6CB frag_max_size), and tunnel each fragment.
+ * ip6_fragment() needs a route for its headroom and MTU: the tunnel's, whose
+ * MTU is made to bound the fragment size so that it never answers a
+ * Packet Too Big (the tunnel takes any fragment: the outer packet is
+ * fragmented if need be). Consumes @skb.
+ */
+static unsigned int mho_tunnel_refrag(const struct mho_tunnel_tx *tx,
+				      struct sk_buff *skb)
+{
+	struct mho_refrag rf = { .tx = tx }, *saved;
+	struct net *net = tx->b->mn->net;
+	const struct nf_ipv6_ops *v6ops;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 	int err;
 
-	err = mho_tunnel_forwarding(skb);
-	if (err) {
-		kfree_skb(skb);
-		return err;
-	}
-	dst = mho_tunnel_route(net, daddr, saddr, &fl6);
+	dst = mho_tunnel_route(net, tx->daddr[0], tx->saddr[0], &fl6);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
-		return PTR_ERR(dst);
+		mho_ctr_inc(tx->b->h, MHO_CTR_DROP_ERROR);
+		return 0;
 	}
-	return mho_tunnel_push(net, dst, &fl6, skb, opt, 0,
-			       numbered ? atomic_inc_return(&b->h->tx_seq) : 0);
+	IP6CB(skb)->frag_max_size = min_t(u32, IP6CB(skb)->frag_max_size,
+					  dst_mtu(dst));
+	skb_dst_set(skb, dst);
+	skb->ignore_df = 1;
+
+	/* ip6_fragment() itself is not exported: netfilter's table has it. */
+	v6ops = nf_get_ipv6_ops();
+	if (!v6ops) {
+		kfree_skb(skb);
+		mho_ctr_inc(tx->b->h, MHO_CTR_DROP_ERROR);
+		return 0;
+	}
+	saved = __this_cpu_read(mho_refrag);
+	__this_cpu_write(mho_refrag, &rf);
+	err = v6ops->fragment(net, NULL, skb, mho_tunnel_refrag_out);
+	__this_cpu_write(mho_refrag, saved);
+	if (err && !rf.sent)
+		mho_ctr_inc(tx->b->h, MHO_CTR_DROP_ERROR);
+	return rf.sent;
 }
 
-int mho_tunnel_xmit(struct mho_binding *b, const struct mho_peer *peer,
-		    struct sk_buff *skb, bool numbered)
-{
-	return mho_tunnel_forward(b, skb, &peer->addr, &peer->local, true,
-				  numbered);
-}
-
-/*
- * Home agent: tunnel @skb, a packet for the home address of @b, to the
- * care-of address @coa, RFC 2473 style (no mho option: the MN's own
- * tunnel device decapsulates it). The outer source is routing's choice
- * (a route's preferred source, for one). Consumes @skb. BH context.
+/**
+ * mho_tunnel_send - tunnel a packet this router received for an MN
+ * @tx: where to, and how
+ * @skb: the packet; consumed
+ *
+ * The tunnel carries what this router would have sent on the MN's link:
+ * a GSO packet (TSO of a local sender, GRO on the way in) is segmented
+ * first, and a datagram that the netfilter defragmenter reassembled is
+ * fragmented again; each piece takes its own sequence number. An
+ * encapsulated piece that does not fit the path to the peer is fragmented
+ * by this entry point (RFC 2473 section 7) and reassembled by the exit
+ * point, so that a handoff never lowers the sender's path MTU: only an
+ * inner packet too large for any IPv6 packet to carry (an inner MTU above
+ * 65,519) is refused with a Packet Too Big. BH context, under RCU.
+ *
+ * Counts @tx->ok for each packet sent, and the drops. Returns how many
+ * packets were sent.
  */
-int mho_tunnel_xmit_home(struct mho_binding *b, struct sk_buff *skb,
-			 const struct in6_addr *coa)
+unsigned int mho_tunnel_send(const struct mho_tunnel_tx *tx,
+			     struct sk_buff *skb)
 {
-	return mho_tunnel_forward(b, skb, coa, &in6addr_any, false, false);
+	struct mho_handoff *h = tx->b->h;
+	unsigned int max = mho_tunnel_max_inner(tx->opt), sent = 0;
+	struct sk_buff *segs, *next;
+
+	if (unlikely(!skb_is_gso(skb) && skb->len > max)) {
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max);
+		kfree_skb(skb);
+		mho_ctr_inc(h, MHO_CTR_DROP_TOO_BIG);
+		return 0;
+	}
+	if (mho_tunnel_forwarding(skb)) {
+		kfree_skb(skb);
+		mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+		return 0;
+	}
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			kfree_skb(skb);
+			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
+			return 0;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			sent += mho_tunnel_one(tx, skb);
+		}
+		return sent;
+	}
+	if (IP6CB(skb)->frag_max_size && skb->len > IP6CB(skb)->frag_max_size)
+		return mho_tunnel_refrag(tx, skb);
+	return mho_tunnel_one(tx, skb);
 }
 
 /*
- * An end-marker: mho's option with MHO_OPT_F_END and, inside, an empty
- * IPv6 packet to @inner, which names the binding at @peer; @seq counts
- * the packets numbered before it. It is an IPv6-in-IPv6 packet like the
- * others, so the same XFRM policies protect it. BH context.
+ * A marker: mho's option with @flags (MHO_OPT_F_END: an end-marker,
+ * MHO_OPT_F_CUT: a cut-point marker) and, inside, an empty IPv6 packet
+ * to @inner, which names the binding at @peer; @seq counts the packets
+ * numbered before it. It is an IPv6-in-IPv6 packet like the others, so
+ * the same XFRM policies protect it. BH context.
  */
 static int mho_tunnel_marker(struct net *net, const struct in6_addr *peer,
 			     const struct in6_addr *local,
-			     const struct in6_addr *inner, u32 seq)
+			     const struct in6_addr *inner, u8 flags, u32 seq)
 {
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6;
@@ -204,7 +329,7 @@ static int mho_tunnel_marker(struct net *net, const struct in6_addr *peer,
 	ip6->saddr = fl6.saddr;
 	ip6->daddr = *inner;
 
-	return mho_tunnel_push(net, dst, &fl6, skb, true, MHO_OPT_F_END, seq);
+	return mho_tunnel_push(net, dst, &fl6, skb, true, flags, seq);
 }
 
 static void mho_tunnel_marker_sent(struct mho_binding *b, int err)
@@ -212,25 +337,62 @@ static void mho_tunnel_marker_sent(struct mho_binding *b, int err)
 	mho_ctr_inc(b->h, err ? MHO_CTR_DROP_ERROR : MHO_CTR_MARKERS_TX);
 }
 
+/* The address a marker names @b by: its first. Under RCU. */
+static const struct in6_addr *mho_tunnel_marker_name(struct mho_binding *b)
+{
+	struct mho_addr *addr = NULL;
+	int slot;
+
+	for (slot = 0; slot < MHO_NSLOTS && !addr; slot++)
+		addr = READ_ONCE(b->addr[slot]);
+	return addr ? &addr->addr : NULL;
+}
+
 /*
  * pAR: the end-marker to the binding's peer, after every packet it
- * forwarded, naming the MN by its first address. BH context.
+ * forwarded. BH context.
  */
 void mho_tunnel_send_marker(struct mho_binding *b)
 {
-	struct mho_addr *addr = NULL;
+	const struct in6_addr *name;
 	const struct mho_peer *peer;
-	int slot, err = -ENOENT;
+	int err = -ENOENT;
 
 	rcu_read_lock();
 	peer = READ_ONCE(b->peer);
-	for (slot = 0; slot < MHO_NSLOTS && !addr; slot++)
-		addr = READ_ONCE(b->addr[slot]);
-	if (peer && addr)
+	name = mho_tunnel_marker_name(b);
+	if (peer && name)
 		err = mho_tunnel_marker(b->mn->net, &peer->addr, &peer->local,
-					&addr->addr, atomic_read(&b->h->tx_seq));
+					name, MHO_OPT_F_END,
+					atomic_read(&b->h->tx_seq));
 	rcu_read_unlock();
 	mho_tunnel_marker_sent(b, err);
+}
+
+/*
+ * pAR: bicast ended. A cut-point marker to every bicast peer, after the
+ * last copy sent to it: the copies it holds are of packets delivered
+ * here. Counted with the end-markers. BH context.
+ */
+void mho_tunnel_send_cut(struct mho_binding *b)
+{
+	const struct in6_addr *name;
+	struct mho_peer *peer;
+	int i;
+
+	rcu_read_lock();
+	name = mho_tunnel_marker_name(b);
+	for (i = 0; i < MHO_BICAST_MAX; i++) {
+		peer = READ_ONCE(b->h->bicast[i]);
+		if (!peer)
+			break;
+		mho_tunnel_marker_sent(b, name ?
+				       mho_tunnel_marker(b->mn->net, &peer->addr,
+							 &peer->local, name,
+							 MHO_OPT_F_CUT, 0) :
+				       -ENOENT);
+	}
+	rcu_read_unlock();
 }
 
 /*
@@ -244,7 +406,7 @@ void mho_tunnel_send_home_marker(struct mho_binding *b,
 				 const struct in6_addr *old_coa)
 {
 	mho_tunnel_marker_sent(b, mho_tunnel_marker(b->mn->net, peer, local,
-						    old_coa, 0));
+						    old_coa, MHO_OPT_F_END, 0));
 }
 
 /*
@@ -280,6 +442,35 @@ static unsigned int mho_tunnel_untrusted(struct mho_net *mn)
 }
 
 /*
+ * A fragment of a tunnel packet from a peer: the entry point fragmented
+ * what did not fit the path (mho_tunnel_send()). It is reassembled here,
+ * by the netfilter defragmenter's own code and within its memory limits
+ * (net.netfilter.nf_conntrack_frag6_high_thresh, _timeout; an incomplete
+ * datagram that times out is counted in Ip6ReasmTimeout), but only for
+ * tunnel packets from a configured peer: other fragments pass untouched
+ * (with conntrack loaded, its defragmenter has reassembled everything
+ * before this hook). Returns -ENOENT with @skb now the whole packet, or
+ * the hook's verdict: NF_STOLEN while fragments are missing, NF_DROP
+ * (counted as untrusted) for one that cannot be reassembled (overlapping,
+ * too large, truncated first fragment).
+ */
+static int mho_tunnel_defrag(struct mho_net *mn, struct sk_buff *skb,
+			     const struct nf_hook_state *st)
+{
+	int err;
+
+	err = nf_ct_frag6_gather(st->net, skb, IP6_DEFRAG_CONNTRACK_IN);
+	if (err == -EINPROGRESS)
+		return NF_STOLEN;
+	/* 0 without reassembly: a fragment it let through as it was. */
+	if (err || !pskb_may_pull(skb, MHO_ENCAP_LEN) ||
+	    ((const struct mho_opt_hdr *)(ipv6_hdr(skb) + 1))->nexthdr ==
+	    NEXTHDR_FRAGMENT)
+		return mho_tunnel_untrusted(mn);
+	return -ENOENT;
+}
+
+/*
  * A packet whose first extension header is a destination options header
  * reached the hook. Returns -ENOENT if it is not mho's, else the hook's
  * verdict. BH context, under RCU.
@@ -293,6 +484,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	struct mho_binding *b;
 	struct mho_peer *peer;
 	unsigned int plen;
+	int verdict;
 	u32 seq;
 	u8 flags;
 
@@ -318,8 +510,18 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	} else if (!ipv6_chk_addr(st->net, &outer->daddr, NULL, 0)) {
 		return -ENOENT;
 	}
-	if (!peer || opt->version != MHO_OPT_VERSION ||
-	    opt->nexthdr != IPPROTO_IPV6)
+	if (!peer)
+		return mho_tunnel_untrusted(mn);
+	if (opt->nexthdr == NEXTHDR_FRAGMENT) {
+		verdict = mho_tunnel_defrag(mn, skb, st);
+		if (verdict != -ENOENT)
+			return verdict;
+		outer = ipv6_hdr(skb);
+		opt = (const struct mho_opt_hdr *)(outer + 1);
+		if (opt->nexthdr == NEXTHDR_ESP || opt->nexthdr == NEXTHDR_AUTH)
+			return -ENOENT;
+	}
+	if (opt->version != MHO_OPT_VERSION || opt->nexthdr != IPPROTO_IPV6)
 		return mho_tunnel_untrusted(mn);
 	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
 		return mho_tunnel_untrusted(mn);
@@ -361,11 +563,14 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	/* A binding that never left idle has no handoff state to update. */
 	h = b ? READ_ONCE(b->h) : NULL;
 
-	if (flags & MHO_OPT_F_END) {
-		if (inner->nexthdr != NEXTHDR_NONE || plen || !b)
+	if (flags & (MHO_OPT_F_END | MHO_OPT_F_CUT)) {
+		/* A cut-point marker is for an nAR, from its peer only. */
+		if (inner->nexthdr != NEXTHDR_NONE || plen || !b ||
+		    ((flags & MHO_OPT_F_CUT) &&
+		     (b->role != MHO_ROLE_NAR || (flags & MHO_OPT_F_END))))
 			return mho_tunnel_untrusted(mn);
 		if (h)
-			mho_handoff_marker(b, seq);
+			mho_handoff_marker(b, flags & MHO_OPT_F_CUT, seq);
 		consume_skb(skb);
 		return NF_STOLEN;
 	}

@@ -9,6 +9,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include <linux/mho.h>
 
 struct in6_addr;
 struct net;
@@ -24,6 +25,10 @@ struct nf_hook_state;
 #define MHO_OPT_MAGIC		0x6d68	/* "mh" */
 #define MHO_OPT_VERSION		1
 #define MHO_OPT_F_END		0x01	/* end-marker: no more packets */
+#define MHO_OPT_F_CUT		0x02	/* cut-point marker: the copies sent
+					 * before it were delivered by the
+					 * sender (bicast ended)
+					 */
 
 /**
  * struct mho_opt_hdr - the destination options header in front of the
@@ -56,16 +61,40 @@ struct mho_opt_hdr {
 	u8 pad[2];
 } __packed;
 
-int mho_tunnel_xmit(struct mho_binding *b, const struct mho_peer *peer,
-		    struct sk_buff *skb, bool numbered);
-int mho_tunnel_xmit_home(struct mho_binding *b, struct sk_buff *skb,
-			 const struct in6_addr *coa);
+/**
+ * struct mho_tunnel_tx - where and how mho_tunnel_send() tunnels a packet
+ * @b: the binding the packet is for; its counters are bumped
+ * @daddr: the tunnel's far ends (peers, or a care-of address), @n of them
+ * @saddr: our end towards each; :: lets routing choose
+ * @n: 1 to MHO_BICAST_MAX
+ * @opt: with mho's destination option (between peers); without, plain
+ *	RFC 2473 (the home agent's tunnel to the MN)
+ * @numbered: each packet takes the next sequence number (forwarding to
+ *	the binding's peer); else 0 (bicast copies)
+ * @ok: enum mho_ctr, counted once per packet sent to one destination
+ *
+ * The addresses are the callers' (a peer's, under RCU): they only need to
+ * live as long as the call.
+ */
+struct mho_tunnel_tx {
+	struct mho_binding *b;
+	const struct in6_addr *daddr[MHO_BICAST_MAX];
+	const struct in6_addr *saddr[MHO_BICAST_MAX];
+	u8 n;
+	bool opt;
+	bool numbered;
+	u8 ok;
+};
+
+unsigned int mho_tunnel_send(const struct mho_tunnel_tx *tx,
+			     struct sk_buff *skb);
 void mho_tunnel_send_home_marker(struct mho_binding *b,
 				 const struct in6_addr *peer,
 				 const struct in6_addr *local,
 				 const struct in6_addr *old_coa);
 int mho_tunnel_finish(struct net *net, struct sock *sk, struct sk_buff *skb);
 void mho_tunnel_send_marker(struct mho_binding *b);
+void mho_tunnel_send_cut(struct mho_binding *b);
 int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 		   const struct nf_hook_state *st);
 

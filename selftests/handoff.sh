@@ -341,8 +341,10 @@ _ho_bindings() {
 		_ho_ctl "$HO_NAR2" binding add role nar hoa $HOA peer $HO_PAR_PEER2 \
 			max-hold "$HO_NAR2_HOLD_MS" state hold
 		_ho_ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER state hold
+		# (It lingers until its counters are read, after the other
+		# candidate's hold has expired.)
 		_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER \
-			bicast $HO_NAR_PEER,$HO_NAR2_PEER state bicast
+			bicast $HO_NAR_PEER,$HO_NAR2_PEER state bicast linger 600000
 		return
 	fi
 	if [ "$1" != ha ]; then
@@ -673,6 +675,15 @@ _ho_receivers_ready() {
 	done
 }
 
+# _ho_mn_rx: IPv6 packets the MN has received so far.
+_ho_mn_rx() {
+	ip netns exec "$HO_MN" awk '$1 == "Ip6InReceives" { print $2 }' /proc/net/snmp6
+}
+
+_ho_mn_rx_above() {
+	[ "$(_ho_mn_rx)" -ge "$1" ]
+}
+
 _ho_all_gone() {
 	local p
 	for p in "$@"; do
@@ -778,7 +789,11 @@ handoff_run() {
 	[ "$(nproc)" -lt 2 ] || taskset -p 2 "$BASHPID" >/dev/null 2>&1
 	_ho_event send
 	_ho_nstat "$src" >"$_ho_out/nstat.before"
+	v=$(_ho_mn_rx)
 	"_ho_${HO_TRAFFIC}_send" "$src" || { diag "handoff: the sender did not start"; rc=1; }
+	# The move begins HO_MOVE_AT after the stream has: starting the
+	# sender can take longer than that (the debug kernel).
+	wait_for 30 _ho_mn_rx_above $((v + 10)) || diag "handoff: the stream did not start"
 	_ho_nap "$HO_MOVE_AT"
 	_ho_move "$mode"
 	for v in "${_ho_send_pids[@]}"; do

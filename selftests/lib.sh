@@ -230,8 +230,10 @@ mho_loaded() {
 	grep -q '^mho ' /proc/modules
 }
 
+# mho.ko uses nf_defrag_ipv6's reassembly (insmod does not load what a
+# module depends on; modprobe would).
 mho_load() {
-	mho_loaded || insmod "$MHO_KO"
+	mho_loaded || { modprobe nf_defrag_ipv6 && insmod "$MHO_KO"; }
 }
 
 mho_unload() {

@@ -84,7 +84,7 @@ t_netns_delete() {
 t_cycles() {
 	local i
 	for i in $(seq 1 10); do
-		mho_loaded || x insmod "$MHO_KO" || return
+		mho_loaded || x mho_load || return
 		populate "${NSS[$((i % 3))]}" >/dev/null || fail "cycle $i: populate"
 		x rmmod mho || return
 	done

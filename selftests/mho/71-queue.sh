@@ -215,7 +215,43 @@ t_linger() {
 	expect_eq state "$(handoff_state "$HO_PAR")" idle
 }
 
-ktap_plan 8
+# The nAR is idle only once it holds nothing, so that whoever acts on
+# "idle" (a daemon deleting the binding, or holding again for the next
+# move) loses nothing. A long new stream, released after the end-marker,
+# takes a while to drain: every look at the binding meanwhile that says
+# idle must also say that nothing is queued.
+t_idle_drained() {
+	local n=8000 snap state queued looks=0
+	topo || return
+	attach_nar || { fail "the move"; return; }
+	x N limits set max-pkts 16384 &&
+	x N binding set match $HOA max-pkts 16384 max-bytes 4000000 state hold &&
+	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 || return
+	ho_receive $n || return
+	x ip netns exec "$HO_CN" taskset -c 0 "$HO_PROBE" send -d $HOA -p "$HO_PORT" \
+		-r 20000 -n $n || return
+	wait_for 20 ho_ctr_is "$HO_NAR" queued_pkts $n || fail "the nAR does not hold $n"
+	x N binding set match $HOA state release &&
+	x P binding set match $HOA state forward &&
+	x P binding set match $HOA state end || return
+	while :; do
+		snap=$(N -j binding show match $HOA)
+		state=$(sed -n 's/.*"state":"\([a-z]*\)".*/\1/p' <<<"$snap")
+		queued=$(sed -n 's/.*"queued_pkts":\([0-9]*\).*/\1/p' <<<"$snap")
+		looks=$((looks + 1))
+		if [ "$state" = idle ]; then
+			expect_eq "queued when idle" "$queued" 0
+			break
+		fi
+		[ "$looks" -lt 600 ] || { fail "not idle after $looks looks: $snap"; break; }
+	done
+	diag "$looks looks before idle"
+	ho_expect_stream $n
+	ho_expect_ctr "$HO_NAR" released $n
+	ip -n "$HO_CN" route replace $HOA via 2001:db8:1::2
+}
+
+ktap_plan 9
 run_case "max-pkts: exact drops, one overflow event" t_limit_pkts
 run_case "max-bytes: exact drops" t_limit_bytes
 run_case "total-pkts bounds all bindings together" t_limit_total
@@ -224,5 +260,6 @@ run_case "switch-back: held packets delivered locally, in order" t_switch_back
 run_case "forwarding of held packets is paced by rate" t_paced
 run_case "an nAR hold the MN never claims expires" t_unclaimed
 run_case "end-marker, linger, then the binding is removed" t_linger
+run_case "the nAR is idle only once its queues are empty" t_idle_drained
 handoff_teardown
 ktap_finish

@@ -85,7 +85,38 @@ t_dedup() {
 	handoff_teardown
 }
 
-ktap_plan 2
+# candidates: a handoff with bicast to two candidate nARs (handoff.sh's
+# bicast mode). Until the MN leaves, the pAR delivers to it and copies
+# to both; its departure (forward) sends each a cut-point marker, and
+# they drop the copies they hold: the MN had those packets. The nAR it
+# arrives at then releases only what was forwarded after the departure;
+# the other candidate's hold expires, with nothing left to drop.
+t_candidates() {
+	local run=$TMPD/bicast v copied
+	need_tool "$HO_PROBE" || return
+	HO_SIZE=24-1452 handoff_run bicast "$run" || { fail "the run failed"; return; }
+	for v in lost out_of_order duplicates corrupt ctl_errors; do
+		expect_eq "$v" "$(handoff_get "$run" "$v")" 0
+	done
+	[ "$(handoff_get "$run" received)" -gt 0 ] || fail "nothing received"
+	copied=$(handoff_ctr "$run" par copied)
+	[ "${copied:-0}" -gt 0 ] || fail "the pAR copied nothing"
+	# Every copy, at each candidate, was held and then dropped as a
+	# duplicate; one cut-point marker each (the nAR: and an end-marker).
+	expect_eq "copies at the nAR" "$(handoff_ctr "$run" nar duplicates)" $((copied / 2))
+	expect_eq "copies at the other" "$(handoff_ctr "$run" nartwo duplicates)" $((copied / 2))
+	expect_eq "held at the other" "$(handoff_ctr "$run" nartwo held)" $((copied / 2))
+	expect_eq "expired at the other" "$(handoff_ctr "$run" nartwo drop_expired)" 0
+	expect_eq "markers at the other" "$(handoff_ctr "$run" nartwo markers_rx)" 1
+	expect_eq "markers at the nAR" "$(handoff_ctr "$run" nar markers_rx)" 2
+	expect_eq "markers from the pAR" "$(handoff_ctr "$run" par markers_tx)" 3
+	# The nAR got the copies and what was forwarded after the departure.
+	expect_eq "tunnelled to the nAR" "$(handoff_ctr "$run" nar tunnel_rx)" \
+		$((copied / 2 + $(handoff_ctr "$run" par forwarded)))
+}
+
+ktap_plan 3
 run_case "bicast: delivered here, a copy to each bicast peer" t_bicast
 run_case "the same packets by two paths are delivered once" t_dedup
+run_case "bicast to two candidates, then a move: no duplicate" t_candidates
 ktap_finish

@@ -133,10 +133,112 @@ t_wrong_local() {
 	nar_state idle
 }
 
-ktap_plan 5
+# Tunnel packets that the entry point fragmented (RFC 2473 section 7): the
+# nAR reassembles them when, and only when, they come from a peer.
+t_frag_peer() {
+	local u rx
+	nar_state hold || return
+	u=$(untrusted)
+	rx=$(field tunnel_rx)
+	# 1400 bytes of UDP payload in 512-byte fragments: 3 each.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 -n 4 || return
+	settle "nAR binding's tunnel_rx" $((rx + 4)) field tunnel_rx
+	want queued_pkts 4
+	want queued_bytes $((4 * 1448))
+	expect_eq untrusted "$(untrusted)" "$u"
+	nar_state idle
+}
+
+t_frag_nonpeer() {
+	local u rx
+	nar_state hold || return
+	u=$(untrusted)
+	rx=$(field tunnel_rx)
+	# Each fragment is refused on its own: nothing is kept to reassemble.
+	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 -n 4 || return
+	settle untrusted $((u + 12)) untrusted
+	want tunnel_rx "$rx"
+	want queued_pkts 0
+	nar_state idle
+}
+
+# Overlapping fragments (RFC 5722), incomplete ones, and more than the
+# reassembly memory may hold, all from the peer's address: whatever
+# cannot be reassembled is dropped and counted, and what waits for its
+# missing fragments is bounded and expires.
+t_frag_bad() {
+	local u rx n=40 tmo
+	nar_state hold || return
+	rx=$(field tunnel_rx)
+	u=$(untrusted)
+	# Overlap: the second fragment of each packet kills its datagram.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
+		-x overlap -n 4 -S 100 || return
+	settle untrusted $((u + 4)) untrusted
+	want tunnel_rx "$rx"
+	# Incomplete: first fragments only, which time out.
+	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_timeout=2 || return
+	tmo=$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout | awk '$1 == "Ip6ReasmTimeout" { print $2 }')
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
+		-x first -n 10 -S 200 || return
+	reasm_timeouts_are() {
+		[ "$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout |
+			awk '$1 == "Ip6ReasmTimeout" { print $2 }')" -ge "$1" ]
+	}
+	wait_for 20 reasm_timeouts_are $((tmo + 10)) ||
+		fail "incomplete datagrams did not time out"
+	want tunnel_rx "$rx"
+	# The memory: room for a few incomplete datagrams only; the
+	# fragments beyond it are refused, and counted.
+	u=$(untrusted)
+	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_low_thresh=16384 \
+		net/netfilter/nf_conntrack_frag6_high_thresh=32768 || return
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
+		-x first -n $n -S 300 || return
+	[ "$(untrusted)" -gt "$u" ] || fail "nothing was refused past the memory limit"
+	[ "$(untrusted)" -lt $((u + n)) ] || fail "everything was refused"
+	want tunnel_rx "$rx"
+	want queued_pkts 0
+	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_high_thresh=4194304 \
+		net/netfilter/nf_conntrack_frag6_low_thresh=3145728 \
+		net/netfilter/nf_conntrack_frag6_timeout=60
+	nar_state idle
+}
+
+# The cut-point marker: only the binding's peer may send one, and it
+# drops only the unnumbered copies held before it.
+t_cut() {
+	local u rx
+	nar_state hold || return
+	u=$(untrusted)
+	rx=$(field tunnel_rx)
+	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -c || return
+	settle untrusted $((u + 1)) untrusted
+	# Two copies (sequence number 0), one forwarded packet (1), a cut.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 0 || return
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 0 -p 9910 || return
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 1 || return
+	settle "nAR binding's queued_pkts" 3 field queued_pkts
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -c || return
+	settle "nAR binding's queued_pkts" 1 field queued_pkts
+	want duplicates 2
+	# A copy after the cut is a duplicate too.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 0 -p 9911 || return
+	settle "nAR binding's duplicates" 3 field duplicates
+	want queued_pkts 1
+	want tunnel_rx $((rx + 4))
+	expect_eq untrusted "$(untrusted)" $((u + 1))
+	nar_state idle
+}
+
+ktap_plan 9
 run_case "data from a non-peer to the endpoint is dropped as untrusted" t_nonpeer_data
 run_case "an end-marker from a non-peer does not end the release" t_nonpeer_marker
 run_case "the peer's end-marker ends it, once the packets it counts are in" t_peer_marker
 run_case "a wrong version is untrusted, another magic is not mho's" t_version_magic
 run_case "a peer's packet to a local address that is not its endpoint is untrusted" t_wrong_local
+run_case "a peer's fragmented tunnel packets are reassembled and held" t_frag_peer
+run_case "fragments from a non-peer are untrusted, one by one" t_frag_nonpeer
+run_case "overlapping, incomplete and too many fragments: dropped, bounded, counted" t_frag_bad
+run_case "the cut-point marker: from the peer only, drops the copies held" t_cut
 ktap_finish

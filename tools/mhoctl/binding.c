@@ -335,6 +335,7 @@ static const struct counter {
 	{ MHO_CTR_A_DROP_TOTAL,		"drop-total",	"drop_total" },
 	{ MHO_CTR_A_DROP_EXPIRED,	"drop-expired",	"drop_expired" },
 	{ MHO_CTR_A_DROP_ERROR,		"drop-error",	"drop_error" },
+	{ MHO_CTR_A_DROP_TOO_BIG,	"drop-too-big",	"drop_too_big" },
 }, ha_ctrs[] = {
 	{ MHO_CTR_A_HOME_TUNNELLED,	"home-tunnelled", "home_tunnelled" },
 	{ MHO_CTR_A_CACHED,		"cached",	"cached" },

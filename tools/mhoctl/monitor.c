@@ -18,6 +18,7 @@ static const char *const event_names[] = {
 	[MHO_EVENT_REFORWARD] = "reforward",
 	[MHO_EVENT_CACHE_FULL] = "cache-full",
 	[MHO_EVENT_CONTEXT] = "context",
+	[MHO_EVENT_CUT] = "cut",
 };
 
 /*

@@ -136,7 +136,11 @@ enum mho_state {
 				 * to the binding's peer, in arrival order
 				 */
 	MHO_STATE_BICAST,	/* set, pAR: deliver locally and tunnel a copy
-				 * to every peer in MHO_BINDING_A_BICAST
+				 * to every peer in MHO_BINDING_A_BICAST.
+				 * Leaving it (the MN left, or stays) sends
+				 * each of them a cut-point marker: the
+				 * copies they hold are of packets the MN
+				 * got here, and are dropped
 				 */
 	MHO_STATE_END,		/* set, pAR in FORWARD or BICAST: send the
 				 * end-marker after the last forwarded packet,
@@ -295,6 +299,11 @@ enum mho_ctr_a {
 	MHO_CTR_A_MH_MALFORMED,	/* Mobility Header packets that could not be
 				 * parsed (passed on untouched, not copied)
 				 */
+	MHO_CTR_A_DROP_TOO_BIG,	/* dropped: larger than any tunnel packet
+				 * can carry (an inner packet above 65,519
+				 * bytes, 65,535 for the home agent); a
+				 * Packet Too Big was sent for each
+				 */
 
 	__MHO_CTR_A_MAX,
 };
@@ -346,6 +355,10 @@ enum mho_event {
 	MHO_EVENT_CONTEXT,	/* an IPsec context was installed for the
 				 * binding (COUNT: its SAs)
 				 */
+	MHO_EVENT_CUT,		/* the cut-point marker arrived from the
+				 * peer: the bicast copies held before it
+				 * were dropped (DROPPED: how many)
+				 */
 
 	__MHO_EVENT_MAX,
 };
@@ -357,7 +370,7 @@ enum mho_event_a {
 	MHO_EVENT_A_TYPE,	/* u8, enum mho_event */
 	MHO_EVENT_A_BINDING,	/* u32: binding id */
 	MHO_EVENT_A_STATE,	/* u8, enum mho_state: the state now */
-	MHO_EVENT_A_DROPPED,	/* u32: EXPIRED: packets dropped */
+	MHO_EVENT_A_DROPPED,	/* u32: EXPIRED, CUT: packets dropped */
 	MHO_EVENT_A_COUNT,	/* u32: REFORWARD: copies re-forwarded */
 
 	__MHO_EVENT_A_MAX,
