@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ktap.h"
 
@@ -162,3 +163,37 @@ const uint8_t t_k_esp[20] = {
 	0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9,
 	0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf, 0xc0, 0xc1, 0xc2, 0xc3
 };
+
+const char *t_seed_dir;
+
+void t_seed(const char *kind, int sel, const void *p, size_t n)
+{
+	static int count;
+	char path[4096];
+	FILE *f;
+
+	if (!t_seed_dir)
+		return;
+	mkdir(t_seed_dir, 0755);
+	snprintf(path, sizeof(path), "%s/%s", t_seed_dir, kind);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/seed-%04d", t_seed_dir, kind,
+		 count++);
+	f = fopen(path, "wb");
+	if (!f)
+		return;
+	if (sel >= 0)
+		fputc(sel, f);
+	fwrite(p, 1, n, f);
+	fclose(f);
+}
+
+/* A decoded packet as wire seeds: the bare message and the packet. */
+void t_seed_msg(const struct t_decoded *d, const uint8_t *pkt, size_t len)
+{
+	int sel = d->pkt.proto == MHOD_IPPROTO_ICMPV6 ? 0 :
+		  d->pkt.proto == MHOD_IPPROTO_MH ? 1 : 2;
+
+	t_seed("wire", sel, d->pkt.payload, d->pkt.len);
+	t_seed("wire", 3, pkt, len);
+}

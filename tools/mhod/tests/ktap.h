@@ -52,6 +52,14 @@ enum mhod_err t_encode(const struct t_decoded *d, uint8_t *out, size_t cap,
 		       size_t *len);
 enum mhod_msg t_msg(const struct t_decoded *d);
 
+/*
+ * Fuzzing seeds: when t_seed_dir is set, t_seed() writes DIR/KIND/N with
+ * the selector octet (wire: see fuzz/fuzz-wire.c) and the data.
+ */
+extern const char *t_seed_dir;
+void t_seed(const char *kind, int sel, const void *p, size_t n);
+void t_seed_msg(const struct t_decoded *d, const uint8_t *pkt, size_t len);
+
 extern const uint8_t t_k_mn_par[20], t_k_cxtp[16], t_k_esp[20];
 
 void test_crypto(void);

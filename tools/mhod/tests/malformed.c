@@ -323,6 +323,154 @@ static void limits(void)
 	t_end();
 }
 
+/*
+ * Pre-authentication options: built as options of a foreign experiment
+ * (which parsers skip), then given mhod's Experiment ID.
+ */
+struct pa_case {
+	const char *name;
+	uint8_t mh_type;	/* MH message, or 0 for an ICMPv6 one */
+	enum mhod_msg icmp;
+	const char *opts[3];	/* option data after the Experiment ID */
+	bool ours;		/* give them mhod's Experiment ID */
+	enum mhod_err want;
+};
+
+#define N16 "000102030405060708090a0b0c0d0e0f"
+static const struct pa_case pa_cases[] = {
+	{ "HI nonce of 10 octets", MHOD_MH_HI, 0, { "0300" "00010203040506070809" }, true, MHOD_E_PA_LEN },
+	{ "HI SA payload of 10 octets", MHOD_MH_HI, 0, { "0100" "00010203040506070809" }, true, MHOD_E_PA_LEN },
+	{ "HI fragment followed by another kind", MHOD_MH_HI, 0, { "0380" N16, "0400" "04010203" }, true, MHOD_E_PA_FRAG },
+	{ "HI last fragment with M", MHOD_MH_HI, 0, { "0380" N16 }, true, MHOD_E_PA_FRAG },
+	{ "HI two nonces", MHOD_MH_HI, 0, { "0300" N16, "0300" N16 }, true, MHOD_E_OPT_DUP },
+	{ "HI payload kind 9", MHOD_MH_HI, 0, { "0900" N16 }, true, MHOD_E_PA_KIND },
+	{ "HI payload kind 0", MHOD_MH_HI, 0, { "0000" N16 }, true, MHOD_E_PA_KIND },
+	{ "HI reserved flag", MHOD_MH_HI, 0, { "0340" N16 }, true, MHOD_E_PA_FLAGS },
+	{ "FBU with a pre-auth option", MHOD_MH_FBU, 0, { "0300" N16 }, true, MHOD_E_OPT_UNEXPECTED },
+	{ "HI with another experiment's option", MHOD_MH_HI, 0, { "0300" "0102" }, false, MHOD_OK },
+	{ "RtSolPr empty fragment", 0, MHOD_MSG_RTSOLPR, { "0300" "0000" }, true, MHOD_E_PA_FRAG },
+	{ "RtSolPr DataLen past the option", 0, MHOD_MSG_RTSOLPR, { "0300" "0011" N16 }, true, MHOD_E_ND_OPT_LEN },
+	{ "RtSolPr padding not zero", 0, MHOD_MSG_RTSOLPR, { "0300" "000f" N16 }, true, MHOD_E_PAD },
+	{ "RtSolPr an 8-octet unit of padding", 0, MHOD_MSG_RTSOLPR, { "0300" "0008" N16 }, true, MHOD_E_ND_OPT_LEN },
+	{ "RtSolPr nonce in two fragments", 0, MHOD_MSG_RTSOLPR, { "0380" "0008" "0001020304050607", "0300" "0008" "0001020304050607" }, true, MHOD_OK },
+	{ "NA with a pre-auth option", 0, MHOD_MSG_NA, { "0300" "0010" N16 }, true, MHOD_E_OPT_UNEXPECTED },
+	{ "RtSolPr with another experiment's option", 0, MHOD_MSG_RTSOLPR, { "0300" "0002" "0102" }, false, MHOD_OK },
+};
+
+static void pa_mh_case(const struct pa_case *c, uint8_t data[3][64],
+		       size_t lens[3])
+{
+	static struct mhod_mh m, back;
+	struct mhod_pkt_info pi = { .hop_limit = -1 };
+	uint8_t buf[MHOD_MH_MAX];
+	size_t n = 0, i;
+	struct mhod_mh_opt *o;
+	enum mhod_err err;
+
+	pi.src = t_addr("2001:db8:1::1");
+	pi.dst = t_addr("2001:db8:2::1");
+	memset(&m, 0, sizeof(m));
+	m.type = c->mh_type;
+	m.flags = c->mh_type == MHOD_MH_FBU ? MHOD_BU_A | MHOD_BU_H : 0;
+	for (i = 0; i < 3 && lens[i]; i++) {
+		o = &m.opts[m.nopts++];
+		o->type = MHOD_MHO_EXP;
+		o->data = data[i];
+		o->len = (uint8_t)lens[i];
+	}
+	o = &m.opts[m.nopts++];
+	if (c->mh_type == MHOD_MH_FBU) {
+		o->type = MHOD_MHO_BADF;
+		o->len = 12;
+	} else {
+		o->type = MHOD_MHO_LLA;
+		o->code = MHOD_LLA_MN;
+		o->lla_len = 6;
+	}
+	err = mhod_mh_build(&m, &pi, buf, sizeof(buf), &n);
+	if (!t_check(!err, "build: %s", mhod_err_name(err)))
+		return;
+	if (mhod_mh_parse(&back, buf, n, &pi, NULL))
+		return;
+	for (i = 0; c->ours && i < back.nopts; i++)
+		if (back.opts[i].type == MHOD_MHO_EXP)
+			put16(buf + back.opts[i].off + 2, MHOD_PA_EXPID);
+	put16(buf + 4, 0);
+	put16(buf + 4, mhod_csum(&pi.src, &pi.dst, 135, buf, n));
+	err = mhod_mh_parse(&back, buf, n, &pi, NULL);
+	t_check(err == c->want, "got %s", mhod_err_name(err));
+}
+
+static void pa_icmp_case(const struct pa_case *c, uint8_t data[3][64],
+			 size_t lens[3])
+{
+	static struct mhod_icmp m, back;
+	static uint8_t raw[3][80];
+	struct mhod_pkt_info pi = { .hop_limit = -1, .lla_len = 6 };
+	uint8_t buf[MHOD_MSG_MAX];
+	size_t n = 0, i, off;
+	struct mhod_nd_opt *o;
+	enum mhod_err err;
+
+	pi.src = t_addr("2001:db8:1::a");
+	pi.dst = t_addr("ff02::1");
+	memset(&m, 0, sizeof(m));
+	m.msg = c->icmp;
+	m.target = t_addr("2001:db8:1::a");
+	if (c->icmp == MHOD_MSG_RTSOLPR) {
+		o = &m.opts[m.nopts++];
+		o->type = MHOD_ND_LLA;
+		o->code = MHOD_LLA_NEW_AP;
+		o->lla_len = 6;
+	}
+	for (i = 0; i < 3 && lens[i]; i++) {
+		size_t size = (2 + lens[i] + 7) / 8 * 8;
+
+		memset(raw[i], 0, sizeof(raw[i]));
+		raw[i][0] = MHOD_ND_PA;
+		raw[i][1] = (uint8_t)(size / 8);
+		memcpy(raw[i] + 2, data[i], lens[i]);
+		o = &m.opts[m.nopts++];
+		o->type = MHOD_ND_PA;
+		o->raw = raw[i];
+		o->raw_len = (uint16_t)size;
+	}
+	err = mhod_icmp_build(&m, &pi, buf, sizeof(buf), &n);
+	if (!t_check(!err, "build: %s", mhod_err_name(err)))
+		return;
+	for (off = c->icmp == MHOD_MSG_NA ? 24 : 8; c->ours && off < n;
+	     off += (size_t)buf[off + 1] * 8)
+		if (buf[off] == MHOD_ND_PA)
+			put16(buf + off + 2, MHOD_PA_EXPID);
+	put16(buf + 2, 0);
+	put16(buf + 2, mhod_csum(&pi.src, &pi.dst, 58, buf, n));
+	err = mhod_icmp_parse(&back, buf, n, &pi, NULL);
+	t_check(err == c->want, "got %s", mhod_err_name(err));
+}
+
+static void pa_malformed(void)
+{
+	uint8_t data[3][64];
+	size_t lens[3], i, j;
+
+	for (i = 0; i < sizeof(pa_cases) / sizeof(pa_cases[0]); i++) {
+		const struct pa_case *c = &pa_cases[i];
+
+		t_begin("pre-auth: %s -> %s", c->name, mhod_err_name(c->want));
+		for (j = 0; j < 3; j++) {
+			/* Experiment ID 0 (someone else's) then the data */
+			lens[j] = c->opts[j] ?
+				2 + t_unhex(c->opts[j], data[j] + 2, 62) : 0;
+			data[j][0] = data[j][1] = 0;
+		}
+		if (c->mh_type)
+			pa_mh_case(c, data, lens);
+		else
+			pa_icmp_case(c, data, lens);
+		t_end();
+	}
+}
+
 void test_malformed(const char *path)
 {
 	static struct t_vector v[MAX_VECTORS];
@@ -333,4 +481,5 @@ void test_malformed(const char *path)
 		run_case(&cases[i], v, n);
 	truncations(v, n);
 	limits();
+	pa_malformed();
 }

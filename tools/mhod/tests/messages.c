@@ -88,6 +88,7 @@ static void emit(const char *name, struct mhod_pkt *pkt, const uint8_t *msg,
 	if (!t_check(!err, "parse: %s at %zu", mhod_err_name(err), d.err_off))
 		goto out;
 	t_check(t_msg(&d) == want, "parsed as %s", mhod_msg_name(t_msg(&d)));
+	t_seed_msg(&d, buf, n);
 	err = t_encode(&d, again, sizeof(again), &n2);
 	t_check(!err && n2 == n && !memcmp(buf, again, n),
 		"rebuilt differs (%s)", mhod_err_name(err));

@@ -192,6 +192,7 @@ void test_vectors(const char *path)
 			t_check(t_msg(&d) == expected[i], "message %s",
 				mhod_msg_name(t_msg(&d)));
 		check_fields(v[i].frame, &d);
+		t_seed_msg(&d, v[i].pkt, v[i].len);
 		err = t_encode(&d, out, sizeof(out), &len);
 		if (t_check(!err, "build: %s", mhod_err_name(err)) &&
 		    !t_check(len == v[i].len && !memcmp(out, v[i].pkt, len),
