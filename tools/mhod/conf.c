@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "conf.h"
 
 enum sect {
@@ -267,17 +268,23 @@ static int v_path(struct parser *p, const struct val *v, char *out,
 static const char *const role_words[] = {
 	NULL, "access-router", "mobile-node", NULL
 };
+
 static const char *const ifkind_words[] = {
 	NULL, "access", "core", "mobile", NULL
 };
+
 static const char *const peer_words[] = {
 	NULL, "mobile-node", "access-router", "home-agent", NULL
 };
+
 static const char *const keykind_words[] = { NULL, "badf", "cxtp", NULL };
+
 static const char *const mode_words[] = { NULL, "static", "ikev2", NULL };
+
 static const char *const log_words[] = {
 	NULL, "error", "warning", "info", "debug", NULL
 };
+
 static const char *const preauth_words[] = {
 	NULL, "none", "fmipv6", "ikev2", NULL
 };
@@ -297,7 +304,31 @@ struct key {
 	int (*fn)(struct parser *p, const struct val *v);
 };
 
-#define CUR(p, table, n) (&(p)->c->table[(p)->c->n - 1])
+/* The section being read (keys only come after its header). */
+static struct mhod_conf_iface *cur_if(struct parser *p)
+{
+	return &p->c->ifaces[p->c->nifaces - 1];
+}
+
+static struct mhod_conf_neighbor *cur_nb(struct parser *p)
+{
+	return &p->c->neighbors[p->c->nneighbors - 1];
+}
+
+static struct mhod_conf_peer *cur_peer(struct parser *p)
+{
+	return &p->c->peers[p->c->npeers - 1];
+}
+
+static struct mhod_conf_key *cur_key(struct parser *p)
+{
+	return &p->c->keys[p->c->nkeys - 1];
+}
+
+static struct mhod_conf_ipsec *cur_ipsec(struct parser *p)
+{
+	return &p->c->ipsec[p->c->nipsec - 1];
+}
 
 static int k_role(struct parser *p, const struct val *v)
 {
@@ -337,7 +368,7 @@ static int k_control(struct parser *p, const struct val *v)
 
 static int k_if_name(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_iface *i = CUR(p, ifaces, nifaces);
+	struct mhod_conf_iface *i = cur_if(p);
 	size_t n = strlen(v->s);
 
 	if (!n || n >= sizeof(i->name) || strchr(v->s, '/'))
@@ -353,13 +384,13 @@ static int k_if_kind(struct parser *p, const struct val *v)
 
 	if (v_word(p, v, ifkind_words, &w))
 		return -1;
-	CUR(p, ifaces, nifaces)->kind = (enum mhod_if_kind)w;
+	cur_if(p)->kind = (enum mhod_if_kind)w;
 	return 0;
 }
 
 static int k_if_lla(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_iface *i = CUR(p, ifaces, nifaces);
+	struct mhod_conf_iface *i = cur_if(p);
 
 	i->has_lla = true;
 	return v_lla(p, v, &i->lla);
@@ -367,9 +398,9 @@ static int k_if_lla(struct parser *p, const struct val *v)
 
 static int k_if_addr(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_iface *i = CUR(p, ifaces, nifaces);
+	struct mhod_conf_iface *i = cur_if(p);
 
-	if (i->naddrs == sizeof(i->addr) / sizeof(i->addr[0]))
+	if (i->naddrs == ARRAY_SIZE(i->addr))
 		return fail(p, p->line, v->col, "more than 4 addresses");
 	if (v_prefix(p, v, &i->addr[i->naddrs], &i->plen[i->naddrs], false))
 		return -1;
@@ -379,14 +410,14 @@ static int k_if_addr(struct parser *p, const struct val *v)
 
 static int k_nb_name(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_neighbor *n = CUR(p, neighbors, nneighbors);
+	struct mhod_conf_neighbor *n = cur_nb(p);
 
 	return v_name(p, v, n->name, sizeof(n->name));
 }
 
 static int k_nb_router(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_neighbor *n = CUR(p, neighbors, nneighbors);
+	struct mhod_conf_neighbor *n = cur_nb(p);
 
 	n->router_pos = (struct mhod_conf_pos){ p->line, v->col };
 	return v_addr(p, v, &n->router);
@@ -394,7 +425,7 @@ static int k_nb_router(struct parser *p, const struct val *v)
 
 static int k_nb_prefix(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_neighbor *n = CUR(p, neighbors, nneighbors);
+	struct mhod_conf_neighbor *n = cur_nb(p);
 
 	n->prefix_pos = (struct mhod_conf_pos){ p->line, v->col };
 	return v_prefix(p, v, &n->prefix, &n->plen, true);
@@ -402,7 +433,7 @@ static int k_nb_prefix(struct parser *p, const struct val *v)
 
 static int k_nb_lla(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_neighbor *n = CUR(p, neighbors, nneighbors);
+	struct mhod_conf_neighbor *n = cur_nb(p);
 
 	n->has_lla = true;
 	return v_lla(p, v, &n->lla);
@@ -410,7 +441,7 @@ static int k_nb_lla(struct parser *p, const struct val *v)
 
 static int k_nb_ap(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_neighbor *n = CUR(p, neighbors, nneighbors);
+	struct mhod_conf_neighbor *n = cur_nb(p);
 
 	if (n->naps == MHOD_CONF_APS)
 		return fail(p, p->line, v->col, "more than %d access points",
@@ -421,7 +452,7 @@ static int k_nb_ap(struct parser *p, const struct val *v)
 
 static int k_nb_ipsec(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_neighbor *n = CUR(p, neighbors, nneighbors);
+	struct mhod_conf_neighbor *n = cur_nb(p);
 
 	n->ipsec_pos = (struct mhod_conf_pos){ p->line, v->col };
 	return v_name(p, v, n->ipsec, sizeof(n->ipsec));
@@ -429,7 +460,7 @@ static int k_nb_ipsec(struct parser *p, const struct val *v)
 
 static int k_peer_name(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_peer *pr = CUR(p, peers, npeers);
+	struct mhod_conf_peer *pr = cur_peer(p);
 
 	return v_name(p, v, pr->name, sizeof(pr->name));
 }
@@ -440,13 +471,13 @@ static int k_peer_kind(struct parser *p, const struct val *v)
 
 	if (v_word(p, v, peer_words, &w))
 		return -1;
-	CUR(p, peers, npeers)->kind = (enum mhod_peer_kind)w;
+	cur_peer(p)->kind = (enum mhod_peer_kind)w;
 	return 0;
 }
 
 static int k_peer_addr(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_peer *pr = CUR(p, peers, npeers);
+	struct mhod_conf_peer *pr = cur_peer(p);
 
 	pr->addr_pos = (struct mhod_conf_pos){ p->line, v->col };
 	return v_addr(p, v, &pr->addr);
@@ -454,7 +485,7 @@ static int k_peer_addr(struct parser *p, const struct val *v)
 
 static int k_peer_lla(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_peer *pr = CUR(p, peers, npeers);
+	struct mhod_conf_peer *pr = cur_peer(p);
 
 	pr->has_lla = true;
 	return v_lla(p, v, &pr->lla);
@@ -462,7 +493,7 @@ static int k_peer_lla(struct parser *p, const struct val *v)
 
 static int k_peer_key(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_peer *pr = CUR(p, peers, npeers);
+	struct mhod_conf_peer *pr = cur_peer(p);
 
 	pr->key_pos = (struct mhod_conf_pos){ p->line, v->col };
 	return v_name(p, v, pr->key, sizeof(pr->key));
@@ -470,7 +501,7 @@ static int k_peer_key(struct parser *p, const struct val *v)
 
 static int k_peer_ipsec(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_peer *pr = CUR(p, peers, npeers);
+	struct mhod_conf_peer *pr = cur_peer(p);
 
 	pr->ipsec_pos = (struct mhod_conf_pos){ p->line, v->col };
 	return v_name(p, v, pr->ipsec, sizeof(pr->ipsec));
@@ -478,7 +509,7 @@ static int k_peer_ipsec(struct parser *p, const struct val *v)
 
 static int k_key_name(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_key *k = CUR(p, keys, nkeys);
+	struct mhod_conf_key *k = cur_key(p);
 
 	return v_name(p, v, k->name, sizeof(k->name));
 }
@@ -489,20 +520,20 @@ static int k_key_kind(struct parser *p, const struct val *v)
 
 	if (v_word(p, v, keykind_words, &w))
 		return -1;
-	CUR(p, keys, nkeys)->kind = (enum mhod_key_kind)w;
+	cur_key(p)->kind = (enum mhod_key_kind)w;
 	return 0;
 }
 
 static int k_key_file(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_key *k = CUR(p, keys, nkeys);
+	struct mhod_conf_key *k = cur_key(p);
 
 	return v_path(p, v, k->file, sizeof(k->file));
 }
 
 static int k_key_spi(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_key *k = CUR(p, keys, nkeys);
+	struct mhod_conf_key *k = cur_key(p);
 
 	k->has_spi = true;
 	return v_u32(p, v, &k->spi, 0, UINT32_MAX);
@@ -510,14 +541,14 @@ static int k_key_spi(struct parser *p, const struct val *v)
 
 static int k_ipsec_name(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_ipsec *s = CUR(p, ipsec, nipsec);
+	struct mhod_conf_ipsec *s = cur_ipsec(p);
 
 	return v_name(p, v, s->name, sizeof(s->name));
 }
 
 static int k_ipsec_mode(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_ipsec *s = CUR(p, ipsec, nipsec);
+	struct mhod_conf_ipsec *s = cur_ipsec(p);
 	int w;
 
 	s->mode_pos = (struct mhod_conf_pos){ p->line, v->col };
@@ -529,7 +560,7 @@ static int k_ipsec_mode(struct parser *p, const struct val *v)
 
 static int k_ipsec_conn(struct parser *p, const struct val *v)
 {
-	struct mhod_conf_ipsec *s = CUR(p, ipsec, nipsec);
+	struct mhod_conf_ipsec *s = cur_ipsec(p);
 
 	return v_name(p, v, s->connection, sizeof(s->connection));
 }
@@ -537,12 +568,12 @@ static int k_ipsec_conn(struct parser *p, const struct val *v)
 /* SPIs 1-255 are reserved (RFC 4303 2.1). */
 static int k_ipsec_spi_in(struct parser *p, const struct val *v)
 {
-	return v_u32(p, v, &CUR(p, ipsec, nipsec)->spi_in, 256, UINT32_MAX);
+	return v_u32(p, v, &cur_ipsec(p)->spi_in, 256, UINT32_MAX);
 }
 
 static int k_ipsec_spi_out(struct parser *p, const struct val *v)
 {
-	return v_u32(p, v, &CUR(p, ipsec, nipsec)->spi_out, 256, UINT32_MAX);
+	return v_u32(p, v, &cur_ipsec(p)->spi_out, 256, UINT32_MAX);
 }
 
 #define T(f) offsetof(struct mhod_conf, timers.f)
@@ -599,6 +630,7 @@ static const struct key keys[] = {
 	{ S_LIMITS, "SignalingRate", NUM(1, 10000), .off = L(signal_rate) },
 	{ S_LIMITS, "LogRate", NUM(1, 10000), .off = L(log_rate) },
 };
+
 #undef T
 #undef L
 
@@ -642,24 +674,33 @@ static int section(struct parser *p, const char *name, uint32_t col)
 				    sect_names[s]);
 		p->once |= 1u << s;
 	}
-#define ADD(n, table, max)						\
-	do {								\
-		if (c->n == (max))					\
-			return fail(p, p->line, col,			\
-				    "more than %d [%s] sections", (max), \
-				    sect_names[s]);			\
-		c->n++;							\
-		CUR(p, table, n)->pos = (struct mhod_conf_pos){ p->line, col }; \
-	} while (0)
-	switch (s) {
-	case S_IFACE: ADD(nifaces, ifaces, MHOD_CONF_IFACES); break;
-	case S_NEIGHBOR: ADD(nneighbors, neighbors, MHOD_CONF_NEIGHBORS); break;
-	case S_PEER: ADD(npeers, peers, MHOD_CONF_PEERS); break;
-	case S_KEY: ADD(nkeys, keys, MHOD_CONF_KEYS); break;
-	case S_IPSEC: ADD(nipsec, ipsec, MHOD_CONF_IPSEC); break;
-	default: break;
+	if (s != S_GENERAL && s != S_TIMERS && s != S_LIMITS) {
+		static const unsigned int max[S__MAX] = {
+			[S_IFACE] = MHOD_CONF_IFACES,
+			[S_NEIGHBOR] = MHOD_CONF_NEIGHBORS,
+			[S_PEER] = MHOD_CONF_PEERS, [S_KEY] = MHOD_CONF_KEYS,
+			[S_IPSEC] = MHOD_CONF_IPSEC,
+		};
+		struct mhod_conf_pos here = { p->line, col };
+		unsigned int n = s == S_IFACE ? c->nifaces :
+			s == S_NEIGHBOR ? c->nneighbors : s == S_PEER ?
+			c->npeers : s == S_KEY ? c->nkeys : c->nipsec;
+
+		if (n == max[s])
+			return fail(p, p->line, col,
+				    "more than %u [%s] sections", max[s],
+				    sect_names[s]);
+		if (s == S_IFACE)
+			c->ifaces[c->nifaces++].pos = here;
+		else if (s == S_NEIGHBOR)
+			c->neighbors[c->nneighbors++].pos = here;
+		else if (s == S_PEER)
+			c->peers[c->npeers++].pos = here;
+		else if (s == S_KEY)
+			c->keys[c->nkeys++].pos = here;
+		else
+			c->ipsec[c->nipsec++].pos = here;
 	}
-#undef ADD
 	p->sect = s;
 	p->sect_line = p->line;
 	p->seen = 0;
@@ -674,7 +715,7 @@ static int assign(struct parser *p, const char *name, uint32_t col,
 	if (p->sect == S_NONE)
 		return fail(p, p->line, col, "'%s' before any [Section]",
 			    name);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		const struct key *k = &keys[i];
 
 		if (k->sect != p->sect || strcasecmp(k->name, name))
@@ -756,7 +797,6 @@ static int one_line(struct parser *p, char *s)
 }
 
 /* ------------------------------------------------------------ checks */
-
 
 static const struct mhod_conf_ipsec *ipsec_by_name(const struct mhod_conf *c,
 						   const char *name)
@@ -904,11 +944,13 @@ static int check(struct parser *p)
 		return at(p, &top, "%s", "[General] Role is required");
 	for (i = 0; i < c->nifaces; i++) {
 		const struct mhod_conf_iface *f = &c->ifaces[i];
+		bool mobile = f->kind == MHOD_IF_MOBILE;
+		bool mn = c->role == MHOD_ROLE_MN;
 
 		if (!f->name[0] || !f->kind)
 			return at(p, &f->pos, "%s: Name and Kind are required",
 				  "[Interface]");
-		if ((c->role == MHOD_ROLE_MN) != (f->kind == MHOD_IF_MOBILE))
+		if (mobile != mn)
 			return at(p, &f->pos, "%s",
 				  "Kind = mobile on a mobile node, access or "
 				  "core on an access router");

@@ -24,11 +24,14 @@
 #define MHOD_CONF_ERR_MAX	512
 
 enum mhod_role { MHOD_ROLE_NONE, MHOD_ROLE_AR, MHOD_ROLE_MN };
+
 enum mhod_if_kind { MHOD_IF_ACCESS = 1, MHOD_IF_CORE, MHOD_IF_MOBILE };
 enum mhod_peer_kind {
 	MHOD_PEER_MN = 1, MHOD_PEER_AR, MHOD_PEER_HA,
 };
+
 enum mhod_key_kind { MHOD_KEY_BADF = 1, MHOD_KEY_CXTP };
+
 enum mhod_ipsec_mode { MHOD_IPSEC_STATIC = 1, MHOD_IPSEC_IKEV2 };
 enum mhod_log { MHOD_LOG_ERR = 1, MHOD_LOG_WARN, MHOD_LOG_INFO,
 		MHOD_LOG_DEBUG };

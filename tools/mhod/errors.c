@@ -2,10 +2,12 @@
 /*
  * Names and descriptions of the wire layer's error codes and messages.
  */
+#include "bytes.h"
 #include "wire.h"
 
-#define ERR_NAME(name, desc) [MHOD_E_##name] = #name,
-#define ERR_DESC(name, desc) [MHOD_E_##name] = desc,
+/* In enum order: the X-macro list is the enum. */
+#define ERR_NAME(name, desc) #name,
+#define ERR_DESC(name, desc) desc,
 
 static const char *const err_names[MHOD_E__MAX] = { MHOD_ERRORS(ERR_NAME) };
 static const char *const err_descs[MHOD_E__MAX] = { MHOD_ERRORS(ERR_DESC) };
@@ -41,7 +43,7 @@ static const char *const msg_names[] = {
 
 const char *mhod_msg_name(enum mhod_msg msg)
 {
-	if ((unsigned int)msg < sizeof(msg_names) / sizeof(msg_names[0]))
+	if ((unsigned int)msg < ARRAY_SIZE(msg_names))
 		return msg_names[msg];
 	return "unknown";
 }

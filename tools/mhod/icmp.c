@@ -12,7 +12,12 @@
 #include "wire.h"
 
 #define IPPROTO_ICMPV6_	58
-#define NAACK_STATUS_OK(s) (((s) >= 1 && (s) <= 4) || (s) == 128)
+
+/* NAACK Status (RFC 5568 6.4.6): 1-4, 128. */
+static bool naack_status_ok(uint8_t s)
+{
+	return (s >= 1 && s <= 4) || s == 128;
+}
 
 static uint8_t lla_len_of(const struct mhod_pkt_info *pi)
 {
@@ -71,7 +76,7 @@ static enum mhod_err parse_nd_opt(struct mhod_nd_opt *o, const uint8_t *p,
 		o->status = p[3];
 		if (o->code)
 			return MHOD_E_OPT_CODE;
-		if (!NAACK_STATUS_OK(o->status))
+		if (!naack_status_ok(o->status))
 			return MHOD_E_CODE;
 		o->has_addr = size == 24;
 		if (o->has_addr)
@@ -196,7 +201,7 @@ static enum mhod_err check_nd_rules(const struct mhod_icmp *m,
 	size_t i;
 	int j;
 
-	for (i = 0; i < sizeof(nd_rules) / sizeof(nd_rules[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(nd_rules); i++)
 		if (nd_rules[i].msg == m->msg)
 			r = nd_rules[i].r;
 	for (i = 0; i < m->nopts; i++) {

@@ -35,7 +35,7 @@ static int mh_type_index(uint8_t type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(mh_types) / sizeof(mh_types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mh_types); i++)
 		if (mh_types[i].type == type)
 			return (int)i;
 	return -1;
@@ -126,7 +126,7 @@ static const struct mho_rule *rules_for(uint8_t type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(mh_rules) / sizeof(mh_rules[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mh_rules); i++)
 		if (mh_rules[i].type == type)
 			return mh_rules[i].r;
 	return NULL;

@@ -103,10 +103,12 @@ enum mhod_err {
 	MHOD_ERRORS(MHOD_ERR_ENUM)
 	MHOD_E__MAX
 };
+
 #undef MHOD_ERR_ENUM
+
 #define MHOD_OK MHOD_E_OK
 
-/* "checksum", "mh_opt_align", ...: stable names for counters. */
+/* "CHECKSUM", "MH_OPT_ALIGN", ...: stable names for counters. */
 const char *mhod_err_name(enum mhod_err err);
 /* One-line description for logs. */
 const char *mhod_strerror(enum mhod_err err);
@@ -240,6 +242,7 @@ enum {
 	MHOD_CXTP_PCTD = 4, MHOD_CXTP_CTDR = 5, MHOD_CXTP_CTC = 6,
 	MHOD_CXTP_CTREQ = 7,
 };
+
 #define MHOD_CXTP_VERSION	1
 #define MHOD_CXTP_F_V		0x80	/* IPv4 addresses (unsupported) */
 #define MHOD_CXTP_F_A		0x40	/* CTAR, CTD, PCTD: ack wanted */
@@ -290,6 +293,7 @@ enum mhod_msg {
 	MHOD_MSG_BU, MHOD_MSG_BA, MHOD_MSG_BE, MHOD_MSG_FBU, MHOD_MSG_FBACK,
 	MHOD_MSG_HI, MHOD_MSG_HACK,
 };
+
 const char *mhod_msg_name(enum mhod_msg msg);
 
 struct mhod_icmp {
@@ -362,9 +366,8 @@ struct mhod_mh {
 	enum mhod_msg msg;	/* set by the parser */
 	uint8_t type;		/* MH type */
 	uint16_t seq;
-	uint16_t flags;		/* BU/FBU: MHOD_BU_*; BA/FBack: MHOD_BA_K;
-				 * HI: MHOD_HI_*
-				 */
+	/* BU/FBU: MHOD_BU_*; BA/FBack: MHOD_BA_K; HI: MHOD_HI_* */
+	uint16_t flags;
 	uint16_t lifetime;	/* BU/BA: 4 s units; FBU/FBack: seconds */
 	uint8_t status;		/* BA, FBack, BE */
 	uint8_t code;		/* HI, HAck */
@@ -449,6 +452,7 @@ struct mhod_sa_cdb {
 	uint16_t key_len;
 	const uint8_t *key;	/* enc key || auth key (GCM: key || salt) */
 };
+
 #define MHOD_SA_F_ESN		0x0001
 #define MHOD_SA_KEY_MAX		256
 #define MHOD_SA_WINDOW_MAX	4096
@@ -483,6 +487,7 @@ struct mhod_pa_set {
 	const uint8_t *p[MHOD_PA_KIND_MAX + 1];
 	size_t len[MHOD_PA_KIND_MAX + 1];
 };
+
 size_t mhod_pa_signed_octets(const struct mhod_pa_set *set, uint8_t *out,
 			     size_t cap);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ktap.h"
+#include "../bytes.h"
 #include "../conf.h"
 
 static struct mhod_conf conf;
@@ -175,7 +176,7 @@ void test_conf(const char *example)
 	t_end();
 
 	t_seed("conf", -1, mn_conf, sizeof(mn_conf) - 1);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		t_seed("conf", -1, bad[i].text, strlen(bad[i].text));
 	t_begin("conf: a mobile node's file (CRLF, defaults) parses");
 	ret = mhod_conf_parse(&conf, mn_conf, sizeof(mn_conf) - 1, "mn", err);
@@ -187,7 +188,7 @@ void test_conf(const char *example)
 			conf.preauth == MHOD_PREAUTH_IKEV2, "values");
 	t_end();
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(want, sizeof(want), "t.conf:%s", bad[i].want);
 		t_begin("conf: refused at %s", bad[i].want);
 		len = strlen(bad[i].text);

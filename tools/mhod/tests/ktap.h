@@ -34,6 +34,7 @@ struct t_vector {
 	uint8_t pkt[2048];
 	size_t len;
 };
+
 /* Loads vectors.hex; returns the count (0 on error). */
 int t_load_vectors(const char *path, struct t_vector *v, int max);
 
@@ -46,6 +47,7 @@ struct t_decoded {
 	struct mhod_cxtp cxtp;
 	size_t err_off;
 };
+
 enum mhod_err t_decode(const uint8_t *buf, size_t len, struct t_decoded *d);
 /* Rebuild the packet from the decoded structs. */
 enum mhod_err t_encode(const struct t_decoded *d, uint8_t *out, size_t cap,

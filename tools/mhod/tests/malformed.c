@@ -53,22 +53,27 @@ static const struct mcase cases[] = {
 	{ "PrRtAdv IP address option length 2", 2, 57, "02", 0, true, 0, false, E(ND_OPT_LEN) },
 	{ "PrRtAdv NCoA when solicited", 2, 58, "02", 0, true, 0, false, E(OPT_UNEXPECTED) },
 	{ "PrRtAdv two sender LLAs", 2, 26, "04", 0, true, 0, false, E(OPT_DUP) },
-	{ "PrRtAdv with a NAACK", 2, 80, "140300010000000000", 0, true, 0, false, E(OPT_UNEXPECTED) },
+	{ "PrRtAdv with a NAACK",
+	  2, 80, "140300010000000000", 0, true, 0, false, E(OPT_UNEXPECTED) },
 	/* FBU (64: fixed 12, PadN 12, AltCoA 14, LLA 32, PadN 41, BADF 46) */
 	{ "FBU bad checksum", 3, 4, "0000", 0, false, 0, false, E(CHECKSUM) },
-	{ "BU checksummed with the CoA, not the HoA", 9, 0, "", 0, false, PI_COA_NOT_HOA, false, E(CHECKSUM) },
+	{ "BU checksummed with the CoA, not the HoA",
+	  9, 0, "", 0, false, PI_COA_NOT_HOA, false, E(CHECKSUM) },
 	{ "MH Payload Proto 6", 3, 0, "06", 0, true, 0, false, E(MH_PROTO) },
 	{ "MH Header Len past the end", 3, 1, "08", 0, true, 0, false, E(TRUNCATED) },
 	{ "MH octets after Header Len", 3, 1, "06", 0, true, 0, false, E(MH_LEN) },
 	{ "MH type 32", 3, 2, "20", 0, true, 0, false, E(MH_TYPE) },
 	{ "FBU without the A flag", 3, 8, "60", 0, true, 0, false, E(FLAGS) },
-	{ "FBU AltCoA at 8n+4", 3, 12, "031020010db800020000000000000000000a0000", 0, true, 0, false, E(MH_OPT_ALIGN) },
+	{ "FBU AltCoA at 8n+4",
+	  3, 12, "031020010db800020000000000000000000a0000", 0, true, 0, false, E(MH_OPT_ALIGN) },
 	{ "FBU AltCoA length 15", 3, 15, "0f", 0, true, 0, false, E(MH_OPT_LEN) },
 	{ "FBU PadN not zero", 3, 43, "01", 0, true, 0, false, E(PAD) },
-	{ "FBU 14 octets of padding", 3, 32, "010a000000000000000000000000", 0, true, 0, false, E(PAD) },
+	{ "FBU 14 octets of padding",
+	  3, 32, "010a000000000000000000000000", 0, true, 0, false, E(PAD) },
 	{ "FBU option overrun", 3, 33, "30", 0, true, 0, false, E(MH_OPT_OVERRUN) },
 	{ "FBU MH-LLA code 3", 3, 34, "03", 0, true, 0, false, E(OPT_CODE) },
-	{ "FBU with Nonce Indices", 3, 32, "040400010002070602020000000a", 0, true, 0, false, E(OPT_UNEXPECTED) },
+	{ "FBU with Nonce Indices",
+	  3, 32, "040400010002070602020000000a", 0, true, 0, false, E(OPT_UNEXPECTED) },
 	{ "FBU BADF authenticator of 8 octets", 3, 47, "0c", 0, true, 0, false, E(MH_OPT_LEN) },
 	/* HI (72: fixed 10, PadN, PCoA 12, PadN, NCoA 36, LLA 56, PadN 65) */
 	{ "HI code 2", 4, 9, "02", 0, true, 0, false, E(CODE) },
@@ -86,7 +91,8 @@ static const struct mcase cases[] = {
 	{ "FBack status 5", 6, 6, "05", 0, true, 0, false, E(CODE) },
 	{ "FBack status 1 without the AltCoA", 6, 6, "01", 0, true, 0, false, E(OPT_MISSING) },
 	{ "FBack without BADF", 6, 14, "99", 0, true, 0, false, E(OPT_MISSING) },
-	{ "FBack padding after BADF", 6, 12, "1510000001000000000000000000000000000000", 0, true, 0, false, E(OPT_ORDER) },
+	{ "FBack padding after BADF",
+	  6, 12, "1510000001000000000000000000000000000000", 0, true, 0, false, E(OPT_ORDER) },
 	/* UNA (32: target 8, TLLA 24) */
 	{ "NA target multicast", 7, 8, "ff", 0, true, 0, false, E(ND_TARGET) },
 	{ "NA solicited to a multicast address", 7, 4, "40", 0, true, 0, false, E(ND_FLAGS) },
@@ -101,7 +107,8 @@ static const struct mcase cases[] = {
 	{ "RA from a global address", 8, 0, "", 0, true, PI_GLOBAL_SRC, false, E(RA_SOURCE) },
 	{ "ICMPv6 type 1", 8, 0, "01", 0, true, 0, false, E(ICMP_TYPE) },
 	/* BA (16: fixed 12, PadN 12) */
-	{ "BA option overrun in its last octet", 10, 12, "00000099", 0, true, 0, false, E(MH_OPT_OVERRUN) },
+	{ "BA option overrun in its last octet",
+	  10, 12, "00000099", 0, true, 0, false, E(MH_OPT_OVERRUN) },
 	{ "BA retyped BE: shorter than a BE", 10, 2, "07", 0, true, 0, false, E(MH_SHORT) },
 	/* CTAR over ICMPv6 (ICMPv6 8 + CXTP 52) */
 	{ "CTAR request block with data", 13, 56, "01", 0, true, 0, false, E(CDB_REQUEST) },
@@ -133,11 +140,13 @@ static const struct mcase cases[] = {
 	{ "SA block key past the block", 14, 176, "0029", 0, false, 0, true, E(SA_LEN) },
 	{ "SA block key shorter than its octets", 14, 176, "0023", 0, false, 0, true, E(SA_LEN) },
 	/* CTDR (24: statuses from 20) */
-	{ "CTDR status list not in 4-octet units", 15, 2, "0017", 23, false, 0, false, E(CXTP_LEN) },
+	{ "CTDR status list not in 4-octet units",
+	  15, 2, "0017", 23, false, 0, false, E(CXTP_LEN) },
 	{ "CTDR cut in its header", 15, 0, "", 3, false, 0, false, E(TRUNCATED) },
 	/* CT-Req (36: request CDB 28) */
 	{ "CT-Req request block with data", 18, 32, "01", 0, false, 0, false, E(CDB_REQUEST) },
 };
+
 #undef E
 
 static void fix_csum(const struct t_decoded *d, uint8_t *m, size_t len,
@@ -338,23 +347,35 @@ struct pa_case {
 
 #define N16 "000102030405060708090a0b0c0d0e0f"
 static const struct pa_case pa_cases[] = {
-	{ "HI nonce of 10 octets", MHOD_MH_HI, 0, { "0300" "00010203040506070809" }, true, MHOD_E_PA_LEN },
-	{ "HI SA payload of 10 octets", MHOD_MH_HI, 0, { "0100" "00010203040506070809" }, true, MHOD_E_PA_LEN },
-	{ "HI fragment followed by another kind", MHOD_MH_HI, 0, { "0380" N16, "0400" "04010203" }, true, MHOD_E_PA_FRAG },
+	{ "HI nonce of 10 octets",
+	  MHOD_MH_HI, 0, { "0300" "00010203040506070809" }, true, MHOD_E_PA_LEN },
+	{ "HI SA payload of 10 octets",
+	  MHOD_MH_HI, 0, { "0100" "00010203040506070809" }, true, MHOD_E_PA_LEN },
+	{ "HI fragment followed by another kind",
+	  MHOD_MH_HI, 0, { "0380" N16, "0400" "04010203" }, true, MHOD_E_PA_FRAG },
 	{ "HI last fragment with M", MHOD_MH_HI, 0, { "0380" N16 }, true, MHOD_E_PA_FRAG },
 	{ "HI two nonces", MHOD_MH_HI, 0, { "0300" N16, "0300" N16 }, true, MHOD_E_OPT_DUP },
 	{ "HI payload kind 9", MHOD_MH_HI, 0, { "0900" N16 }, true, MHOD_E_PA_KIND },
 	{ "HI payload kind 0", MHOD_MH_HI, 0, { "0000" N16 }, true, MHOD_E_PA_KIND },
 	{ "HI reserved flag", MHOD_MH_HI, 0, { "0340" N16 }, true, MHOD_E_PA_FLAGS },
-	{ "FBU with a pre-auth option", MHOD_MH_FBU, 0, { "0300" N16 }, true, MHOD_E_OPT_UNEXPECTED },
+	{ "FBU with a pre-auth option",
+	  MHOD_MH_FBU, 0, { "0300" N16 }, true, MHOD_E_OPT_UNEXPECTED },
 	{ "HI with another experiment's option", MHOD_MH_HI, 0, { "0300" "0102" }, false, MHOD_OK },
 	{ "RtSolPr empty fragment", 0, MHOD_MSG_RTSOLPR, { "0300" "0000" }, true, MHOD_E_PA_FRAG },
-	{ "RtSolPr DataLen past the option", 0, MHOD_MSG_RTSOLPR, { "0300" "0011" N16 }, true, MHOD_E_ND_OPT_LEN },
-	{ "RtSolPr padding not zero", 0, MHOD_MSG_RTSOLPR, { "0300" "000f" N16 }, true, MHOD_E_PAD },
-	{ "RtSolPr an 8-octet unit of padding", 0, MHOD_MSG_RTSOLPR, { "0300" "0008" N16 }, true, MHOD_E_ND_OPT_LEN },
-	{ "RtSolPr nonce in two fragments", 0, MHOD_MSG_RTSOLPR, { "0380" "0008" "0001020304050607", "0300" "0008" "0001020304050607" }, true, MHOD_OK },
-	{ "NA with a pre-auth option", 0, MHOD_MSG_NA, { "0300" "0010" N16 }, true, MHOD_E_OPT_UNEXPECTED },
-	{ "RtSolPr with another experiment's option", 0, MHOD_MSG_RTSOLPR, { "0300" "0002" "0102" }, false, MHOD_OK },
+	{ "RtSolPr DataLen past the option",
+	  0, MHOD_MSG_RTSOLPR, { "0300" "0011" N16 }, true, MHOD_E_ND_OPT_LEN },
+	{ "RtSolPr padding not zero",
+	  0, MHOD_MSG_RTSOLPR, { "0300" "000f" N16 }, true, MHOD_E_PAD },
+	{ "RtSolPr an 8-octet unit of padding",
+	  0, MHOD_MSG_RTSOLPR, { "0300" "0008" N16 }, true, MHOD_E_ND_OPT_LEN },
+	{ "RtSolPr nonce in two fragments",
+	  0, MHOD_MSG_RTSOLPR,
+	  { "0380" "0008" "0001020304050607", "0300" "0008" "0001020304050607" },
+	  true, MHOD_OK },
+	{ "NA with a pre-auth option",
+	  0, MHOD_MSG_NA, { "0300" "0010" N16 }, true, MHOD_E_OPT_UNEXPECTED },
+	{ "RtSolPr with another experiment's option",
+	  0, MHOD_MSG_RTSOLPR, { "0300" "0002" "0102" }, false, MHOD_OK },
 };
 
 static void pa_mh_case(const struct pa_case *c, uint8_t data[3][64],
@@ -453,7 +474,7 @@ static void pa_malformed(void)
 	uint8_t data[3][64];
 	size_t lens[3], i, j;
 
-	for (i = 0; i < sizeof(pa_cases) / sizeof(pa_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pa_cases); i++) {
 		const struct pa_case *c = &pa_cases[i];
 
 		t_begin("pre-auth: %s -> %s", c->name, mhod_err_name(c->want));
@@ -461,7 +482,8 @@ static void pa_malformed(void)
 			/* Experiment ID 0 (someone else's) then the data */
 			lens[j] = c->opts[j] ?
 				2 + t_unhex(c->opts[j], data[j] + 2, 62) : 0;
-			data[j][0] = data[j][1] = 0;
+			data[j][0] = 0;
+			data[j][1] = 0;
 		}
 		if (c->mh_type)
 			pa_mh_case(c, data, lens);
@@ -477,7 +499,7 @@ void test_malformed(const char *path)
 	int n = t_load_vectors(path, v, MAX_VECTORS);
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		run_case(&cases[i], v, n);
 	truncations(v, n);
 	limits();

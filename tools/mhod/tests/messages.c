@@ -45,7 +45,8 @@ static void init_payloads(void)
 	fill(pa_ke, sizeof(pa_ke), 1);
 	pa_ke[0] = 0;
 	pa_ke[1] = 14;		/* MODP-2048 */
-	pa_ke[2] = pa_ke[3] = 0;
+	pa_ke[2] = 0;
+	pa_ke[3] = 0;
 	fill(pa_nonce, sizeof(pa_nonce), 3);
 	fill(pa_cert, sizeof(pa_cert), 5);
 	pa_cert[0] = 4;		/* X.509 certificate - signature */
@@ -623,7 +624,8 @@ static void cxtp_msgs(void)
 	sa.hard_seconds = 3600;
 	sa.outer_dst = A("2001:db8:1::a");
 	sa.outer_src = A("2001:db8:1::1");
-	sa.sel_dst_plen = sa.sel_src_plen = 128;
+	sa.sel_dst_plen = 128;
+	sa.sel_src_plen = 128;
 	sa.sel_dst = A("2001:db8:1::a");
 	sa.sel_src = A("2001:db8:100::1");
 	sa.key_len = sizeof(sa_key);
@@ -655,7 +657,8 @@ static void cxtp_msgs(void)
 	c.cdbs[0] = (struct mhod_cdb){ .fpt = MHOD_FPT_IPSEC_SA,
 				       .len = (uint16_t)n, .data = sa_buf };
 	p = pkt_between("2001:db8:1::1", "2001:db8:2::1", MHOD_IPPROTO_SCTP);
-	p.sport = p.dport = MHOD_CXTP_PORT;
+	p.sport = MHOD_CXTP_PORT;
+	p.dport = MHOD_CXTP_PORT;
 	p.vtag = 0x0c0ffee0;
 	p.tsn = 1;
 	p.chunk_flags = 7;
@@ -680,7 +683,8 @@ static void cxtp_msgs(void)
 	c.nstatus = 1;
 	c.status[0] = (struct mhod_cxtp_status){ MHOD_FPT_IPSEC_SA, 0 };
 	p = pkt_between("2001:db8:2::1", "2001:db8:1::1", MHOD_IPPROTO_SCTP);
-	p.sport = p.dport = MHOD_CXTP_PORT;
+	p.sport = MHOD_CXTP_PORT;
+	p.dport = MHOD_CXTP_PORT;
 	p.vtag = 0x0decaf00;
 	p.tsn = 1;
 	p.chunk_flags = 7;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ktap.h"
+#include "../bytes.h"
 
 #define MAX_VECTORS 64
 
@@ -176,7 +177,7 @@ void test_vectors(const char *path)
 
 	n = t_load_vectors(path, v, MAX_VECTORS);
 	t_begin("vectors: %s has the 18 reference frames", path);
-	t_check(n == (int)(sizeof(expected) / sizeof(expected[0])),
+	t_check(n == (int)(ARRAY_SIZE(expected)),
 		"loaded %d", n);
 	t_end();
 	for (i = 0; i < n; i++) {
@@ -188,7 +189,7 @@ void test_vectors(const char *path)
 			t_end();
 			continue;
 		}
-		if (i < (int)(sizeof(expected) / sizeof(expected[0])))
+		if (i < (int)(ARRAY_SIZE(expected)))
 			t_check(t_msg(&d) == expected[i], "message %s",
 				mhod_msg_name(t_msg(&d)));
 		check_fields(v[i].frame, &d);
