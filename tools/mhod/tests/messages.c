@@ -361,6 +361,53 @@ static void fmip_icmp(void)
 		 "icmpv6.opt.naack.option_code==0", false);
 }
 
+/* The signed octets of the payloads a message carries. */
+static size_t signed_of(const struct mhod_icmp *ic, const struct mhod_mh *mh,
+			uint8_t *out, size_t cap)
+{
+	static uint8_t pay[MHOD_PA_KIND_MAX + 1][MHOD_PA_MAX];
+	struct mhod_pa_set set = { 0 };
+	uint8_t kind;
+	size_t n;
+
+	for (kind = MHOD_PA_SA; kind <= MHOD_PA_KIND_MAX; kind++) {
+		if (ic ? mhod_icmp_pa_get(ic, kind, pay[kind], MHOD_PA_MAX, &n) :
+		    mhod_mh_pa_get(mh, kind, pay[kind], MHOD_PA_MAX, &n))
+			return 0;
+		if (n) {
+			set.p[kind] = pay[kind];
+			set.len[kind] = n;
+		}
+	}
+	return mhod_pa_signed_octets(&set, out, cap);
+}
+
+/*
+ * The pAR relays the MN's payloads from its RtSolPr (ND options) into the
+ * HI (mobility options, other fragments): the signed octets stay the same.
+ */
+static void preauth_relay(const struct mhod_mh *hi)
+{
+	static struct mhod_icmp rs;
+	static uint8_t a[8192], b[8192];
+	size_t na, nb, want;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.msg = MHOD_MSG_RTSOLPR;
+	nd_lla(&rs, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap_mac);
+	add_pa_icmp(&rs, pa_cert, 600);
+	na = signed_of(&rs, NULL, a, sizeof(a));
+	nb = signed_of(NULL, hi, b, sizeof(b));
+	want = 9 + 3 * 4 + sizeof(pa_sa) + sizeof(pa_ke) + sizeof(pa_nonce) +
+		600;
+	t_begin("pre-auth: signed octets are the same in RtSolPr and HI");
+	t_check(na == want && nb == want && !memcmp(a, b, na) &&
+		!memcmp(a, "mhod-pa-1\x01", 10), "lengths %zu %zu, want %zu",
+		na, nb, want);
+	t_check(!signed_of(&rs, NULL, a, 100), "a short buffer gives 0");
+	t_end();
+}
+
 static void fmip_mh(void)
 {
 	static struct mhod_mh m;
@@ -440,6 +487,7 @@ static void fmip_mh(void)
 			n);
 		t_end();
 	}
+	preauth_relay(&m);
 
 	memset(&m, 0, sizeof(m));
 	m.type = MHOD_MH_HACK;
