@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The configuration parser: the example file, a mobile node's file, and
+ * a table of bad files, each rejected with its line, column and reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktap.h"
+#include "../bytes.h"
+#include "../conf.h"
+
+static struct mhod_conf conf;
+
+static const char mn_conf[] =
+	"[General]\n"
+	"Role = mobile-node\r\n"
+	"PreAuthentication = ikev2\n"
+	"[Interface]\n"
+	"Name = wlan0\n"
+	"Kind = mobile\n"
+	"[Peer]\n"
+	"Kind = access-router\n"
+	"Address = 2001:db8:1::1\n"
+	"Key = par\n"
+	"IPsec = par\n"
+	"[Key]\n"
+	"Name = par\n"
+	"Kind = badf\n"
+	"File = /etc/mhod/par.key\n"
+	"[IPsec]\n"
+	"Name = par\n"
+	"Mode = static\n"
+	"SPIIn = 4096\n"
+	"SPIOut = 4097\n"
+	"[Timers]\n"
+	"FBURetries = 5\n"
+	"BindAckTimeoutMax = 1.25s\n";
+
+#define AR_HEAD								\
+	"[General]\nRole = access-router\n"				\
+	"[Interface]\nName = eth1\nKind = access\n"			\
+	"[IPsec]\nName = s\nMode = ikev2\nConnection = c\n"
+#define NB "[Neighbor]\nRouter = 2001:db8:2::1\nPrefix = 2001:db8:2::/64\n" \
+	"AccessPoint = 02:00:00:00:00:aa\nIPsec = s\n"
+
+static const struct {
+	const char *text;
+	const char *want;	/* "line:col: start of the message" */
+} bad[] = {
+	{ "Role = mobile-node\n", "1:1: 'Role' before any [Section]" },
+	{ "[General]\nRole = router\n", "2:8: 'router' is not one of" },
+	{ "[General]\n  Rol = x\n", "2:3: unknown key 'Rol'" },
+	{ "[Genral]\n", "1:2: unknown section [Genral]" },
+	{ "[General\n", "1:9: ']' expected" },
+	{ "[General]\nRole\n", "2:5: '=' expected" },
+	{ "[General]\n = x\n", "2:2: a key is expected" },
+	{ "[General]\nRole =\n", "2:7: Role needs a value" },
+	{ "[General]\nRole = mobile-node\nrole = mobile-node\n",
+	  "3:1: Role given twice" },
+	{ "[General]\n[General]\n", "2:2: a second [General]" },
+	{ "[General]\nLogLevel = info\n", "1:1: [General] Role is required" },
+	{ "[General]\nRole = access-router\x01\n", "2:21: control character" },
+	{ "[General]\nControlSocket = run/mhod\n", "2:17: an absolute path" },
+	{ AR_HEAD "[Timers]\nHITimeout = 100\n", "11:16: a duration ends in" },
+	{ AR_HEAD "[Timers]\nHITimeout = 1.s\n", "11:15: digits expected" },
+	{ AR_HEAD "[Timers]\nHITimeout = 61s\n", "11:13: '61s' is outside" },
+	{ AR_HEAD "[Timers]\nHIRetries = 11\n", "11:13: '11' is not a number" },
+	{ AR_HEAD "[Timers]\nHIRetries = -1\n", "11:13: '-1' is not a number" },
+	{ AR_HEAD "[Timers]\nFBULifetime = 1.5s\n" NB,
+	  "1:1: FBULifetime is whole seconds" },
+	{ AR_HEAD "[Timers]\nBindAckTimeoutMax = 500ms\n" NB,
+	  "1:1: BindAckTimeoutMax is below" },
+	{ AR_HEAD, "2:8: an access router needs a [Neighbor]" },
+	{ AR_HEAD "[Neighbor]\nRouter = 2001:db8::zz\n",
+	  "11:10: '2001:db8::zz' is not an IPv6 address" },
+	{ AR_HEAD "[Neighbor]\nPrefix = 2001:db8:2::1/64\n",
+	  "11:10: '2001:db8:2::1/64' has bits set" },
+	{ AR_HEAD "[Neighbor]\nPrefix = 2001:db8:2::/129\n",
+	  "11:23: prefix length is 0 to 128" },
+	{ AR_HEAD "[Neighbor]\nAccessPoint = 02:00:0g\n",
+	  "11:21: link-layer address octets" },
+	{ AR_HEAD "[Neighbor]\nAccessPoint = 02:00.01\n",
+	  "11:20: '.' in a link-layer address" },
+	{ AR_HEAD "[Neighbor]\nName = a b\n", "11:9: ' ' in a name" },
+	{ AR_HEAD "[Neighbor]\nRouter = 2001:db8:2::1\n",
+	  "10:2: [Neighbor]: Prefix is required" },
+	{ AR_HEAD NB "IPsec = t\n", "15:1: IPsec given twice" },
+	{ AR_HEAD "[Neighbor]\nRouter = 2001:db8:2::1\n"
+	  "Prefix = 2001:db8:2::/64\nAccessPoint = 02:00:00:00:00:aa\n"
+	  "IPsec = nope\n", "14:9: no [IPsec] named nope" },
+	{ AR_HEAD NB "[Neighbor]\nRouter = 2001:db8:3::1\n"
+	  "Prefix = 2001:db8:3::/64\nAccessPoint = 02:00:00:00:00:aa\n"
+	  "IPsec = s\n", "18:15: this AccessPoint is listed twice" },
+	{ AR_HEAD NB "[Neighbor]\nRouter = 2001:db8:2::1\n"
+	  "Prefix = 2001:db8:3::/64\nAccessPoint = 02:00:00:00:00:ab\n"
+	  "IPsec = s\n", "16:10: the same Router in two" },
+	{ AR_HEAD NB "[Peer]\nKind = mobile-node\nAddress = 2001:db8:1::a\n"
+	  "IPsec = s\nKey = k\n", "19:7: no [Key] named k" },
+	{ AR_HEAD NB "[Peer]\nKind = mobile-node\n",
+	  "15:2: [Peer]: Kind and Address are required" },
+	{ AR_HEAD NB "[IPsec]\nName = s\nMode = ikev2\nConnection = d\n",
+	  "15:2: a second [IPsec] named s" },
+	{ AR_HEAD NB "[IPsec]\nName = t\nMode = static\nSPIIn = 300\n",
+	  "17:8: Mode = static needs SPIIn and SPIOut" },
+	{ AR_HEAD NB "[IPsec]\nName = t\nMode = static\nSPIIn = 255\n",
+	  "18:9: '255' is not a number from 256" },
+	{ AR_HEAD NB "[Key]\nName = k\nKind = badf\n",
+	  "15:2: [Key]: Name, Kind and File are required" },
+	{ "[General]\nRole = mobile-node\n[Interface]\nName = eth0\n"
+	  "Kind = access\n", "3:2: Kind = mobile on a mobile node" },
+	{ "[General]\nRole = mobile-node\n[Interface]\nName = eth0\n"
+	  "Kind = mobile\n", "2:8: a mobile node needs" },
+	{ "[General]\nRole = mobile-node\n[Interface]\n"
+	  "Name = a-very-long-interface-name\n", "4:8: an interface name" },
+	{ "[General]\nRole = mobile-node # trailing comment\n[Key]\n"
+	  "File = /k\x00x\n", "4:10: NUL character" },
+};
+
+static void long_line(void)
+{
+	char *text = malloc(MHOD_CONF_LINE_MAX + 64);
+	char err[MHOD_CONF_ERR_MAX];
+
+	t_begin("conf: a line over %d characters is refused at its end",
+		MHOD_CONF_LINE_MAX);
+	memcpy(text, "[General]\n#", 11);
+	memset(text + 11, 'x', MHOD_CONF_LINE_MAX);
+	t_check(mhod_conf_parse(&conf, text, 11 + MHOD_CONF_LINE_MAX, "f",
+				err) == -1 &&
+		strstr(err, "f:2:1025: line longer than"), "%s", err);
+	t_end();
+	free(text);
+}
+
+void test_conf(const char *example)
+{
+	const struct mhod_conf_neighbor *n;
+	char err[MHOD_CONF_ERR_MAX], want[128];
+	size_t i, len;
+	int ret;
+
+	t_begin("conf: %s parses", example);
+	ret = mhod_conf_load(&conf, example, err);
+	if (t_seed_dir) {
+		FILE *f = fopen(example, "rb");
+		static char text[65536];
+
+		len = f ? fread(text, 1, sizeof(text), f) : 0;
+		if (f)
+			fclose(f);
+		t_seed("conf", -1, text, len);
+	}
+	if (t_check(ret == 0, "%s", err)) {
+		static const uint8_t ap[6] = { 2, 0, 0, 0, 0, 0xab };
+		struct in6_addr west = t_addr("2001:db8:3::1");
+
+		t_check(conf.role == MHOD_ROLE_AR &&
+			conf.preauth == MHOD_PREAUTH_FMIP, "role, preauth");
+		t_check(conf.nifaces == 2 && conf.nneighbors == 2 &&
+			conf.npeers == 1 && conf.nkeys == 1 && conf.nipsec == 3,
+			"table sizes");
+		n = mhod_conf_neighbor_by_ap(&conf, ap, sizeof(ap));
+		t_check(n && !strcmp(n->name, "nar-east") && n->plen == 64 &&
+			n->naps == 2 && n->lla.len == 6, "AP -> nar-east");
+		n = mhod_conf_neighbor_by_addr(&conf, &west);
+		t_check(n && !strcmp(n->ipsec, "ar-west"), "nar-west");
+		t_check(conf.keys[0].spi == 0x100 && conf.ipsec[1].spi_in ==
+			0x2001, "hex numbers");
+		t_check(conf.timers.proxy_nd_ms == 1500 &&
+			conf.timers.fbu_lifetime_ms == 30000 &&
+			conf.timers.bindack_max_ms == 32000, "durations");
+		t_check(conf.limits.buffer_bytes == 384000, "limits");
+	}
+	t_end();
+
+	t_seed("conf", -1, mn_conf, sizeof(mn_conf) - 1);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		t_seed("conf", -1, bad[i].text, strlen(bad[i].text));
+	t_begin("conf: a mobile node's file (CRLF, defaults) parses");
+	ret = mhod_conf_parse(&conf, mn_conf, sizeof(mn_conf) - 1, "mn", err);
+	if (t_check(ret == 0, "%s", err))
+		t_check(conf.role == MHOD_ROLE_MN && conf.timers.fbu_retries == 5 &&
+			conf.timers.hi_retries == 3 &&
+			conf.timers.bindack_max_ms == 1250 &&
+			conf.peers[0].kind == MHOD_PEER_AR &&
+			conf.preauth == MHOD_PREAUTH_IKEV2, "values");
+	t_end();
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(want, sizeof(want), "t.conf:%s", bad[i].want);
+		t_begin("conf: refused at %s", bad[i].want);
+		len = strlen(bad[i].text);
+		if (strstr(bad[i].text, "/k"))
+			len += 3;	/* the case with a NUL in it */
+		ret = mhod_conf_parse(&conf, bad[i].text, len, "t.conf", err);
+		t_check(ret == -1 && !strncmp(err, want, strlen(want)),
+			"got \"%s\"", err);
+		t_end();
+	}
+	long_line();
+}
