@@ -10,8 +10,12 @@
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
 #   make check KERNEL=6.12|latest|debug   ... on another kernel
 #   make check-debug     the same on a 6.1 debug kernel (KASAN, lockdep, ...)
-#   make test            what CI runs: lint, then check on 6.1 and 6.12,
-#                        check-debug, and check on "latest" if it is built
+#   make test            what CI runs: lint, check-mhod, then check on 6.1
+#                        and 6.12, check-debug, and check on "latest" if
+#                        it is built
+#   make check-mhod      mhod's wire layer on the host: round trips,
+#                        malformed input, under ASan/UBSan, and tshark
+#   make fuzz            mhod's fuzz harnesses, FUZZ_TIME (60) s each
 #   make clean
 #
 # Variables: KDIR (kernel build tree for "make"/"make lint"), T=PATTERN
@@ -45,7 +49,8 @@ DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
 	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
 	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
 	iproute2 gcc make strace python3 \
-	strongswan-charon strongswan-swanctl nftables
+	strongswan-charon strongswan-swanctl nftables \
+	tshark clang libclang-rt-14-dev
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
@@ -111,6 +116,9 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C tools/mhoctl clean >/dev/null
 	$(MAKE) -C tools/mhoctl CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | tee $(LINT_LOG)/mhoctl.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhoctl.log
+	$(MAKE) -C tools/mhod clean >/dev/null
+	$(MAKE) -C tools/mhod 2>&1 | tee $(LINT_LOG)/mhod.log
+	! grep -iE 'warning:|error:' $(LINT_LOG)/mhod.log
 	if [ -f selftests/tools/Makefile ]; then \
 		$(MAKE) -C selftests/tools clean >/dev/null && \
 		$(MAKE) -C selftests/tools CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | \
@@ -131,7 +139,17 @@ check-debug: mhoctl selftests-tools
 # to the debug kernel's), latest, in turn; it ends with the total.
 test: mhoctl selftests-tools
 	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory check-mhod
 	@selftests/vm/matrix.sh
+
+# mhod's wire layer needs no VM: its tests run here (tools/mhod/Makefile).
+check-mhod:
+	$(MAKE) -C tools/mhod test asan interop
+
+fuzz:
+	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)
+
+.PHONY: check-mhod fuzz
 
 # make demo: a handoff without mho, with classic smooth handoff and with
 # mho, in one VM (KERNEL, 6.1 by default); then, on the host, the plot
@@ -153,6 +171,7 @@ bench: mhoctl selftests-tools
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C tools/mhoctl clean
+	$(MAKE) -C tools/mhod clean
 	if [ -f selftests/tools/Makefile ]; then $(MAKE) -C selftests/tools clean; fi
 
 .PHONY: all module mhoctl selftests-tools deps lint check check-debug test clean
