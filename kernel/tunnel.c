@@ -221,9 +221,15 @@ static unsigned int mho_tunnel_refrag(const struct mho_tunnel_tx *tx,
 	skb_dst_set(skb, dst);
 	skb->ignore_df = 1;
 
-	/* ip6_fragment() itself is not exported: netfilter's table has it. */
+	/*
+	 * ip6_fragment() itself is not exported: netfilter's table has it.
+	 * Its callers here hold RCU, but for the home agent's re-forwarding,
+	 * which only disables BH.
+	 */
+	rcu_read_lock();
 	v6ops = nf_get_ipv6_ops();
 	if (!v6ops) {
+		rcu_read_unlock();
 		kfree_skb(skb);
 		mho_ctr_inc(tx->b->h, MHO_CTR_DROP_ERROR);
 		return 0;
@@ -232,6 +238,7 @@ static unsigned int mho_tunnel_refrag(const struct mho_tunnel_tx *tx,
 	__this_cpu_write(mho_refrag, &rf);
 	err = v6ops->fragment(net, NULL, skb, mho_tunnel_refrag_out);
 	__this_cpu_write(mho_refrag, saved);
+	rcu_read_unlock();
 	if (err && !rf.sent)
 		mho_ctr_inc(tx->b->h, MHO_CTR_DROP_ERROR);
 	return rf.sent;

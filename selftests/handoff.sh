@@ -77,7 +77,7 @@
 # what the run measured is for the caller to judge. Needs mho loaded
 # (mho_setup) for the classic and mho modes.
 #
-# Tunables: HO_RATE (packets/s, 1000), HO_COUNT (1500; 8000 on the debug
+# Tunables: HO_RATE (packets/s, 1000), HO_COUNT (1500; 4000 on the debug
 # kernel), HO_MOVE_AT (the
 # move starts this many seconds into the stream, 0.4), HO_GAP (seconds
 # between down and up, 0.05), HO_PORT (9909).
@@ -94,10 +94,11 @@
 # MODE once the topology is up (a firewall, IPsec between the routers).
 
 HO_RATE=${HO_RATE:-1000}
-# On the debug kernel the move itself takes seconds: a longer stream, so
-# that it still runs when the binding update comes.
+# On the debug kernel the move takes longer (each step a few hundred
+# milliseconds): a longer stream, so that it still runs when the binding
+# update comes.
 if [ "${MHO_FLAVOUR:-}" = debug ]; then
-	HO_COUNT=${HO_COUNT:-8000}
+	HO_COUNT=${HO_COUNT:-4000}
 else
 	HO_COUNT=${HO_COUNT:-1500}
 fi

@@ -31,7 +31,8 @@ t_attach() {
 
 # Many releases by Neighbor Advertisement in a row, under a fast stream:
 # the MN moves back and forth between the two routers for as long as the
-# CN sends it PP_RATE packets/s (PP_SECONDS), at least PP_MOVES times. Each router is the pAR when
+# CN sends it PP_RATE packets/s (PP_SECONDS of them, which may take longer
+# under emulation), at least PP_MOVES times. Each router is the pAR when
 # the MN leaves it and the nAR when it arrives: its binding for the MN is
 # made for the move and deleted after it. The MN's arrival is its DAD
 # and unsolicited NA for its address on the new link, the nAR binding's
@@ -40,7 +41,7 @@ t_attach() {
 PP_MOVES=${PP_MOVES:-10}
 PP_RATE=${PP_RATE:-3000}
 PP_SECONDS=${PP_SECONDS:-30}
-[ "${MHO_FLAVOUR:-}" != debug ] || PP_MOVES=3 PP_RATE=1000 PP_SECONDS=60
+[ "${MHO_FLAVOUR:-}" != debug ] || PP_MOVES=3 PP_RATE=1000 PP_SECONDS=30
 
 # pp_move FROM TO: one move of the MN, FROM and TO being par or nar.
 pp_move() {
@@ -90,7 +91,7 @@ pp_lost() {
 }
 
 t_pingpong() {
-	local i=0 from=par to=nar n=$((PP_RATE * PP_SECONDS)) sender end
+	local i=0 from=par to=nar n=$((PP_RATE * PP_SECONDS)) sender rx
 	need_tool "$HO_PROBE" || return
 	_ho_out=$TMPD/pingpong _ho_ctl_errors=0 ATTACHED=0
 	mkdir -p "$_ho_out"
@@ -109,16 +110,18 @@ t_pingpong() {
 	done
 	_ho_clock
 	_ho_ctl_start || { fail "the control programs"; return; }
-	HO_RECV_MS=$(((PP_SECONDS + 60) * 1000)) ho_receive "$n"
+	# The receiver stops when it has them all, or after HO_RECV_IDLE_MS
+	# without any.
+	HO_RECV_MS=3600000 ho_receive "$n"
+	rx=$(_ho_mn_rx)
 	ip netns exec "$HO_CN" taskset -c 0 "$HO_PROBE" send -d $HOA -p "$HO_PORT" \
 		-r "$PP_RATE" -n "$n" -o "$TMPD/send.log" >"$TMPD/send" 2>&1 &
 	sender=$!
 	bg_add $sender
-	# Moves until 3 s before the stream ends, so that the last one is
-	# over before it.
-	end=$((${EPOCHREALTIME/./} / 1000000 + PP_SECONDS - 3))
+	wait_for 30 _ho_mn_rx_above $((rx + 10)) || fail "the stream did not start"
+	# Moves for as long as the stream lasts.
 	_ho_nap 0.5
-	while [ $((${EPOCHREALTIME/./} / 1000000)) -lt $end ]; do
+	while kill -0 $sender 2>/dev/null; do
 		_ho_event "move-$from-$to"
 		pp_move $from $to || break
 		i=$((i + 1))
