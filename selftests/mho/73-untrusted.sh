@@ -145,6 +145,11 @@ t_frag_peer() {
 	settle "nAR binding's tunnel_rx" $((rx + 4)) field tunnel_rx
 	want queued_pkts 4
 	want queued_bytes $((4 * 1448))
+	# The smallest fragments there are, 8 bytes each (181 of them): as
+	# legitimate as any, and reassembled too.
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 8 -n 1 -S 50 || return
+	settle "nAR binding's tunnel_rx" $((rx + 5)) field tunnel_rx
+	want queued_pkts 5
 	expect_eq untrusted "$(untrusted)" "$u"
 	nar_state idle
 }
@@ -237,7 +242,7 @@ run_case "an end-marker from a non-peer does not end the release" t_nonpeer_mark
 run_case "the peer's end-marker ends it, once the packets it counts are in" t_peer_marker
 run_case "a wrong version is untrusted, another magic is not mho's" t_version_magic
 run_case "a peer's packet to a local address that is not its endpoint is untrusted" t_wrong_local
-run_case "a peer's fragmented tunnel packets are reassembled and held" t_frag_peer
+run_case "a peer's fragmented tunnel packets, tiny ones too, are reassembled and held" t_frag_peer
 run_case "fragments from a non-peer are untrusted, one by one" t_frag_nonpeer
 run_case "overlapping, incomplete and too many fragments: dropped, bounded, counted" t_frag_bad
 run_case "the cut-point marker: from the peer only, drops the copies held" t_cut
