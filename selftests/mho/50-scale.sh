@@ -55,9 +55,11 @@ t_dump() {
 
 t_churn() {
 	local pid i seen=0 ids
-	# Bindings that come and go, after the static ones in id order.
+	# Bindings that come and go, after the static ones in id order. The
+	# loop stops when told to, after a whole round: killing it would
+	# leave its mhoctl running, still adding bindings after the clean-up.
 	cat >"$TMPD/churn.sh" <<-EOS
-	while :; do
+	while [ ! -e "$TMPD/churn.stop" ]; do
 		awk 'BEGIN { for (i = 1; i <= 200; i++) printf "binding add id %d role nar coa 2001:db8:ff::%x\n", 2000000 + i, i }' |
 			"$MHOCTL" -n "$NS" -batch - >/dev/null 2>&1
 		awk 'BEGIN { for (i = 1; i <= 200; i++) printf "binding del id %d\n", 2000000 + i }' |
@@ -92,7 +94,8 @@ t_churn() {
 			fail "dump $i: lost static bindings"
 		[ "$seen" -lt 3 ] || break
 	done
-	bg_kill $pid
+	touch "$TMPD/churn.stop"
+	wait $pid
 	_bg_pids=()
 	diag "$seen dumps flagged as interrupted"
 	[ "$seen" -gt 0 ] || fail "no dump was flagged NLM_F_DUMP_INTR"
