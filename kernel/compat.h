@@ -8,6 +8,9 @@
 
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ip6_route.h>	/* ip6_fragment() */
+#include <net/ipv6.h>
 #include <net/xfrm.h>
 #ifdef MHO_HAVE_NET_GSO_H
 #include <net/gso.h>	/* skb_gso_segment(), in linux/netdevice.h before 6.4 */
@@ -45,6 +48,29 @@ static inline int mho_xfrm_init_state(struct xfrm_state *x,
 	return __xfrm_init_state(x, extack);
 #else
 	return __xfrm_init_state(x, false, false, extack);
+#endif
+}
+
+/*
+ * ip6_fragment(): modules reached it through netfilter's nf_ipv6_ops
+ * (that is how openvswitch did) until that table went away and the
+ * function was exported. Consumes @skb. Under RCU (the table).
+ */
+static inline int mho_ip6_fragment(struct net *net, struct sock *sk,
+				   struct sk_buff *skb,
+				   int (*output)(struct net *, struct sock *,
+						 struct sk_buff *))
+{
+#ifdef MHO_HAVE_NF_IPV6_OPS
+	const struct nf_ipv6_ops *v6ops = nf_get_ipv6_ops();
+
+	if (!v6ops) {
+		kfree_skb(skb);
+		return -EAFNOSUPPORT;
+	}
+	return v6ops->fragment(net, sk, skb, output);
+#else
+	return ip6_fragment(net, sk, skb, output);
 #endif
 }
 

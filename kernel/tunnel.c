@@ -18,7 +18,6 @@
 
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <net/addrconf.h>
 #include <net/ip6_route.h>
@@ -205,7 +204,6 @@ static unsigned int mho_tunnel_refrag(const struct mho_tunnel_tx *tx,
 {
 	struct mho_refrag rf = { .tx = tx }, *saved;
 	struct net *net = tx->b->mn->net;
-	const struct nf_ipv6_ops *v6ops;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 	int err;
@@ -222,21 +220,14 @@ static unsigned int mho_tunnel_refrag(const struct mho_tunnel_tx *tx,
 	skb->ignore_df = 1;
 
 	/*
-	 * ip6_fragment() itself is not exported: netfilter's table has it.
-	 * Its callers here hold RCU, but for the home agent's re-forwarding,
+	 * RCU for netfilter's table of ipv6 functions (compat.h): the
+	 * callers here hold it, but for the home agent's re-forwarding,
 	 * which only disables BH.
 	 */
 	rcu_read_lock();
-	v6ops = nf_get_ipv6_ops();
-	if (!v6ops) {
-		rcu_read_unlock();
-		kfree_skb(skb);
-		mho_ctr_inc(tx->b->h, MHO_CTR_DROP_ERROR);
-		return 0;
-	}
 	saved = __this_cpu_read(mho_refrag);
 	__this_cpu_write(mho_refrag, &rf);
-	err = v6ops->fragment(net, NULL, skb, mho_tunnel_refrag_out);
+	err = mho_ip6_fragment(net, NULL, skb, mho_tunnel_refrag_out);
 	__this_cpu_write(mho_refrag, saved);
 	rcu_read_unlock();
 	if (err && !rf.sent)
