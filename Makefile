@@ -108,6 +108,11 @@ $(CHECKPATCH): $(KSRC)
 
 lint: $(CHECKPATCH)
 	@mkdir -p $(LINT_LOG)
+	@# Policy bounds go through MHO_POLICY_*(), which refuse at build time
+	@# what an s16 cannot hold (kernel/netlink.h).
+	@if grep -nE 'NLA_POLICY_(MAX|MIN|RANGE)\(' kernel/*.c kernel/*.h | \
+		grep -v 'MHO_S16_BOUND'; then \
+		echo "lint: use MHO_POLICY_MAX/MIN/RANGE (kernel/netlink.h)"; exit 1; fi
 	$(CHECKPATCH) --no-tree --strict --show-types --file \
 		$(wildcard kernel/*.c kernel/*.h kernel/*/*.c kernel/*/*.h) include/uapi/linux/mho.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null

@@ -80,6 +80,11 @@ struct mho_ctx_snap {
 #define MHO_CTX_RO	{ .type = NLA_REJECT,				\
 			  .reject_message = "read-only attribute" }
 
+/* Above an s16: see MHO_POLICY_MAX(). */
+static struct netlink_range_validation mho_tfcpad_range = {
+	.max = IP_MAX_MTU,
+};
+
 static const struct nla_policy mho_sa_policy[MHO_SA_A_MAX + 1] = {
 	[MHO_SA_A_INFO] =
 		NLA_POLICY_EXACT_LEN(sizeof(struct xfrm_usersa_info)),
@@ -93,7 +98,7 @@ static const struct nla_policy mho_sa_policy[MHO_SA_A_MAX + 1] = {
 	[MHO_SA_A_MARK] = NLA_POLICY_EXACT_LEN(sizeof(struct xfrm_mark)),
 	[MHO_SA_A_IF_ID] = { .type = NLA_U32 },
 	[MHO_SA_A_EXTRA_FLAGS] = { .type = NLA_U32 },
-	[MHO_SA_A_TFCPAD] = NLA_POLICY_MAX(NLA_U32, IP_MAX_MTU),
+	[MHO_SA_A_TFCPAD] = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_tfcpad_range),
 };
 
 static const struct nla_policy mho_pol_policy[MHO_POL_A_MAX + 1] = {
@@ -107,13 +112,13 @@ static const struct nla_policy mho_pol_policy[MHO_POL_A_MAX + 1] = {
 };
 
 static const struct nla_policy mho_spi_policy[MHO_SPI_A_MAX + 1] = {
-	[MHO_SPI_A_OLD] = NLA_POLICY_MIN(NLA_U32, 256),
-	[MHO_SPI_A_NEW] = NLA_POLICY_MIN(NLA_U32, 256),
+	[MHO_SPI_A_OLD] = MHO_POLICY_MIN(NLA_U32, 256),
+	[MHO_SPI_A_NEW] = MHO_POLICY_MIN(NLA_U32, 256),
 };
 
 const struct nla_policy mho_ctx_export_policy[MHO_CTX_A_MAX + 1] = {
 	[MHO_CTX_A_AR] = MHO_POLICY_IN6,
-	[MHO_CTX_A_DISPOSE] = NLA_POLICY_MAX(NLA_U8, MHO_CTX_DISPOSE_MAX),
+	[MHO_CTX_A_DISPOSE] = MHO_POLICY_MAX(NLA_U8, MHO_CTX_DISPOSE_MAX),
 };
 
 const struct nla_policy mho_ctx_import_policy[MHO_CTX_A_MAX + 1] = {
@@ -123,7 +128,7 @@ const struct nla_policy mho_ctx_import_policy[MHO_CTX_A_MAX + 1] = {
 	[MHO_CTX_A_HOA] = MHO_POLICY_IN6,
 	[MHO_CTX_A_SA] = NLA_POLICY_NESTED(mho_sa_policy),
 	[MHO_CTX_A_POLICY] = NLA_POLICY_NESTED(mho_pol_policy),
-	[MHO_CTX_A_MODE] = NLA_POLICY_MAX(NLA_U8, MHO_CTX_MODE_MAX),
+	[MHO_CTX_A_MODE] = MHO_POLICY_MAX(NLA_U8, MHO_CTX_MODE_MAX),
 	[MHO_CTX_A_NEW_AR] = MHO_POLICY_IN6,
 	[MHO_CTX_A_NEW_COA] = MHO_POLICY_IN6,
 	[MHO_CTX_A_SEQ_MARGIN] = { .type = NLA_U32 },

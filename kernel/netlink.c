@@ -157,8 +157,8 @@ static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
 };
 
 #define MHO_BINDING_CFG_POLICY						\
-	[MHO_BINDING_A_ID]	= NLA_POLICY_MIN(NLA_U32, 1),		\
-	[MHO_BINDING_A_ROLE]	= NLA_POLICY_RANGE(NLA_U8, MHO_ROLE_PAR,	\
+	[MHO_BINDING_A_ID]	= MHO_POLICY_MIN(NLA_U32, 1),		\
+	[MHO_BINDING_A_ROLE]	= MHO_POLICY_RANGE(NLA_U8, MHO_ROLE_PAR,	\
 						   MHO_ROLE_MAX),	\
 	[MHO_BINDING_A_HOA]	= MHO_POLICY_IN6,			\
 	[MHO_BINDING_A_COA]	= MHO_POLICY_IN6,			\
@@ -167,7 +167,7 @@ static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
 	[MHO_BINDING_A_LIMITS]	= NLA_POLICY_NESTED(mho_binding_limits_policy), \
 	[MHO_BINDING_A_STATS]	= { .type = NLA_REJECT,			\
 				    .reject_message = "counters are read-only" }, \
-	[MHO_BINDING_A_STATE]	= NLA_POLICY_MAX(NLA_U8, MHO_STATE_MAX),	\
+	[MHO_BINDING_A_STATE]	= MHO_POLICY_MAX(NLA_U8, MHO_STATE_MAX),	\
 	[MHO_BINDING_A_BICAST]	= { .type = NLA_BINARY,			\
 				    .len = MHO_BICAST_MAX *		\
 					   sizeof(struct in6_addr) },	\
@@ -199,7 +199,7 @@ static const struct nla_policy mho_binding_set_policy[MHO_BINDING_A_MAX + 1] = {
 };
 
 static const struct nla_policy mho_binding_key_policy[MHO_BINDING_A_MAX + 1] = {
-	[MHO_BINDING_A_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[MHO_BINDING_A_ID]	= MHO_POLICY_MIN(NLA_U32, 1),
 	[MHO_BINDING_A_MATCH]	= MHO_POLICY_IN6,
 };
 

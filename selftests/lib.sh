@@ -230,10 +230,10 @@ mho_loaded() {
 	grep -q '^mho ' /proc/modules
 }
 
-# mho.ko uses nf_defrag_ipv6's reassembly (insmod does not load what a
-# module depends on; modprobe would).
+# mho.ko uses nf_defrag_ipv6's reassembly and xfrm_algo's tables
+# (insmod does not load what a module depends on; modprobe would).
 mho_load() {
-	mho_loaded || { modprobe nf_defrag_ipv6 && insmod "$MHO_KO"; }
+	mho_loaded || { modprobe -a nf_defrag_ipv6 xfrm_algo && insmod "$MHO_KO"; }
 }
 
 mho_unload() {

@@ -75,6 +75,19 @@ t_range() {
 	rejected "integer out of range" M limits set max-bytes 1
 	# One bad value spoils the whole request.
 	rejected "integer out of range" M limits set max-pkts 10 total-bytes 1
+	# An SA's TFC padding is at most 65535: a bound netlink's policies
+	# cannot hold as a plain maximum (an s16). The largest value passes
+	# validation (the request fails later, for want of an SA), one more
+	# is out of range, and neither may make the kernel WARN (the run
+	# fails on any WARN; panic_on_warn is set).
+	_run "$NLRAW" ctx_import a_binding={ binding_a_id=u32:7 } \
+		a_ctx={ ctx_a_sa={ sa_a_tfcpad=u32:65535 } }
+	[ "$RC" = 1 ] && ! grep -q "out of range" <<<"$OUT" ||
+		{ _show_run "$NLRAW" ctx_import; fail "TFCPAD 65535 must pass validation"; }
+	raw_rejected $ERANGE "integer out of range" ctx_import a_binding={ binding_a_id=u32:7 } \
+		a_ctx={ ctx_a_sa={ sa_a_tfcpad=u32:65536 } }
+	raw_rejected $ERANGE "integer out of range" ctx_import a_binding={ binding_a_id=u32:7 } \
+		a_ctx={ ctx_a_sa={ sa_a_tfcpad=u32:4294967295 } }
 	rejected "Attribute failed policy validation" M peer add $P2 name 0123456789abcdef0123456789abcdef
 	xout "" M peer add $P2 name 0123456789abcdef0123456789abcde
 	xout "peer $P2 name 0123456789abcdef0123456789abcde bindings 0" M peer show $P2
