@@ -18,6 +18,8 @@
 #   make fuzz            mhod's fuzz harnesses, FUZZ_TIME (60) s each
 #   make install         mho.ko (modules_install, depmod), mhoctl, man pages
 #   make uninstall       removes what make install installed
+#   make package-test    make install, DKMS, the Debian packages, and these
+#                        installed in a Debian 12 chroot (README, Install)
 #   make clean
 #
 # Variables: KDIR (kernel build tree for "make"/"make lint"), T=PATTERN
@@ -214,7 +216,12 @@ uninstall:
 	@$(mho_depmod)
 	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8
 
-.PHONY: install uninstall
+# make package-test: selftests/package-test.sh, as root, with the network
+# (deb.debian.org); about 3 minutes. Not part of make test.
+package-test:
+	@selftests/package-test.sh
+
+.PHONY: install uninstall package-test
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
