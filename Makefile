@@ -217,7 +217,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8
 
 # make package-test: selftests/package-test.sh, as root, with the network
-# (deb.debian.org); about 3 minutes. Not part of make test.
+# (deb.debian.org); 3 to 4 minutes. Not part of make test.
 package-test:
 	@selftests/package-test.sh
 
