@@ -16,12 +16,19 @@
 #   make check-mhod      mhod's wire layer on the host: round trips,
 #                        malformed input, under ASan/UBSan, and tshark
 #   make fuzz            mhod's fuzz harnesses, FUZZ_TIME (60) s each
+#   make install         mho.ko (modules_install, depmod), mhoctl, man pages
+#   make uninstall       removes what make install installed
+#   make package-test    make install, DKMS, the Debian packages, and these
+#                        installed in a Debian 12 chroot (README, Install)
 #   make clean
 #
 # Variables: KDIR (kernel build tree for "make"/"make lint"), T=PATTERN
 # (run only matching tests), KERNEL (for "make check": 6.1, 6.12, latest,
 # debug), MHO_LATEST (the version "latest" builds, 7.2), MHO_CACHE
 # (downloads and builds; default ~/.cache/mho).
+# For install and uninstall: DESTDIR, PREFIX (/usr), SBINDIR, MANDIR,
+# INSTALL_MOD_PATH (DESTDIR), INSTALL_MOD_DIR (extra), and KDIR, whose
+# kernel release says where the module goes.
 
 # The running kernel's build tree, else the newest Debian headers.
 ifeq ($(origin KDIR),undefined)
@@ -172,6 +179,54 @@ bench: mhoctl selftests-tools
 	@selftests/bench/bench.sh $(KERNEL)
 
 .PHONY: bench
+
+# make install: mho.ko through the kernel's modules_install into
+# $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR), then
+# mhoctl and its man page through tools/mhoctl's install target. The
+# release is KDIR's UTS_RELEASE: Debian's 6.1 headers' "make
+# kernelrelease" says 6.1.N, not the 6.1.0-N-<flavour> of /lib/modules.
+# modules_install's own depmod needs a System.map that headers lack, so
+# depmod runs here, on any tree that holds a kernel's modules (the
+# system, a chroot); a staging DESTDIR gets none (a package's postinst
+# runs depmod). modules_install signs with the kernel's own key only
+# where KDIR has it (a kernel built here; headers packages have none).
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= extra
+MHO_KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MHO_MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(MHO_KREL)
+MHO_NOSIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
+MHO_DIRS := DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+mho_depmod = if [ -e $(MHO_MODDIR)/modules.builtin ]; then \
+		depmod -b $(or $(INSTALL_MOD_PATH),/) $(MHO_KREL); \
+	else \
+		echo "depmod: not run, $(MHO_MODDIR) holds no kernel's modules"; \
+	fi
+
+install: module mhoctl
+	@[ -n "$(MHO_KREL)" ] || { echo "no UTS_RELEASE in $(KDIR)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(MHO_KREL) \
+		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		$(MHO_NOSIGN) modules_install
+	@$(mho_depmod)
+	$(MAKE) -C tools/mhoctl install $(MHO_DIRS)
+
+uninstall:
+	@[ -n "$(MHO_KREL)" ] || { echo "no UTS_RELEASE in $(KDIR)" >&2; exit 1; }
+	rm -f $(foreach x,ko ko.gz ko.xz ko.zst,$(MHO_MODDIR)/$(INSTALL_MOD_DIR)/mho.$(x))
+	-rmdir --ignore-fail-on-non-empty $(MHO_MODDIR)/$(INSTALL_MOD_DIR)
+	@$(mho_depmod)
+	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8
+
+# make package-test: selftests/package-test.sh, as root, with the network
+# (deb.debian.org); 3 to 4 minutes. Not part of make test.
+package-test:
+	@selftests/package-test.sh
+
+.PHONY: install uninstall package-test
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -19,7 +19,7 @@
 #   MHO_BOOT_LIMIT=S     the guest must reach init in S seconds (120; 240 for
 #                        debug), or it is booted once more
 #   MHO_ALLOW_SKIP=1     skipped tests do not fail the run
-#   MHO_SRC=DIR          module sources: DIR/Kbuild, kernel/, include/ (repo)
+#   MHO_SRC=DIR          module sources: DIR/Kbuild, VERSION, kernel/, include/ (repo)
 #   MHO_SELFTESTS=DIR    tests to copy into the guest (repo's selftests/)
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
 #   MHO_CACHE=DIR        cache (~/.cache/mho)
@@ -88,7 +88,7 @@ exec 9>"$bdir/.lock"
 flock 9
 (
 	cd "$src"
-	find Kbuild kernel include -type f \( -name Kbuild -o -name '*.[ch]' \)
+	find Kbuild VERSION kernel include -type f \( -name Kbuild -o -name VERSION -o -name '*.[ch]' \)
 ) | sort >"$bdir/.sources.new"
 [ -s "$bdir/.sources.new" ] || die "no module sources in $src"
 while read -r f; do
