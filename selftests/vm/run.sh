@@ -19,6 +19,9 @@
 #   MHO_BOOT_LIMIT=S     the guest must reach init in S seconds (120; 240 for
 #                        debug), or it is booted once more
 #   MHO_ALLOW_SKIP=1     skipped tests do not fail the run
+#   MHO_SUBSET=1         tests that carry the same kernel paths with more
+#                        kinds of traffic run only the cases that take a path
+#                        of their own (matrix.sh, for 6.12); always on debug
 #   MHO_SRC=DIR          module sources: DIR/Kbuild, VERSION, kernel/, include/ (repo)
 #   MHO_SELFTESTS=DIR    tests to copy into the guest (repo's selftests/)
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
@@ -140,6 +143,7 @@ if [ -n "$job" ]; then
 		-device virtserialport,chardev=d,name=mho.job)
 fi
 [ "${MHO_ALLOW_SKIP:-0}" = 1 ] && append="$append mho_allow_skip=1"
+{ [ "${MHO_SUBSET:-0}" = 1 ] || [ "$FLAVOUR" = debug ]; } && append="$append mho_subset=1"
 # An instruction-counting clock: time in the guest is the work it did, so
 # a ratio of two rates is a ratio of instructions, whatever the host and
 # the emulator's caches do (Documentation/performance.rst). With -icount,
