@@ -77,7 +77,7 @@
 # what the run measured is for the caller to judge. Needs mho loaded
 # (mho_setup) for the classic and mho modes.
 #
-# Tunables: HO_RATE (packets/s, 1000), HO_COUNT (1500; 4000 on the debug
+# Tunables: HO_RATE (packets/s, 1000), HO_COUNT (3000; 6000 on the debug
 # kernel), HO_MOVE_AT (the
 # move starts this many seconds into the stream, 0.4), HO_GAP (seconds
 # between down and up, 0.05), HO_PORT (9909).
@@ -98,9 +98,9 @@ HO_RATE=${HO_RATE:-1000}
 # milliseconds): a longer stream, so that it still runs when the binding
 # update comes.
 if [ "${MHO_FLAVOUR:-}" = debug ]; then
-	HO_COUNT=${HO_COUNT:-4000}
+	HO_COUNT=${HO_COUNT:-6000}
 else
-	HO_COUNT=${HO_COUNT:-1500}
+	HO_COUNT=${HO_COUNT:-3000}
 fi
 HO_MOVE_AT=${HO_MOVE_AT:-0.4}
 HO_GAP=${HO_GAP:-0.05}
@@ -317,11 +317,14 @@ _ho_receiver_ready() {
 	[ -n "$(ip netns exec "$HO_MN" ss -Hlun "sport = :$HO_PORT")" ]
 }
 
-# _ho_limits NS: room for a whole stream, held for as long as a move can
-# take under emulation (on the debug kernel, bringing a veth link up
-# takes seconds): the default max-hold, 2 s, would drop it.
+# _ho_limits NS: room for a whole stream, full-size packets included
+# (the default max-bytes, 1 MiB, is 700 of them), held for as long as a
+# move can take under emulation on a busy host: the default max-hold,
+# 2 s, would drop it.
+HO_LIMITS="max-hold 30000 max-pkts 65536 max-bytes 134217728 total-pkts 262144 total-bytes 268435456"
 _ho_limits() {
-	_ho_ctl "$1" limits set max-hold 30000 max-pkts 16384
+	# shellcheck disable=SC2086 # words
+	_ho_ctl "$1" limits set $HO_LIMITS
 }
 
 # _ho_bindings: the routers as each other's peers, and the MN's binding

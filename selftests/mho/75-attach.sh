@@ -27,6 +27,9 @@ t_attach() {
 		fail "drops: $(cat "$run/counters")"
 	grep -q " markers-rx 1$" "$run/counters" ||
 		fail "no end-marker at the nAR: $(cat "$run/counters")"
+	# The move happened while the stream ran: the nAR held and released.
+	[ "$(handoff_ctr "$run" nar released)" -gt 0 ] ||
+		fail "the nAR released nothing: the move missed the stream"
 }
 
 # Many releases by Neighbor Advertisement in a row, under a fast stream:
@@ -97,8 +100,10 @@ t_pingpong() {
 	mkdir -p "$_ho_out"
 	handoff_setup && _ho_radio || { fail "topology"; return; }
 	_ho_backlog
-	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 30000 max-pkts 16384 &&
-	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 30000 max-pkts 16384 &&
+	# shellcheck disable=SC2086 # words
+	x "$MHOCTL" -n "$HO_PAR" limits set $HO_LIMITS &&
+	# shellcheck disable=SC2086 # words
+	x "$MHOCTL" -n "$HO_NAR" limits set $HO_LIMITS &&
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
 	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER || return
 	for ns in "$HO_MN"; do
