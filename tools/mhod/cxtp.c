@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bytes.h"
-#include "sha1.h"
+#include "hmac.h"
 #include "wire.h"
 
 #define CXTP_HDR	4
@@ -253,12 +253,13 @@ void mhod_cxtp_req_span(const struct mhod_cxtp *m, const uint8_t **p,
 	*len = (size_t)(last->data + last->len - *p);
 }
 
-void mhod_cxtp_token(const uint8_t *key, size_t key_len,
+bool mhod_cxtp_token(const uint8_t *key, size_t key_len,
 		     const struct in6_addr *prev_ip, uint32_t seq,
 		     const uint8_t *cdbs, size_t cdbs_len, uint8_t token[4])
 {
 	uint8_t mac[MHOD_SHA1_LEN], s[4];
 	struct mhod_hmac h;
+	bool ok;
 
 	put32(s, seq);
 	mhod_hmac_init(&h, key, key_len);
@@ -266,9 +267,10 @@ void mhod_cxtp_token(const uint8_t *key, size_t key_len,
 	mhod_hmac_update(&h, s, 4);
 	if (cdbs_len)
 		mhod_hmac_update(&h, cdbs, cdbs_len);
-	mhod_hmac_final(&h, mac);
+	ok = mhod_hmac_final(&h, mac);
 	memcpy(token, mac, 4);
 	explicit_bzero(mac, sizeof(mac));
+	return ok;
 }
 
 /*

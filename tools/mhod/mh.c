@@ -8,7 +8,7 @@
 
 #include "bytes.h"
 #include "preauth.h"
-#include "sha1.h"
+#include "hmac.h"
 #include "wire.h"
 
 #define MH_HDR		6	/* Payload Proto, Header Len, Type, Rsvd, Csum */
@@ -569,7 +569,7 @@ enum mhod_err mhod_mh_build(const struct mhod_mh *m,
 }
 
 /* HMAC-SHA1-96 over CoA | PAR | MH up to the authenticator, checksum 0. */
-static void badf_mac(const uint8_t *mh, size_t auth_off, const uint8_t *key,
+static bool badf_mac(const uint8_t *mh, size_t auth_off, const uint8_t *key,
 		     size_t key_len, const struct in6_addr *coa,
 		     const struct in6_addr *par, uint8_t mac[MHOD_SHA1_LEN])
 {
@@ -582,7 +582,7 @@ static void badf_mac(const uint8_t *mh, size_t auth_off, const uint8_t *key,
 	mhod_hmac_update(&h, mh, 4);
 	mhod_hmac_update(&h, zero, 2);
 	mhod_hmac_update(&h, mh + MH_HDR, auth_off - MH_HDR);
-	mhod_hmac_final(&h, mac);
+	return mhod_hmac_final(&h, mac);
 }
 
 enum mhod_err mhod_mh_badf_sign(uint8_t *mh, size_t len,
@@ -604,7 +604,8 @@ enum mhod_err mhod_mh_badf_sign(uint8_t *mh, size_t len,
 	if (!o || o->len != BADF_MAC_LEN)
 		return MHOD_E_INVAL;
 	auth_off = (size_t)(o->data - mh);
-	badf_mac(mh, auth_off, key, key_len, coa, par, mac);
+	if (!badf_mac(mh, auth_off, key, key_len, coa, par, mac))
+		return MHOD_E_CRYPTO;
 	memcpy(mh + auth_off, mac, BADF_MAC_LEN);
 	explicit_bzero(mac, sizeof(mac));
 	put16(mh + 4, 0);
@@ -626,8 +627,8 @@ bool mhod_mh_badf_verify(const struct mhod_mh *m, const uint8_t *mh,
 	    o->data + o->len > mh + len)
 		return false;
 	auth_off = (size_t)(o->data - mh);
-	badf_mac(mh, auth_off, key, key_len, coa, par, mac);
-	ok = mhod_memeq(mac, o->data, BADF_MAC_LEN);
+	ok = badf_mac(mh, auth_off, key, key_len, coa, par, mac) &&
+	     mhod_memeq(mac, o->data, BADF_MAC_LEN);
 	explicit_bzero(mac, sizeof(mac));
 	return ok;
 }

@@ -7,7 +7,7 @@
 
 #include "bytes.h"
 #include "pkt.h"
-#include "sha1.h"
+#include "hmac.h"
 
 #define IPV6_HDR	40
 #define NH_ROUTING	43
@@ -30,14 +30,14 @@ uint32_t mhod_crc32c(const uint8_t *p, size_t len)
 	return ~c;
 }
 
-static void esp_icv(const uint8_t *esp, size_t len, const uint8_t *key,
+static bool esp_icv(const uint8_t *esp, size_t len, const uint8_t *key,
 		    size_t key_len, uint8_t icv[MHOD_SHA1_LEN])
 {
 	struct mhod_hmac h;
 
 	mhod_hmac_init(&h, key, key_len);
 	mhod_hmac_update(&h, esp, len);
-	mhod_hmac_final(&h, icv);
+	return mhod_hmac_final(&h, icv);
 }
 
 /* Destination Options: padding and one Home Address option. */
@@ -154,8 +154,9 @@ enum mhod_err mhod_pkt_parse(struct mhod_pkt *p, const uint8_t *buf,
 			p->has_esp = true;
 			p->esp_spi = get32(buf + off);
 			p->esp_seq = get32(buf + off + 4);
-			esp_icv(buf + off, end - off - MHOD_ESP_ICV, esp_key,
-				esp_key_len, icv);
+			if (!esp_icv(buf + off, end - off - MHOD_ESP_ICV,
+				     esp_key, esp_key_len, icv))
+				return MHOD_E_CRYPTO;
 			if (!mhod_memeq(icv, buf + end - MHOD_ESP_ICV,
 					MHOD_ESP_ICV))
 				return MHOD_E_CHECKSUM;
@@ -264,7 +265,8 @@ enum mhod_err mhod_pkt_build(const struct mhod_pkt *p, uint8_t *buf,
 			tmp[off++] = (uint8_t)(i + 1);
 		tmp[off++] = (uint8_t)padlen;
 		tmp[off++] = p->proto;
-		esp_icv(tmp + esp, off - esp, esp_key, esp_key_len, icv);
+		if (!esp_icv(tmp + esp, off - esp, esp_key, esp_key_len, icv))
+			return MHOD_E_CRYPTO;
 		memcpy(tmp + off, icv, MHOD_ESP_ICV);
 		off += MHOD_ESP_ICV;
 	}

@@ -96,7 +96,8 @@
 	X(SA_FIELD, "IPsec SA context block field out of range")	\
 	X(SA_LEN, "IPsec SA context block length wrong")		\
 	X(NOSPACE, "builder: output buffer too small")			\
-	X(INVAL, "builder: message struct is not valid")
+	X(INVAL, "builder: message struct is not valid")		\
+	X(CRYPTO, "libcrypto could not compute a MAC")
 
 #define MHOD_ERR_ENUM(name, desc) MHOD_E_##name,
 enum mhod_err {
@@ -423,7 +424,8 @@ enum mhod_err mhod_cxtp_build(const struct mhod_cxtp *m, uint8_t *buf,
 /* Token = First(32, HMAC_SHA1(key, prev IP | Seq | request CDBs)) over
  * the CDB octets as they are on the wire (RFC 4067 2.5.1).
  */
-void mhod_cxtp_token(const uint8_t *key, size_t key_len,
+/* False, with the token zeroed, if libcrypto failed: never send that. */
+bool mhod_cxtp_token(const uint8_t *key, size_t key_len,
 		     const struct in6_addr *prev_ip, uint32_t seq,
 		     const uint8_t *cdbs, size_t cdbs_len, uint8_t token[4]);
 /* The request CDBs of a parsed CTAR/CT-Req as they were on the wire. */
