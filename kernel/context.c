@@ -76,9 +76,7 @@ struct mho_ctx_snap {
 	u8 dir[MHO_CTX_MAX_POLICY];
 };
 
-#define MHO_POLICY_IN6	NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
-#define MHO_CTX_RO	{ .type = NLA_REJECT,				\
-			  .reject_message = "read-only attribute" }
+#define MHO_CTX_RO	MHO_POLICY_REJECT("read-only attribute")
 
 /* Above an s16: see MHO_POLICY_MAX(). */
 static struct netlink_range_validation mho_tfcpad_range = {

@@ -16,24 +16,11 @@
 #include "binding.h"
 #include "home.h"
 #include "hook.h"
+#include "limits.h"
 #include "netlink.h"
 #include "peer.h"
 
 unsigned int mho_net_id __read_mostly;
-
-/* Conservative defaults; an operator raises them with "mhoctl limits set". */
-static const struct mho_limits mho_default_limits = {
-	.max_pkts	= 1024,
-	.max_bytes	= 1 << 20,
-	.max_hold_ms	= 2000,
-	.max_bindings	= 1 << 18,
-	.max_peers	= 256,
-	.total_pkts	= 1 << 16,
-	.total_bytes	= 64 << 20,
-	.cache_ms	= 1000,
-	.cache_pkts	= 16,
-	.cache_total	= 4096,
-};
 
 static int __net_init mho_net_init(struct net *net)
 {
@@ -42,7 +29,7 @@ static int __net_init mho_net_init(struct net *net)
 
 	mn->net = net;
 	mutex_init(&mn->lock);
-	mn->limits = mho_default_limits;
+	mho_limits_init(&mn->limits);
 	mn->generation = 1;
 	atomic_long_set(&mn->held_pkts, 0);
 	atomic_long_set(&mn->held_bytes, 0);
@@ -132,6 +119,9 @@ static int __init mho_init(void)
 {
 	int err;
 
+	err = mho_limits_setup();
+	if (err)
+		return err;
 	err = mho_bindings_init();
 	if (err)
 		return err;

@@ -14,19 +14,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-/* Netns-wide limits; see enum mho_limits_a for their meaning. */
-struct mho_limits {
-	u32 max_pkts;
-	u32 max_bytes;
-	u32 max_hold_ms;
-	u32 max_bindings;
-	u32 max_peers;
-	u32 total_pkts;
-	u32 total_bytes;
-	u32 cache_ms;
-	u32 cache_pkts;
-	u32 cache_total;
-};
+#include "limits.h"
 
 struct mho_pcpu_stats {
 	u64_stats_t rx_pkts;

@@ -10,6 +10,10 @@
  * Handlers take mho_net.lock for the whole request, so a request either
  * applies completely or not at all, and the notification it sends is
  * ordered with the change.
+ *
+ * This file has the family, its operations, what every request shares
+ * (replies, notifications, dumps, events), and the peer, limits and stats
+ * requests; binding_nl.c has the binding requests.
  */
 
 #include <linux/kernel.h>
@@ -20,92 +24,15 @@
 #include "mho.h"
 #include "binding.h"
 #include "context.h"
+#include "limits.h"
 #include "netlink.h"
 #include "peer.h"
-
-/* Bounds of the limits; the per-binding ones also accept 0 ("inherit"). */
-#define MHO_PKTS_MAX		65536
-#define MHO_BYTES_MIN		1280
-#define MHO_BYTES_MAX		BIT(30)
-#define MHO_HOLD_MS_MAX		600000
-#define MHO_BINDINGS_MAX	BIT(24)
-#define MHO_PEERS_MAX		4096
-#define MHO_TOTAL_PKTS_MAX	BIT(22)
-#define MHO_TOTAL_BYTES_MIN	65536
-#define MHO_RATE_MAX		10000000
-#define MHO_WAIT_MS_MAX		MHO_HOLD_MS_MAX
-#define MHO_CACHE_MS_MAX	MHO_HOLD_MS_MAX
-#define MHO_CACHE_PKTS_MAX	1024
-#define MHO_CACHE_TOTAL_MAX	BIT(16)
 
 enum {
 	MHO_MCGRP_EVENTS_IDX,
 };
 
 static struct genl_family mho_family;
-
-/* The range tables are not const: 6.1's struct nla_policy wants them so. */
-static struct netlink_range_validation mho_rng_rate = {
-	.min = 0, .max = MHO_RATE_MAX,
-};
-
-static struct netlink_range_validation mho_rng_wait = {
-	.min = 0, .max = MHO_WAIT_MS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_cache_ms = {
-	.min = 0, .max = MHO_CACHE_MS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_cache_pkts = {
-	.min = 1, .max = MHO_CACHE_PKTS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_cache_total = {
-	.min = 1, .max = MHO_CACHE_TOTAL_MAX,
-};
-
-static struct netlink_range_validation mho_rng_pkts = {
-	.min = 1, .max = MHO_PKTS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_bytes = {
-	.min = MHO_BYTES_MIN, .max = MHO_BYTES_MAX,
-};
-
-static struct netlink_range_validation mho_rng_hold = {
-	.min = 1, .max = MHO_HOLD_MS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_bindings = {
-	.min = 1, .max = MHO_BINDINGS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_peers = {
-	.min = 1, .max = MHO_PEERS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_total_pkts = {
-	.min = 1, .max = MHO_TOTAL_PKTS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_total_bytes = {
-	.min = MHO_TOTAL_BYTES_MIN, .max = U32_MAX,
-};
-
-static struct netlink_range_validation mho_rng_b_pkts = {
-	.max = MHO_PKTS_MAX,
-};
-
-static struct netlink_range_validation mho_rng_b_bytes = {
-	.max = MHO_BYTES_MAX,
-};
-
-static struct netlink_range_validation mho_rng_b_hold = {
-	.max = MHO_HOLD_MS_MAX,
-};
-
-#define MHO_POLICY_IN6	NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
 
 /* ---- policies ---------------------------------------------------------- */
 
@@ -114,93 +41,12 @@ static const struct nla_policy mho_peer_cfg_policy[MHO_PEER_A_MAX + 1] = {
 	[MHO_PEER_A_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = MHO_NAME_LEN - 1 },
 	[MHO_PEER_A_LOCAL]	= MHO_POLICY_IN6,
-	[MHO_PEER_A_BINDINGS]	= { .type = NLA_REJECT,
-				    .reject_message = "the bindings count is read-only" },
+	[MHO_PEER_A_BINDINGS]	=
+		MHO_POLICY_REJECT("the bindings count is read-only"),
 };
 
 static const struct nla_policy mho_peer_key_policy[MHO_PEER_A_MAX + 1] = {
 	[MHO_PEER_A_ADDR]	= MHO_POLICY_IN6,
-};
-
-/* A binding's own limits: 0 means "the netns-wide value". */
-static const struct nla_policy mho_binding_limits_policy[MHO_LIMITS_A_MAX + 1] = {
-	[MHO_LIMITS_A_MAX_PKTS]	    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_b_pkts),
-	[MHO_LIMITS_A_MAX_BYTES]    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_b_bytes),
-	[MHO_LIMITS_A_MAX_HOLD_MS]  = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_b_hold),
-	[MHO_LIMITS_A_MAX_BINDINGS] = { .type = NLA_REJECT,
-					.reject_message = "not a per-binding limit" },
-	[MHO_LIMITS_A_MAX_PEERS]    = { .type = NLA_REJECT,
-					.reject_message = "not a per-binding limit" },
-	[MHO_LIMITS_A_TOTAL_PKTS]   = { .type = NLA_REJECT,
-					.reject_message = "not a per-binding limit" },
-	[MHO_LIMITS_A_TOTAL_BYTES]  = { .type = NLA_REJECT,
-					.reject_message = "not a per-binding limit" },
-	[MHO_LIMITS_A_CACHE_MS]	    = { .type = NLA_REJECT,
-					.reject_message = "set the binding's cache-ms instead" },
-	[MHO_LIMITS_A_CACHE_PKTS]   = { .type = NLA_REJECT,
-					.reject_message = "not a per-binding limit" },
-	[MHO_LIMITS_A_CACHE_TOTAL]  = { .type = NLA_REJECT,
-					.reject_message = "not a per-binding limit" },
-};
-
-static const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1] = {
-	[MHO_LIMITS_A_MAX_PKTS]	    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_pkts),
-	[MHO_LIMITS_A_MAX_BYTES]    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_bytes),
-	[MHO_LIMITS_A_MAX_HOLD_MS]  = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_hold),
-	[MHO_LIMITS_A_MAX_BINDINGS] = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_bindings),
-	[MHO_LIMITS_A_MAX_PEERS]    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_peers),
-	[MHO_LIMITS_A_TOTAL_PKTS]   = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_total_pkts),
-	[MHO_LIMITS_A_TOTAL_BYTES]  = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_total_bytes),
-	[MHO_LIMITS_A_CACHE_MS]	    = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_ms),
-	[MHO_LIMITS_A_CACHE_PKTS]   = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_pkts),
-	[MHO_LIMITS_A_CACHE_TOTAL]  = NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_total),
-};
-
-#define MHO_BINDING_CFG_POLICY						\
-	[MHO_BINDING_A_ID]	= MHO_POLICY_MIN(NLA_U32, 1),		\
-	[MHO_BINDING_A_ROLE]	= MHO_POLICY_RANGE(NLA_U8, MHO_ROLE_PAR,	\
-						   MHO_ROLE_MAX),	\
-	[MHO_BINDING_A_HOA]	= MHO_POLICY_IN6,			\
-	[MHO_BINDING_A_COA]	= MHO_POLICY_IN6,			\
-	[MHO_BINDING_A_NCOA]	= MHO_POLICY_IN6,			\
-	[MHO_BINDING_A_PEER]	= MHO_POLICY_IN6,			\
-	[MHO_BINDING_A_LIMITS]	= NLA_POLICY_NESTED(mho_binding_limits_policy), \
-	[MHO_BINDING_A_STATS]	= { .type = NLA_REJECT,			\
-				    .reject_message = "counters are read-only" }, \
-	[MHO_BINDING_A_STATE]	= MHO_POLICY_MAX(NLA_U8, MHO_STATE_MAX),	\
-	[MHO_BINDING_A_BICAST]	= { .type = NLA_BINARY,			\
-				    .len = MHO_BICAST_MAX *		\
-					   sizeof(struct in6_addr) },	\
-	[MHO_BINDING_A_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_rate), \
-	[MHO_BINDING_A_LINGER_MS] =					\
-		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_wait),		\
-	[MHO_BINDING_A_MARKER_WAIT_MS] =				\
-		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_wait),		\
-	[MHO_BINDING_A_QUEUED_PKTS] = { .type = NLA_REJECT,		\
-				    .reject_message = "queue sizes are read-only" }, \
-	[MHO_BINDING_A_QUEUED_BYTES] = { .type = NLA_REJECT,		\
-				    .reject_message = "queue sizes are read-only" }, \
-	[MHO_BINDING_A_CACHE_MS] =					\
-		NLA_POLICY_FULL_RANGE(NLA_U32, &mho_rng_cache_ms),	\
-	[MHO_BINDING_A_CACHED_PKTS] = { .type = NLA_REJECT,		\
-				    .reject_message = "the cache size is read-only" }, \
-	[MHO_BINDING_A_CTX_SAS] = { .type = NLA_REJECT,			\
-				    .reject_message = "the context is read-only" }, \
-	[MHO_BINDING_A_CTX_POLICIES] = { .type = NLA_REJECT,		\
-				    .reject_message = "the context is read-only" }
-
-static const struct nla_policy mho_binding_new_policy[MHO_BINDING_A_MAX + 1] = {
-	MHO_BINDING_CFG_POLICY,
-};
-
-static const struct nla_policy mho_binding_set_policy[MHO_BINDING_A_MAX + 1] = {
-	MHO_BINDING_CFG_POLICY,
-	[MHO_BINDING_A_MATCH]	= MHO_POLICY_IN6,
-};
-
-static const struct nla_policy mho_binding_key_policy[MHO_BINDING_A_MAX + 1] = {
-	[MHO_BINDING_A_ID]	= MHO_POLICY_MIN(NLA_U32, 1),
-	[MHO_BINDING_A_MATCH]	= MHO_POLICY_IN6,
 };
 
 /* Top-level policies, one per kind of request. */
@@ -210,18 +56,6 @@ static const struct nla_policy mho_peer_cfg_nl_policy[MHO_A_MAX + 1] = {
 
 static const struct nla_policy mho_peer_key_nl_policy[MHO_A_MAX + 1] = {
 	[MHO_A_PEER] = NLA_POLICY_NESTED(mho_peer_key_policy),
-};
-
-static const struct nla_policy mho_binding_new_nl_policy[MHO_A_MAX + 1] = {
-	[MHO_A_BINDING] = NLA_POLICY_NESTED(mho_binding_new_policy),
-};
-
-static const struct nla_policy mho_binding_set_nl_policy[MHO_A_MAX + 1] = {
-	[MHO_A_BINDING] = NLA_POLICY_NESTED(mho_binding_set_policy),
-};
-
-static const struct nla_policy mho_binding_key_nl_policy[MHO_A_MAX + 1] = {
-	[MHO_A_BINDING] = NLA_POLICY_NESTED(mho_binding_key_policy),
 };
 
 static const struct nla_policy mho_limits_nl_policy[MHO_A_MAX + 1] = {
@@ -268,111 +102,19 @@ static int mho_nl_put_peer(struct sk_buff *skb, const struct mho_peer *peer)
 	return 0;
 }
 
-static const int mho_slot_attr[MHO_NSLOTS] = {
-	[MHO_SLOT_HOA]	= MHO_BINDING_A_HOA,
-	[MHO_SLOT_COA]	= MHO_BINDING_A_COA,
-	[MHO_SLOT_NCOA]	= MHO_BINDING_A_NCOA,
-};
-
-/* What a binding that has no handoff state reports: zeroes, idle. */
-static const struct mho_handoff mho_nl_idle;
-
-static int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
-{
-	struct in6_addr bicast[MHO_BICAST_MAX];
-	const struct mho_handoff *h;
-	struct nlattr *nest, *sub;
-	int slot, i;
-
-	nest = nla_nest_start(skb, MHO_A_BINDING);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, MHO_BINDING_A_ID, b->id) ||
-	    nla_put_u8(skb, MHO_BINDING_A_ROLE, b->role))
-		goto cancel;
-	for (slot = 0; slot < MHO_NSLOTS; slot++)
-		if (b->addr[slot] &&
-		    nla_put_in6_addr(skb, mho_slot_attr[slot],
-				     &b->addr[slot]->addr))
-			goto cancel;
-	if (b->peer && nla_put_in6_addr(skb, MHO_BINDING_A_PEER, &b->peer->addr))
-		goto cancel;
-
-	sub = nla_nest_start(skb, MHO_BINDING_A_LIMITS);
-	if (!sub ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS, b->max_pkts) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BYTES, b->max_bytes) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS, b->max_hold_ms))
-		goto cancel;
-	nla_nest_end(skb, sub);
-
-	/* A binding without handoff state is idle, with nothing set. */
-	h = b->h ?: &mho_nl_idle;
-	if (nla_put_u8(skb, MHO_BINDING_A_STATE, READ_ONCE(h->state)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_RATE, READ_ONCE(h->cfg_rate)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_LINGER_MS,
-			READ_ONCE(h->cfg_linger_ms)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_MARKER_WAIT_MS,
-			READ_ONCE(h->cfg_marker_wait_ms)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_PKTS,
-			READ_ONCE(h->q_pkts)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_QUEUED_BYTES,
-			READ_ONCE(h->q_bytes)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_CACHE_MS,
-			READ_ONCE(h->home.cfg_cache_ms)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_CACHED_PKTS,
-			READ_ONCE(h->home.cache_pkts)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_CTX_SAS, mho_ctx_n_sa(b->ctx)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_CTX_POLICIES,
-			mho_ctx_n_policy(b->ctx)))
-		goto cancel;
-	for (i = 0; i < MHO_BICAST_MAX && h->bicast[i]; i++)
-		bicast[i] = h->bicast[i]->addr;
-	if (i && nla_put(skb, MHO_BINDING_A_BICAST, i * sizeof(bicast[0]),
-			 bicast))
-		goto cancel;
-
-	sub = nla_nest_start(skb, MHO_BINDING_A_STATS);
-	if (!sub ||
-	    nla_put_u64_64bit(skb, MHO_CTR_A_RX_PKTS,
-			      atomic64_read(&b->rx_pkts), MHO_CTR_A_PAD) ||
-	    nla_put_u64_64bit(skb, MHO_CTR_A_RX_BYTES,
-			      atomic64_read(&b->rx_bytes), MHO_CTR_A_PAD))
-		goto cancel;
-	for (i = 0; i < MHO_NCTR; i++)
-		if (nla_put_u64_64bit(skb, MHO_CTR_A_HELD + i,
-				      atomic64_read(&h->ctr[i]),
-				      MHO_CTR_A_PAD))
-			goto cancel;
-	nla_nest_end(skb, sub);
-
-	nla_nest_end(skb, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
 static int mho_nl_put_limits(struct sk_buff *skb, const struct mho_limits *l)
 {
 	struct nlattr *nest;
+	int attr;
 
 	nest = nla_nest_start(skb, MHO_A_LIMITS);
-	if (!nest ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS, l->max_pkts) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BYTES, l->max_bytes) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS, l->max_hold_ms) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BINDINGS, l->max_bindings) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PEERS, l->max_peers) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_TOTAL_PKTS, l->total_pkts) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_TOTAL_BYTES, l->total_bytes) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_CACHE_MS, l->cache_ms) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_CACHE_PKTS, l->cache_pkts) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_CACHE_TOTAL, l->cache_total)) {
-		if (nest)
-			nla_nest_cancel(skb, nest);
+	if (!nest)
 		return -EMSGSIZE;
+	for (attr = 1; attr <= MHO_LIMITS_A_MAX; attr++) {
+		if (nla_put_u32(skb, attr, mho_limit_get(l, attr))) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
 	}
 	nla_nest_end(skb, nest);
 	return 0;
@@ -425,13 +167,21 @@ static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn)
 	return 0;
 }
 
-enum mho_obj {
-	MHO_OBJ_PEER,
-	MHO_OBJ_BINDING,
-	MHO_OBJ_LIMITS,
-};
+/* Put @obj (a peer, a binding or mho_net.limits) into @skb. */
+static int mho_nl_put(struct sk_buff *skb, enum mho_obj kind, const void *obj)
+{
+	switch (kind) {
+	case MHO_OBJ_PEER:
+		return mho_nl_put_peer(skb, obj);
+	case MHO_OBJ_BINDING:
+		return mho_nl_put_binding(skb, obj);
+	case MHO_OBJ_LIMITS:
+		return mho_nl_put_limits(skb, obj);
+	}
+	return -EINVAL;
+}
 
-/* Build a message for @obj (a peer, a binding or mho_net.limits). */
+/* Build a message for @obj. */
 static struct sk_buff *mho_nl_msg(enum mho_obj kind, const void *obj,
 				  u32 portid, u32 seq, u8 cmd)
 {
@@ -447,19 +197,7 @@ static struct sk_buff *mho_nl_msg(enum mho_obj kind, const void *obj,
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	switch (kind) {
-	case MHO_OBJ_PEER:
-		err = mho_nl_put_peer(msg, obj);
-		break;
-	case MHO_OBJ_BINDING:
-		err = mho_nl_put_binding(msg, obj);
-		break;
-	case MHO_OBJ_LIMITS:
-		err = mho_nl_put_limits(msg, obj);
-		break;
-	default:
-		err = -EINVAL;
-	}
+	err = mho_nl_put(msg, kind, obj);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -499,8 +237,8 @@ static struct sk_buff *mho_nl_event(struct mho_net *mn, enum mho_obj kind,
 	return mho_nl_msg(kind, obj, 0, 0, cmd);
 }
 
-static void mho_nl_notify(struct mho_net *mn, enum mho_obj kind,
-			  const void *obj, u8 cmd)
+void mho_nl_notify(struct mho_net *mn, enum mho_obj kind, const void *obj,
+		   u8 cmd)
 {
 	struct sk_buff *msg = mho_nl_event(mn, kind, obj, cmd);
 
@@ -508,8 +246,7 @@ static void mho_nl_notify(struct mho_net *mn, enum mho_obj kind,
 		mho_nl_send_event(mn, msg);
 }
 
-static int mho_nl_reply(struct genl_info *info, enum mho_obj kind,
-			const void *obj)
+int mho_nl_reply(struct genl_info *info, enum mho_obj kind, const void *obj)
 {
 	struct sk_buff *msg;
 
@@ -522,10 +259,38 @@ static int mho_nl_reply(struct genl_info *info, enum mho_obj kind,
 	return genlmsg_reply(msg, info);
 }
 
-/* A binding the module deleted by itself (linger over); under the lock. */
-void mho_nl_binding_deleted(struct mho_net *mn, struct mho_binding *b)
+/*
+ * Dump the peers (in creation order) or the bindings (in id order) with
+ * @cmd. A dump resumes from the index kept in cb->args[0]; cb->seq carries
+ * the generation, so a dump that spans a change is flagged
+ * NLM_F_DUMP_INTR.
+ */
+int mho_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		enum mho_obj kind, u8 cmd)
 {
-	mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
+	struct mho_net *mn = mho_net(sock_net(skb->sk));
+	struct xarray *xa = kind == MHO_OBJ_PEER ? &mn->peers : &mn->bindings;
+	unsigned long idx = cb->args[0];
+	void *obj, *hdr;
+
+	mutex_lock(&mn->lock);
+	cb->seq = mn->generation;
+	xa_for_each_start(xa, idx, obj, cb->args[0]) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mho_family, NLM_F_MULTI,
+				  cmd);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (mho_nl_put(skb, kind, obj)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx + 1;
+	}
+	mutex_unlock(&mn->lock);
+	return skb->len;
 }
 
 /*
@@ -734,317 +499,9 @@ static int mho_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * Dumps resume from an index kept in cb->args[0]. cb->seq carries the
- * generation, so a dump that spans a change is flagged NLM_F_DUMP_INTR.
- */
 static int mho_nl_peer_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct mho_net *mn = mho_net(sock_net(skb->sk));
-	unsigned long idx = cb->args[0];
-	struct mho_peer *peer;
-	void *hdr;
-
-	mutex_lock(&mn->lock);
-	cb->seq = mn->generation;
-	xa_for_each_start(&mn->peers, idx, peer, cb->args[0]) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &mho_family, NLM_F_MULTI,
-				  MHO_CMD_PEER_GET);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (mho_nl_put_peer(skb, peer)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = idx + 1;
-	}
-	mutex_unlock(&mn->lock);
-	return skb->len;
-}
-
-/* ---- bindings ---------------------------------------------------------- */
-
-static int mho_nl_parse_binding(struct genl_info *info,
-				const struct nla_policy *policy,
-				struct nlattr **tb)
-{
-	if (GENL_REQ_ATTR_CHECK(info, MHO_A_BINDING)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "binding attributes are required");
-		return -EINVAL;
-	}
-	return nla_parse_nested(tb, MHO_BINDING_A_MAX,
-				info->attrs[MHO_A_BINDING], policy,
-				info->extack);
-}
-
-/* Find the binding a request names, by id or by any of its addresses. */
-static struct mho_binding *mho_nl_binding_target(struct mho_net *mn,
-						 struct genl_info *info,
-						 struct nlattr **tb)
-{
-	struct mho_binding *b;
-	struct in6_addr addr;
-
-	lockdep_assert_held(&mn->lock);
-
-	if (tb[MHO_BINDING_A_ID] && tb[MHO_BINDING_A_MATCH]) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "give id or match, not both");
-		return ERR_PTR(-EINVAL);
-	}
-	if (tb[MHO_BINDING_A_ID]) {
-		b = mho_binding_find(mn, nla_get_u32(tb[MHO_BINDING_A_ID]));
-		if (!b) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[MHO_BINDING_A_ID],
-					    "no such binding");
-			return ERR_PTR(-ENOENT);
-		}
-		return b;
-	}
-	if (tb[MHO_BINDING_A_MATCH]) {
-		addr = nla_get_in6_addr(tb[MHO_BINDING_A_MATCH]);
-		b = mho_binding_lookup(mn, &addr);
-		if (!b) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    tb[MHO_BINDING_A_MATCH],
-					    "no such binding");
-			return ERR_PTR(-ENOENT);
-		}
-		return b;
-	}
-	NL_SET_ERR_MSG_MOD(info->extack, "id or match is required");
-	return ERR_PTR(-EINVAL);
-}
-
-/* What the policy cannot say about a binding request. */
-static int mho_nl_binding_check(struct genl_info *info, struct nlattr **tb)
-{
-	struct nlattr *a = tb[MHO_BINDING_A_BICAST];
-
-	if (a && nla_len(a) % sizeof(struct in6_addr)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "bicast must be a list of IPv6 addresses");
-		return -EINVAL;
-	}
-	a = tb[MHO_BINDING_A_STATE];
-	if (a && nla_get_u8(a) == MHO_STATE_LINGER) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "linger is entered by the module, after end");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static void mho_nl_binding_cfg(struct nlattr **tb, struct mho_binding_cfg *cfg)
-{
-	struct nlattr *lim[MHO_LIMITS_A_MAX + 1];
-	int slot;
-
-	if (tb[MHO_BINDING_A_ID]) {
-		cfg->set |= MHO_BCFG_ID;
-		cfg->id = nla_get_u32(tb[MHO_BINDING_A_ID]);
-	}
-	if (tb[MHO_BINDING_A_ROLE]) {
-		cfg->set |= MHO_BCFG_ROLE;
-		cfg->role = nla_get_u8(tb[MHO_BINDING_A_ROLE]);
-	}
-	for (slot = 0; slot < MHO_NSLOTS; slot++) {
-		if (!tb[mho_slot_attr[slot]])
-			continue;
-		cfg->set |= MHO_BCFG_SLOT(slot);
-		cfg->addr[slot] = nla_get_in6_addr(tb[mho_slot_attr[slot]]);
-	}
-	if (tb[MHO_BINDING_A_PEER]) {
-		cfg->set |= MHO_BCFG_PEER;
-		cfg->peer = nla_get_in6_addr(tb[MHO_BINDING_A_PEER]);
-	}
-	if (tb[MHO_BINDING_A_STATE]) {
-		cfg->set |= MHO_BCFG_STATE;
-		cfg->state = nla_get_u8(tb[MHO_BINDING_A_STATE]);
-	}
-	if (tb[MHO_BINDING_A_BICAST]) {
-		/* The length was checked by mho_nl_binding_check(). */
-		cfg->set |= MHO_BCFG_BICAST;
-		cfg->n_bicast = nla_len(tb[MHO_BINDING_A_BICAST]) /
-				sizeof(struct in6_addr);
-		memcpy(cfg->bicast, nla_data(tb[MHO_BINDING_A_BICAST]),
-		       cfg->n_bicast * sizeof(struct in6_addr));
-	}
-	if (tb[MHO_BINDING_A_RATE]) {
-		cfg->set |= MHO_BCFG_RATE;
-		cfg->rate = nla_get_u32(tb[MHO_BINDING_A_RATE]);
-	}
-	if (tb[MHO_BINDING_A_LINGER_MS]) {
-		cfg->set |= MHO_BCFG_LINGER;
-		cfg->linger_ms = nla_get_u32(tb[MHO_BINDING_A_LINGER_MS]);
-	}
-	if (tb[MHO_BINDING_A_MARKER_WAIT_MS]) {
-		cfg->set |= MHO_BCFG_MARKER_WAIT;
-		cfg->marker_wait_ms =
-			nla_get_u32(tb[MHO_BINDING_A_MARKER_WAIT_MS]);
-	}
-	if (tb[MHO_BINDING_A_CACHE_MS]) {
-		cfg->set |= MHO_BCFG_CACHE_MS;
-		cfg->cache_ms = nla_get_u32(tb[MHO_BINDING_A_CACHE_MS]);
-	}
-	if (!tb[MHO_BINDING_A_LIMITS])
-		return;
-	/* Already validated against the policy with the rest of the request. */
-	if (nla_parse_nested(lim, MHO_LIMITS_A_MAX, tb[MHO_BINDING_A_LIMITS],
-			     mho_binding_limits_policy, NULL))
-		return;
-	if (lim[MHO_LIMITS_A_MAX_PKTS]) {
-		cfg->set |= MHO_BCFG_MAX_PKTS;
-		cfg->max_pkts = nla_get_u32(lim[MHO_LIMITS_A_MAX_PKTS]);
-	}
-	if (lim[MHO_LIMITS_A_MAX_BYTES]) {
-		cfg->set |= MHO_BCFG_MAX_BYTES;
-		cfg->max_bytes = nla_get_u32(lim[MHO_LIMITS_A_MAX_BYTES]);
-	}
-	if (lim[MHO_LIMITS_A_MAX_HOLD_MS]) {
-		cfg->set |= MHO_BCFG_MAX_HOLD;
-		cfg->max_hold_ms = nla_get_u32(lim[MHO_LIMITS_A_MAX_HOLD_MS]);
-	}
-}
-
-static int mho_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
-	struct mho_binding_cfg cfg = {};
-	struct mho_binding *b;
-	int err;
-
-	err = mho_nl_parse_binding(info, mho_binding_new_policy, tb);
-	if (err)
-		return err;
-	err = mho_nl_binding_check(info, tb);
-	if (err)
-		return err;
-	mho_nl_binding_cfg(tb, &cfg);
-
-	mutex_lock(&mn->lock);
-	err = mho_binding_new(mn, &cfg, &b, info->extack);
-	if (!err) {
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_NEW);
-		/*
-		 * The binding exists now whatever happens to the reply; a
-		 * requester that misses it can find the binding by address.
-		 */
-		mho_nl_reply(info, MHO_OBJ_BINDING, b);
-	}
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
-static int mho_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
-	struct mho_binding_cfg cfg = {};
-	struct mho_binding *b;
-	int err;
-
-	err = mho_nl_parse_binding(info, mho_binding_set_policy, tb);
-	if (err)
-		return err;
-	err = mho_nl_binding_check(info, tb);
-	if (err)
-		return err;
-	mho_nl_binding_cfg(tb, &cfg);
-	/* The id selects the binding; it is not a change. */
-	cfg.set &= ~MHO_BCFG_ID;
-
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_target(mn, info, tb);
-	if (IS_ERR(b)) {
-		err = PTR_ERR(b);
-		goto out;
-	}
-	err = mho_binding_set(mn, b, &cfg, info->extack);
-	if (!err)
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
-out:
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
-static int mho_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
-	struct mho_binding *b;
-	int err;
-
-	err = mho_nl_parse_binding(info, mho_binding_key_policy, tb);
-	if (err)
-		return err;
-
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_target(mn, info, tb);
-	if (IS_ERR(b)) {
-		err = PTR_ERR(b);
-		goto out;
-	}
-	/* Notify before the binding goes: the message describes it as it was. */
-	mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
-	mho_binding_del(mn, b);
-out:
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
-static int mho_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
-	struct mho_binding *b;
-	int err;
-
-	err = mho_nl_parse_binding(info, mho_binding_key_policy, tb);
-	if (err)
-		return err;
-
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_target(mn, info, tb);
-	if (IS_ERR(b))
-		err = PTR_ERR(b);
-	else
-		err = mho_nl_reply(info, MHO_OBJ_BINDING, b);
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
-static int mho_nl_binding_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
-{
-	struct mho_net *mn = mho_net(sock_net(skb->sk));
-	unsigned long id = cb->args[0];
-	struct mho_binding *b;
-	void *hdr;
-
-	mutex_lock(&mn->lock);
-	cb->seq = mn->generation;
-	xa_for_each_start(&mn->bindings, id, b, cb->args[0]) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &mho_family, NLM_F_MULTI,
-				  MHO_CMD_BINDING_GET);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (mho_nl_put_binding(skb, b)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = id + 1;
-	}
-	mutex_unlock(&mn->lock);
-	return skb->len;
+	return mho_nl_dump(skb, cb, MHO_OBJ_PEER, MHO_CMD_PEER_GET);
 }
 
 /* ---- limits and stats -------------------------------------------------- */
@@ -1064,8 +521,7 @@ static int mho_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mho_net *mn = mho_net(genl_info_net(info));
 	struct nlattr *tb[MHO_LIMITS_A_MAX + 1];
-	struct mho_limits *l = &mn->limits;
-	int err;
+	int err, attr;
 
 	if (GENL_REQ_ATTR_CHECK(info, MHO_A_LIMITS)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "limits are required");
@@ -1077,35 +533,11 @@ static int mho_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&mn->lock);
-	/* The packet path reads these without the lock. */
-	if (tb[MHO_LIMITS_A_MAX_PKTS])
-		WRITE_ONCE(l->max_pkts, nla_get_u32(tb[MHO_LIMITS_A_MAX_PKTS]));
-	if (tb[MHO_LIMITS_A_MAX_BYTES])
-		WRITE_ONCE(l->max_bytes, nla_get_u32(tb[MHO_LIMITS_A_MAX_BYTES]));
-	if (tb[MHO_LIMITS_A_MAX_HOLD_MS])
-		WRITE_ONCE(l->max_hold_ms,
-			   nla_get_u32(tb[MHO_LIMITS_A_MAX_HOLD_MS]));
-	if (tb[MHO_LIMITS_A_MAX_BINDINGS])
-		WRITE_ONCE(l->max_bindings,
-			   nla_get_u32(tb[MHO_LIMITS_A_MAX_BINDINGS]));
-	if (tb[MHO_LIMITS_A_MAX_PEERS])
-		WRITE_ONCE(l->max_peers, nla_get_u32(tb[MHO_LIMITS_A_MAX_PEERS]));
-	if (tb[MHO_LIMITS_A_TOTAL_PKTS])
-		WRITE_ONCE(l->total_pkts,
-			   nla_get_u32(tb[MHO_LIMITS_A_TOTAL_PKTS]));
-	if (tb[MHO_LIMITS_A_TOTAL_BYTES])
-		WRITE_ONCE(l->total_bytes,
-			   nla_get_u32(tb[MHO_LIMITS_A_TOTAL_BYTES]));
-	if (tb[MHO_LIMITS_A_CACHE_MS])
-		WRITE_ONCE(l->cache_ms, nla_get_u32(tb[MHO_LIMITS_A_CACHE_MS]));
-	if (tb[MHO_LIMITS_A_CACHE_PKTS])
-		WRITE_ONCE(l->cache_pkts,
-			   nla_get_u32(tb[MHO_LIMITS_A_CACHE_PKTS]));
-	if (tb[MHO_LIMITS_A_CACHE_TOTAL])
-		WRITE_ONCE(l->cache_total,
-			   nla_get_u32(tb[MHO_LIMITS_A_CACHE_TOTAL]));
+	for (attr = 1; attr <= MHO_LIMITS_A_MAX; attr++)
+		if (tb[attr])
+			mho_limit_set(&mn->limits, attr, nla_get_u32(tb[attr]));
 	mho_net_changed(mn);
-	mho_nl_notify(mn, MHO_OBJ_LIMITS, l, MHO_CMD_LIMITS_SET);
+	mho_nl_notify(mn, MHO_OBJ_LIMITS, &mn->limits, MHO_CMD_LIMITS_SET);
 	mutex_unlock(&mn->lock);
 	return 0;
 }
@@ -1159,22 +591,6 @@ struct sk_buff *mho_nl_reply_new(struct genl_info *info, size_t size,
 	return msg;
 }
 
-/*
- * The binding a context request names, and its MHO_A_CTX attributes (all
- * NULL when absent). The caller holds mho_net.lock.
- */
-static struct mho_binding *mho_nl_ctx_binding(struct mho_net *mn,
-					      struct genl_info *info)
-{
-	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
-	int err;
-
-	err = mho_nl_parse_binding(info, mho_binding_key_policy, tb);
-	if (err)
-		return ERR_PTR(err);
-	return mho_nl_binding_target(mn, info, tb);
-}
-
 static int mho_nl_ctx_export_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mho_net *mn = mho_net(genl_info_net(info));
@@ -1189,7 +605,7 @@ static int mho_nl_ctx_export_doit(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	mutex_lock(&mn->lock);
-	b = mho_nl_ctx_binding(mn, info);
+	b = mho_nl_binding_key(mn, info);
 	err = IS_ERR(b) ? PTR_ERR(b) : mho_ctx_export(mn, b, tb, info);
 	if (!err)
 		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
@@ -1208,7 +624,7 @@ static int mho_nl_ctx_import_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	mutex_lock(&mn->lock);
-	b = mho_nl_ctx_binding(mn, info);
+	b = mho_nl_binding_key(mn, info);
 	err = IS_ERR(b) ? PTR_ERR(b) :
 	      mho_ctx_import(mn, b, info->attrs[MHO_A_CTX], info);
 	if (!err)
@@ -1231,7 +647,7 @@ static int mho_nl_ctx_activate_doit(struct sk_buff *skb,
 	int err;
 
 	mutex_lock(&mn->lock);
-	b = mho_nl_ctx_binding(mn, info);
+	b = mho_nl_binding_key(mn, info);
 	err = IS_ERR(b) ? PTR_ERR(b) : mho_ctx_activate(mn, b, info->extack);
 	if (!err)
 		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
@@ -1246,7 +662,7 @@ static int mho_nl_ctx_drop_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	mutex_lock(&mn->lock);
-	b = mho_nl_ctx_binding(mn, info);
+	b = mho_nl_binding_key(mn, info);
 	if (IS_ERR(b)) {
 		err = PTR_ERR(b);
 	} else if (!b->ctx) {
