@@ -361,15 +361,46 @@ static int mho_nl_parse_peer(struct genl_info *info,
 	return 0;
 }
 
+/*
+ * Refuse @a, from @attr, as one end of a tunnel between routers. A peer
+ * has no interface: it is reached, and its packets are sent, by routing,
+ * which a link-local address (meaningful only with an interface) or an
+ * IPv4-mapped one (an IPv4 host seen by a dual-stack socket) cannot give.
+ */
+static int mho_nl_tunnel_addr_check(const struct in6_addr *a,
+				    const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	int type = ipv6_addr_type(a);
+
+	if (type & IPV6_ADDR_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a link-local address needs an interface, and a peer has none: use a global address");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_MAPPED) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "an IPv4-mapped address is not an IPv6 router");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int mho_nl_peer_cfg(struct genl_info *info, struct nlattr **tb,
 			   struct mho_peer_cfg *cfg, struct in6_addr *local)
 {
+	int err;
+
 	if (ipv6_addr_any(&cfg->addr) || ipv6_addr_is_multicast(&cfg->addr) ||
 	    ipv6_addr_loopback(&cfg->addr)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MHO_PEER_A_ADDR],
 				    "peer address must be a unicast address");
 		return -EINVAL;
 	}
+	err = mho_nl_tunnel_addr_check(&cfg->addr, tb[MHO_PEER_A_ADDR],
+				       info->extack);
+	if (err)
+		return err;
 	if (tb[MHO_PEER_A_NAME])
 		cfg->name = nla_data(tb[MHO_PEER_A_NAME]);
 	if (tb[MHO_PEER_A_LOCAL]) {
@@ -379,6 +410,10 @@ static int mho_nl_peer_cfg(struct genl_info *info, struct nlattr **tb,
 					    "local address must be a unicast address or ::");
 			return -EINVAL;
 		}
+		err = mho_nl_tunnel_addr_check(local, tb[MHO_PEER_A_LOCAL],
+					       info->extack);
+		if (err)
+			return err;
 		cfg->local = local;
 	}
 	return 0;

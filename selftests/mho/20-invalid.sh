@@ -129,6 +129,10 @@ t_semantic() {
 	rejected "must be a unicast address" M peer add ff02::1
 	rejected "must be a unicast address" M peer add ::
 	rejected "must be a unicast address" M peer change $P1 local ff02::2
+	rejected "link-local address needs an interface" M peer add fe80::2
+	rejected "link-local address needs an interface" M peer change $P1 local fe80::1
+	rejected "IPv4-mapped address is not an IPv6 router" M peer add ::ffff:192.0.2.1
+	rejected "IPv4-mapped address is not an IPv6 router" M peer change $P1 local ::ffff:192.0.2.2
 	rejected "binding addresses must be unicast" M binding add id 8 role par coa ff02::1
 	rejected "binding addresses must be unicast" M binding change id 7 ncoa ::1
 }
@@ -238,7 +242,7 @@ run_case "missing required attributes" t_missing
 run_case "values out of range" t_range
 run_case "duplicates" t_duplicate
 run_case "objects that do not exist" t_missing_object
-run_case "role change, peer in use, non-unicast addresses" t_semantic
+run_case "role change, peer in use, addresses no tunnel can use" t_semantic
 run_case "max-bindings and max-peers" t_limits
 run_case "malformed requests (mho_nlraw)" t_malformed
 run_case "handoff states and attributes" t_handoff
