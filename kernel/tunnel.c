@@ -31,6 +31,7 @@
 #include "binding.h"
 #include "compat.h"
 #include "handoff.h"
+#include "netlink.h"
 #include "peer.h"
 #include "tunnel.h"
 
@@ -330,9 +331,19 @@ static int mho_tunnel_marker(struct net *net, const struct in6_addr *peer,
 	return mho_tunnel_push(net, dst, &fl6, skb, true, flags, seq);
 }
 
+/*
+ * A marker that could not be sent is a drop the operator must hear of:
+ * the peer now releases only when its marker-wait runs out. BH context.
+ */
 static void mho_tunnel_marker_sent(struct mho_binding *b, int err)
 {
-	mho_ctr_inc(b->h, err ? MHO_CTR_DROP_ERROR : MHO_CTR_MARKERS_TX);
+	if (!err) {
+		mho_ctr_inc(b->h, MHO_CTR_MARKERS_TX);
+		return;
+	}
+	mho_ctr_inc(b->h, MHO_CTR_DROP_ERROR);
+	mho_nl_dp_event(b->mn, b->id, MHO_EVENT_MARKER_LOST,
+			READ_ONCE(b->h->state), 0);
 }
 
 /* The address a marker names @b by: its first. Under RCU. */

@@ -215,6 +215,23 @@ t_linger() {
 	expect_eq state "$(handoff_state "$HO_PAR")" idle
 }
 
+# An end-marker that cannot leave (here: no route to the peer) is not
+# silent: drop-error counts it and a marker-lost event says so, once.
+t_marker_lost() {
+	topo || return
+	monitor P || return
+	x ip -n "$HO_PAR" -6 route add unreachable "$HO_NAR_PEER"/128 || return
+	x P binding set match $HOA state forward
+	x P binding set match $HOA state end
+	wait_for 5 grep -q "^event marker-lost" "$MON" || fail "no marker-lost event"
+	expect_eq "marker-lost events" \
+		"$(grep -c "^event marker-lost binding [0-9]* state linger$" "$MON")" 1
+	ho_expect_ctr "$HO_PAR" markers_tx 0
+	ho_expect_ctr "$HO_PAR" drop_error 1
+	x ip -n "$HO_PAR" -6 route del unreachable "$HO_NAR_PEER"/128
+	done_case
+}
+
 # The nAR is idle only once it holds nothing, so that whoever acts on
 # "idle" (a daemon deleting the binding, or holding again for the next
 # move) loses nothing. A long new stream, released after the end-marker,
@@ -251,7 +268,7 @@ t_idle_drained() {
 	ip -n "$HO_CN" route replace $HOA via 2001:db8:1::2
 }
 
-ktap_plan 9
+ktap_plan 10
 run_case "max-pkts: exact drops, one overflow event" t_limit_pkts
 run_case "max-bytes: exact drops" t_limit_bytes
 run_case "total-pkts bounds all bindings together" t_limit_total
@@ -260,6 +277,7 @@ run_case "switch-back: held packets delivered locally, in order" t_switch_back
 run_case "forwarding of held packets is paced by rate" t_paced
 run_case "an nAR hold the MN never claims expires" t_unclaimed
 run_case "end-marker, linger, then the binding is removed" t_linger
+run_case "an end-marker that cannot be sent: counted, and an event" t_marker_lost
 run_case "the nAR is idle only once its queues are empty" t_idle_drained
 handoff_teardown
 ktap_finish

@@ -19,6 +19,7 @@ static const char *const event_names[] = {
 	[MHO_EVENT_CACHE_FULL] = "cache-full",
 	[MHO_EVENT_CONTEXT] = "context",
 	[MHO_EVENT_CUT] = "cut",
+	[MHO_EVENT_MARKER_LOST] = "marker-lost",
 };
 
 /*

@@ -359,6 +359,11 @@ enum mho_event {
 				 * peer: the bicast copies held before it
 				 * were dropped (DROPPED: how many)
 				 */
+	MHO_EVENT_MARKER_LOST,	/* an end-marker or cut-point marker could
+				 * not be sent (no route to the peer, no
+				 * memory): the peer waits out its
+				 * marker-wait instead
+				 */
 
 	__MHO_EVENT_MAX,
 };
