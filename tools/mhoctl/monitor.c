@@ -129,7 +129,7 @@ static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 int do_monitor(int argc, char **argv)
 {
 	if (argc > 0 && !matches(*argv, "all", 1))
-		return usage_error("monitor: unexpected \"%s\"", *argv);
+		return print_err("monitor: unexpected \"%s\"", *argv);
 	/* One JSON object per line, even with -p. */
 	print_init(opt_json, false);
 	return mho_listen(event_cb, NULL);
