@@ -316,7 +316,18 @@ t_json_errors() {
 	expect_eq "state after JSON errors" "$(state "$NS")" "$before"
 }
 
-ktap_plan 12
+# "mhoctl OBJECT help" prints the object's usage on stdout and succeeds,
+# for every object.
+t_help() {
+	local obj
+	for obj in peer binding limits stats monitor context help; do
+		_run M $obj help
+		[ "$RC" = 0 ] && [[ $OUT == "Usage: mhoctl "* ]] && [ -z "$ERR" ] ||
+			{ _show_run M $obj help; fail "$obj help"; }
+	done
+}
+
+ktap_plan 13
 run_case "objects to collide with" setup_objects
 run_case "missing required attributes" t_missing
 run_case "values out of range" t_range
@@ -329,4 +340,5 @@ run_case "handoff states and attributes" t_handoff
 run_case "range rejections name the attribute and the range" t_range_named
 run_case "one \"Error: \" prefix" t_prefix
 run_case "-j errors are one JSON object on stderr" t_json_errors
+run_case "help on every object" t_help
 ktap_finish

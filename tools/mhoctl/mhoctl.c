@@ -52,8 +52,8 @@ static const char usage_text[] =
 	"                    [max-bindings N] [max-peers N] [total-pkts N]\n"
 	"                    [total-bytes N] [cache-ms MS] [cache-pkts N]\n"
 	"                    [cache-total N]\n"
-	"  mhoctl stats\n"
-	"  mhoctl monitor\n"
+	"  mhoctl stats [show]\n"
+	"  mhoctl monitor [all]\n"
 	"  mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
 	"                     [dispose keep|delete|inactive] [file FILE|-]\n"
 	"  mhoctl context import { id ID | match ADDR } file FILE|-\n"
@@ -67,7 +67,8 @@ static const char usage_text[] =
 	"           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
 	"           [marker-wait MS] [cache-ms MS]\n"
 	"STATE := { idle | buffer | forward | bicast | end | linger | hold |\n"
-	"           release }\n";
+	"           release }\n"
+	"\"mhoctl OBJECT help\" shows the usage of one object.\n";
 
 /* True if arg is word or a prefix of it at least min characters long. */
 bool matches(const char *arg, const char *word, size_t min)

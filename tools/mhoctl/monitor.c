@@ -128,6 +128,10 @@ static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 
 int do_monitor(int argc, char **argv)
 {
+	if (argc == 1 && matches(*argv, "help", 1)) {
+		fputs("Usage: mhoctl monitor [all]\n", stdout);
+		return 0;
+	}
 	if (argc > 0 && !matches(*argv, "all", 1))
 		return print_err("monitor: unexpected \"%s\"", *argv);
 	/* One JSON object per line, even with -p. */

@@ -52,6 +52,10 @@ static int stats_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 
 int do_stats(int argc, char **argv)
 {
+	if (argc == 1 && matches(*argv, "help", 1)) {
+		fputs("Usage: mhoctl stats [show]\n", stdout);
+		return 0;
+	}
 	/* "mhoctl stats" and "mhoctl stats show" */
 	if (argc > 1 || (argc == 1 && !matches(*argv, "show", 1) &&
 			 !matches(*argv, "list", 1)))
