@@ -53,7 +53,7 @@ static const char usage_text[] =
 	"                    [total-bytes N] [cache-ms MS] [cache-pkts N]\n"
 	"                    [cache-total N]\n"
 	"  mhoctl stats [show]\n"
-	"  mhoctl monitor [all]\n"
+	"  mhoctl monitor [all] [-t]\n"
 	"  mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
 	"                     [dispose keep|delete|inactive] [file FILE|-]\n"
 	"  mhoctl context import { id ID | match ADDR } file FILE|-\n"

@@ -60,7 +60,7 @@ _mhoctl()
 		peer | binding) words="add change del show help" ;;
 		limits) words="show set help" ;;
 		stats) words="show help" ;;
-		monitor) words="all help" ;;
+		monitor) words="all -t help" ;;
 		context) words="export import activate drop move show help" ;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
@@ -106,6 +106,8 @@ _mhoctl()
 		context:activate | context:drop) words="id match" ;;
 		context:move) words="coa new-coa ar new-ar spi seq-margin" ;;
 		context:show) words="file keys" ;;
+		monitor:all) words="-t" ;;
+		monitor:-t) words="all" ;;
 		esac
 	fi
 	mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
