@@ -16,7 +16,8 @@
 #   make check-mhod      mhod's wire layer on the host: round trips,
 #                        malformed input, under ASan/UBSan, and tshark
 #   make fuzz            mhod's fuzz harnesses, FUZZ_TIME (60) s each
-#   make install         mho.ko (modules_install, depmod), mhoctl, man pages
+#   make install         mho.ko (modules_install, depmod), mhoctl, man pages,
+#                        mhoctl's bash completion
 #   make uninstall       removes what make install installed
 #   make package-test    make install, DKMS, the Debian packages, and these
 #                        installed in a Debian 12 chroot (README, Install)
@@ -27,6 +28,7 @@
 # debug), MHO_LATEST (the version "latest" builds, 7.2), MHO_CACHE
 # (downloads and builds; default ~/.cache/mho).
 # For install and uninstall: DESTDIR, PREFIX (/usr), SBINDIR, MANDIR,
+# BASHCOMPDIR ($(PREFIX)/share/bash-completion/completions),
 # INSTALL_MOD_PATH (DESTDIR), INSTALL_MOD_DIR (extra), and KDIR, whose
 # kernel release says where the module goes.
 
@@ -125,9 +127,13 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee $(LINT_LOG)/kbuild.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/kbuild.log
+	@# -Werror here, and only when asked (WERROR=1) in mhoctl's own build.
+	@if $(MAKE) -s -C tools/mhoctl -n -B mhoctl CFLAGS=-O2 WERROR= | grep -q -- '-Werror'; then \
+		echo "lint: mhoctl's default build must not add -Werror"; exit 1; fi
 	$(MAKE) -C tools/mhoctl clean >/dev/null
-	$(MAKE) -C tools/mhoctl CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | tee $(LINT_LOG)/mhoctl.log
+	$(MAKE) -C tools/mhoctl WERROR=1 CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | tee $(LINT_LOG)/mhoctl.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhoctl.log
+	$(MAKE) -C tools/mhoctl check-completion
 	$(MAKE) -C tools/mhod clean >/dev/null
 	$(MAKE) -C tools/mhod 2>&1 | tee $(LINT_LOG)/mhod.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhod.log
@@ -193,13 +199,15 @@ bench: mhoctl selftests-tools
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL_MOD_PATH ?= $(DESTDIR)
 INSTALL_MOD_DIR ?= extra
 MHO_KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MHO_MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(MHO_KREL)
 MHO_NOSIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
-MHO_DIRS := DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+MHO_DIRS := DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR) \
+	BASHCOMPDIR=$(BASHCOMPDIR)
 mho_depmod = if [ -e $(MHO_MODDIR)/modules.builtin ]; then \
 		depmod -b $(or $(INSTALL_MOD_PATH),/) $(MHO_KREL); \
 	else \
@@ -219,7 +227,8 @@ uninstall:
 	rm -f $(foreach x,ko ko.gz ko.xz ko.zst,$(MHO_MODDIR)/$(INSTALL_MOD_DIR)/mho.$(x))
 	-rmdir --ignore-fail-on-non-empty $(MHO_MODDIR)/$(INSTALL_MOD_DIR)
 	@$(mho_depmod)
-	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8
+	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/mhoctl
 
 # make package-test: selftests/package-test.sh, as root, with the network
 # (deb.debian.org); 3 to 4 minutes. Not part of make test.

@@ -185,10 +185,11 @@ xerr() {
 	return 0
 }
 
-# xusage COMMAND...: a command line mhoctl refuses itself ("mhoctl: ...").
+# xusage COMMAND...: a command line mhoctl refuses itself (like every
+# error, "Error: ...", and nothing on stdout).
 xusage() {
 	_run "$@"
-	if [ "$RC" != 1 ] || [[ $ERR != "mhoctl: "* ]]; then
+	if [ "$RC" != 1 ] || [ -n "$OUT" ] || [[ $ERR != "Error: "* ]]; then
 		_show_run "$@"
 		fail "expected a usage error"
 		return 1

@@ -111,6 +111,7 @@ install_case() {
 	x make -C "$src" -j"$JOBS" install KDIR="$kdir" DESTDIR="$dest" || return
 	want="lib/modules/$rel/extra/$ko
 usr/sbin/mhoctl
+usr/share/bash-completion/completions/mhoctl
 usr/share/man/man8/mhoctl.8"
 	expect_eq "files installed" "$(files "$dest")" "$want" || return
 	xout "$VERSION" modinfo -F version "$dest/lib/modules/$rel/extra/$ko" || return
@@ -138,6 +139,7 @@ depmod_case() {
 	x grep -x "extra/mho.ko:" "$root/lib/modules/$rel/modules.dep" || return
 	x test -x "$root/usr/local/sbin/mhoctl" || return
 	x test -f "$root/usr/local/share/man/man8/mhoctl.8" || return
+	x test -f "$root/usr/local/share/bash-completion/completions/mhoctl" || return
 	x make -C "$RUN/install-$rel" uninstall KDIR="$kdir" DESTDIR="$root" \
 		PREFIX=/usr/local || return
 	if grep -q mho "$root/lib/modules/$rel/modules.dep"; then
@@ -220,6 +222,7 @@ tools_deb_case() {
 	xout "$VERSION" dpkg-deb -f "$TOOLS_DEB" Version || return
 	expect_eq "mho-tools's files" "$(deb_files "$TOOLS_DEB" | grep -v '^usr/share/doc/')" \
 		"usr/sbin/mhoctl
+usr/share/bash-completion/completions/mhoctl
 usr/share/man/man8/mhoctl.8.gz"
 }
 run_case "mho-tools: mhoctl and its man page" tools_deb_case

@@ -286,7 +286,45 @@ t_monitor() {
 	_bg_pids=()
 }
 
-ktap_plan 11
+# stamped WHAT FILE RE BEFORE AFTER: FILE matches RE, whose first group
+# is a time (ISO 8601, to the second) from BEFORE to AFTER; ISO 8601
+# compares as text.
+stamped() {
+	[[ $(cat "$2") =~ $3 ]] || { fail "$1: $(cat "$2")"; return 1; }
+	[[ ! ${BASH_REMATCH[1]} < $4 && ! ${BASH_REMATCH[1]} > $5 ]] ||
+		{ fail "$1: ${BASH_REMATCH[1]} is not between $4 and $5"; return 1; }
+}
+
+# monitor -t: each line begins with the UTC time it was received, in
+# plain text and JSON, between the clock read before the change and after
+# its line arrived.
+t_monitor_ts() {
+	fresh_ns
+	local before after t re pid
+	M monitor -t >>"$TMPD/mont" 2>"$TMPD/mont.err" &
+	pid=$!
+	bg_add $pid
+	M -j monitor all -t >>"$TMPD/montj" 2>&1 &
+	bg_add $!
+	monitor_sync M "$TMPD/mont" "$TMPD/montj" || return
+	before=$(date -u +%Y-%m-%dT%H:%M:%S)
+	x M limits set max-pkts 66
+	wait_for 5 test "$(wc -l <"$TMPD/mont")" -ge 1
+	wait_for 5 test "$(wc -l <"$TMPD/montj")" -ge 1
+	after=$(date -u +%Y-%m-%dT%H:%M:%S)
+	t='([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\.[0-9]{6}Z'
+	re="^\\[$t\\] \\[SET\\] limits max-pkts 66 "
+	stamped "monitor -t" "$TMPD/mont" "$re" "$before" "$after"
+	re="^\\{\"timestamp\":\"$t\",\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":66,"
+	stamped "monitor -j -t" "$TMPD/montj" "$re" "$before" "$after"
+	kill -0 $pid 2>/dev/null || fail "monitor -t died: $(cat "$TMPD/mont.err")"
+	for pid in "${_bg_pids[@]}"; do
+		bg_kill "$pid"
+	done
+	_bg_pids=()
+}
+
+ktap_plan 12
 run_case "nothing configured, nothing shown" t_empty
 run_case "peer add/show/change/del, plain and JSON" t_peer
 run_case "binding add/show/change/del, match by each address, none" t_binding
@@ -297,5 +335,6 @@ run_case "limits show/set round trip" t_limits
 run_case "stats count bindings and peers" t_stats
 run_case "-batch, comments, quotes, stop at failure, -force" t_batch
 run_case "monitor reports every change, plain and JSON" t_monitor
+run_case "monitor -t: timestamps" t_monitor_ts
 check "mho unloads with objects in a netns" rmmod mho
 ktap_finish

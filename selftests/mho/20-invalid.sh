@@ -236,7 +236,102 @@ t_handoff() {
 	x M binding del id 9
 }
 
-ktap_plan 9
+# named WANT COMMAND...: rejected, and stderr is exactly WANT (one line).
+named() {
+	local want=$1
+	shift
+	rejected "" "$@" || return
+	[ "$ERR" = "$want" ] || { _show_run "$@"; fail "expected stderr: $want"; }
+}
+
+# The rejection names the attribute by the keyword the user typed and the
+# range or length its policy allows (the extended ACK's offset and policy).
+t_range_named() {
+	named 'Error: max-pkts: integer out of range (allowed 1..65536)' \
+		M limits set max-pkts 0
+	named 'Error: cache-pkts: integer out of range (allowed 1..1024)' \
+		M limits set cache-pkts 1025
+	named 'Error: cache-total: integer out of range (allowed 1..65536)' \
+		M limits set max-peers 10 cache-total 65537
+	named 'Error: max-pkts: integer out of range (allowed 0..65536)' \
+		M binding add id 8 role par coa 2001:db8:9::1 max-pkts 99999999
+	named 'Error: max-hold: integer out of range (allowed 0..600000)' \
+		M binding change id 7 max-hold 4000000000
+	named 'Error: linger: integer out of range (allowed 0..600000)' \
+		M binding change id 7 linger 600001
+	named 'Error: id: integer out of range (allowed 1..4294967295)' \
+		M binding add id 0 role par coa 2001:db8:9::1
+	named 'Error: role: integer out of range (allowed 1..3)' \
+		M binding add id 8 role 9 coa 2001:db8:9::1
+	named 'Error: name: Attribute failed policy validation (at most 31 characters)' \
+		M peer add $P2 name 0123456789abcdef0123456789abcdef
+}
+
+# One prefix: the module's "mho: " is not repeated, and mhoctl's own
+# refusals of a command line begin with "Error: " too.
+t_prefix() {
+	named 'Error: peer already exists' M peer add $P1
+	named 'Error: no such binding' M binding del id 99
+	_run M binding del
+	[ "$RC" = 1 ] && [ -z "$OUT" ] &&
+		[ "$ERR" = "Error: binding del: id or match is required" ] ||
+		{ _show_run M binding del; fail "usage error"; }
+	_run M limits set max-pkts x
+	[ "$RC" = 1 ] && [ "$ERR" = 'Error: max-pkts: "x" is not a number' ] ||
+		{ _show_run M limits set max-pkts x; fail "usage error"; }
+	_run "$MHOCTL" -n /nonexistent/netns stats
+	[ "$RC" = 1 ] && [[ $ERR == "Error: cannot open network namespace "* ]] ||
+		{ _show_run "$MHOCTL" -n /nonexistent/netns stats; fail "netns error"; }
+}
+
+# -j: a failed command prints nothing on stdout and its error as one JSON
+# object on stderr.
+t_json_errors() {
+	local before j
+	before=$(state "$NS")
+	_run M -j limits set cache-pkts 1025
+	j='{"error":"cache-pkts: integer out of range (allowed 1..1024)","errno":34,"message":"integer out of range","attribute":"cache-pkts","min":1,"max":1024}'
+	[ "$RC" = 1 ] && [ -z "$OUT" ] && [ "$ERR" = "$j" ] ||
+		{ _show_run M -j limits set cache-pkts 1025; fail "range error in JSON"; }
+	_run M -j peer add $P2 name 0123456789abcdef0123456789abcdef
+	j='{"error":"name: Attribute failed policy validation (at most 31 characters)","errno":22,"message":"Attribute failed policy validation","attribute":"name","max_length":31}'
+	[ "$RC" = 1 ] && [ -z "$OUT" ] && [ "$ERR" = "$j" ] ||
+		{ _show_run M -j peer add $P2 name 0123456789abcdef0123456789abcdef; fail "length error in JSON"; }
+	_run M -j peer show $P2
+	[ "$RC" = 1 ] && [ -z "$OUT" ] &&
+		[ "$ERR" = '{"error":"no such peer","errno":2,"message":"no such peer","attribute":"peer"}' ] ||
+		{ _show_run M -j peer show $P2; fail "failed listing in JSON"; }
+	_run M -j binding show id 99
+	[ "$RC" = 1 ] && [ -z "$OUT" ] &&
+		[ "$ERR" = '{"error":"no such binding","errno":2,"message":"no such binding","attribute":"id"}' ] ||
+		{ _show_run M -j binding show id 99; fail "failed dump in JSON"; }
+	_run M -j binding del
+	[ "$RC" = 1 ] && [ -z "$OUT" ] &&
+		[ "$ERR" = '{"error":"binding del: id or match is required"}' ] ||
+		{ _show_run M -j binding del; fail "usage error in JSON"; }
+	# A batch: each error says where, instead of "Command failed".
+	printf '%s\n' "stats" "limits set cache-pkts 0" "bogus" >"$TMPD/bj"
+	_run M -j -force -batch "$TMPD/bj"
+	[ "$RC" = 1 ] && [[ $OUT == '{"bindings":'* ]] &&
+		[ "$(sed -n 1p <<<"$ERR")" = '{"error":"cache-pkts: integer out of range (allowed 1..1024)","errno":34,"message":"integer out of range","attribute":"cache-pkts","min":1,"max":1024,"file":"'"$TMPD/bj"'","line":2}' ] &&
+		[ "$(sed -n 2p <<<"$ERR")" = '{"error":"object \"bogus\" is unknown, try \"mhoctl help\"","file":"'"$TMPD/bj"'","line":3}' ] &&
+		[ "$(wc -l <<<"$ERR")" = 2 ] ||
+		{ _show_run M -j -force -batch "$TMPD/bj"; fail "batch errors in JSON"; }
+	expect_eq "state after JSON errors" "$(state "$NS")" "$before"
+}
+
+# "mhoctl OBJECT help" prints the object's usage on stdout and succeeds,
+# for every object.
+t_help() {
+	local obj
+	for obj in peer binding limits stats monitor context help; do
+		_run M $obj help
+		[ "$RC" = 0 ] && [[ $OUT == "Usage: mhoctl "* ]] && [ -z "$ERR" ] ||
+			{ _show_run M $obj help; fail "$obj help"; }
+	done
+}
+
+ktap_plan 13
 run_case "objects to collide with" setup_objects
 run_case "missing required attributes" t_missing
 run_case "values out of range" t_range
@@ -246,4 +341,8 @@ run_case "role change, peer in use, addresses no tunnel can use" t_semantic
 run_case "max-bindings and max-peers" t_limits
 run_case "malformed requests (mho_nlraw)" t_malformed
 run_case "handoff states and attributes" t_handoff
+run_case "range rejections name the attribute and the range" t_range_named
+run_case "one \"Error: \" prefix" t_prefix
+run_case "-j errors are one JSON object on stderr" t_json_errors
+run_case "help on every object" t_help
 ktap_finish

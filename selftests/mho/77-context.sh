@@ -368,8 +368,8 @@ le32() {
 		$(($1 >> 16 & 255)) $(($1 >> 24 & 255))
 }
 
-# import_bad FILE: mhoctl must refuse FILE ("mhoctl: ..." or the kernel's
-# "Error: ..."), and change nothing.
+# import_bad FILE: mhoctl must refuse FILE ("Error: ...", its own or the
+# kernel's), and change nothing.
 import_bad() {
 	_run "$MHOCTL" -n "$HO_NAR" context import match $HOA file "$1" \
 		new-ar $NAR_A new-coa $COA2

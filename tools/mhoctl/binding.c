@@ -122,7 +122,7 @@ static int parse_role(const char *s, uint8_t *role)
 		*role = v;
 		return 0;
 	}
-	return usage_error("role: \"%s\" is not one of par, nar, ha", s);
+	return print_err("role: \"%s\" is not one of par, nar, ha", s);
 }
 
 static int parse_state(const char *s, uint8_t *state)
@@ -141,8 +141,8 @@ static int parse_state(const char *s, uint8_t *state)
 		*state = v;
 		return 0;
 	}
-	return usage_error("state: \"%s\" is not one of idle, buffer, forward, bicast, end, linger, hold, release",
-			   s);
+	return print_err("state: \"%s\" is not one of idle, buffer, forward, bicast, end, linger, hold, release",
+			 s);
 }
 
 /* "none", or 1 to MHO_BICAST_MAX addresses separated by commas. */
@@ -160,19 +160,19 @@ static int parse_bicast(const char *s, struct binding_args *b)
 		end = strchr(p, ',');
 		len = end ? (size_t)(end - p) : strlen(p);
 		if (!len)
-			return usage_error("bicast: \"%s\" has an empty address",
-					   s);
+			return print_err("bicast: \"%s\" has an empty address",
+					 s);
 		if (n == MHO_BICAST_MAX)
-			return usage_error("bicast: \"%s\" has more than %d addresses",
-					   s, MHO_BICAST_MAX);
+			return print_err("bicast: \"%s\" has more than %d addresses",
+					 s, MHO_BICAST_MAX);
 		if (len < sizeof(word)) {
 			memcpy(word, p, len);
 			word[len] = '\0';
 		}
 		if (len >= sizeof(word) ||
 		    inet_pton(AF_INET6, word, &b->bicast[n]) != 1)
-			return usage_error("bicast: \"%.*s\" is not an IPv6 address",
-					   (int)len, p);
+			return print_err("bicast: \"%.*s\" is not an IPv6 address",
+					 (int)len, p);
 		n++;
 		if (!end)
 			break;
@@ -261,8 +261,8 @@ static int binding_parse(const char *verb, int argc, char **argv,
 			done = true;
 		}
 		if (!done)
-			return usage_error("binding %s: unknown argument \"%s\"",
-					   verb, kw);
+			return print_err("binding %s: unknown argument \"%s\"",
+					 verb, kw);
 	}
 	return 0;
 }
@@ -275,33 +275,50 @@ static struct nl_msg *binding_msg(uint8_t cmd, int flags,
 	size_t i;
 
 	nest = mho_nest_start(msg, MHO_A_BINDING);
-	if (b->has_id)
+	if (b->has_id) {
+		mho_word(msg, "id");
 		mho_put_u32(msg, MHO_BINDING_A_ID, b->id);
-	if (b->has_match)
+	}
+	if (b->has_match) {
+		mho_word(msg, "match");
 		mho_put_addr(msg, MHO_BINDING_A_MATCH, &b->match);
-	if (b->has_role)
+	}
+	if (b->has_role) {
+		mho_word(msg, "role");
 		mho_put_u8(msg, MHO_BINDING_A_ROLE, b->role);
-	for (i = 0; i < 4; i++)
-		if (b->addrs[i].set)
-			mho_put_addr(msg, b->addrs[i].type, &b->addrs[i].a);
+	}
+	for (i = 0; i < 4; i++) {
+		if (!b->addrs[i].set)
+			continue;
+		mho_word(msg, b->addrs[i].word);
+		mho_put_addr(msg, b->addrs[i].type, &b->addrs[i].a);
+	}
 	for (i = 0; i < 3; i++) {
 		if (!b->limits[i].set)
 			continue;
 		if (!lim)
 			lim = mho_nest_start(msg, MHO_BINDING_A_LIMITS);
+		mho_word(msg, b->limits[i].word);
 		mho_put_u32(msg, b->limits[i].type, b->limits[i].v);
 	}
 	if (lim)
 		mho_nest_end(msg, lim);
-	if (b->has_state)
+	if (b->has_state) {
+		mho_word(msg, "state");
 		mho_put_u8(msg, MHO_BINDING_A_STATE, b->state);
+	}
 	/* "bicast none" is an attribute of length 0: it clears the list. */
-	if (b->has_bicast)
+	if (b->has_bicast) {
+		mho_word(msg, "bicast");
 		mho_put_bin(msg, MHO_BINDING_A_BICAST,
 			    b->n_bicast * sizeof(b->bicast[0]), b->bicast);
-	for (i = 0; i < ARRAY_SIZE(b->u32s); i++)
-		if (b->u32s[i].set)
-			mho_put_u32(msg, b->u32s[i].type, b->u32s[i].v);
+	}
+	for (i = 0; i < ARRAY_SIZE(b->u32s); i++) {
+		if (!b->u32s[i].set)
+			continue;
+		mho_word(msg, b->u32s[i].word);
+		mho_put_u32(msg, b->u32s[i].type, b->u32s[i].v);
+	}
 	mho_nest_end(msg, nest);
 	return msg;
 }
@@ -497,7 +514,7 @@ static int show_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 		return 0;
 	listing_item_begin(arg);
 	if (print_binding_attrs(tb[MHO_A_BINDING]) < 0) {
-		fprintf(stderr, "mhoctl: malformed binding from the kernel\n");
+		print_err("malformed binding from the kernel");
 		return -1;
 	}
 	listing_item_end(arg);
@@ -537,7 +554,7 @@ int do_binding(int argc, char **argv)
 		if (binding_parse("show", argc, argv, true, false, false, &b))
 			return -1;
 		if (b.has_id && b.has_match)
-			return usage_error("binding show: give id or match, not both");
+			return print_err("binding show: give id or match, not both");
 		ret = mho_request(b.has_id || b.has_match ?
 				  binding_msg(MHO_CMD_BINDING_GET, 0, &b) :
 				  mho_msg(MHO_CMD_BINDING_GET, NLM_F_DUMP),
@@ -565,12 +582,12 @@ int do_binding(int argc, char **argv)
 		if (binding_parse("del", argc, argv, true, false, false, &b))
 			return -1;
 		if (!b.has_id && !b.has_match)
-			return usage_error("binding del: id or match is required");
+			return print_err("binding del: id or match is required");
 		return mho_request(binding_msg(MHO_CMD_BINDING_DEL, 0, &b),
 				   NULL, NULL);
 	}
 	if (matches(verb, "help", 1))
 		return binding_usage();
-	return usage_error("binding: unknown command \"%s\", try \"mhoctl binding help\"",
-			   verb);
+	return print_err("binding: unknown command \"%s\", try \"mhoctl binding help\"",
+			 verb);
 }

@@ -69,18 +69,20 @@ static int put_binding_key(struct nl_msg *msg, int *argc, char ***argv)
 	uint32_t id;
 
 	if (*argc < 2)
-		return usage_error("context: give the binding, id ID or match ADDR");
+		return print_err("context: give the binding, id ID or match ADDR");
 	nest = mho_nest_start(msg, MHO_A_BINDING);
 	if (!strcmp(**argv, "id")) {
 		if (parse_u32("id", (*argv)[1], &id) < 0)
 			return -1;
+		mho_word(msg, "id");
 		mho_put_u32(msg, MHO_BINDING_A_ID, id);
 	} else if (!strcmp(**argv, "match")) {
 		if (parse_addr("match", (*argv)[1], &a, NULL) < 0)
 			return -1;
+		mho_word(msg, "match");
 		mho_put_addr(msg, MHO_BINDING_A_MATCH, &a);
 	} else {
-		return usage_error("context: give the binding, id ID or match ADDR");
+		return print_err("context: give the binding, id ID or match ADDR");
 	}
 	mho_nest_end(msg, nest);
 	*argc -= 2;
@@ -104,8 +106,8 @@ static int read_all(int fd, struct ctx_buf *b, const char *name)
 			unsigned char *bigger;
 
 			if (cap >= CTX_MAX_FILE + sizeof(struct ctx_file_hdr)) {
-				fprintf(stderr, "mhoctl: \"%s\" is too large for a context\n",
-					name);
+				print_err("\"%s\" is too large for a context",
+					  name);
 				return -1;
 			}
 			/* Not realloc(): the old buffer is wiped. */
@@ -122,8 +124,8 @@ static int read_all(int fd, struct ctx_buf *b, const char *name)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "mhoctl: cannot read \"%s\": %s\n", name,
-				strerror(errno));
+			print_err("cannot read \"%s\": %s", name,
+				  strerror(errno));
 			return -1;
 		}
 		if (!n)
@@ -131,7 +133,7 @@ static int read_all(int fd, struct ctx_buf *b, const char *name)
 		b->len += n;
 	}
 nomem:
-	fprintf(stderr, "mhoctl: out of memory\n");
+	print_err("out of memory");
 	return -1;
 }
 
@@ -176,41 +178,41 @@ static int ctx_read(const char *path, struct ctx_buf *attrs)
 
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 	if (fd < 0) {
-		fprintf(stderr, "mhoctl: cannot open \"%s\": %s\n", path,
-			strerror(errno));
+		print_err("cannot open \"%s\": %s", path,
+			  strerror(errno));
 		return -1;
 	}
 	if (read_all(fd, &raw, path) < 0)
 		goto out;
 	if (raw.len < sizeof(h)) {
-		fprintf(stderr, "mhoctl: \"%s\" is not a context: too short\n",
-			path);
+		print_err("\"%s\" is not a context: too short",
+			  path);
 		goto out;
 	}
 	memcpy(&h, raw.data, sizeof(h));
 	if (memcmp(h.magic, MHO_CTX_MAGIC, sizeof(h.magic))) {
-		fprintf(stderr, "mhoctl: \"%s\" is not a context\n", path);
+		print_err("\"%s\" is not a context", path);
 		goto out;
 	}
 	if (le32toh(h.version) != MHO_CTX_VERSION) {
-		fprintf(stderr, "mhoctl: \"%s\": context version %u is not supported\n",
-			path, le32toh(h.version));
+		print_err("\"%s\": context version %u is not supported",
+			  path, le32toh(h.version));
 		goto out;
 	}
 	if (le32toh(h.len) != raw.len - sizeof(h) || !h.len) {
-		fprintf(stderr, "mhoctl: \"%s\": the context is truncated or has trailing data\n",
-			path);
+		print_err("\"%s\": the context is truncated or has trailing data",
+			  path);
 		goto out;
 	}
 	if (!attrs_well_formed(raw.data + sizeof(h), raw.len - sizeof(h))) {
-		fprintf(stderr, "mhoctl: \"%s\": the context's attributes are truncated or malformed\n",
-			path);
+		print_err("\"%s\": the context's attributes are truncated or malformed",
+			  path);
 		goto out;
 	}
 	attrs->len = raw.len - sizeof(h);
 	attrs->data = malloc(attrs->len);
 	if (!attrs->data) {
-		fprintf(stderr, "mhoctl: out of memory\n");
+		print_err("out of memory");
 		goto out;
 	}
 	memcpy(attrs->data, raw.data + sizeof(h), attrs->len);
@@ -251,14 +253,14 @@ static int ctx_create(const char *path)
 	if (!strcmp(path, "-"))
 		return 1;
 	if (unlink(path) < 0 && errno != ENOENT) {
-		fprintf(stderr, "mhoctl: cannot replace \"%s\": %s\n", path,
-			strerror(errno));
+		print_err("cannot replace \"%s\": %s", path,
+			  strerror(errno));
 		return -1;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		fprintf(stderr, "mhoctl: cannot create \"%s\": %s\n", path,
-			strerror(errno));
+		print_err("cannot create \"%s\": %s", path,
+			  strerror(errno));
 	return fd;
 }
 
@@ -280,8 +282,8 @@ static int ctx_write(int fd, const char *path, const struct ctx_buf *attrs)
 		/* No partial file: an import would refuse it anyway. */
 		if (fd != 1)
 			unlink(path);
-		fprintf(stderr, "mhoctl: cannot write \"%s\": %s\n", path,
-			strerror(err));
+		print_err("cannot write \"%s\": %s", path,
+			  strerror(err));
 		return -1;
 	}
 	return 0;
@@ -295,13 +297,13 @@ static int export_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 
 	(void)cmd;
 	if (!tb[MHO_A_CTX] || b->data) {
-		fprintf(stderr, "mhoctl: malformed context from the kernel\n");
+		print_err("malformed context from the kernel");
 		return -1;
 	}
 	b->len = nla_len(tb[MHO_A_CTX]);
 	b->data = malloc(b->len);
 	if (!b->data) {
-		fprintf(stderr, "mhoctl: out of memory\n");
+		print_err("out of memory");
 		return -1;
 	}
 	memcpy(b->data, nla_data(tb[MHO_A_CTX]), b->len);
@@ -350,22 +352,22 @@ static int ctx_export(int argc, char **argv)
 				if (!strcmp(*argv, dispose_words[i]))
 					dispose = i;
 			if (dispose < 0) {
-				usage_error("dispose: \"%s\" is not keep, delete or inactive",
-					    *argv);
+				print_err("dispose: \"%s\" is not keep, delete or inactive",
+					  *argv);
 				goto bad;
 			}
 		} else if (!strcmp(*argv, "file")) {
 			NEXT_ARG("file");
 			path = *argv;
 		} else {
-			usage_error("context export: unknown argument \"%s\"",
-				    *argv);
+			print_err("context export: unknown argument \"%s\"",
+				  *argv);
 			goto bad;
 		}
 	}
 	if (!strcmp(path, "-") && isatty(1)) {
 		nlmsg_free(msg);
-		fprintf(stderr, "mhoctl: a context holds keys: not writing it to a terminal (use file FILE)\n");
+		print_err("a context holds keys: not writing it to a terminal (use file FILE)");
 		return -1;
 	}
 	fd = ctx_create(path);
@@ -375,15 +377,19 @@ static int ctx_export(int argc, char **argv)
 	}
 	if (have_ar || dispose >= 0) {
 		nest = mho_nest_start(msg, MHO_A_CTX);
-		if (have_ar)
+		if (have_ar) {
+			mho_word(msg, "ar");
 			mho_put_addr(msg, MHO_CTX_A_AR, &ar);
-		if (dispose >= 0)
+		}
+		if (dispose >= 0) {
+			mho_word(msg, "dispose");
 			mho_put_u8(msg, MHO_CTX_A_DISPOSE, dispose);
+		}
 		mho_nest_end(msg, nest);
 	}
 	ret = mho_request(msg, export_cb, &b);
 	if (!ret && !b.data) {
-		fprintf(stderr, "mhoctl: the kernel sent no context\n");
+		print_err("the kernel sent no context");
 		ret = -1;
 	}
 	if (!ret) {
@@ -415,7 +421,7 @@ static int result_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	(void)cmd;
 	if (!tb[MHO_A_CTX] ||
 	    mho_parse_nested(ct, MHO_CTX_A_MAX, tb[MHO_A_CTX]) < 0) {
-		fprintf(stderr, "mhoctl: malformed reply from the kernel\n");
+		print_err("malformed reply from the kernel");
 		return -1;
 	}
 	open_json_object(NULL);
@@ -480,8 +486,8 @@ static int ctx_import(int argc, char **argv)
 			} else if (!strcmp(*argv, "predictive")) {
 				mode = MHO_CTX_PREDICTIVE;
 			} else {
-				usage_error("mode: \"%s\" is not reactive or predictive",
-					    *argv);
+				print_err("mode: \"%s\" is not reactive or predictive",
+					  *argv);
 				goto bad;
 			}
 		} else if (!strcmp(*argv, "seq-margin")) {
@@ -490,31 +496,38 @@ static int ctx_import(int argc, char **argv)
 				goto bad;
 			have_margin = true;
 		} else {
-			usage_error("context import: unknown argument \"%s\"",
-				    *argv);
+			print_err("context import: unknown argument \"%s\"",
+				  *argv);
 			goto bad;
 		}
 	}
 	if (!path) {
-		usage_error("context import: file FILE is required");
+		print_err("context import: file FILE is required");
 		goto bad;
 	}
 	if (ctx_read(path, &attrs) < 0)
 		goto bad;
 	nest = mho_nest_start(msg, MHO_A_CTX);
 	if (nlmsg_append(msg, attrs.data, attrs.len, NLA_ALIGNTO) < 0) {
-		fprintf(stderr, "mhoctl: the context is too large to send\n");
+		print_err("the context is too large to send");
 		buf_wipe(&attrs);
 		goto bad;
 	}
 	buf_wipe(&attrs);
-	if (have_ar)
+	if (have_ar) {
+		mho_word(msg, "new-ar");
 		mho_put_addr(msg, MHO_CTX_A_NEW_AR, &new_ar);
-	if (have_coa)
+	}
+	if (have_coa) {
+		mho_word(msg, "new-coa");
 		mho_put_addr(msg, MHO_CTX_A_NEW_COA, &new_coa);
+	}
+	mho_word(msg, "mode");
 	mho_put_u8(msg, MHO_CTX_A_MODE, mode);
-	if (have_margin)
+	if (have_margin) {
+		mho_word(msg, "seq-margin");
 		mho_put_u32(msg, MHO_CTX_A_SEQ_MARGIN, margin);
+	}
 	mho_nest_end(msg, nest);
 	ret = mho_request(msg, result_cb, mode == MHO_CTX_PREDICTIVE ?
 			  "pending" : "installed");
@@ -531,7 +544,7 @@ static int ctx_simple(uint8_t cmd, const char *name, int argc, char **argv)
 	if (put_binding_key(msg, &argc, &argv) < 0)
 		goto bad;
 	if (argc > 0) {
-		usage_error("context %s: unexpected \"%s\"", name, *argv);
+		print_err("context %s: unexpected \"%s\"", name, *argv);
 		goto bad;
 	}
 	return mho_request(msg, NULL, NULL);
@@ -562,6 +575,7 @@ static int ctx_move(int argc, char **argv)
 			NEXT_ARG(words[i]);
 			if (parse_addr(words[i], *argv, &a, NULL) < 0)
 				goto bad;
+			mho_word(msg, words[i]);
 			mho_put_addr(msg, types[i], &a);
 		} else if (!strcmp(*argv, "spi")) {
 			NEXT_ARG("spi");
@@ -570,9 +584,10 @@ static int ctx_move(int argc, char **argv)
 			n = *end == ':' ? strtoull(end + 1, &end, 0) : 0;
 			if (errno || *end || o > UINT32_MAX || n > UINT32_MAX ||
 			    !strchr(*argv, ':')) {
-				usage_error("spi: \"%s\" is not OLD:NEW", *argv);
+				print_err("spi: \"%s\" is not OLD:NEW", *argv);
 				goto bad;
 			}
+			mho_word(msg, "spi");
 			spi = mho_nest_start(msg, MHO_CTX_A_SPI);
 			mho_put_u32(msg, MHO_SPI_A_OLD, o);
 			mho_put_u32(msg, MHO_SPI_A_NEW, n);
@@ -581,10 +596,11 @@ static int ctx_move(int argc, char **argv)
 			NEXT_ARG("seq-margin");
 			if (parse_u32("seq-margin", *argv, &margin) < 0)
 				goto bad;
+			mho_word(msg, "seq-margin");
 			mho_put_u32(msg, MHO_CTX_A_SEQ_MARGIN, margin);
 		} else {
-			usage_error("context move: unknown argument \"%s\"",
-				    *argv);
+			print_err("context move: unknown argument \"%s\"",
+				  *argv);
 			goto bad;
 		}
 	}
@@ -742,14 +758,14 @@ static int ctx_show(int argc, char **argv)
 		} else if (!strcmp(*argv, "keys")) {
 			keys = true;
 		} else {
-			return usage_error("context show: unknown argument \"%s\"",
-					   *argv);
+			return print_err("context show: unknown argument \"%s\"",
+					 *argv);
 		}
 	}
 	if (!path)
-		return usage_error("context show: file FILE is required");
+		return print_err("context show: file FILE is required");
 	if (print_is_json())
-		return usage_error("context show: there is no JSON output");
+		return print_err("context show: there is no JSON output");
 	if (ctx_read(path, &attrs) < 0)
 		return -1;
 	print_plain("context version %u\n", MHO_CTX_VERSION);
@@ -774,8 +790,8 @@ static int ctx_show(int argc, char **argv)
 	}
 	buf_wipe(&attrs);
 	if (ret)
-		fprintf(stderr, "mhoctl: \"%s\": the context is malformed\n",
-			path);
+		print_err("\"%s\": the context is malformed",
+			  path);
 	return ret ? -1 : 0;
 }
 
@@ -796,6 +812,6 @@ int do_context(int argc, char **argv)
 		return ctx_move(argc - 1, argv + 1);
 	if (matches(*argv, "show", 1))
 		return ctx_show(argc - 1, argv + 1);
-	return usage_error("context: unknown command \"%s\", try \"mhoctl context help\"",
-			   *argv);
+	return print_err("context: unknown command \"%s\", try \"mhoctl context help\"",
+			 *argv);
 }

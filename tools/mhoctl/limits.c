@@ -64,7 +64,7 @@ static int show_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 		return 0;
 	open_json_object(NULL);
 	if (print_limits_attrs(tb[MHO_A_LIMITS]) < 0) {
-		fprintf(stderr, "mhoctl: malformed limits from the kernel\n");
+		print_err("malformed limits from the kernel");
 		return -1;
 	}
 	close_json_object();
@@ -89,8 +89,8 @@ static int limits_set(int argc, char **argv)
 			if (!strcmp(*argv, limits[i].word))
 				break;
 		if (i == N_LIMITS)
-			return usage_error("limits set: unknown argument \"%s\"",
-					   *argv);
+			return print_err("limits set: unknown argument \"%s\"",
+					 *argv);
 		NEXT_ARG(limits[i].word);
 		if (parse_u32(limits[i].word, *argv, &val[i].v) < 0)
 			return -1;
@@ -98,9 +98,12 @@ static int limits_set(int argc, char **argv)
 	}
 	msg = mho_msg(MHO_CMD_LIMITS_SET, 0);
 	nest = mho_nest_start(msg, MHO_A_LIMITS);
-	for (i = 0; i < N_LIMITS; i++)
-		if (val[i].set)
-			mho_put_u32(msg, limits[i].type, val[i].v);
+	for (i = 0; i < N_LIMITS; i++) {
+		if (!val[i].set)
+			continue;
+		mho_word(msg, limits[i].word);
+		mho_put_u32(msg, limits[i].type, val[i].v);
+	}
 	mho_nest_end(msg, nest);
 	return mho_request(msg, NULL, NULL);
 }
@@ -109,14 +112,14 @@ int do_limits(int argc, char **argv)
 {
 	if (argc < 1 || matches(*argv, "show", 1) || matches(*argv, "list", 1)) {
 		if (argc > 1)
-			return usage_error("limits show: unexpected \"%s\"",
-					   argv[1]);
+			return print_err("limits show: unexpected \"%s\"",
+					 argv[1]);
 		return mho_request(mho_msg(MHO_CMD_LIMITS_GET, 0), show_cb, NULL);
 	}
 	if (matches(*argv, "set", 2) || matches(*argv, "change", 1))
 		return limits_set(argc - 1, argv + 1);
 	if (matches(*argv, "help", 1))
 		return limits_usage();
-	return usage_error("limits: unknown command \"%s\", try \"mhoctl limits help\"",
-			   *argv);
+	return print_err("limits: unknown command \"%s\", try \"mhoctl limits help\"",
+			 *argv);
 }

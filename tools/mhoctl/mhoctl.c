@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +52,8 @@ static const char usage_text[] =
 	"                    [max-bindings N] [max-peers N] [total-pkts N]\n"
 	"                    [total-bytes N] [cache-ms MS] [cache-pkts N]\n"
 	"                    [cache-total N]\n"
-	"  mhoctl stats\n"
-	"  mhoctl monitor\n"
+	"  mhoctl stats [show]\n"
+	"  mhoctl monitor [all] [-t]\n"
 	"  mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
 	"                     [dispose keep|delete|inactive] [file FILE|-]\n"
 	"  mhoctl context import { id ID | match ADDR } file FILE|-\n"
@@ -68,19 +67,8 @@ static const char usage_text[] =
 	"           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
 	"           [marker-wait MS] [cache-ms MS]\n"
 	"STATE := { idle | buffer | forward | bicast | end | linger | hold |\n"
-	"           release }\n";
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mhoctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
+	"           release }\n"
+	"\"mhoctl OBJECT help\" shows the usage of one object.\n";
 
 /* True if arg is word or a prefix of it at least min characters long. */
 bool matches(const char *arg, const char *word, size_t min)
@@ -96,14 +84,14 @@ int parse_u32(const char *key, const char *s, uint32_t *out)
 	char *end;
 
 	if (*s < '0' || *s > '9')
-		return usage_error("%s: \"%s\" is not a number", key, s);
+		return print_err("%s: \"%s\" is not a number", key, s);
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*end)
-		return usage_error("%s: \"%s\" is not a number", key, s);
+		return print_err("%s: \"%s\" is not a number", key, s);
 	if (errno == ERANGE || v > UINT32_MAX)
-		return usage_error("%s: \"%s\" does not fit in 32 bits",
-				   key, s);
+		return print_err("%s: \"%s\" does not fit in 32 bits",
+				 key, s);
 	*out = v;
 	return 0;
 }
@@ -118,7 +106,7 @@ int parse_addr(const char *key, const char *s, struct in6_addr *out,
 		}
 	}
 	if (inet_pton(AF_INET6, s, out) != 1)
-		return usage_error("%s: \"%s\" is not an IPv6 address", key, s);
+		return print_err("%s: \"%s\" is not an IPv6 address", key, s);
 	return 0;
 }
 
@@ -157,8 +145,8 @@ static int run(int argc, char **argv)
 			return ret;
 		}
 	}
-	return usage_error("object \"%s\" is unknown, try \"mhoctl help\"",
-			   argv[0]);
+	return print_err("object \"%s\" is unknown, try \"mhoctl help\"",
+			 argv[0]);
 }
 
 /*
@@ -219,8 +207,8 @@ static int do_batch(const char *name, bool force)
 	if (strcmp(name, "-")) {
 		f = fopen(name, "r");
 		if (!f) {
-			fprintf(stderr, "mhoctl: cannot open \"%s\": %s\n",
-				name, strerror(errno));
+			print_err("cannot open \"%s\": %s",
+				  name, strerror(errno));
 			return 1;
 		}
 	}
@@ -229,17 +217,23 @@ static int do_batch(const char *name, bool force)
 		argc = split_line(line, argv, sizeof(argv) / sizeof(argv[0]));
 		if (argc == 0)
 			continue;
+		/* -j: each error says where; plain: a line after it. */
+		if (opt_json)
+			print_error_where(name, lineno);
 		if (argc == -1)
-			usage_error("unterminated quote");
+			print_err("unterminated quote");
 		else if (argc == -2)
-			usage_error("too many arguments");
+			print_err("too many arguments");
 		if (argc < 0 || run(argc, argv) < 0) {
-			fprintf(stderr, "Command failed %s:%lu\n", name, lineno);
+			if (!opt_json)
+				fprintf(stderr, "Command failed %s:%lu\n",
+					name, lineno);
 			errors++;
 			if (!force)
 				break;
 		}
 	}
+	print_error_where(NULL, 0);
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -252,7 +246,7 @@ static int switch_netns(const char *name)
 	int fd;
 
 	if (!*name) {
-		fprintf(stderr, "mhoctl: empty network namespace name\n");
+		print_err("empty network namespace name");
 		return -1;
 	}
 	if (strchr(name, '/'))
@@ -261,13 +255,13 @@ static int switch_netns(const char *name)
 		snprintf(path, sizeof(path), "/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "mhoctl: cannot open network namespace \"%s\": %s\n",
-			name, strerror(errno));
+		print_err("cannot open network namespace \"%s\": %s",
+			  name, strerror(errno));
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "mhoctl: setting the network namespace \"%s\" failed: %s\n",
-			name, strerror(errno));
+		print_err("setting the network namespace \"%s\" failed: %s",
+			  name, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -287,15 +281,17 @@ int main(int argc, char **argv)
 			opt++;
 		if (matches(opt, "json", 1)) {
 			opt_json = true;
+			print_error_json(true);
 		} else if (matches(opt, "pretty", 1)) {
 			opt_pretty = true;
 			opt_json = true;
+			print_error_json(true);
 		} else if (matches(opt, "statistics", 1) ||
 			   matches(opt, "stats", 1)) {
 			opt_stats = true;
 		} else if (matches(opt, "netns", 1)) {
 			if (argc < 3) {
-				usage_error("option \"%s\" needs a name", argv[1]);
+				print_err("option \"%s\" needs a name", argv[1]);
 				return 1;
 			}
 			if (switch_netns(argv[2]) < 0)
@@ -304,7 +300,7 @@ int main(int argc, char **argv)
 			argv++;
 		} else if (matches(opt, "batch", 1)) {
 			if (argc < 3) {
-				usage_error("option \"%s\" needs a file", argv[1]);
+				print_err("option \"%s\" needs a file", argv[1]);
 				return 1;
 			}
 			batch = argv[2];
@@ -321,8 +317,8 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		} else {
-			usage_error("option \"%s\" is unknown, try \"mhoctl -help\"",
-				    argv[1]);
+			print_err("option \"%s\" is unknown, try \"mhoctl -help\"",
+				  argv[1]);
 			return 1;
 		}
 		argc--;
@@ -331,7 +327,7 @@ int main(int argc, char **argv)
 
 	if (batch) {
 		if (argc > 1) {
-			usage_error("-batch takes no command line");
+			print_err("-batch takes no command line");
 			return 1;
 		}
 		return do_batch(batch, force);

@@ -47,8 +47,10 @@ int print_limits_attrs(const struct nlattr *nest);
 /* The name of an enum mho_state value, NULL if unknown (binding.c). */
 const char *state_name(unsigned int state);
 
-/* Argument helpers (mhoctl.c). All print "mhoctl: ..." and return -1. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Argument helpers (mhoctl.c). Those that fail print "Error: ..." with
+ * print_err() (print.h) and return -1.
+ */
 bool matches(const char *arg, const char *word, size_t min);
 int parse_u32(const char *key, const char *s, uint32_t *out);
 int parse_addr(const char *key, const char *s, struct in6_addr *out,
@@ -65,8 +67,8 @@ extern const char *const any_words[];	/* "any", "none" */
 		argc--;							\
 		argv++;							\
 		if (argc <= 0)						\
-			return usage_error("\"%s\" needs an argument",	\
-					   key);			\
+			return print_err("\"%s\" needs an argument",	\
+					 key);				\
 	} while (0)
 
 #endif /* MHOCTL_H */

@@ -1,13 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mhoctl monitor: print every notification of the "events" group, one
- * line (plain) or one JSON object (-j) each, flushed as it comes.
+ * line (plain) or one JSON object (-j) each, flushed as it comes; with
+ * -t each begins with the time it was received.
  */
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "mhoctl.h"
 #include "nl.h"
 #include "print.h"
+
+static bool timestamps;
+
+/* -t: plain "[2026-12-04T05:53:00.123456Z] ", JSON "timestamp" (UTC). */
+static void print_timestamp(void)
+{
+	struct timespec ts;
+	char day[32], stamp[64];
+	struct tm tm;
+
+	if (!timestamps)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp, sizeof(stamp), "%s.%06dZ", day,
+		 (int)(ts.tv_nsec / 1000));
+	print_string("timestamp", "[%s] ", stamp);
+}
 
 static const char *const event_names[] = {
 	[MHO_EVENT_STATE] = "state",
@@ -37,6 +59,7 @@ static int print_event(const struct nlattr *nest)
 	if (mho_parse_nested(et, MHO_EVENT_A_MAX, nest) < 0)
 		return -1;
 	open_json_object(NULL);
+	print_timestamp();
 	print_plain("event");
 	if (et[MHO_EVENT_A_TYPE]) {
 		type = mho_get_uint(et[MHO_EVENT_A_TYPE]);
@@ -115,6 +138,7 @@ static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 		return 0;
 	}
 	open_json_object(NULL);
+	print_timestamp();
 	print_string("event", NULL, event);
 	print_string("object", NULL, object);
 	print_plain("[%s] ", event[0] == 'n' ? "NEW" :
@@ -129,8 +153,16 @@ static int event_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 
 int do_monitor(int argc, char **argv)
 {
-	if (argc > 0 && !matches(*argv, "all", 1))
-		return usage_error("monitor: unexpected \"%s\"", *argv);
+	if (argc == 1 && matches(*argv, "help", 1)) {
+		fputs("Usage: mhoctl monitor [all] [-t]\n", stdout);
+		return 0;
+	}
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(*argv, "-t") || !strcmp(*argv, "-timestamp"))
+			timestamps = true;
+		else if (!matches(*argv, "all", 1))
+			return print_err("monitor: unexpected \"%s\"", *argv);
+	}
 	/* One JSON object per line, even with -p. */
 	print_init(opt_json, false);
 	return mho_listen(event_cb, NULL);

@@ -16,10 +16,13 @@
 #include <netlink/genl/ctrl.h>
 
 #include "nl.h"
+#include "print.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+#define MOD_PREFIX "mho: "
 
 static struct nl_sock *sock;
 static struct nl_cb *cb;
@@ -33,12 +36,83 @@ struct request {
 	bool failed;		/* fn returned -1 */
 	bool intr;		/* NLM_F_DUMP_INTR seen */
 	char msg[512];		/* extack message, "" if none */
+	uint32_t offs;		/* NLMSGERR_ATTR_OFFS, 0 if none */
+	struct error_info info;	/* policy of the rejected attribute */
 };
+
+/*
+ * The keywords of the message being built: the offset of each attribute
+ * mho_word() named, so that an error the kernel reports on an attribute
+ * (by its offset in the request) names what the user typed. The words
+ * are string literals or command line words. mhoctl builds and sends one
+ * request at a time: mho_msg_size() starts a new list.
+ */
+static struct {
+	size_t n;
+	struct {
+		uint32_t offs;
+		const char *word;
+	} v[64];
+} words;
+
+void mho_word(struct nl_msg *msg, const char *word)
+{
+	if (words.n == sizeof(words.v) / sizeof(words.v[0]))
+		return;
+	/* The next attribute starts at the aligned end of the message. */
+	words.v[words.n].offs = NLMSG_ALIGN(nlmsg_hdr(msg)->nlmsg_len);
+	words.v[words.n].word = word;
+	words.n++;
+}
+
+static const char *word_at(uint32_t offs)
+{
+	size_t i;
+
+	if (!offs)
+		return NULL;
+	for (i = 0; i < words.n; i++)
+		if (words.v[i].offs == offs)
+			return words.v[i].word;
+	return NULL;
+}
+
+/* NLMSGERR_ATTR_POLICY: the bounds of the rejected attribute. */
+static void policy_parse(const struct nlattr *pol, struct error_info *e)
+{
+	struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
+	uint32_t type = 0;
+
+	e->policy = true;
+	if (nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX,
+			     (struct nlattr *)pol, NULL) < 0)
+		return;
+	if (tb[NL_POLICY_TYPE_ATTR_TYPE])
+		type = nla_get_u32(tb[NL_POLICY_TYPE_ATTR_TYPE]);
+	if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
+	    tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]) {
+		e->has_urange = true;
+		e->umin = nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]);
+		e->umax = nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]);
+	} else if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_S] &&
+		   tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]) {
+		e->has_srange = true;
+		e->smin = (int64_t)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_S]);
+		e->smax = (int64_t)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]);
+	}
+	if (tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH])
+		e->min_len = nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH]);
+	if (tb[NL_POLICY_TYPE_ATTR_MAX_LENGTH])
+		e->max_len = nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MAX_LENGTH]);
+	if (e->min_len || e->max_len)
+		e->len_unit = type == NL_ATTR_TYPE_BINARY ? "bytes" :
+			      "characters";
+}
 
 static void extack_parse(const struct nlmsghdr *nlh, size_t off,
 			 struct request *r)
 {
-	const struct nlattr *a;
+	struct nlattr *a;
 	size_t len = nlh->nlmsg_len;
 	int rem;
 
@@ -47,15 +121,27 @@ static void extack_parse(const struct nlmsghdr *nlh, size_t off,
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(off);
 	if (len <= off)
 		return;
-	a = (const struct nlattr *)((const char *)nlh + off);
+	a = (struct nlattr *)((char *)nlh + off);
 	nla_for_each_attr(a, a, (int)(len - off), rem) {
 		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0) {
-			size_t n = strnlen(nla_data(a), nla_len(a));
+			const char *m = nla_data(a);
+			size_t n = strnlen(m, nla_len(a));
 
+			/* The module's NL_SET_ERR_MSG_MOD() prefix. */
+			if (n >= strlen(MOD_PREFIX) &&
+			    !strncmp(m, MOD_PREFIX, strlen(MOD_PREFIX))) {
+				m += strlen(MOD_PREFIX);
+				n -= strlen(MOD_PREFIX);
+			}
 			if (n >= sizeof(r->msg))
 				n = sizeof(r->msg) - 1;
-			memcpy(r->msg, nla_data(a), n);
+			memcpy(r->msg, m, n);
 			r->msg[n] = '\0';
+		} else if (nla_type(a) == NLMSGERR_ATTR_OFFS &&
+			   nla_len(a) == sizeof(uint32_t)) {
+			r->offs = nla_get_u32(a);
+		} else if (nla_type(a) == NLMSGERR_ATTR_POLICY) {
+			policy_parse(a, &r->info);
 		}
 	}
 }
@@ -124,7 +210,7 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	if (nlh->nlmsg_type != family || r->failed || !r->fn)
 		return NL_OK;
 	if (genlmsg_parse(nlh, 0, tb, MHO_A_MAX, NULL) < 0) {
-		fprintf(stderr, "mhoctl: malformed reply from the kernel\n");
+		print_err("malformed reply from the kernel");
 		r->failed = true;
 		return NL_OK;
 	}
@@ -135,7 +221,9 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 
 static void print_errno(int err)
 {
-	fprintf(stderr, "Error: %s\n", strerror(err));
+	struct error_info e = { .errnum = err };
+
+	print_error(&e, "%s", strerror(err));
 }
 
 /* Open the socket and resolve the family, once per process. */
@@ -166,11 +254,11 @@ static int nl_setup(void)
 	family = genl_ctrl_resolve(sock, MHO_GENL_NAME);
 	if (family < 0) {
 		if (family == -NLE_OBJ_NOTFOUND)
-			fprintf(stderr, "Error: mho module not loaded (generic netlink family \"%s\" not found)\n",
-				MHO_GENL_NAME);
+			print_err("mho module not loaded (generic netlink family \"%s\" not found)",
+				  MHO_GENL_NAME);
 		else
-			fprintf(stderr, "Error: cannot resolve generic netlink family \"%s\": %s\n",
-				MHO_GENL_NAME, nl_geterror(family));
+			print_err("cannot resolve generic netlink family \"%s\": %s",
+				  MHO_GENL_NAME, nl_geterror(family));
 		family = -1;
 		return -1;
 	}
@@ -180,7 +268,7 @@ static int nl_setup(void)
 static void *xmsg(void *p)
 {
 	if (!p) {
-		fprintf(stderr, "mhoctl: out of memory\n");
+		print_err("out of memory");
 		exit(1);
 	}
 	return p;
@@ -196,6 +284,7 @@ struct nl_msg *mho_msg_size(uint8_t cmd, int flags, size_t size)
 {
 	struct nl_msg *msg = xmsg(size ? nlmsg_alloc_size(size) : nlmsg_alloc());
 
+	words.n = 0;
 	/* The family id (nlmsg_type) is set by mho_request(). */
 	xmsg(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
 			 MHO_GENL_VERSION));
@@ -242,7 +331,7 @@ void mho_put_bin(struct nl_msg *msg, int type, size_t len, const void *data)
 void mho_put_str(struct nl_msg *msg, int type, const char *s)
 {
 	if (nla_put_string(msg, type, s) < 0) {
-		fprintf(stderr, "mhoctl: string too long\n");
+		print_err("string too long");
 		exit(1);
 	}
 }
@@ -269,22 +358,21 @@ int mho_request(struct nl_msg *msg, mho_reply_fn fn, void *arg)
 	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (ret < 0) {
-		fprintf(stderr, "Error: cannot send request: %s\n",
-			nl_geterror(ret));
+		print_err("cannot send request: %s", nl_geterror(ret));
 		return -1;
 	}
 	while (!r.done) {
 		ret = nl_recvmsgs(sock, cb);
 		if (ret < 0 && !r.done) {
-			fprintf(stderr, "Error: %s\n", nl_geterror(ret));
+			print_err("%s", nl_geterror(ret));
 			return -1;
 		}
 	}
 	if (r.err) {
-		if (r.msg[0])
-			fprintf(stderr, "Error: %s\n", r.msg);
-		else
-			print_errno(-r.err);
+		r.info.errnum = -r.err;
+		r.info.message = r.msg[0] ? r.msg : NULL;
+		r.info.attr = word_at(r.offs);
+		print_error(&r.info, "%s", r.msg[0] ? r.msg : strerror(-r.err));
 		return -1;
 	}
 	if (r.intr)
@@ -317,8 +405,8 @@ int mho_listen(mho_reply_fn fn, void *arg)
 		return -1;
 	grp = genl_ctrl_resolve_grp(sock, MHO_GENL_NAME, MHO_MCGRP_EVENTS);
 	if (grp < 0) {
-		fprintf(stderr, "Error: multicast group \"%s\" not found: %s\n",
-			MHO_MCGRP_EVENTS, nl_geterror(grp));
+		print_err("multicast group \"%s\" not found: %s",
+			  MHO_MCGRP_EVENTS, nl_geterror(grp));
 		return -1;
 	}
 	fd = nl_socket_get_fd(sock);
@@ -338,11 +426,11 @@ int mho_listen(mho_reply_fn fn, void *arg)
 			return -1;
 		if (ret == -NLE_NOMEM) {
 			/* ENOBUFS: the socket overflowed; events were lost. */
-			fprintf(stderr, "mhoctl: events were lost (receive buffer overflow)\n");
+			fprintf(stderr, "Warning: events were lost (receive buffer overflow)\n");
 			continue;
 		}
 		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
-			fprintf(stderr, "Error: %s\n", nl_geterror(ret));
+			print_err("%s", nl_geterror(ret));
 			return -1;
 		}
 	}

@@ -3,7 +3,8 @@
  * The netlink layer of mhoctl: one generic netlink socket, opened on first
  * use, the "mho" family and its "events" group resolved once, and helpers
  * to send a request and walk the replies. Kernel errors are printed as
- * "Error: <extack message>" (or strerror when there is none).
+ * "Error: [KEYWORD: ]<extack message>[ (RANGE)]" (strerror when there is
+ * no message; the module's "mho: " prefix is dropped), or as JSON (-j).
  */
 #ifndef MHOCTL_NL_H
 #define MHOCTL_NL_H
@@ -31,6 +32,13 @@ typedef int (*mho_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
  */
 struct nl_msg *mho_msg(uint8_t cmd, int flags);
 struct nl_msg *mho_msg_size(uint8_t cmd, int flags, size_t size);
+
+/*
+ * Name the attribute put next into msg by the keyword the user typed: an
+ * error the kernel reports on that attribute (the extended ACK's offset)
+ * names it, "Error: max-pkts: integer out of range (allowed 1..65536)".
+ */
+void mho_word(struct nl_msg *msg, const char *word);
 
 /* Open a nested attribute with NLA_F_NESTED set (strict kernels need it). */
 struct nlattr *mho_nest_start(struct nl_msg *msg, int type);

@@ -63,7 +63,7 @@ static int show_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 		return 0;
 	listing_item_begin(arg);
 	if (print_peer_attrs(tb[MHO_A_PEER]) < 0) {
-		fprintf(stderr, "mhoctl: malformed peer from the kernel\n");
+		print_err("malformed peer from the kernel");
 		return -1;
 	}
 	listing_item_end(arg);
@@ -79,12 +79,13 @@ static int peer_show(int argc, char **argv)
 	int ret;
 
 	if (argc > 1)
-		return usage_error("peer show: unexpected \"%s\"", argv[1]);
+		return print_err("peer show: unexpected \"%s\"", argv[1]);
 	if (argc == 1) {
 		if (parse_addr("peer", argv[0], &addr, NULL) < 0)
 			return -1;
 		msg = mho_msg(MHO_CMD_PEER_GET, 0);
 		nest = mho_nest_start(msg, MHO_A_PEER);
+		mho_word(msg, "peer");
 		mho_put_addr(msg, MHO_PEER_A_ADDR, &addr);
 		mho_nest_end(msg, nest);
 	} else {
@@ -105,7 +106,7 @@ static int peer_modify(uint8_t cmd, const char *verb, int argc, char **argv)
 	bool has_local = false;
 
 	if (argc < 1)
-		return usage_error("peer %s: peer address is required", verb);
+		return print_err("peer %s: peer address is required", verb);
 	if (parse_addr("peer", argv[0], &addr, NULL) < 0)
 		return -1;
 	for (argc--, argv++; argc > 0; argc--, argv++) {
@@ -118,17 +119,22 @@ static int peer_modify(uint8_t cmd, const char *verb, int argc, char **argv)
 				return -1;
 			has_local = true;
 		} else {
-			return usage_error("peer %s: unknown argument \"%s\"",
-					   verb, *argv);
+			return print_err("peer %s: unknown argument \"%s\"",
+					 verb, *argv);
 		}
 	}
 	msg = mho_msg(cmd, 0);
 	nest = mho_nest_start(msg, MHO_A_PEER);
+	mho_word(msg, "peer");
 	mho_put_addr(msg, MHO_PEER_A_ADDR, &addr);
-	if (name)
+	if (name) {
+		mho_word(msg, "name");
 		mho_put_str(msg, MHO_PEER_A_NAME, name);
-	if (has_local)
+	}
+	if (has_local) {
+		mho_word(msg, "local");
 		mho_put_addr(msg, MHO_PEER_A_LOCAL, &local);
+	}
 	mho_nest_end(msg, nest);
 	return mho_request(msg, NULL, NULL);
 }
@@ -146,6 +152,6 @@ int do_peer(int argc, char **argv)
 		return peer_modify(MHO_CMD_PEER_DEL, "del", argc - 1, argv + 1);
 	if (matches(*argv, "help", 1))
 		return peer_usage();
-	return usage_error("peer: unknown command \"%s\", try \"mhoctl peer help\"",
-			   *argv);
+	return print_err("peer: unknown command \"%s\", try \"mhoctl peer help\"",
+			 *argv);
 }

@@ -40,42 +40,47 @@ static void indent(void)
 		fputs("  ", stdout);
 }
 
-static void json_escape(const char *s)
+static void json_escape_to(FILE *f, const char *s)
 {
 	const unsigned char *p;
 
-	putchar('"');
+	fputc('"', f);
 	for (p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
 		case '"':
-			fputs("\\\"", stdout);
+			fputs("\\\"", f);
 			break;
 		case '\\':
-			fputs("\\\\", stdout);
+			fputs("\\\\", f);
 			break;
 		case '\n':
-			fputs("\\n", stdout);
+			fputs("\\n", f);
 			break;
 		case '\r':
-			fputs("\\r", stdout);
+			fputs("\\r", f);
 			break;
 		case '\t':
-			fputs("\\t", stdout);
+			fputs("\\t", f);
 			break;
 		case '\b':
-			fputs("\\b", stdout);
+			fputs("\\b", f);
 			break;
 		case '\f':
-			fputs("\\f", stdout);
+			fputs("\\f", f);
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
-				printf("\\u%04x", *p);
+				fprintf(f, "\\u%04x", *p);
 			else
-				putchar(*p);
+				fputc(*p, f);
 		}
 	}
-	putchar('"');
+	fputc('"', f);
+}
+
+static void json_escape(const char *s)
+{
+	json_escape_to(stdout, s);
 }
 
 /* Start a member (or array element): comma, indentation, key. */
@@ -219,7 +224,134 @@ void listing_finish(struct listing *l, int ret)
 		} else if (ret == 0) {
 			open_json_array(NULL);
 			close_json_array();
+		} else {
+			/* A failed request prints nothing on stdout. */
+			fflush(stdout);
+			return;
 		}
 	}
 	print_json_end();
+}
+
+static bool error_json;
+static const char *error_file;
+static unsigned long error_line;
+
+void print_error_json(bool j)
+{
+	error_json = j;
+}
+
+void print_error_where(const char *file, unsigned long line)
+{
+	error_file = file;
+	error_line = line;
+}
+
+/* The policy's bounds, " (allowed 1..5)", into buf ("" if none). */
+static void error_range(const struct error_info *e, char *buf, size_t size)
+{
+	*buf = '\0';
+	if (e->has_urange)
+		snprintf(buf, size, " (allowed %llu..%llu)",
+			 (unsigned long long)e->umin,
+			 (unsigned long long)e->umax);
+	else if (e->has_srange)
+		snprintf(buf, size, " (allowed %lld..%lld)",
+			 (long long)e->smin, (long long)e->smax);
+	else if (e->len_unit && e->min_len && e->max_len)
+		snprintf(buf, size, " (%u..%u %s)", e->min_len, e->max_len,
+			 e->len_unit);
+	else if (e->len_unit && e->max_len)
+		snprintf(buf, size, " (at most %u %s)", e->max_len,
+			 e->len_unit);
+	else if (e->len_unit && e->min_len)
+		snprintf(buf, size, " (at least %u %s)", e->min_len,
+			 e->len_unit);
+}
+
+static void error_member(const char *key, const char *s)
+{
+	fputc(',', stderr);
+	json_escape_to(stderr, key);
+	fputc(':', stderr);
+	json_escape_to(stderr, s);
+}
+
+static void error_number(const char *key, unsigned long long v)
+{
+	fputc(',', stderr);
+	json_escape_to(stderr, key);
+	fprintf(stderr, ":%llu", v);
+}
+
+static void error_signed(const char *key, long long v)
+{
+	fputc(',', stderr);
+	json_escape_to(stderr, key);
+	fprintf(stderr, ":%lld", v);
+}
+
+static void verror(const struct error_info *e, const char *fmt, va_list ap)
+{
+	static const struct error_info none;
+	char text[1024], range[96];
+	int n = 0;
+
+	if (!e)
+		e = &none;
+	if (e->attr && e->policy)
+		n = snprintf(text, sizeof(text), "%s: ", e->attr);
+	vsnprintf(text + n, sizeof(text) - n, fmt, ap);
+	error_range(e, range, sizeof(range));
+	strncat(text, range, sizeof(text) - strlen(text) - 1);
+	fflush(stdout);
+	if (!error_json) {
+		fprintf(stderr, "Error: %s\n", text);
+		return;
+	}
+	fputs("{\"error\":", stderr);
+	json_escape_to(stderr, text);
+	if (e->errnum)
+		error_number("errno", e->errnum);
+	if (e->message)
+		error_member("message", e->message);
+	if (e->attr)
+		error_member("attribute", e->attr);
+	if (e->has_urange) {
+		error_number("min", e->umin);
+		error_number("max", e->umax);
+	} else if (e->has_srange) {
+		error_signed("min", e->smin);
+		error_signed("max", e->smax);
+	} else if (e->len_unit) {
+		if (e->min_len)
+			error_number("min_length", e->min_len);
+		if (e->max_len)
+			error_number("max_length", e->max_len);
+	}
+	if (error_file) {
+		error_member("file", error_file);
+		error_number("line", error_line);
+	}
+	fputs("}\n", stderr);
+}
+
+void print_error(const struct error_info *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(e, fmt, ap);
+	va_end(ap);
+}
+
+int print_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(NULL, fmt, ap);
+	va_end(ap);
+	return -1;
 }

@@ -45,4 +45,33 @@ void listing_finish(struct listing *l, int ret);
 /* End of a top-level JSON value: newline, flush. */
 void print_json_end(void);
 
+/*
+ * Errors. Every error is one line on stderr, "Error: TEXT", or with -j
+ * one JSON object, {"error":TEXT,...} with the members below that are
+ * known. TEXT is "[ATTR: ]MESSAGE[ (RANGE)]": the attribute is named in
+ * the text when its policy rejected it (the kernel's message is generic
+ * then), and in JSON whenever it is known.
+ */
+struct error_info {
+	int errnum;		/* errno (positive), 0 if none */
+	const char *message;	/* the kernel's extack message, or NULL */
+	const char *attr;	/* mhoctl's keyword for the attribute */
+	/* The rejected attribute's policy, when the kernel sent it. */
+	bool policy;
+	bool has_urange, has_srange;
+	uint64_t umin, umax;
+	int64_t smin, smax;
+	const char *len_unit;	/* "characters", "bytes"; NULL: no lengths */
+	uint32_t min_len, max_len;	/* 0: no bound */
+};
+
+/* -j for errors (set as soon as the option is seen). */
+void print_error_json(bool json);
+/* In a batch: the file and line errors are about (line 0: none). */
+void print_error_where(const char *file, unsigned long line);
+void print_error(const struct error_info *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* print_error() with nothing but the text; returns -1. */
+int print_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif /* MHOCTL_PRINT_H */

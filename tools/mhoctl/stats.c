@@ -17,7 +17,7 @@ static int stats_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (!tb[MHO_A_STATS])
 		return 0;
 	if (mho_parse_nested(st, MHO_STATS_A_MAX, tb[MHO_A_STATS]) < 0) {
-		fprintf(stderr, "mhoctl: malformed stats from the kernel\n");
+		print_err("malformed stats from the kernel");
 		return -1;
 	}
 	open_json_object(NULL);
@@ -52,9 +52,13 @@ static int stats_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 
 int do_stats(int argc, char **argv)
 {
+	if (argc == 1 && matches(*argv, "help", 1)) {
+		fputs("Usage: mhoctl stats [show]\n", stdout);
+		return 0;
+	}
 	/* "mhoctl stats" and "mhoctl stats show" */
 	if (argc > 1 || (argc == 1 && !matches(*argv, "show", 1) &&
 			 !matches(*argv, "list", 1)))
-		return usage_error("stats: unexpected \"%s\"", argv[argc - 1]);
+		return print_err("stats: unexpected \"%s\"", argv[argc - 1]);
 	return mho_request(mho_msg(MHO_CMD_STATS_GET, 0), stats_cb, NULL);
 }
