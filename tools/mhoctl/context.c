@@ -342,12 +342,12 @@ static int ctx_export(int argc, char **argv)
 		goto bad;
 	for (; argc > 0; argc--, argv++) {
 		if (!strcmp(*argv, "ar")) {
-			NEXT_ARG("ar");
+			NEXT_ARG_OR("ar", bad);
 			if (parse_addr("ar", *argv, &ar, NULL) < 0)
 				goto bad;
 			have_ar = true;
 		} else if (!strcmp(*argv, "dispose")) {
-			NEXT_ARG("dispose");
+			NEXT_ARG_OR("dispose", bad);
 			for (i = 0; i < ARRAY_SIZE(dispose_words); i++)
 				if (!strcmp(*argv, dispose_words[i]))
 					dispose = i;
@@ -357,7 +357,7 @@ static int ctx_export(int argc, char **argv)
 				goto bad;
 			}
 		} else if (!strcmp(*argv, "file")) {
-			NEXT_ARG("file");
+			NEXT_ARG_OR("file", bad);
 			path = *argv;
 		} else {
 			print_err("context export: unknown argument \"%s\"",
@@ -467,20 +467,20 @@ static int ctx_import(int argc, char **argv)
 		goto bad;
 	for (; argc > 0; argc--, argv++) {
 		if (!strcmp(*argv, "file")) {
-			NEXT_ARG("file");
+			NEXT_ARG_OR("file", bad);
 			path = *argv;
 		} else if (!strcmp(*argv, "new-ar")) {
-			NEXT_ARG("new-ar");
+			NEXT_ARG_OR("new-ar", bad);
 			if (parse_addr("new-ar", *argv, &new_ar, NULL) < 0)
 				goto bad;
 			have_ar = true;
 		} else if (!strcmp(*argv, "new-coa")) {
-			NEXT_ARG("new-coa");
+			NEXT_ARG_OR("new-coa", bad);
 			if (parse_addr("new-coa", *argv, &new_coa, NULL) < 0)
 				goto bad;
 			have_coa = true;
 		} else if (!strcmp(*argv, "mode")) {
-			NEXT_ARG("mode");
+			NEXT_ARG_OR("mode", bad);
 			if (!strcmp(*argv, "reactive")) {
 				mode = MHO_CTX_REACTIVE;
 			} else if (!strcmp(*argv, "predictive")) {
@@ -491,7 +491,7 @@ static int ctx_import(int argc, char **argv)
 				goto bad;
 			}
 		} else if (!strcmp(*argv, "seq-margin")) {
-			NEXT_ARG("seq-margin");
+			NEXT_ARG_OR("seq-margin", bad);
 			if (parse_u32("seq-margin", *argv, &margin) < 0)
 				goto bad;
 			have_margin = true;
@@ -572,13 +572,13 @@ static int ctx_move(int argc, char **argv)
 			if (!strcmp(*argv, words[i]))
 				break;
 		if (i < ARRAY_SIZE(words)) {
-			NEXT_ARG(words[i]);
+			NEXT_ARG_OR(words[i], bad);
 			if (parse_addr(words[i], *argv, &a, NULL) < 0)
 				goto bad;
 			mho_word(msg, words[i]);
 			mho_put_addr(msg, types[i], &a);
 		} else if (!strcmp(*argv, "spi")) {
-			NEXT_ARG("spi");
+			NEXT_ARG_OR("spi", bad);
 			errno = 0;
 			o = strtoull(*argv, &end, 0);
 			n = *end == ':' ? strtoull(end + 1, &end, 0) : 0;
@@ -593,7 +593,7 @@ static int ctx_move(int argc, char **argv)
 			mho_put_u32(msg, MHO_SPI_A_NEW, n);
 			mho_nest_end(msg, spi);
 		} else if (!strcmp(*argv, "seq-margin")) {
-			NEXT_ARG("seq-margin");
+			NEXT_ARG_OR("seq-margin", bad);
 			if (parse_u32("seq-margin", *argv, &margin) < 0)
 				goto bad;
 			mho_word(msg, "seq-margin");

@@ -71,4 +71,15 @@ extern const char *const any_words[];	/* "any", "none" */
 					 key);				\
 	} while (0)
 
+/* The same, where a message is built already: jump to @label to free it. */
+#define NEXT_ARG_OR(key, label)						\
+	do {								\
+		argc--;							\
+		argv++;							\
+		if (argc <= 0) {					\
+			print_err("\"%s\" needs an argument", key);	\
+			goto label;					\
+		}							\
+	} while (0)
+
 #endif /* MHOCTL_H */
