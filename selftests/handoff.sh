@@ -550,6 +550,9 @@ _ho_move() {
 		_ho_ctl_do cn-mho "binding set match $HOA coa $HO_COA2 peer $HO_HA_NAR"
 	else
 		_ho_ctl_do cn "route replace $HOA via 2001:db8:2::2"
+		case $1 in
+		classic | mho | mho-na | bicast) _ho_old_path_drained ;;
+		esac
 	fi
 	_ho_event bu
 	case $1 in
@@ -561,6 +564,22 @@ _ho_move() {
 		_ho_state "$HO_PAR" end
 		;;
 	esac
+}
+
+# _ho_old_path_drained: before the pAR is told "end", what the CN sent
+# towards it before the binding update has reached it. A home agent's
+# end-marker (ha mode) follows the last packet on the old path in band;
+# the pAR's "end" here comes out of band, and would otherwise overtake
+# packets still in the old path's queues (on the debug kernel, with a
+# stateful firewall reassembling fragments, dozens of them, which then
+# reached the nAR after its release). An echo request from the sender's
+# CPU, on the same link, queues behind them (a veth queues on the
+# sending CPU's backlog, in order): its reply says they are through.
+_ho_old_path_drained() {
+	ip netns exec "$HO_CN" taskset -c 0 ping -c 1 -W 5 2001:db8:1::2 \
+		>/dev/null 2>&1 && return
+	diag "handoff: the pAR did not answer the drain probe"
+	_ho_ctl_errors=$((_ho_ctl_errors + 1))
 }
 
 # _ho_counters: both routers' bindings and netns counters, to
