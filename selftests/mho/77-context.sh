@@ -552,6 +552,11 @@ t_files() {
 		[ "$RC" = 1 ] && [[ $ERR == *"terminal"* ]] ||
 			{ _show_run export to the console; fail "a context went to a terminal"; }
 	fi
+	# The pAR's outbound policy compresses before it encrypts: show
+	# names each template's protocol (IPComp was printed as esp).
+	x ip -n "$HO_PAR" xfrm policy update src ::/0 dst $HOA/128 dir out \
+		tmpl src $PAR_A dst $COA1 proto comp reqid 7 mode transport level use \
+		tmpl src $PAR_A dst $COA1 proto esp reqid 7 mode tunnel || return
 	ctl "$HO_PAR" binding set match $HOA state idle
 	# A file that cannot be created fails before the kernel is asked:
 	# the pAR keeps its SAs, and its binding is not frozen.
@@ -570,6 +575,10 @@ t_files() {
 	shown=$("$MHOCTL" context show file "$TMPD/ctx")
 	diag "$shown"
 	grep -q "spi 0x00002001" <<<"$shown" || fail "show: no SPI 0x2001"
+	grep -q "proto comp mode transport reqid 7 level use" <<<"$shown" ||
+		fail "show: no IPComp template"
+	grep -q "tmpl.* proto esp mode tunnel reqid 7$" <<<"$shown" ||
+		fail "show: no ESP template"
 	grep -qi "202122232425\|303132333435" <<<"$shown" && fail "show printed a key"
 	shown=$("$MHOCTL" context show file "$TMPD/ctx" keys)
 	grep -q "202122232425262728292a2b2c2d2e2f" <<<"$shown" || fail "show keys: no cipher key"

@@ -628,6 +628,37 @@ static void show_key(const char *what, const unsigned char *key,
 		print_plain("%02x", key[i]);
 }
 
+/* ip-xfrm's words for the protocols and modes a context can carry. */
+static const char *proto_name(uint8_t proto)
+{
+	static char num[4];
+
+	switch (proto) {
+	case IPPROTO_ESP:
+		return "esp";
+	case IPPROTO_AH:
+		return "ah";
+	case IPPROTO_COMP:
+		return "comp";
+	}
+	snprintf(num, sizeof(num), "%u", proto);
+	return num;
+}
+
+static const char *mode_name(uint8_t mode)
+{
+	static const char *const names[] = {
+		[XFRM_MODE_TRANSPORT] = "transport",
+		[XFRM_MODE_TUNNEL] = "tunnel",
+		[XFRM_MODE_ROUTEOPTIMIZATION] = "ro",
+		[XFRM_MODE_IN_TRIGGER] = "in_trigger",
+		[XFRM_MODE_BEET] = "beet",
+	};
+
+	return mode < sizeof(names) / sizeof(names[0]) && names[mode] ?
+	       names[mode] : "?";
+}
+
 static void show_addr(const char *word, const xfrm_address_t *a)
 {
 	char s[INET6_ADDRSTRLEN];
@@ -646,13 +677,11 @@ static int show_sa(const struct nlattr *nest, bool keys)
 	    nla_len(tb[MHO_SA_A_INFO]) < (int)sizeof(*p))
 		return -1;
 	p = nla_data(tb[MHO_SA_A_INFO]);
-	print_plain("sa %s spi 0x%08x", p->id.proto == IPPROTO_AH ? "ah" : "esp",
+	print_plain("sa %s spi 0x%08x", proto_name(p->id.proto),
 		    ntohl(p->id.spi));
 	show_addr("src", &p->saddr);
 	show_addr("dst", &p->id.daddr);
-	print_plain(" mode %s reqid %u\n",
-		    p->mode == XFRM_MODE_TUNNEL ? "tunnel" : "transport",
-		    p->reqid);
+	print_plain(" mode %s reqid %u\n", mode_name(p->mode), p->reqid);
 	if (tb[MHO_SA_A_AEAD] &&
 	    nla_len(tb[MHO_SA_A_AEAD]) >= (int)sizeof(struct xfrm_algo_aead)) {
 		const struct xfrm_algo_aead *a = nla_data(tb[MHO_SA_A_AEAD]);
@@ -735,10 +764,9 @@ static int show_policy(const struct nlattr *nest)
 		print_plain("    tmpl");
 		show_addr("src", &t->saddr);
 		show_addr("dst", &t->id.daddr);
-		print_plain(" proto %s mode %s reqid %u\n",
-			    t->id.proto == IPPROTO_AH ? "ah" : "esp",
-			    t->mode == XFRM_MODE_TUNNEL ? "tunnel" : "transport",
-			    t->reqid);
+		print_plain(" proto %s mode %s reqid %u%s\n",
+			    proto_name(t->id.proto), mode_name(t->mode),
+			    t->reqid, t->optional ? " level use" : "");
 	}
 	return 0;
 }
