@@ -6,7 +6,10 @@
 #   make deps            install the Debian packages everything needs
 #   make demo            a handoff without mho, classic, and with mho, in a
 #                        VM: a plot and a table (see README, "Demo")
-#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror
+#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror,
+#                        check-plot
+#   make check-plot      the demo's plot, drawn from a synthetic run (and
+#                        the last make demo's), read back and checked
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
 #   make check KERNEL=6.12|latest|debug   ... on another kernel
 #   make check-debug     the same on a 6.1 debug kernel (KASAN, lockdep, ...)
@@ -143,7 +146,15 @@ lint: $(CHECKPATCH)
 			tee $(LINT_LOG)/selftests-tools.log; \
 		! grep -iE 'warning:|error:' $(LINT_LOG)/selftests-tools.log; \
 	fi
+	$(MAKE) --no-print-directory check-plot
 	@echo "lint: clean"
+
+# The demo's plot.py on a synthetic run (selftests/demo/testdata) and on
+# $(MHO_CACHE)/demo/latest if there is one; check_plot.py reads the SVG
+# back: well-formed, a legend that matches what is drawn, no overlapping
+# labels, shared windows, the delay panels and the sender's stalls.
+check-plot:
+	python3 selftests/demo/check_plot.py
 
 # The last line of output is the summary: "N passed, N failed".
 check: mhoctl selftests-tools
@@ -167,7 +178,7 @@ check-mhod:
 fuzz:
 	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)
 
-.PHONY: check-mhod fuzz
+.PHONY: check-mhod check-plot fuzz
 
 # make demo: a handoff without mho, with classic smooth handoff and with
 # mho, in one VM (KERNEL, 6.1 by default); then, on the host, the plot

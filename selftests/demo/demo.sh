@@ -3,7 +3,8 @@
 #
 # make demo: the handoff three ways (no mho, classic smooth handoff, mho)
 # in one VM, then, here on the host, a plot of sequence number against
-# time and a table of what each lost, duplicated and reordered.
+# time and of each packet's delay, and a table of what each lost,
+# duplicated and reordered.
 #
 #   demo.sh [KERNEL]       KERNEL as for run.sh (default 6.1)
 #
