@@ -149,12 +149,12 @@ lint: $(CHECKPATCH)
 	$(MAKE) --no-print-directory check-plot
 	@echo "lint: clean"
 
-# The demo's plot.py on a synthetic run (selftests/demo/testdata) and on
+# The demo's plot.py on a synthetic run (demo/testdata) and on
 # $(MHO_CACHE)/demo/latest if there is one; check_plot.py reads the SVG
 # back: well-formed, a legend that matches what is drawn, no overlapping
 # labels, shared windows, the delay panels and the sender's stalls.
 check-plot:
-	python3 selftests/demo/check_plot.py
+	python3 demo/check_plot.py
 
 # The last line of output is the summary: "N passed, N failed".
 check: mhoctl selftests-tools
@@ -185,7 +185,7 @@ fuzz:
 # (handoff.svg) and the table (summary.md), in DEMO_OUT (default
 # $(MHO_CACHE)/demo/<date>-<time>). Fails like "make check" if the VM does.
 demo: mhoctl selftests-tools
-	@selftests/demo/demo.sh $(KERNEL)
+	@demo/demo.sh $(KERNEL)
 
 .PHONY: demo
 
@@ -193,7 +193,7 @@ demo: mhoctl selftests-tools
 # (KERNEL, 6.1 by default), as ratios within that run; results in
 # BENCH_OUT (default $(MHO_CACHE)/bench/<date>-<time>). Not part of check.
 bench: mhoctl selftests-tools
-	@selftests/bench/bench.sh $(KERNEL)
+	@bench/bench.sh $(KERNEL)
 
 .PHONY: bench
 

@@ -4,7 +4,7 @@
 
     plot.py DIR
 
-DIR holds what selftests/demo/guest.sh made in the VM: params, and for
+DIR holds what demo/guest.sh made in the VM: params, and for
 each mode (none, classic, mho) a directory with send.log ("seq send_ns
 [errno]"), recv.log ("seq send_ns recv_ns" per arrival), events ("NAME
 ns") and summary (key=value, mho_probe's numbers). All times are the

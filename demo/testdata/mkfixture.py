@@ -4,7 +4,7 @@
 
     mkfixture.py DIR
 
-The files are those of a make demo run (selftests/demo/guest.sh, only the
+The files are those of a make demo run (demo/guest.sh, only the
 small-datagram runs): DIR/params and DIR/{none,classic,mho}/{send.log,
 recv.log,events,summary}, shaped like a real run's (200 pkt/s for 3 s,
 the move about 570 ms in, its steps as close together as under

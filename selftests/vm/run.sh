@@ -27,13 +27,13 @@
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
 #   MHO_CACHE=DIR        cache (~/.cache/mho)
 #   MHO_KEEP=1           keep the run's initramfs
-#   MHO_DEMO_OUT=DIR     run the handoff demo (selftests/demo/guest.sh)
+#   MHO_DEMO_OUT=DIR     run the handoff demo (demo/guest.sh)
 #                        instead of the tests; the files it makes come back
 #                        as a tar stream on a second virtio-serial port
 #                        ("mho.job", kept as demo.tar in the run's
 #                        directory) and are unpacked into DIR. Judged like
 #                        the tests; a missing or broken tar fails the run.
-#   MHO_BENCH_OUT=DIR    the same for make bench (selftests/bench/guest.sh)
+#   MHO_BENCH_OUT=DIR    the same for make bench (bench/guest.sh)
 #   MHO_MEM=SIZE         guest memory (qemu -m; 2G)
 #   MHO_SMP=N            guest CPUs (qemu -smp; 2)
 #   MHO_ICOUNT=1         the guest's clocks count its instructions (qemu
