@@ -7,7 +7,8 @@
 #   make demo            a handoff without mho, classic, and with mho, in a
 #                        VM: a plot and a table (see README, "Demo")
 #   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror,
-#                        check-plot
+#                        check-plot, and the options of selftests/config
+#                        in KDIR's .config and selftests/vm/kernel-base.config
 #   make check-plot      the demo's plot, drawn from a synthetic run (and
 #                        the last make demo's), read back and checked
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
@@ -147,6 +148,8 @@ lint: $(CHECKPATCH)
 		! grep -iE 'warning:|error:' $(LINT_LOG)/selftests-tools.log; \
 	fi
 	$(MAKE) --no-print-directory check-plot
+	$(MAKE) --no-print-directory -C selftests check-config \
+		KCONFIG="$(wildcard $(KDIR)/.config) $(CURDIR)/selftests/vm/kernel-base.config"
 	@echo "lint: clean"
 
 # The demo's plot.py on a synthetic run (demo/testdata) and on
