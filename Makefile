@@ -6,7 +6,11 @@
 #   make deps            install the Debian packages everything needs
 #   make demo            a handoff without mho, classic, and with mho, in a
 #                        VM: a plot and a table (see README, "Demo")
-#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror
+#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror,
+#                        check-plot, and the options of selftests/config
+#                        in KDIR's .config and selftests/vm/kernel-base.config
+#   make check-plot      the demo's plot, drawn from a synthetic run (and
+#                        the last make demo's), read back and checked
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
 #   make check KERNEL=6.12|latest|debug   ... on another kernel
 #   make check-debug     the same on a 6.1 debug kernel (KASAN, lockdep, ...)
@@ -143,7 +147,17 @@ lint: $(CHECKPATCH)
 			tee $(LINT_LOG)/selftests-tools.log; \
 		! grep -iE 'warning:|error:' $(LINT_LOG)/selftests-tools.log; \
 	fi
+	$(MAKE) --no-print-directory check-plot
+	$(MAKE) --no-print-directory -C selftests check-config \
+		KCONFIG="$(wildcard $(KDIR)/.config) $(CURDIR)/selftests/vm/kernel-base.config"
 	@echo "lint: clean"
+
+# The demo's plot.py on a synthetic run (demo/testdata) and on
+# $(MHO_CACHE)/demo/latest if there is one; check_plot.py reads the SVG
+# back: well-formed, a legend that matches what is drawn, no overlapping
+# labels, shared windows, the delay panels and the sender's stalls.
+check-plot:
+	python3 demo/check_plot.py
 
 # The last line of output is the summary: "N passed, N failed".
 check: mhoctl selftests-tools
@@ -167,14 +181,14 @@ check-mhod:
 fuzz:
 	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)
 
-.PHONY: check-mhod fuzz
+.PHONY: check-mhod check-plot fuzz
 
 # make demo: a handoff without mho, with classic smooth handoff and with
 # mho, in one VM (KERNEL, 6.1 by default); then, on the host, the plot
 # (handoff.svg) and the table (summary.md), in DEMO_OUT (default
 # $(MHO_CACHE)/demo/<date>-<time>). Fails like "make check" if the VM does.
 demo: mhoctl selftests-tools
-	@selftests/demo/demo.sh $(KERNEL)
+	@demo/demo.sh $(KERNEL)
 
 .PHONY: demo
 
@@ -182,7 +196,7 @@ demo: mhoctl selftests-tools
 # (KERNEL, 6.1 by default), as ratios within that run; results in
 # BENCH_OUT (default $(MHO_CACHE)/bench/<date>-<time>). Not part of check.
 bench: mhoctl selftests-tools
-	@selftests/bench/bench.sh $(KERNEL)
+	@bench/bench.sh $(KERNEL)
 
 .PHONY: bench
 

@@ -14,7 +14,9 @@
 #   MHO_TESTS=PATTERN    only tests whose name (no .sh) matches the shell
 #                        PATTERN; a plain word matches as a substring.
 #                        "," separates several patterns.
-#   MHO_TEST_TIMEOUT=S   kill a test after S seconds (default 600)
+#   MHO_TEST_TIMEOUT=S   kill a test after S seconds (default: "timeout=" in
+#                        the settings file beside this script, as in
+#                        kselftest; 600 without one)
 #   MHO_ALLOW_SKIP=1     skipped tests do not fail the run
 #   MHO_RESULTS=FILE     write "PASSED FAILED SKIPPED" and the summary line
 #
@@ -25,7 +27,8 @@ set -u
 
 dir=$(cd "$(dirname "$0")" && pwd)
 filter=${1:-${MHO_TESTS:-}}
-limit=${MHO_TEST_TIMEOUT:-600}
+limit=${MHO_TEST_TIMEOUT:-$(sed -n 's/^timeout=//p' "$dir/settings" 2>/dev/null)}
+limit=${limit:-600}
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/mho-tests.XXXXXX")
 
 matches() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench's guest side (selftests/bench/guest.sh) runs benchmarks 1 to
+# make bench's guest side (bench/guest.sh) runs benchmarks 1 to
 # 5 with tiny settings and reports every one of them, in results.json and
 # results.md. What they measure is not judged here (never a timed test):
 # make bench is for that. The sweep, benchmark 6, is handoff_run, which
@@ -16,7 +16,7 @@ t_bench() {
 	need_tool "$MHO_SELFTESTS/tools/mho_blast" || return
 	MHO_BENCH_ROUNDS=1 MHO_BENCH_PKTS=300 MHO_BENCH_BINDINGS=200 \
 		MHO_BENCH_LOOKUP="1 200" MHO_BENCH_ONLY="1 2 3 4 5" MHO_BENCH_SETTLE=5 \
-		bash "$MHO_SELFTESTS/bench/guest.sh" "$res" >"$TMPD/out" 2>&1 ||
+		bash "$MHO_SELFTESTS/../bench/guest.sh" "$res" >"$TMPD/out" 2>&1 ||
 		{ fail "guest.sh failed: $(tail -n 20 "$TMPD/out")"; return; }
 	grep -q "bench: 5 passed, 0 failed" "$res/bench.log" ||
 		fail "bench.log: $(cat "$res/bench.log")"
@@ -52,7 +52,7 @@ t_import() {
 	need_tool "$MHO_SELFTESTS/tools/mho_blast" || return
 	MHO_BENCH_ROUNDS=1 MHO_BENCH_PKTS=300 MHO_BENCH_BINDINGS=200 \
 		MHO_BENCH_ONLY=1 MHO_BENCH_SETTLE=5 MHO_BENCH_CLOCK=icount \
-		bash "$MHO_SELFTESTS/bench/guest.sh" "$a" >"$TMPD/out" 2>&1 ||
+		bash "$MHO_SELFTESTS/../bench/guest.sh" "$a" >"$TMPD/out" 2>&1 ||
 		{ fail "icount run: $(tail -n 20 "$TMPD/out")"; return; }
 	grep -q '"clock":"icount"' "$a/results.part.json" ||
 		fail "no icount figure: $(cat "$a/results.part.json")"
@@ -60,7 +60,7 @@ t_import() {
 		"$a/results.part.md" || fail "icount rows: $(cat "$a/results.part.md")"
 	MHO_BENCH_ROUNDS=1 MHO_BENCH_PKTS=300 MHO_BENCH_BINDINGS=200 \
 		MHO_BENCH_ONLY="1 5" MHO_BENCH_SETTLE=5 MHO_BENCH_IMPORT="$a" \
-		bash "$MHO_SELFTESTS/bench/guest.sh" "$b" >"$TMPD/out" 2>&1 ||
+		bash "$MHO_SELFTESTS/../bench/guest.sh" "$b" >"$TMPD/out" 2>&1 ||
 		{ fail "main run: $(tail -n 20 "$TMPD/out")"; return; }
 	# Both runs' benchmark 1, the imported one first, and benchmark 5.
 	expect_eq "benchmark 1 objects" "$(grep -o '{"bench":1,' "$b/results.json" | wc -l)" 2

@@ -77,7 +77,7 @@ t_module() {
 	moved module || return
 	MHO_BENCH_ROUNDS=1 MHO_BENCH_REHOME_N="1 20" MHO_BENCH_ONLY=7 \
 		MHO_BENCH_SETTLE=5 \
-		bash "$MHO_SELFTESTS/bench/guest.sh" "$res" >"$TMPD/out" 2>&1 ||
+		bash "$MHO_SELFTESTS/../bench/guest.sh" "$res" >"$TMPD/out" 2>&1 ||
 		{ fail "guest.sh failed: $(tail -n 20 "$TMPD/out")"; return; }
 	grep -q '{"bench":7,' "$res/results.json" ||
 		fail "no benchmark 7 in results.json: $(cat "$res/results.json")"

@@ -10,6 +10,7 @@
 #   MHO_KO               the mho.ko built for KREL       -> /lib/mho/mho.ko
 #   MHOCTL               the mhoctl binary               -> /usr/bin/mhoctl
 #   MHO_SELFTESTS        the selftests/ dir (minus vm/)  -> /selftests
+#                        and demo/, bench/ beside it     -> /demo, /bench
 #   MHO_GUEST_BINS       optional: more host programs to copy, by name
 #
 # Layout: merged /usr like Debian (bin, sbin, lib, lib64 are links into
@@ -140,6 +141,15 @@ depmod -b "$root" "$KREL"
 mkdir -p "$root/selftests"
 (cd "$MHO_SELFTESTS" && find . -mindepth 1 -maxdepth 1 ! -name vm -exec cp -a {} "$root/selftests/" \;)
 cp "$here/../run_tests.sh" "$root/selftests/run_tests.sh"
+# make demo's and make bench's guest sides (vm/init runs /JOB/guest.sh;
+# 85-bench and 86-rehome run /bench/guest.sh), beside /selftests as in
+# the repository; not the demo's plot fixture.
+for job in demo bench; do
+	if [ -d "$MHO_SELFTESTS/../$job" ]; then
+		cp -a "$MHO_SELFTESTS/../$job" "$root/$job"
+	fi
+done
+rm -rf "$root/demo/testdata"
 # Helper programs built with the tests need their libraries too.
 find "$root/selftests" -type f -perm -u+x | while read -r f; do
 	if [ "$(head -c4 "$f" | tr -d '\0')" = "$(printf '\177ELF')" ]; then

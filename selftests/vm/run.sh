@@ -15,7 +15,8 @@
 # Environment:
 #   T=PATTERN            run only matching tests (see run_tests.sh)
 #   MHO_TIMEOUT=MIN      qemu time limit in minutes (25; 80 for debug)
-#   MHO_TEST_TIMEOUT=S   per-test time limit in the guest (600; 1200 for debug)
+#   MHO_TEST_TIMEOUT=S   per-test time limit in the guest (selftests/settings'
+#                        timeout, 600; twice that for debug)
 #   MHO_BOOT_LIMIT=S     the guest must reach init in S seconds (120; 240 for
 #                        debug), or it is booted once more
 #   MHO_ALLOW_SKIP=1     skipped tests do not fail the run
@@ -27,13 +28,13 @@
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
 #   MHO_CACHE=DIR        cache (~/.cache/mho)
 #   MHO_KEEP=1           keep the run's initramfs
-#   MHO_DEMO_OUT=DIR     run the handoff demo (selftests/demo/guest.sh)
+#   MHO_DEMO_OUT=DIR     run the handoff demo (demo/guest.sh)
 #                        instead of the tests; the files it makes come back
 #                        as a tar stream on a second virtio-serial port
 #                        ("mho.job", kept as demo.tar in the run's
 #                        directory) and are unpacked into DIR. Judged like
 #                        the tests; a missing or broken tar fails the run.
-#   MHO_BENCH_OUT=DIR    the same for make bench (selftests/bench/guest.sh)
+#   MHO_BENCH_OUT=DIR    the same for make bench (bench/guest.sh)
 #   MHO_MEM=SIZE         guest memory (qemu -m; 2G)
 #   MHO_SMP=N            guest CPUs (qemu -smp; 2)
 #   MHO_ICOUNT=1         the guest's clocks count its instructions (qemu
@@ -154,13 +155,16 @@ if [ "${MHO_ICOUNT:-0}" = 1 ]; then
 	[ "$smp" = 1 ] || die "MHO_ICOUNT=1 needs MHO_SMP=1"
 	icount_args=(-icount shift=0)
 fi
-# Time limits: the whole VM, and each test in it (seconds).
+# Time limits: the whole VM, and each test in it (seconds: the timeout of
+# selftests/settings, twice that on the debug kernel).
+per_test=$(sed -n 's/^timeout=//p' "$MHO_SELFTESTS/settings" 2>/dev/null)
+per_test=${per_test:-600}
 case "$FLAVOUR" in
 # The debug kernel's first VM in make test takes about 50 minutes, but
 # once took over 60 on a host busier than usual: 80 still ends inside
 # CI's 90, since that VM starts first (selftests/vm/matrix.sh).
-debug) minutes=${MHO_TIMEOUT:-80} per_test=${MHO_TEST_TIMEOUT:-1200} ;;
-*) minutes=${MHO_TIMEOUT:-25} per_test=${MHO_TEST_TIMEOUT:-600} ;;
+debug) minutes=${MHO_TIMEOUT:-80} per_test=${MHO_TEST_TIMEOUT:-$((2 * per_test))} ;;
+*) minutes=${MHO_TIMEOUT:-25} per_test=${MHO_TEST_TIMEOUT:-$per_test} ;;
 esac
 append="$append mho_timeout=$per_test"
 

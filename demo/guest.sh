@@ -17,8 +17,8 @@
 # MHO_RESULTS=FILE it writes "PASSED FAILED SKIPPED" (runs made, runs
 # that failed, 0) and a summary line there, as run_tests.sh does.
 KTAP_INDENT=
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../handoff.sh"
+. "$(dirname "$0")/../selftests/lib.sh"
+. "$(dirname "$0")/../selftests/handoff.sh"
 
 out=${1:?usage: guest.sh OUTDIR}
 mkdir -p "$out"

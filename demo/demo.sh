@@ -3,12 +3,13 @@
 #
 # make demo: the handoff three ways (no mho, classic smooth handoff, mho)
 # in one VM, then, here on the host, a plot of sequence number against
-# time and a table of what each lost, duplicated and reordered.
+# time and of each packet's delay, and a table of what each lost,
+# duplicated and reordered.
 #
 #   demo.sh [KERNEL]       KERNEL as for run.sh (default 6.1)
 #
-# The VM (selftests/vm/run.sh with MHO_DEMO_OUT) runs selftests/demo/
-# guest.sh instead of the tests and sends its files back as a tar stream
+# The VM (selftests/vm/run.sh with MHO_DEMO_OUT) runs demo/guest.sh
+# instead of the tests and sends its files back as a tar stream
 # on a second virtio-serial port; run.sh unpacks them into the output
 # directory, DEMO_OUT (default $MHO_CACHE/demo/<date>-<time>;
 # $MHO_CACHE/demo/latest points to the newest). plot.py then writes
@@ -21,7 +22,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../vm/lib.sh"
+. "$here/../selftests/vm/lib.sh"
 
 kernel=${1:-6.1}
 out=${DEMO_OUT:-$MHO_CACHE/demo/$(date +%Y%m%d-%H%M%S)}
@@ -29,7 +30,7 @@ mkdir -p "$out" || die "cannot create $out"
 out=$(cd "$out" && pwd)
 rm -rf "${out:?}"/{none,classic,mho,stay}{,-full,-tcp} "${out:?}"/{params,handoff.svg,summary.md}
 
-MHO_DEMO_OUT=$out "$here/../vm/run.sh" "$kernel"
+MHO_DEMO_OUT=$out "$here/../selftests/vm/run.sh" "$kernel"
 rc=$?
 
 echo

@@ -26,8 +26,8 @@
 # MHO_BENCH_IMPORT (a directory of another run's results.part.json and
 # results.part.md, put first in this run's results; bench.sh's import/).
 KTAP_INDENT=
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../handoff.sh"
+. "$(dirname "$0")/../selftests/lib.sh"
+. "$(dirname "$0")/../selftests/handoff.sh"
 
 out=${1:?usage: guest.sh OUTDIR}
 mkdir -p "$out"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: mho's benchmarks in one VM (selftests/bench/guest.sh), as
+# make bench: mho's benchmarks in one VM (bench/guest.sh), as
 # ratios of things measured in that same run. Not part of make check; it
 # takes as long as it needs (about 20 minutes on 2 host cores, most of
 # it the million bindings of benchmark 4 and the sweep of benchmark 6;
@@ -32,7 +32,7 @@ set -uo pipefail
 # during a (long) run must not change what the run does.
 {
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../vm/lib.sh"
+. "$here/../selftests/vm/lib.sh"
 
 kernel=${1:-6.1}
 out=${BENCH_OUT:-$MHO_CACHE/bench/$(date +%Y%m%d-%H%M%S)}
@@ -40,11 +40,13 @@ mkdir -p "$out" || die "cannot create $out"
 out=$(cd "$out" && pwd)
 
 # The guest gets the settings in a file next to guest.sh, in a copy of
-# the selftests.
+# the selftests and of bench/ beside them (mkinitramfs.sh takes bench/
+# from beside MHO_SELFTESTS).
 copy=$(mktemp -d)
 trap 'rm -rf "$copy"' EXIT
-cp -a "$here/.." "$copy/selftests" || die "cannot copy the selftests"
-env_file=$copy/selftests/bench/env
+cp -a "$here/../selftests" "$copy/selftests" || die "cannot copy the selftests"
+cp -a "$here" "$copy/bench" || die "cannot copy bench/"
+env_file=$copy/bench/env
 env | grep '^MHO_BENCH_[A-Z_]*=' | sed 's/=\(.*\)/="\1"/' >"$env_file"
 
 # vm OUTDIR [VAR=VALUE...]: one VM run of guest.sh; its status.
@@ -54,7 +56,7 @@ vm() {
 	env "$@" MHO_SELFTESTS="$copy/selftests" MHO_BENCH_OUT="$dir" \
 		MHO_MEM="${MHO_MEM:-3G}" MHO_TIMEOUT="${MHO_TIMEOUT:-180}" \
 		MHO_TEST_TIMEOUT="${MHO_TEST_TIMEOUT:-10500}" \
-		"$here/../vm/run.sh" "$kernel"
+		"$here/../selftests/vm/run.sh" "$kernel"
 }
 
 rc=0
@@ -64,7 +66,7 @@ if [[ " ${MHO_BENCH_ONLY:-1 2 3 4 5 6 7} " == *" 1 "* ]] && [ "${MHO_BENCH_ICOUN
 	vm "$out/icount" MHO_SMP=1 MHO_ICOUNT=1 || rc=1
 	mv "$env_file.main" "$env_file"
 	if [ -f "$out/icount/results.part.json" ]; then
-		cp -r "$out/icount" "$copy/selftests/bench/import"
+		cp -r "$out/icount" "$copy/bench/import"
 	else
 		msg "benchmark 1 in the instruction-counting VM gave no results"
 		rc=1
