@@ -152,6 +152,111 @@ void mho_ctx_wipe_keys(const struct nlattr *ctx)
 
 /* ---- export ------------------------------------------------------------- */
 
+/* What an export needs before anything is allocated or frozen. */
+static int mho_ctx_export_check(const struct mho_binding *b,
+				struct nlattr **req, u8 *dispose,
+				struct netlink_ext_ack *extack)
+{
+	if (b->role != MHO_ROLE_PAR) {
+		NL_SET_ERR_MSG_MOD(extack, "contexts are exported from a pAR binding");
+		return -EINVAL;
+	}
+	if (!b->addr[MHO_SLOT_COA]) {
+		NL_SET_ERR_MSG_MOD(extack, "the binding has no care-of address");
+		return -EINVAL;
+	}
+	if (req[MHO_CTX_A_DISPOSE])
+		*dispose = nla_get_u8(req[MHO_CTX_A_DISPOSE]);
+	if (*dispose == MHO_CTX_INACTIVE && b->ctx) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the binding already keeps a context");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* A snapshot to take of the binding's addresses, towards the AR if given. */
+static struct mho_ctx_snap *mho_ctx_export_snap(const struct mho_binding *b,
+						struct nlattr **req)
+{
+	struct mho_ctx_snap *s;
+	int slot;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	for (slot = 0; slot < MHO_NSLOTS; slot++)
+		if (b->addr[slot])
+			s->mn[s->n_mn++] = b->addr[slot]->addr;
+	if (req[MHO_CTX_A_AR]) {
+		s->ar = nla_get_in6_addr(req[MHO_CTX_A_AR]);
+		s->have_ar = true;
+	}
+	return s;
+}
+
+/* Free an export's reply that was not sent: it holds the keys. */
+static void mho_ctx_export_msg_free(struct sk_buff *msg)
+{
+	memzero_explicit(msg->data, skb_headlen(msg));
+	nlmsg_free(msg);
+}
+
+/* The reply, with the snapshot in it; *@nest is its MHO_A_CTX nest. */
+static struct sk_buff *mho_ctx_export_msg(struct genl_info *info,
+					  const struct mho_ctx_snap *s,
+					  const struct mho_binding *b,
+					  struct nlattr **nest)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = mho_nl_reply_new(info, mho_ctx_snap_size(s), &hdr);
+	if (IS_ERR(msg))
+		return msg;
+	*nest = hdr ? mho_ctx_put(msg, s, &b->addr[MHO_SLOT_COA]->addr,
+				  b->addr[MHO_SLOT_HOA] ?
+				  &b->addr[MHO_SLOT_HOA]->addr : NULL,
+				  info->extack) : ERR_PTR(-EMSGSIZE);
+	if (IS_ERR(*nest)) {
+		mho_ctx_export_msg_free(msg);
+		return ERR_CAST(*nest);
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+/*
+ * The copy an inactive export keeps for switch-back: the context as it
+ * left, not rewritten. It is built from what the reply carries (@nest).
+ */
+static struct mho_ctx *mho_ctx_export_keep(struct net *net,
+					   const struct mho_ctx_snap *s,
+					   const struct mho_binding *b,
+					   struct nlattr *nest,
+					   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MHO_CTX_A_MAX + 1];
+	struct mho_ctx_rewrite *rw;
+	struct mho_ctx *kept;
+	int err;
+
+	rw = kzalloc(sizeof(*rw), GFP_KERNEL);
+	if (!rw)
+		return ERR_PTR(-ENOMEM);
+	rw->ar = s->ar;
+	rw->new_ar = s->ar;
+	rw->coa = b->addr[MHO_SLOT_COA]->addr;
+	rw->new_coa = rw->coa;
+	rw->seq_margin = MHO_CTX_SEQ_MARGIN;
+	err = nla_parse_nested(tb, MHO_CTX_A_MAX, nest,
+			       mho_ctx_import_policy, extack);
+	kept = err ? ERR_PTR(err) :
+		     mho_ctx_build(net, nest, rw, false, extack);
+	kfree(rw);
+	return kept;
+}
+
 /**
  * mho_ctx_export - snapshot a pAR binding's MN context into a reply
  * @mn: the namespace, locked
@@ -168,44 +273,22 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 {
 	struct netlink_ext_ack *extack = info->extack;
 	u8 dispose = MHO_CTX_KEEP;
-	struct mho_ctx_rewrite *rw = NULL;
 	struct mho_ctx *kept = NULL;
 	struct mho_ctx_snap *s;
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	bool froze = false;
-	void *hdr;
-	int err, slot;
+	int err;
 	u32 i;
 
 	lockdep_assert_held(&mn->lock);
 
-	if (b->role != MHO_ROLE_PAR) {
-		NL_SET_ERR_MSG_MOD(extack, "contexts are exported from a pAR binding");
-		return -EINVAL;
-	}
-	if (!b->addr[MHO_SLOT_COA]) {
-		NL_SET_ERR_MSG_MOD(extack, "the binding has no care-of address");
-		return -EINVAL;
-	}
-	if (req[MHO_CTX_A_DISPOSE])
-		dispose = nla_get_u8(req[MHO_CTX_A_DISPOSE]);
-	if (dispose == MHO_CTX_INACTIVE && b->ctx) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the binding already keeps a context");
-		return -EBUSY;
-	}
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	err = mho_ctx_export_check(b, req, &dispose, extack);
+	if (err)
+		return err;
+	s = mho_ctx_export_snap(b, req);
 	if (!s)
 		return -ENOMEM;
-	for (slot = 0; slot < MHO_NSLOTS; slot++)
-		if (b->addr[slot])
-			s->mn[s->n_mn++] = b->addr[slot]->addr;
-	if (req[MHO_CTX_A_AR]) {
-		s->ar = nla_get_in6_addr(req[MHO_CTX_A_AR]);
-		s->have_ar = true;
-	}
 
 	if (mho_ctx_state(b) == MHO_STATE_IDLE) {
 		err = mho_ctx_set_state(mn, b, MHO_STATE_BUFFER, extack);
@@ -217,45 +300,19 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 	if (err)
 		goto err;
 
-	msg = mho_nl_reply_new(info, mho_ctx_snap_size(s), &hdr);
+	msg = mho_ctx_export_msg(info, s, b, &nest);
 	if (IS_ERR(msg)) {
 		err = PTR_ERR(msg);
 		goto err;
 	}
-	nest = hdr ? mho_ctx_put(msg, s, &b->addr[MHO_SLOT_COA]->addr,
-				 b->addr[MHO_SLOT_HOA] ?
-				 &b->addr[MHO_SLOT_HOA]->addr : NULL,
-				 extack) : ERR_PTR(-EMSGSIZE);
-	if (IS_ERR(nest)) {
-		err = PTR_ERR(nest);
-		goto err_msg;
-	}
-	genlmsg_end(msg, hdr);
-
 	if (dispose == MHO_CTX_INACTIVE) {
-		struct nlattr *tb[MHO_CTX_A_MAX + 1];
-
-		/* The copy is built from what the reply carries. */
-		rw = kzalloc(sizeof(*rw), GFP_KERNEL);
-		err = -ENOMEM;
-		if (!rw)
-			goto err_msg;
-		rw->ar = s->ar;
-		rw->new_ar = s->ar;
-		rw->coa = b->addr[MHO_SLOT_COA]->addr;
-		rw->new_coa = rw->coa;
-		rw->seq_margin = MHO_CTX_SEQ_MARGIN;
-		err = nla_parse_nested(tb, MHO_CTX_A_MAX, nest,
-				       mho_ctx_import_policy, extack);
-		if (err)
-			goto err_msg;
-		kept = mho_ctx_build(mn->net, nest, rw, false, extack);
+		kept = mho_ctx_export_keep(mn->net, s, b, nest, extack);
 		if (IS_ERR(kept)) {
 			err = PTR_ERR(kept);
-			goto err_msg;
+			mho_ctx_export_msg_free(msg);
+			goto err;
 		}
 	}
-	kfree(rw);
 
 	/*
 	 * The reply goes out before anything is removed: if it cannot be
@@ -277,11 +334,6 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 	mho_ctx_snap_release(s);
 	return 0;
 
-err_msg:
-	kfree(rw);
-	/* The reply holds the keys. */
-	memzero_explicit(msg->data, skb_headlen(msg));
-	nlmsg_free(msg);
 err:
 	if (froze)
 		mho_ctx_set_state(mn, b, MHO_STATE_IDLE, NULL);
@@ -498,6 +550,53 @@ static int mho_ctx_parse_spi_map(const struct nlattr *ctx,
 }
 
 /*
+ * The rewrite a move asks for: the old and new addresses, the margin and
+ * the SPIs the new AR chose.
+ */
+static struct mho_ctx_rewrite *
+mho_ctx_move_rewrite(const struct nlattr *ctx, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MHO_CTX_A_MAX + 1];
+	struct mho_ctx_rewrite *rw;
+	int err;
+
+	err = nla_parse_nested(tb, MHO_CTX_A_MAX, ctx, mho_ctx_move_policy,
+			       extack);
+	if (err)
+		return ERR_PTR(err);
+	if (!tb[MHO_CTX_A_COA] || !tb[MHO_CTX_A_NEW_COA] ||
+	    !tb[MHO_CTX_A_AR] || !tb[MHO_CTX_A_NEW_AR]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "move needs the old and new care-of and AR addresses");
+		return ERR_PTR(-EINVAL);
+	}
+	rw = kzalloc(sizeof(*rw), GFP_KERNEL);
+	if (!rw)
+		return ERR_PTR(-ENOMEM);
+	rw->coa = nla_get_in6_addr(tb[MHO_CTX_A_COA]);
+	rw->new_coa = nla_get_in6_addr(tb[MHO_CTX_A_NEW_COA]);
+	rw->ar = nla_get_in6_addr(tb[MHO_CTX_A_AR]);
+	rw->new_ar = nla_get_in6_addr(tb[MHO_CTX_A_NEW_AR]);
+	rw->seq_margin = tb[MHO_CTX_A_SEQ_MARGIN] ?
+			 nla_get_u32(tb[MHO_CTX_A_SEQ_MARGIN]) :
+			 MHO_CTX_SEQ_MARGIN;
+	err = mho_ctx_parse_spi_map(ctx, rw, extack);
+	if (err)
+		goto err;
+	if (ipv6_addr_equal(&rw->coa, &rw->new_coa) &&
+	    ipv6_addr_equal(&rw->ar, &rw->new_ar)) {
+		NL_SET_ERR_MSG_MOD(extack, "nothing to move: the addresses are the same");
+		err = -EINVAL;
+		goto err;
+	}
+	return rw;
+
+err:
+	kfree(rw);
+	return ERR_PTR(err);
+}
+
+/*
  * Before anything changes: may every new SA go in once the old ones are
  * out? A key (destination, SPI) taken by an SA that is not moving would
  * leave the MN without its SAs halfway through.
@@ -528,6 +627,60 @@ static int mho_ctx_move_check(struct net *net, const struct mho_ctx_snap *s,
 	return 0;
 }
 
+/*
+ * What puts the MN's SAs and policies back where they were if the
+ * install fails half-way: the same context, not rewritten, with the
+ * margin (the old SAs may send until they are deleted).
+ */
+static struct mho_ctx *mho_ctx_move_back(struct net *net,
+					 const struct nlattr *nest,
+					 const struct mho_ctx_rewrite *rw,
+					 struct netlink_ext_ack *extack)
+{
+	struct mho_ctx_rewrite *back_rw;
+	struct mho_ctx *back;
+
+	back_rw = kzalloc(sizeof(*back_rw), GFP_KERNEL);
+	if (!back_rw)
+		return ERR_PTR(-ENOMEM);
+	back_rw->coa = rw->coa;
+	back_rw->new_coa = rw->coa;
+	back_rw->ar = rw->ar;
+	back_rw->new_ar = rw->ar;
+	back_rw->seq_margin = rw->seq_margin;
+	back = mho_ctx_build(net, nest, back_rw, false, extack);
+	kfree(back_rw);
+	return back;
+}
+
+/* Replace the snapshot's SAs and policies with @c, or put @back in. */
+static int mho_ctx_move_swap(const struct mho_ctx_snap *s, struct mho_ctx *c,
+			     struct mho_ctx *back,
+			     struct netlink_ext_ack *extack)
+{
+	u32 i;
+	int err;
+
+	/*
+	 * The old SAs go first: a new SA may have the same key (destination
+	 * and SPI) as an old one. The policies are replaced in place (same
+	 * selector), or the old ones deleted after.
+	 */
+	for (i = 0; i < s->n_sa; i++)
+		xfrm_state_delete(s->sa[i]);
+	err = mho_ctx_install(c, false, extack);
+	if (err) {
+		/* The install removed what it inserted; restore the rest. */
+		if (mho_ctx_install(back, false, NULL))
+			net_warn_ratelimited("mho: a failed move could not restore the SAs it removed\n");
+		return err;
+	}
+	/* Those replaced by a new one are gone already (-ENOENT). */
+	for (i = 0; i < s->n_pol; i++)
+		xfrm_policy_delete(s->pol[i], s->dir[i]);
+	return 0;
+}
+
 /**
  * mho_ctx_move - move this netns's SAs and policies between addresses
  * @net: the namespace (the MN's own)
@@ -543,49 +696,22 @@ static int mho_ctx_move_check(struct net *net, const struct mho_ctx_snap *s,
 int mho_ctx_move(struct net *net, struct nlattr *ctx, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *tb[MHO_CTX_A_MAX + 1];
-	struct mho_ctx_rewrite *rw, *back_rw = NULL;
 	struct mho_ctx *c = NULL, *back = NULL;
 	struct sk_buff *tmp = NULL;
+	struct mho_ctx_rewrite *rw;
 	struct mho_ctx_snap *s;
 	struct nlattr *nest;
-	u32 i, n_sa, n_pol;
+	u32 n_sa, n_pol;
 	int err;
 
-	err = nla_parse_nested(tb, MHO_CTX_A_MAX, ctx, mho_ctx_move_policy,
-			       extack);
-	if (err)
-		return err;
-	if (!tb[MHO_CTX_A_COA] || !tb[MHO_CTX_A_NEW_COA] ||
-	    !tb[MHO_CTX_A_AR] || !tb[MHO_CTX_A_NEW_AR]) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "move needs the old and new care-of and AR addresses");
-		return -EINVAL;
-	}
-	rw = kzalloc(sizeof(*rw), GFP_KERNEL);
+	rw = mho_ctx_move_rewrite(ctx, extack);
+	if (IS_ERR(rw))
+		return PTR_ERR(rw);
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!rw || !s) {
+	if (!s) {
 		kfree(rw);
-		kfree(s);
 		return -ENOMEM;
 	}
-	rw->coa = nla_get_in6_addr(tb[MHO_CTX_A_COA]);
-	rw->new_coa = nla_get_in6_addr(tb[MHO_CTX_A_NEW_COA]);
-	rw->ar = nla_get_in6_addr(tb[MHO_CTX_A_AR]);
-	rw->new_ar = nla_get_in6_addr(tb[MHO_CTX_A_NEW_AR]);
-	rw->seq_margin = tb[MHO_CTX_A_SEQ_MARGIN] ?
-			 nla_get_u32(tb[MHO_CTX_A_SEQ_MARGIN]) :
-			 MHO_CTX_SEQ_MARGIN;
-	err = mho_ctx_parse_spi_map(ctx, rw, extack);
-	if (err)
-		goto out;
-	if (ipv6_addr_equal(&rw->coa, &rw->new_coa) &&
-	    ipv6_addr_equal(&rw->ar, &rw->new_ar)) {
-		NL_SET_ERR_MSG_MOD(extack, "nothing to move: the addresses are the same");
-		err = -EINVAL;
-		goto out;
-	}
-
 	s->mn[s->n_mn++] = rw->coa;
 	s->ar = rw->ar;
 	s->have_ar = true;
@@ -614,46 +740,16 @@ int mho_ctx_move(struct net *net, struct nlattr *ctx, struct genl_info *info)
 	err = mho_ctx_move_check(net, s, c, extack);
 	if (err)
 		goto out;
-
-	/*
-	 * What puts the MN's SAs and policies back where they were if the
-	 * install fails half-way: the same context, not rewritten, with the
-	 * margin (the old SAs may send until they are deleted).
-	 */
-	back_rw = kzalloc(sizeof(*back_rw), GFP_KERNEL);
-	err = -ENOMEM;
-	if (!back_rw)
-		goto out;
-	back_rw->coa = rw->coa;
-	back_rw->new_coa = rw->coa;
-	back_rw->ar = rw->ar;
-	back_rw->new_ar = rw->ar;
-	back_rw->seq_margin = rw->seq_margin;
-	back = mho_ctx_build(net, nest, back_rw, false, extack);
+	back = mho_ctx_move_back(net, nest, rw, extack);
 	if (IS_ERR(back)) {
 		err = PTR_ERR(back);
 		back = NULL;
 		goto out;
 	}
 
-	/*
-	 * The old SAs go first: a new SA may have the same key (destination
-	 * and SPI) as an old one. The policies are replaced in place (same
-	 * selector), or the old ones deleted after.
-	 */
-	for (i = 0; i < s->n_sa; i++)
-		xfrm_state_delete(s->sa[i]);
-	err = mho_ctx_install(c, false, extack);
-	if (err) {
-		/* The install removed what it inserted; restore the rest. */
-		if (mho_ctx_install(back, false, NULL))
-			net_warn_ratelimited("mho: a failed move could not restore the SAs it removed\n");
-		goto out;
-	}
-	/* Those replaced by a new one are gone already (-ENOENT). */
-	for (i = 0; i < s->n_pol; i++)
-		xfrm_policy_delete(s->pol[i], s->dir[i]);
-	err = mho_ctx_reply(info, NULL, n_sa, n_pol);
+	err = mho_ctx_move_swap(s, c, back, extack);
+	if (!err)
+		err = mho_ctx_reply(info, NULL, n_sa, n_pol);
 out:
 	if (tmp) {
 		memzero_explicit(tmp->data, tmp->len);
@@ -662,7 +758,6 @@ out:
 	mho_ctx_free(back);
 	mho_ctx_free(c);
 	mho_ctx_snap_release(s);
-	kfree(back_rw);
 	kfree(rw);
 	return err;
 }
