@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mho - what the three parts of IPsec context transfer share, and nothing
+ * outside them: context.c (requests and replies), context_snap.c
+ * (snapshot and encoding) and context_build.c (building and installing).
+ */
+#ifndef _MHO_CONTEXT_PRIV_H
+#define _MHO_CONTEXT_PRIV_H
+
+#include <linux/in6.h>
+#include <linux/types.h>
+#include <net/netlink.h>
+#include <net/xfrm.h>
+#include <linux/mho.h>
+#include "binding.h"
+#include "context.h"
+
+/**
+ * struct mho_ctx - a context built for this router, not (yet) installed
+ * @n_sa: entries in @sa
+ * @n_pol: entries in @pol and @dir
+ * @sa: states with their allocation reference, never inserted; NULL once
+ *	the SAD owns one
+ * @pol: policies with their allocation reference, never inserted; NULL
+ *	once the SPD has one
+ * @dir: each policy's direction
+ * @n_spi: SPIs changed because they were taken here
+ * @spi_old: the SPIs in the context, host order
+ * @spi_new: the SPIs they became
+ *
+ * A pending context (predictive import, or an export kept for switch-back)
+ * hangs off its binding and is freed with it, under mho_net.lock.
+ */
+struct mho_ctx {
+	u32 n_sa;
+	u32 n_pol;
+	struct xfrm_state *sa[MHO_CTX_MAX_SA];
+	struct xfrm_policy *pol[MHO_CTX_MAX_POLICY];
+	u8 dir[MHO_CTX_MAX_POLICY];
+	u32 n_spi;
+	u32 spi_old[MHO_CTX_MAX_SA];
+	u32 spi_new[MHO_CTX_MAX_SA];
+};
+
+/* What a snapshot collects: references taken during the XFRM walks. */
+struct mho_ctx_snap {
+	struct in6_addr mn[MHO_NSLOTS];
+	int n_mn;
+	struct in6_addr ar;
+	bool have_ar;
+	bool full;
+	u32 n_sa;
+	u32 n_pol;
+	struct xfrm_state *sa[MHO_CTX_MAX_SA];
+	struct xfrm_policy *pol[MHO_CTX_MAX_POLICY];
+	u8 dir[MHO_CTX_MAX_POLICY];
+};
+
+/* context.c: a context's SA and policy nests, which context_build.c parses */
+extern const struct nla_policy mho_sa_policy[MHO_SA_A_MAX + 1];
+extern const struct nla_policy mho_pol_policy[MHO_POL_A_MAX + 1];
+
+/* context_snap.c */
+int mho_ctx_snapshot(struct net *net, struct mho_ctx_snap *s,
+		     struct netlink_ext_ack *extack);
+void mho_ctx_snap_release(struct mho_ctx_snap *s);
+size_t mho_ctx_snap_size(const struct mho_ctx_snap *s);
+struct nlattr *mho_ctx_put(struct sk_buff *skb, const struct mho_ctx_snap *s,
+			   const struct in6_addr *coa,
+			   const struct in6_addr *hoa,
+			   struct netlink_ext_ack *extack);
+
+/* context_build.c */
+struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
+			      const struct mho_ctx_rewrite *rw, bool fresh_spi,
+			      struct netlink_ext_ack *extack);
+int mho_ctx_install(struct mho_ctx *c, bool excl,
+		    struct netlink_ext_ack *extack);
+
+#endif /* _MHO_CONTEXT_PRIV_H */
