@@ -6,7 +6,8 @@
 #   make deps            install the Debian packages everything needs
 #   make demo            a handoff without mho, classic, and with mho, in a
 #                        VM: a plot and a table (see README, "Demo")
-#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror
+#   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror,
+#                        and the YAML spec against the UAPI and the policies
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
 #   make check KERNEL=6.12|latest|debug   ... on another kernel
 #   make check-debug     the same on a 6.1 debug kernel (KASAN, lockdep, ...)
@@ -57,7 +58,7 @@ DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
 	linux-headers-6.12-cloud-amd64 linux-source-6.1 \
 	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
 	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
-	iproute2 gcc make strace python3 \
+	iproute2 gcc make strace python3 python3-yaml python3-jsonschema \
 	strongswan-charon strongswan-swanctl nftables \
 	tshark clang libclang-rt-14-dev
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -122,6 +123,9 @@ lint: $(CHECKPATCH)
 	@if grep -nE 'NLA_POLICY_(MAX|MIN|RANGE)\(' kernel/*.c kernel/*.h | \
 		grep -v 'MHO_S16_BOUND'; then \
 		echo "lint: use MHO_POLICY_MAX/MIN/RANGE (kernel/netlink.h)"; exit 1; fi
+	@# The YAML spec against the kernel's schema, the UAPI header and the
+	@# policies (Documentation/uapi.rst, "The YAML spec").
+	python3 tools/check-spec.py
 	$(CHECKPATCH) --no-tree --strict --show-types --file \
 		$(wildcard kernel/*.c kernel/*.h kernel/*/*.c kernel/*/*.h) include/uapi/linux/mho.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
