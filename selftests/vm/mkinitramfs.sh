@@ -131,7 +131,7 @@ copy_prog "$MHOCTL" /usr/bin/mhoctl
 # loaded. YNL imports nothing later but jsonschema, which the guest does
 # without (--no-schema; make lint validates the spec). Sources only: the
 # guest compiles each module once per boot, into its writable root. In
-# all 10 MB, 3.3 MB compressed (2.6 MB of it python3 itself); the .pyc
+# all 10 MB, 3.5 MB compressed (2.6 MB of it python3 itself); the .pyc
 # would add 1 MB more.
 ynl_dst=$root/usr/share/mho
 mkdir -p "$ynl_dst/tools/net/ynl" "$ynl_dst/Documentation"
