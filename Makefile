@@ -7,8 +7,9 @@
 #   make demo            a handoff without mho, classic, and with mho, in a
 #                        VM: a plot and a table (see README, "Demo")
 #   make lint            checkpatch --strict, W=1 + sparse, mhoctl -Werror,
-#                        check-plot, and the options of selftests/config
-#                        in KDIR's .config and selftests/vm/kernel-base.config
+#                        check-plot, the options of selftests/config in
+#                        KDIR's .config and selftests/vm/kernel-base.config,
+#                        and the YAML spec against the UAPI and the policies
 #   make check-plot      the demo's plot, drawn from a synthetic run (and
 #                        the last make demo's), read back and checked
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
@@ -61,7 +62,7 @@ DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
 	linux-headers-6.12-cloud-amd64 linux-source-6.1 \
 	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
 	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
-	iproute2 gcc make strace python3 \
+	iproute2 gcc make strace python3 python3-yaml python3-jsonschema \
 	strongswan-charon strongswan-swanctl nftables \
 	tshark clang libclang-rt-14-dev
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -126,6 +127,9 @@ lint: $(CHECKPATCH)
 	@if grep -nE 'NLA_POLICY_(MAX|MIN|RANGE)\(' kernel/*.c kernel/*.h | \
 		grep -v 'MHO_S16_BOUND'; then \
 		echo "lint: use MHO_POLICY_MAX/MIN/RANGE (kernel/netlink.h)"; exit 1; fi
+	@# The YAML spec against the kernel's schema, the UAPI header and the
+	@# policies (Documentation/uapi.rst, "The YAML spec").
+	python3 tools/check-spec.py
 	$(CHECKPATCH) --no-tree --strict --show-types --file \
 		$(wildcard kernel/*.c kernel/*.h kernel/*/*.c kernel/*/*.h) include/uapi/linux/mho.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null

@@ -55,6 +55,12 @@ fi
 # 6.1 took 17 minutes, 6.12 8, latest 11 without its subset, debug-b
 # about 22 with 75-attach): 75-attach moved to the first VM, and latest
 # runs the subset, to end both lanes near 45 and 55 minutes.
+#
+# 25-ynl (the YNL tool, python3 in the guest) runs in the first VM with
+# the other tests before 70; the debug kernel and 6.12 (MHO_SUBSET) run
+# only its cases with a kernel path of their own: the policy dump of
+# every mho policy (where an s16 bound that wrapped would WARN) and the
+# range checks at both ends of every bound.
 debug_a() {
 	case "$1" in
 	[0-6]*|70-*|71-*|74-*|75-*|76-*|77-*|78-*) return 0 ;;
