@@ -11,7 +11,7 @@ check-spec.py: check the "mho" family's YAML spec against the code.
 (b) include/uapi/linux/mho.h defines exactly the enums, attributes,
     commands and constants the spec does, with the same names and values.
 (c) The kernel's genl ops (kernel/netlink.c) and their policies
-    (kernel/netlink.c, binding_nl.c, context.c, limits.c) accept exactly the
+    (every kernel/*.c) accept exactly the
     attributes the spec's requests do, with the spec's types and bounds;
     the ops' flags, the multicast group and the family's name and version
     match too.
@@ -173,10 +173,16 @@ def evaluate(expr, names):
 class Kernel:
     """The policies, ops, groups and family of kernel/*.c."""
 
-    FILES = ['netlink.c', 'binding_nl.c', 'context.c', 'limits.c']
-
     def __init__(self, root, uapi_values):
         kdir = os.path.join(root, 'kernel')
+        # Every source file that defines a policy, a range or the
+        # family (a policy may move between files).
+        self.FILES = sorted(
+            f for f in os.listdir(kdir)
+            if f.endswith('.c') and not f.endswith('.mod.c') and
+            re.search(r'struct\s+(nla_policy|netlink_range_validation|'
+                      r'genl_family)\b|MHO_LIMIT\(',
+                      read_c(os.path.join(kdir, f))))
         self.names = dict(uapi_values)
         self.texts = {f: read_c(os.path.join(kdir, f)) for f in self.FILES}
         self.macros = {}
