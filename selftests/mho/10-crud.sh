@@ -73,13 +73,13 @@ t_binding() {
 	fresh_ns
 	x M peer add $P1
 	xout "" M binding add id 7 role par hoa $HOA coa $COA peer $P1
-	local line="binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0"
+	local line="binding 7 role par hoa $HOA coa $COA peer $P1 $INHERITED"
 	xout "$line" M binding show
 	xout "$line" M binding show id 7
 	xout "$line
     rx 0 packets 0 bytes held 0 forwarded 0 copied 0 released 0 tunnel-rx 0 duplicates 0 markers-tx 0 markers-rx 0
     drop-limit 0 drop-total 0 drop-expired 0 drop-error 0 drop-too-big 0" M -s binding show
-	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}]" M -j binding show
+	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":1024,\"max_bytes\":1048576,\"max_hold_ms\":2000},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}]" M -j binding show
 	xout "" M binding change id 7 ncoa $NCOA max-pkts 16 max-bytes 4096 max-hold 100
 	line="binding 7 role par hoa $HOA coa $COA ncoa $NCOA peer $P1 max-pkts 16 max-bytes 4096 max-hold 100"
 	local a
@@ -93,9 +93,9 @@ t_binding() {
 	xerr "no such binding" M binding show match $COA
 	# Limits back to "inherit", peer removed.
 	xout "" M binding change match $NCOA peer none max-pkts 0 max-bytes 0 max-hold 0
-	xout "binding 7 role par hoa $HOA ncoa $NCOA max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "binding 7 role par hoa $HOA ncoa $NCOA $INHERITED" M binding show
 	xout "" M binding change id 7 ncoa none coa $COA
-	xout "binding 7 role par hoa $HOA coa $COA max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "binding 7 role par hoa $HOA coa $COA $INHERITED" M binding show
 	# Same role again is not a change.
 	xout "" M binding change id 7 role par
 	xout "" M binding del match $HOA
@@ -106,8 +106,8 @@ t_binding() {
 	xout "" M binding add id 9 role nar ncoa $NCOA
 	x M binding show
 	expect_eq "ha and nar" "$(sort <<<"$OUT")" \
-"binding 8 role ha hoa $HOA max-pkts 0 max-bytes 0 max-hold 0
-binding 9 role nar ncoa $NCOA max-pkts 0 max-bytes 0 max-hold 0"
+"binding 8 role ha hoa $HOA $INHERITED
+binding 9 role nar ncoa $NCOA $INHERITED"
 	xout "" M binding del id 8
 	xout "" M binding delete id 9
 	xout "" M binding show
@@ -123,8 +123,8 @@ t_autoid() {
 	[[ $OUT =~ ^\{\"id\":([1-9][0-9]*)\}$ ]] || { fail "add -j printed \"$OUT\""; return; }
 	id2=${BASH_REMATCH[1]}
 	[ "$id1" != "$id2" ] || fail "two bindings got id $id1"
-	xout "binding $id1 role nar coa $COA max-pkts 0 max-bytes 0 max-hold 0" M binding show id $id1
-	xout "binding $id2 role nar coa $NCOA max-pkts 0 max-bytes 0 max-hold 0" M binding show id $id2
+	xout "binding $id1 role nar coa $COA $INHERITED" M binding show id $id1
+	xout "binding $id2 role nar coa $NCOA $INHERITED" M binding show id $id2
 	# An explicit id next to picked ones.
 	xout "" M binding add id 4000000000 role par hoa $HOA
 	x M binding show id 4000000000
@@ -216,7 +216,7 @@ t_batch() {
 	EOB
 	xout "" M -batch "$TMPD/b1"
 	xout "peer $P1 bindings 1" M peer show
-	xout "binding 5 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "binding 5 role par hoa $HOA coa $COA peer $P1 $INHERITED" M binding show
 	# Stops at the first failure: line 2 fails, line 3 is not run.
 	printf '%s\n' "peer add $P2" "peer add $P2" "peer add 2001:db8::99" >"$TMPD/b2"
 	_run M -batch "$TMPD/b2"
@@ -257,19 +257,19 @@ t_monitor() {
 	x M binding del id 3
 	x M peer del $P1
 	want="[NEW] peer $P1 name m1 bindings 0
-[NEW] binding 3 role nar coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
-[SET] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[NEW] binding 3 role nar coa $COA peer $P1 max-pkts 64 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
+[SET] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 64 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
 [SET] limits max-pkts 65 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096
-[DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 65 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
 [DEL] peer $P1 name m1 bindings 0"
 	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 6
 	wait_for 5 test "$(wc -l <"$TMPD/monj")" -ge 6
 	expect_eq "monitor output" "$(cat "$TMPD/mon")" "$want"
 	want="{\"event\":\"new\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}
-{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
-{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":64,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":64,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
 {\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500,\"max_bindings\":1000,\"max_peers\":100,\"total_pkts\":4096,\"total_bytes\":4194304,\"cache_ms\":1000,\"cache_pkts\":16,\"cache_total\":4096}
-{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
 {\"event\":\"del\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}"
 	expect_eq "monitor -j output" "$(cat "$TMPD/monj")" "$want"
 	# A failed request sends no notification: the next change's is the
@@ -324,7 +324,29 @@ t_monitor_ts() {
 	_bg_pids=()
 }
 
-ktap_plan 12
+# A binding's limits show the values in force: the namespace's when it
+# has none of its own ("(inherited)"), its own when lower, the namespace's
+# when its own is higher ("(capped)"); JSON has both, own and in force.
+t_effective_limits() {
+	fresh_ns
+	x M binding add id 1 role par coa $COA
+	xout "binding 1 role par coa $COA $INHERITED" M binding show
+	x M limits set max-pkts 50 max-hold 300
+	xout "binding 1 role par coa $COA max-pkts 50 (inherited) max-bytes 1048576 (inherited) max-hold 300 (inherited)" M binding show id 1
+	x M binding change id 1 max-pkts 20 max-bytes 4096
+	xout "binding 1 role par coa $COA max-pkts 20 max-bytes 4096 max-hold 300 (inherited)" M binding show id 1
+	x M binding change id 1 max-pkts 100 max-hold 300
+	xout "binding 1 role par coa $COA max-pkts 50 (capped) max-bytes 4096 max-hold 300" M binding show id 1
+	x M -j binding show id 1 &&
+		[[ $OUT == *'"limits":{"max_pkts":100,"max_bytes":4096,"max_hold_ms":300},"effective_limits":{"max_pkts":50,"max_bytes":4096,"max_hold_ms":300},'* ]] ||
+		fail "JSON limits: $OUT"
+	# The namespace's limit moves every binding that inherits it.
+	x M binding change id 1 max-pkts 0
+	x M limits set max-pkts 60
+	xout "binding 1 role par coa $COA max-pkts 60 (inherited) max-bytes 4096 max-hold 300" M binding show id 1
+}
+
+ktap_plan 13
 run_case "nothing configured, nothing shown" t_empty
 run_case "peer add/show/change/del, plain and JSON" t_peer
 run_case "binding add/show/change/del, match by each address, none" t_binding
@@ -336,5 +358,6 @@ run_case "stats count bindings and peers" t_stats
 run_case "-batch, comments, quotes, stop at failure, -force" t_batch
 run_case "monitor reports every change, plain and JSON" t_monitor
 run_case "monitor -t: timestamps" t_monitor_ts
+run_case "binding limits: the values in force" t_effective_limits
 check "mho unloads with objects in a netns" rmmod mho
 ktap_finish
