@@ -346,7 +346,137 @@ t_effective_limits() {
 	xout "binding 1 role par coa $COA max-pkts 60 (inherited) max-bytes 4096 max-hold 300" M binding show id 1
 }
 
-ktap_plan 13
+# wait_count FILE RE N: FILE has N lines matching RE within 5 s.
+count_ge() { [ "$(grep -Ec "$2" "$1")" -ge "$3" ]; }
+wait_count() {
+	wait_for 5 count_ge "$@" ||
+		{ fail "$1 never had $3 lines /$2/: $(cat "$1")"; return 1; }
+}
+
+# joined FILE RE CMD...: run CMD until the monitor writing FILE shows a
+# line matching RE (it has joined the group), at most 30 times.
+joined() {
+	local i
+	for ((i = 0; i < 30; i++)); do
+		"${@:3}" >/dev/null || return 1
+		wait_for 1 grep -Eq "$2" "$1" && return 0
+	done
+	fail "the monitor writing $1 never showed /$2/: $(cat "$1")"
+	return 1
+}
+
+# monitor OBJECT... and filters: "ip monitor"-like objects, and the
+# bindings by id, by address (match) and by peer, whose events follow
+# them; type filters the events.
+t_monitor_filter() {
+	fresh_ns
+	local f n=0
+	x M peer add $P1
+	x M peer add $P2
+	x M binding add id 1 role par hoa $HOA coa $COA peer $P1 max-hold 200
+	x M binding add id 2 role par coa $NCOA peer $P2 max-hold 200
+	M monitor peer >>"$TMPD/f.peer" 2>&1 &
+	bg_add $!
+	M monitor limits >>"$TMPD/f.limits" 2>&1 &
+	bg_add $!
+	M monitor binding event >>"$TMPD/f.be" 2>&1 &
+	bg_add $!
+	M monitor id 2 >>"$TMPD/f.id" 2>&1 &
+	bg_add $!
+	M monitor match $HOA >>"$TMPD/f.match" 2>&1 &
+	bg_add $!
+	M monitor peer $P2 >>"$TMPD/f.bypeer" 2>&1 &
+	bg_add $!
+	M monitor type expired >>"$TMPD/f.type" 2>&1 &
+	bg_add $!
+	M -j monitor event match $HOA type overflow,expired >>"$TMPD/f.json" 2>&1 &
+	bg_add $!
+	# Until each has joined: a change it shows; then emptied.
+	joined "$TMPD/f.peer" . M peer change $P1 name s || return
+	joined "$TMPD/f.limits" . M limits set max-peers 200 || return
+	for f in be id bypeer; do
+		joined "$TMPD/f.$f" . M binding change id 2 rate $((n += 1)) || return
+	done
+	joined "$TMPD/f.match" . M binding change id 1 rate 7 || return
+	for f in type json; do
+		joined "$TMPD/f.$f" expired M binding change id 1 state buffer || return
+	done
+	sleep 0.5
+	for f in peer limits be id match bypeer type json; do
+		: >"$TMPD/f.$f"
+	done
+	# The changes to see; a hold expires after 200 ms.
+	x M peer change $P2 name p2
+	x M limits set max-peers 201
+	x M binding change id 1 rate 8
+	x M binding change id 2 rate 9
+	x M binding change id 1 state buffer
+	wait_count "$TMPD/f.be" "^event expired binding 1 " 1 || return
+	x M binding change id 2 state buffer
+	wait_count "$TMPD/f.be" "^event expired binding 2 " 1 || return
+	# The binding found by its address loses it; another gets it.
+	x M binding change id 1 hoa none
+	x M binding change id 1 state buffer
+	wait_count "$TMPD/f.be" "^event expired binding 1 " 2 || return
+	x M binding add id 3 role par hoa $HOA max-hold 200
+	x M binding change id 3 state buffer
+	x M peer change $P1 name done
+	wait_count "$TMPD/f.peer" "^\[SET\] peer $P1 name done " 1 || return
+	for f in be match type; do
+		wait_count "$TMPD/f.$f" "^event expired binding 3 " 1 || return
+	done
+	wait_count "$TMPD/f.json" '"id":3,' 1 || return
+	sleep 0.3
+	expect_eq "monitor peer" "$(cat "$TMPD/f.peer")" "[SET] peer $P2 name p2 bindings 1
+[SET] peer $P1 name done bindings 1"
+	[ "$(wc -l <"$TMPD/f.limits")" = 1 ] &&
+		grep -q '^\[SET\] limits .* max-peers 201 ' "$TMPD/f.limits" ||
+		fail "monitor limits: $(cat "$TMPD/f.limits")"
+	expect_eq "monitor binding event" "$(cut -d' ' -f1-4 "$TMPD/f.be")" "[SET] binding 1 role
+[SET] binding 2 role
+[SET] binding 1 role
+event expired binding 1
+[SET] binding 2 role
+event expired binding 2
+[SET] binding 1 role
+[SET] binding 1 role
+event expired binding 1
+[NEW] binding 3 role
+[SET] binding 3 role
+event expired binding 3"
+	expect_eq "monitor id 2" "$(cut -d' ' -f1-4 "$TMPD/f.id")" "[SET] binding 2 role
+[SET] binding 2 role
+event expired binding 2"
+	expect_eq "monitor match" "$(cut -d' ' -f1-4 "$TMPD/f.match")" "[SET] binding 1 role
+[SET] binding 1 role
+event expired binding 1
+[NEW] binding 3 role
+[SET] binding 3 role
+event expired binding 3"
+	expect_eq "monitor peer ADDR" "$(cut -d' ' -f1-4 "$TMPD/f.bypeer")" "[SET] peer $P2 name
+[SET] binding 2 role
+[SET] binding 2 role
+event expired binding 2"
+	expect_eq "monitor type" "$(cut -d' ' -f1-4 "$TMPD/f.type")" "event expired binding 1
+event expired binding 2
+event expired binding 1
+event expired binding 3"
+	expect_eq "monitor -j event match type" "$(grep -o '"event":"[a-z]*","object":"binding","id":[0-9]*' "$TMPD/f.json")" \
+		'"event":"expired","object":"binding","id":1
+"event":"expired","object":"binding","id":3'
+	for f in "${_bg_pids[@]}"; do
+		bg_kill "$f"
+	done
+	_bg_pids=()
+	# What mhoctl refuses itself.
+	xusage M monitor id 1 match $HOA
+	xusage M monitor type bogus
+	xusage M monitor peer type state
+	xusage M monitor bogus
+	xusage M monitor match 1.2.3.4
+}
+
+ktap_plan 14
 run_case "nothing configured, nothing shown" t_empty
 run_case "peer add/show/change/del, plain and JSON" t_peer
 run_case "binding add/show/change/del, match by each address, none" t_binding
@@ -359,5 +489,6 @@ run_case "-batch, comments, quotes, stop at failure, -force" t_batch
 run_case "monitor reports every change, plain and JSON" t_monitor
 run_case "monitor -t: timestamps" t_monitor_ts
 run_case "binding limits: the values in force" t_effective_limits
+run_case "monitor: objects and filters" t_monitor_filter
 check "mho unloads with objects in a netns" rmmod mho
 ktap_finish
