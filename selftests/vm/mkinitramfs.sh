@@ -10,6 +10,7 @@
 #   MHO_KO               the mho.ko built for KREL       -> /lib/mho/mho.ko
 #   MHOCTL               the mhoctl binary               -> /usr/bin/mhoctl
 #   MHO_SELFTESTS        the selftests/ dir (minus vm/)  -> /selftests
+#                        (and Documentation/mhoctl.8     -> /selftests/mhoctl.8)
 #   MHO_GUEST_BINS       optional: more host programs to copy, by name
 #
 # Layout: merged /usr like Debian (bin, sbin, lib, lib64 are links into
@@ -140,6 +141,8 @@ depmod -b "$root" "$KREL"
 mkdir -p "$root/selftests"
 (cd "$MHO_SELFTESTS" && find . -mindepth 1 -maxdepth 1 ! -name vm -exec cp -a {} "$root/selftests/" \;)
 cp "$here/../run_tests.sh" "$root/selftests/run_tests.sh"
+# mhoctl(8), whose examples 12-examples.sh runs.
+cp "$here/../../Documentation/mhoctl.8" "$root/selftests/mhoctl.8"
 # Helper programs built with the tests need their libraries too.
 find "$root/selftests" -type f -perm -u+x | while read -r f; do
 	if [ "$(head -c4 "$f" | tr -d '\0')" = "$(printf '\177ELF')" ]; then
