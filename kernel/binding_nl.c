@@ -63,7 +63,9 @@ static struct netlink_range_validation mho_rng_ms = {
 	[MHO_BINDING_A_CTX_SAS] =					\
 		MHO_POLICY_REJECT("the context is read-only"),		\
 	[MHO_BINDING_A_CTX_POLICIES] =					\
-		MHO_POLICY_REJECT("the context is read-only")
+		MHO_POLICY_REJECT("the context is read-only"),		\
+	[MHO_BINDING_A_EFFECTIVE_LIMITS] =				\
+		MHO_POLICY_REJECT("effective limits are read-only")
 
 static const struct nla_policy mho_binding_new_policy[MHO_BINDING_A_MAX + 1] = {
 	MHO_BINDING_CFG_POLICY,
@@ -102,6 +104,31 @@ static const int mho_slot_attr[MHO_NSLOTS] = {
 /* What a binding that has no handoff state reports: zeroes, idle. */
 static const struct mho_handoff mho_nl_idle;
 
+/*
+ * The limits in force, so that a reader need not know how a binding's own
+ * (0: inherit) and the namespace's combine; the namespace's are read
+ * without the lock, as the packet path reads them.
+ */
+static int mho_nl_put_eff_limits(struct sk_buff *skb,
+				 const struct mho_binding *b)
+{
+	const struct mho_limits *l = &b->mn->limits;
+	struct nlattr *sub;
+
+	sub = nla_nest_start(skb, MHO_BINDING_A_EFFECTIVE_LIMITS);
+	if (!sub ||
+	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS,
+			mho_limit_eff(b->max_pkts, READ_ONCE(l->max_pkts))) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BYTES,
+			mho_limit_eff(b->max_bytes, READ_ONCE(l->max_bytes))) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS,
+			mho_limit_eff(b->max_hold_ms,
+				      READ_ONCE(l->max_hold_ms))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, sub);
+	return 0;
+}
+
 int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 {
 	struct in6_addr bicast[MHO_BICAST_MAX];
@@ -130,6 +157,8 @@ int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS, b->max_hold_ms))
 		goto cancel;
 	nla_nest_end(skb, sub);
+	if (mho_nl_put_eff_limits(skb, b))
+		goto cancel;
 
 	/* A binding without handoff state is idle, with nothing set. */
 	h = b->h ?: &mho_nl_idle;

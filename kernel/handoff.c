@@ -78,14 +78,10 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
 static void mho_kick_work(struct work_struct *work);
 
-static u32 mho_eff(u32 own, u32 netns)
-{
-	return own && own < netns ? own : netns;
-}
-
 static u32 mho_hold_ms(const struct mho_binding *b)
 {
-	return mho_eff(b->max_hold_ms, READ_ONCE(b->mn->limits.max_hold_ms));
+	return mho_limit_eff(b->max_hold_ms,
+			     READ_ONCE(b->mn->limits.max_hold_ms));
 }
 
 static ktime_t mho_after_ms(u32 ms)
@@ -272,9 +268,10 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 
 	lockdep_assert_held(&h->lock);
 
-	if (h->q_pkts + 1 > mho_eff(b->max_pkts, READ_ONCE(mn->limits.max_pkts)) ||
-	    h->q_bytes + len > mho_eff(b->max_bytes,
-				       READ_ONCE(mn->limits.max_bytes))) {
+	if (h->q_pkts + 1 > mho_limit_eff(b->max_pkts,
+					  READ_ONCE(mn->limits.max_pkts)) ||
+	    h->q_bytes + len > mho_limit_eff(b->max_bytes,
+					     READ_ONCE(mn->limits.max_bytes))) {
 		why = MHO_CTR_DROP_LIMIT;
 		goto drop;
 	}
@@ -734,8 +731,8 @@ void *mho_handoff_prepare(struct mho_binding *b, u8 state)
 
 	if (b->role != MHO_ROLE_NAR || state != MHO_STATE_HOLD)
 		return NULL;
-	dd = mho_dedup_alloc(mho_eff(b->max_pkts,
-				     READ_ONCE(b->mn->limits.max_pkts)));
+	dd = mho_dedup_alloc(mho_limit_eff(b->max_pkts,
+					   READ_ONCE(b->mn->limits.max_pkts)));
 	return dd ?: ERR_PTR(-ENOMEM);
 }
 

@@ -35,6 +35,15 @@ extern const struct nla_policy mho_limits_policy[MHO_LIMITS_A_MAX + 1];
 /* MHO_BINDING_A_LIMITS: the per-binding ones, 0 ("inherit") included. */
 extern const struct nla_policy mho_binding_limits_policy[MHO_LIMITS_A_MAX + 1];
 
+/*
+ * A binding's limit in force: its own when set (not 0) and below the
+ * netns-wide one, which is the default and the ceiling.
+ */
+static inline u32 mho_limit_eff(u32 own, u32 netns)
+{
+	return own && own < netns ? own : netns;
+}
+
 int mho_limits_setup(void);
 void mho_limits_init(struct mho_limits *l);
 u32 mho_limit_get(const struct mho_limits *l, int attr);

@@ -22,6 +22,9 @@ MHO_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MHOCTL=${MHOCTL:-mhoctl}
 NLRAW=${MHO_NLRAW:-$MHO_SELFTESTS/tools/mho_nlraw}
 DROPCAP=${MHO_DROPCAP:-$MHO_SELFTESTS/tools/mho_dropcap}
+# "binding show" of a binding without limits of its own, under the
+# namespace's default limits: the values in force, marked.
+INHERITED="max-pkts 1024 (inherited) max-bytes 1048576 (inherited) max-hold 2000 (inherited)"
 KTAP_INDENT=${KTAP_INDENT:-    }
 
 _ktap_n=0

@@ -73,13 +73,13 @@ t_binding() {
 	fresh_ns
 	x M peer add $P1
 	xout "" M binding add id 7 role par hoa $HOA coa $COA peer $P1
-	local line="binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0"
+	local line="binding 7 role par hoa $HOA coa $COA peer $P1 $INHERITED"
 	xout "$line" M binding show
 	xout "$line" M binding show id 7
 	xout "$line
     rx 0 packets 0 bytes held 0 forwarded 0 copied 0 released 0 tunnel-rx 0 duplicates 0 markers-tx 0 markers-rx 0
     drop-limit 0 drop-total 0 drop-expired 0 drop-error 0 drop-too-big 0" M -s binding show
-	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}]" M -j binding show
+	xout "[{\"id\":7,\"role\":\"par\",\"hoa\":\"$HOA\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":1024,\"max_bytes\":1048576,\"max_hold_ms\":2000},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}]" M -j binding show
 	xout "" M binding change id 7 ncoa $NCOA max-pkts 16 max-bytes 4096 max-hold 100
 	line="binding 7 role par hoa $HOA coa $COA ncoa $NCOA peer $P1 max-pkts 16 max-bytes 4096 max-hold 100"
 	local a
@@ -93,9 +93,9 @@ t_binding() {
 	xerr "no such binding" M binding show match $COA
 	# Limits back to "inherit", peer removed.
 	xout "" M binding change match $NCOA peer none max-pkts 0 max-bytes 0 max-hold 0
-	xout "binding 7 role par hoa $HOA ncoa $NCOA max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "binding 7 role par hoa $HOA ncoa $NCOA $INHERITED" M binding show
 	xout "" M binding change id 7 ncoa none coa $COA
-	xout "binding 7 role par hoa $HOA coa $COA max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "binding 7 role par hoa $HOA coa $COA $INHERITED" M binding show
 	# Same role again is not a change.
 	xout "" M binding change id 7 role par
 	xout "" M binding del match $HOA
@@ -106,8 +106,8 @@ t_binding() {
 	xout "" M binding add id 9 role nar ncoa $NCOA
 	x M binding show
 	expect_eq "ha and nar" "$(sort <<<"$OUT")" \
-"binding 8 role ha hoa $HOA max-pkts 0 max-bytes 0 max-hold 0
-binding 9 role nar ncoa $NCOA max-pkts 0 max-bytes 0 max-hold 0"
+"binding 8 role ha hoa $HOA $INHERITED
+binding 9 role nar ncoa $NCOA $INHERITED"
 	xout "" M binding del id 8
 	xout "" M binding delete id 9
 	xout "" M binding show
@@ -123,8 +123,8 @@ t_autoid() {
 	[[ $OUT =~ ^\{\"id\":([1-9][0-9]*)\}$ ]] || { fail "add -j printed \"$OUT\""; return; }
 	id2=${BASH_REMATCH[1]}
 	[ "$id1" != "$id2" ] || fail "two bindings got id $id1"
-	xout "binding $id1 role nar coa $COA max-pkts 0 max-bytes 0 max-hold 0" M binding show id $id1
-	xout "binding $id2 role nar coa $NCOA max-pkts 0 max-bytes 0 max-hold 0" M binding show id $id2
+	xout "binding $id1 role nar coa $COA $INHERITED" M binding show id $id1
+	xout "binding $id2 role nar coa $NCOA $INHERITED" M binding show id $id2
 	# An explicit id next to picked ones.
 	xout "" M binding add id 4000000000 role par hoa $HOA
 	x M binding show id 4000000000
@@ -216,7 +216,7 @@ t_batch() {
 	EOB
 	xout "" M -batch "$TMPD/b1"
 	xout "peer $P1 bindings 1" M peer show
-	xout "binding 5 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0" M binding show
+	xout "binding 5 role par hoa $HOA coa $COA peer $P1 $INHERITED" M binding show
 	# Stops at the first failure: line 2 fails, line 3 is not run.
 	printf '%s\n' "peer add $P2" "peer add $P2" "peer add 2001:db8::99" >"$TMPD/b2"
 	_run M -batch "$TMPD/b2"
@@ -257,19 +257,19 @@ t_monitor() {
 	x M binding del id 3
 	x M peer del $P1
 	want="[NEW] peer $P1 name m1 bindings 0
-[NEW] binding 3 role nar coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
-[SET] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[NEW] binding 3 role nar coa $COA peer $P1 max-pkts 64 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
+[SET] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 64 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
 [SET] limits max-pkts 65 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096
-[DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 0 max-bytes 0 max-hold 0
+[DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 65 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
 [DEL] peer $P1 name m1 bindings 0"
 	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 6
 	wait_for 5 test "$(wc -l <"$TMPD/monj")" -ge 6
 	expect_eq "monitor output" "$(cat "$TMPD/mon")" "$want"
 	want="{\"event\":\"new\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}
-{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
-{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":64,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"set\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":64,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
 {\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500,\"max_bindings\":1000,\"max_peers\":100,\"total_pkts\":4096,\"total_bytes\":4194304,\"cache_ms\":1000,\"cache_pkts\":16,\"cache_total\":4096}
-{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
+{\"event\":\"del\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"ncoa\":\"$NCOA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":65,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
 {\"event\":\"del\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}"
 	expect_eq "monitor -j output" "$(cat "$TMPD/monj")" "$want"
 	# A failed request sends no notification: the next change's is the
@@ -324,7 +324,159 @@ t_monitor_ts() {
 	_bg_pids=()
 }
 
-ktap_plan 12
+# A binding's limits show the values in force: the namespace's when it
+# has none of its own ("(inherited)"), its own when lower, the namespace's
+# when its own is higher ("(capped)"); JSON has both, own and in force.
+t_effective_limits() {
+	fresh_ns
+	x M binding add id 1 role par coa $COA
+	xout "binding 1 role par coa $COA $INHERITED" M binding show
+	x M limits set max-pkts 50 max-hold 300
+	xout "binding 1 role par coa $COA max-pkts 50 (inherited) max-bytes 1048576 (inherited) max-hold 300 (inherited)" M binding show id 1
+	x M binding change id 1 max-pkts 20 max-bytes 4096
+	xout "binding 1 role par coa $COA max-pkts 20 max-bytes 4096 max-hold 300 (inherited)" M binding show id 1
+	x M binding change id 1 max-pkts 100 max-hold 300
+	xout "binding 1 role par coa $COA max-pkts 50 (capped) max-bytes 4096 max-hold 300" M binding show id 1
+	x M -j binding show id 1 &&
+		[[ $OUT == *'"limits":{"max_pkts":100,"max_bytes":4096,"max_hold_ms":300},"effective_limits":{"max_pkts":50,"max_bytes":4096,"max_hold_ms":300},'* ]] ||
+		fail "JSON limits: $OUT"
+	# The namespace's limit moves every binding that inherits it.
+	x M binding change id 1 max-pkts 0
+	x M limits set max-pkts 60
+	xout "binding 1 role par coa $COA max-pkts 60 (inherited) max-bytes 4096 max-hold 300" M binding show id 1
+}
+
+# wait_count FILE RE N: FILE has N lines matching RE within 5 s.
+count_ge() { [ "$(grep -Ec "$2" "$1")" -ge "$3" ]; }
+wait_count() {
+	wait_for 5 count_ge "$@" ||
+		{ fail "$1 never had $3 lines /$2/: $(cat "$1")"; return 1; }
+}
+
+# joined FILE RE CMD...: run CMD until the monitor writing FILE shows a
+# line matching RE (it has joined the group), at most 30 times.
+joined() {
+	local i
+	for ((i = 0; i < 30; i++)); do
+		"${@:3}" >/dev/null || return 1
+		wait_for 1 grep -Eq "$2" "$1" && return 0
+	done
+	fail "the monitor writing $1 never showed /$2/: $(cat "$1")"
+	return 1
+}
+
+# monitor OBJECT... and filters: "ip monitor"-like objects, and the
+# bindings by id, by address (match) and by peer, whose events follow
+# them; type filters the events.
+t_monitor_filter() {
+	fresh_ns
+	local f n=0
+	x M peer add $P1
+	x M peer add $P2
+	x M binding add id 1 role par hoa $HOA coa $COA peer $P1 max-hold 200
+	x M binding add id 2 role par coa $NCOA peer $P2 max-hold 200
+	M monitor peer >>"$TMPD/f.peer" 2>&1 &
+	bg_add $!
+	M monitor limits >>"$TMPD/f.limits" 2>&1 &
+	bg_add $!
+	M monitor binding event >>"$TMPD/f.be" 2>&1 &
+	bg_add $!
+	M monitor id 2 >>"$TMPD/f.id" 2>&1 &
+	bg_add $!
+	M monitor match $HOA >>"$TMPD/f.match" 2>&1 &
+	bg_add $!
+	M monitor peer $P2 >>"$TMPD/f.bypeer" 2>&1 &
+	bg_add $!
+	M monitor type expired >>"$TMPD/f.type" 2>&1 &
+	bg_add $!
+	M -j monitor event match $HOA type overflow,expired >>"$TMPD/f.json" 2>&1 &
+	bg_add $!
+	# Until each has joined: a change it shows; then emptied.
+	joined "$TMPD/f.peer" . M peer change $P1 name s || return
+	joined "$TMPD/f.limits" . M limits set max-peers 200 || return
+	for f in be id bypeer; do
+		joined "$TMPD/f.$f" . M binding change id 2 rate $((n += 1)) || return
+	done
+	joined "$TMPD/f.match" . M binding change id 1 rate 7 || return
+	for f in type json; do
+		joined "$TMPD/f.$f" expired M binding change id 1 state buffer || return
+	done
+	sleep 0.5
+	for f in peer limits be id match bypeer type json; do
+		: >"$TMPD/f.$f"
+	done
+	# The changes to see; a hold expires after 200 ms.
+	x M peer change $P2 name p2
+	x M limits set max-peers 201
+	x M binding change id 1 rate 8
+	x M binding change id 2 rate 9
+	x M binding change id 1 state buffer
+	wait_count "$TMPD/f.be" "^event expired binding 1 " 1 || return
+	x M binding change id 2 state buffer
+	wait_count "$TMPD/f.be" "^event expired binding 2 " 1 || return
+	# The binding found by its address loses it; another gets it.
+	x M binding change id 1 hoa none
+	x M binding change id 1 state buffer
+	wait_count "$TMPD/f.be" "^event expired binding 1 " 2 || return
+	x M binding add id 3 role par hoa $HOA max-hold 200
+	x M binding change id 3 state buffer
+	x M peer change $P1 name done
+	wait_count "$TMPD/f.peer" "^\[SET\] peer $P1 name done " 1 || return
+	for f in be match type; do
+		wait_count "$TMPD/f.$f" "^event expired binding 3 " 1 || return
+	done
+	wait_count "$TMPD/f.json" '"id":3,' 1 || return
+	sleep 0.3
+	expect_eq "monitor peer" "$(cat "$TMPD/f.peer")" "[SET] peer $P2 name p2 bindings 1
+[SET] peer $P1 name done bindings 1"
+	[ "$(wc -l <"$TMPD/f.limits")" = 1 ] &&
+		grep -q '^\[SET\] limits .* max-peers 201 ' "$TMPD/f.limits" ||
+		fail "monitor limits: $(cat "$TMPD/f.limits")"
+	expect_eq "monitor binding event" "$(cut -d' ' -f1-4 "$TMPD/f.be")" "[SET] binding 1 role
+[SET] binding 2 role
+[SET] binding 1 role
+event expired binding 1
+[SET] binding 2 role
+event expired binding 2
+[SET] binding 1 role
+[SET] binding 1 role
+event expired binding 1
+[NEW] binding 3 role
+[SET] binding 3 role
+event expired binding 3"
+	expect_eq "monitor id 2" "$(cut -d' ' -f1-4 "$TMPD/f.id")" "[SET] binding 2 role
+[SET] binding 2 role
+event expired binding 2"
+	expect_eq "monitor match" "$(cut -d' ' -f1-4 "$TMPD/f.match")" "[SET] binding 1 role
+[SET] binding 1 role
+event expired binding 1
+[NEW] binding 3 role
+[SET] binding 3 role
+event expired binding 3"
+	expect_eq "monitor peer ADDR" "$(cut -d' ' -f1-4 "$TMPD/f.bypeer")" "[SET] peer $P2 name
+[SET] binding 2 role
+[SET] binding 2 role
+event expired binding 2"
+	expect_eq "monitor type" "$(cut -d' ' -f1-4 "$TMPD/f.type")" "event expired binding 1
+event expired binding 2
+event expired binding 1
+event expired binding 3"
+	expect_eq "monitor -j event match type" "$(grep -o '"event":"[a-z]*","object":"binding","id":[0-9]*' "$TMPD/f.json")" \
+		'"event":"expired","object":"binding","id":1
+"event":"expired","object":"binding","id":3'
+	for f in "${_bg_pids[@]}"; do
+		bg_kill "$f"
+	done
+	_bg_pids=()
+	# What mhoctl refuses itself.
+	xusage M monitor id 1 match $HOA
+	xusage M monitor type bogus
+	xusage M monitor peer type state
+	xusage M monitor bogus
+	xusage M monitor match 1.2.3.4
+}
+
+ktap_plan 14
 run_case "nothing configured, nothing shown" t_empty
 run_case "peer add/show/change/del, plain and JSON" t_peer
 run_case "binding add/show/change/del, match by each address, none" t_binding
@@ -336,5 +488,7 @@ run_case "stats count bindings and peers" t_stats
 run_case "-batch, comments, quotes, stop at failure, -force" t_batch
 run_case "monitor reports every change, plain and JSON" t_monitor
 run_case "monitor -t: timestamps" t_monitor_ts
+run_case "binding limits: the values in force" t_effective_limits
+run_case "monitor: objects and filters" t_monitor_filter
 check "mho unloads with objects in a netns" rmmod mho
 ktap_finish

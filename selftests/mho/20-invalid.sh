@@ -212,6 +212,9 @@ t_handoff() {
 		binding_set a_binding={ binding_a_id=u32:7 binding_a_bicast=fill:80 }
 	raw_rejected $EINVAL "queue sizes are read-only" \
 		binding_set a_binding={ binding_a_id=u32:7 binding_a_queued_pkts=u32:1 }
+	# 22: MHO_BINDING_A_EFFECTIVE_LIMITS, the limits in force.
+	raw_rejected $EINVAL "effective limits are read-only" \
+		binding_set a_binding={ binding_a_id=u32:7 22=nonest{ limits_a_max_pkts=u32:5 } }
 	# The home agent's cache.
 	rejected "cache-ms is for home agent bindings only" M binding change id 7 cache-ms 100
 	rejected "integer out of range" M binding change id 9 cache-ms 600001

@@ -135,7 +135,7 @@ t_userns_owner() {
 	before=$(state "$NS")
 	# As root, and as an unprivileged user creating the namespaces.
 	xout "peer $P2 name inner bindings 1
-binding 3 role nar coa $COA peer $P2 max-pkts 0 max-bytes 0 max-hold 0" \
+binding 3 role nar coa $COA peer $P2 $INHERITED" \
 		bash -c "$UNSHARE -r -n bash '$TMPD/userns.sh' | grep -v '^stats'"
 	grep -q "^\[NEW\] peer $P2 name inner bindings 0\$" "$TMPD/userns.mon" ||
 		fail "monitor in the user namespace: $(cat "$TMPD/userns.mon")"

@@ -44,10 +44,10 @@ t_same_addresses() {
 	xout "" MB binding add id 7 role nar hoa $HOA coa $COA peer $P1
 	xout "peer $P1 name in-a bindings 1" MA peer show
 	xout "peer $P1 name in-b bindings 1" MB peer show
-	xout "binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0" MA binding show match $COA
-	xout "binding 7 role nar hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0" MB binding show match $COA
+	xout "binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 77 (inherited) max-bytes 1048576 (inherited) max-hold 2000 (inherited)" MA binding show match $COA
+	xout "binding 7 role nar hoa $HOA coa $COA peer $P1 $INHERITED" MB binding show match $COA
 	x MB binding change id 7 coa none
-	xout "binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 0 max-bytes 0 max-hold 0" MA binding show id 7
+	xout "binding 7 role par hoa $HOA coa $COA peer $P1 max-pkts 77 (inherited) max-bytes 1048576 (inherited) max-hold 2000 (inherited)" MA binding show id 7
 }
 
 t_monitor() {

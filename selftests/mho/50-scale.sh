@@ -43,7 +43,7 @@ t_dump() {
 	expect_eq "dump lines" "$(wc -l <"$TMPD/dump")" "$N"
 	expect_eq "distinct ids" "$(cut -d' ' -f2 "$TMPD/dump" | sort -u | wc -l)" "$N"
 	expect_eq "first line" "$(head -n1 "$TMPD/dump")" \
-		"binding 1 role par coa 2001:db8:0:1::1 max-pkts 0 max-bytes 0 max-hold 0"
+		"binding 1 role par coa 2001:db8:0:1::1 $INHERITED"
 	expect_eq "stderr" "$(cat "$TMPD/dump.err")" ""
 	M -j binding show >"$TMPD/dumpj" || fail "JSON dump failed"
 	expect_eq "JSON objects" "$(grep -o '{"id":' "$TMPD/dumpj" | wc -l)" "$N"

@@ -105,9 +105,41 @@ t_unloaded() {
 		'1:Error: mho module not loaded (generic netlink family "mho" not found)'
 }
 
-ktap_plan 4
+# ended PID: the process has exited (a zombie not yet waited for, or gone).
+ended() {
+	local st
+	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+
+# monitor ends when the module is unloaded: the controller's DELFAMILY,
+# a message and exit status 2, in plain text and JSON; with a filter too.
+t_monitor_gone() {
+	local p1 p2 rc1 rc2
+	mho_loaded || x mho_load || return
+	"$MHOCTL" -n "${NSS[0]}" monitor >>"$TMPD/gone" 2>"$TMPD/gone.err" &
+	p1=$!
+	"$MHOCTL" -n "${NSS[0]}" -j monitor limits >>"$TMPD/gonej" 2>"$TMPD/gonej.err" &
+	p2=$!
+	monitor_sync M0 "$TMPD/gone" "$TMPD/gonej" || { kill $p1 $p2; return 1; }
+	x rmmod mho
+	wait_for 10 ended $p1 && wait_for 10 ended $p2 ||
+		{ fail "monitor still running after rmmod"; kill $p1 $p2; }
+	wait $p1
+	rc1=$?
+	wait $p2
+	rc2=$?
+	x mho_load
+	expect_eq "monitor after rmmod" "$rc1:$(cat "$TMPD/gone.err")" \
+		'2:Error: the mho module was unloaded (generic netlink family "mho" removed)'
+	expect_eq "monitor -j after rmmod" "$rc2:$(cat "$TMPD/gonej.err")" \
+		'2:{"error":"the mho module was unloaded (generic netlink family \"mho\" removed)"}'
+}
+
+ktap_plan 5
 run_case "rmmod with objects in several netns and a listener" t_rmmod_full
 run_case "netns deletion with objects" t_netns_delete
 run_case "10 load/unload cycles with objects" t_cycles
 run_case "mhoctl says when the module is not loaded" t_unloaded
+run_case "monitor ends when the module is unloaded" t_monitor_gone
 ktap_finish

@@ -11,6 +11,7 @@
 #   MHOCTL               the mhoctl binary               -> /usr/bin/mhoctl
 #   MHO_SELFTESTS        the selftests/ dir (minus vm/)  -> /selftests
 #                        and demo/, bench/ beside it     -> /demo, /bench
+#                        (and Documentation/mhoctl.8     -> /selftests/mhoctl.8)
 #   MHO_GUEST_BINS       optional: more host programs to copy, by name
 #
 # Layout: merged /usr like Debian (bin, sbin, lib, lib64 are links into
@@ -204,6 +205,8 @@ for job in demo bench; do
 	fi
 done
 rm -rf "$root/demo/testdata"
+# mhoctl(8), whose examples 12-examples.sh runs.
+cp "$here/../../Documentation/mhoctl.8" "$root/selftests/mhoctl.8"
 # Helper programs built with the tests need their libraries too.
 find "$root/selftests" -type f -perm -u+x | while read -r f; do
 	if [ "$(head -c4 "$f" | tr -d '\0')" = "$(printf '\177ELF')" ]; then

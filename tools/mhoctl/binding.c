@@ -425,10 +425,56 @@ static void print_bicast(const struct nlattr *a)
 	close_json_array();
 }
 
+static const struct counter binding_limits[] = {
+	{ MHO_LIMITS_A_MAX_PKTS,	"max-pkts",	"max_pkts" },
+	{ MHO_LIMITS_A_MAX_BYTES,	"max-bytes",	"max_bytes" },
+	{ MHO_LIMITS_A_MAX_HOLD_MS,	"max-hold",	"max_hold_ms" },
+};
+
+/*
+ * The binding's limits. Plain: the values in force, each marked
+ * "(inherited)" when the binding has none of its own (0) and "(capped)"
+ * when its own is above the namespace's; an older module that does not
+ * send them gets the binding's own. JSON: "limits", the binding's own (0:
+ * inherit, as they are set), and "effective_limits", those in force.
+ */
+static int print_binding_limits(const struct nlattr *own_nest,
+				const struct nlattr *eff_nest)
+{
+	struct nlattr *own[MHO_LIMITS_A_MAX + 1];
+	struct nlattr *eff[MHO_LIMITS_A_MAX + 1];
+	unsigned long long o, e;
+	char fmt[32];
+	size_t i;
+
+	if (!own_nest)
+		return 0;
+	if (mho_parse_nested(own, MHO_LIMITS_A_MAX, own_nest) < 0 ||
+	    (eff_nest && mho_parse_nested(eff, MHO_LIMITS_A_MAX, eff_nest) < 0))
+		return -1;
+	open_json_object("limits");
+	for (i = 0; i < ARRAY_SIZE(binding_limits); i++) {
+		o = mho_get_uint(own[binding_limits[i].type]);
+		e = eff_nest ? mho_get_uint(eff[binding_limits[i].type]) : o;
+		snprintf(fmt, sizeof(fmt), " %s %%llu%s", binding_limits[i].word,
+			 !eff_nest || o == e ? "" :
+			 !o ? " (inherited)" : " (capped)");
+		print_u64(binding_limits[i].key, fmt, print_is_json() ? o : e);
+	}
+	close_json_object();
+	if (!eff_nest || !print_is_json())
+		return 0;
+	open_json_object("effective_limits");
+	for (i = 0; i < ARRAY_SIZE(binding_limits); i++)
+		print_u64(binding_limits[i].key, NULL,
+			  mho_get_uint(eff[binding_limits[i].type]));
+	close_json_object();
+	return 0;
+}
+
 int print_binding_attrs(const struct nlattr *nest)
 {
 	struct nlattr *tb[MHO_BINDING_A_MAX + 1];
-	struct nlattr *lt[MHO_LIMITS_A_MAX + 1];
 	struct nlattr *ct[MHO_CTR_A_MAX + 1];
 	unsigned int role;
 
@@ -447,19 +493,9 @@ int print_binding_attrs(const struct nlattr *nest)
 	print_addr("coa", "coa", binding_addr(tb[MHO_BINDING_A_COA]));
 	print_addr("ncoa", "ncoa", binding_addr(tb[MHO_BINDING_A_NCOA]));
 	print_addr("peer", "peer", binding_addr(tb[MHO_BINDING_A_PEER]));
-	if (tb[MHO_BINDING_A_LIMITS]) {
-		if (mho_parse_nested(lt, MHO_LIMITS_A_MAX,
-				     tb[MHO_BINDING_A_LIMITS]) < 0)
-			return -1;
-		open_json_object("limits");
-		print_u64("max_pkts", " max-pkts %llu",
-			  mho_get_uint(lt[MHO_LIMITS_A_MAX_PKTS]));
-		print_u64("max_bytes", " max-bytes %llu",
-			  mho_get_uint(lt[MHO_LIMITS_A_MAX_BYTES]));
-		print_u64("max_hold_ms", " max-hold %llu",
-			  mho_get_uint(lt[MHO_LIMITS_A_MAX_HOLD_MS]));
-		close_json_object();
-	}
+	if (print_binding_limits(tb[MHO_BINDING_A_LIMITS],
+				 tb[MHO_BINDING_A_EFFECTIVE_LIMITS]) < 0)
+		return -1;
 	/*
 	 * The handoff fields follow, each only when the kernel sent it. Plain
 	 * output leaves out what is idle or zero, as ip(8) leaves out

@@ -53,7 +53,8 @@ static const char usage_text[] =
 	"                    [total-bytes N] [cache-ms MS] [cache-pkts N]\n"
 	"                    [cache-total N]\n"
 	"  mhoctl stats [show]\n"
-	"  mhoctl monitor [all] [-t]\n"
+	"  mhoctl monitor [-t] [all | OBJECT...] [id ID | match ADDR]\n"
+	"                 [peer ADDR] [type TYPE[,TYPE...]]\n"
 	"  mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
 	"                     [dispose keep|delete|inactive] [file FILE|-]\n"
 	"  mhoctl context import { id ID | match ADDR } file FILE|-\n"
@@ -224,7 +225,7 @@ static int do_batch(const char *name, bool force)
 			print_err("unterminated quote");
 		else if (argc == -2)
 			print_err("too many arguments");
-		if (argc < 0 || run(argc, argv) < 0) {
+		if (argc < 0 || run(argc, argv) != 0) {
 			if (!opt_json)
 				fprintf(stderr, "Command failed %s:%lu\n",
 					name, lineno);
@@ -273,6 +274,7 @@ int main(int argc, char **argv)
 {
 	const char *batch = NULL;
 	bool force = false;
+	int ret;
 
 	while (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
 		const char *opt = argv[1] + 1;
@@ -336,5 +338,6 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 1;
 	}
-	return run(argc - 1, argv + 1) < 0 ? 1 : 0;
+	ret = run(argc - 1, argv + 1);
+	return ret < 0 ? 1 : ret;
 }

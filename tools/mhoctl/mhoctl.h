@@ -25,8 +25,10 @@ extern bool opt_stats;		/* -s */
 
 /*
  * Each object handler gets the words after the object name and returns 0
- * on success or -1 after it printed why it failed.
+ * on success or -1 after it printed why it failed; monitor returns
+ * MHOCTL_EXIT_GONE when the module was unloaded under it.
  */
+#define MHOCTL_EXIT_GONE 2
 int do_peer(int argc, char **argv);
 int do_binding(int argc, char **argv);
 int do_limits(int argc, char **argv);

@@ -23,6 +23,8 @@
 #endif
 
 #define MOD_PREFIX "mho: "
+/* The generic netlink controller (GENL_ID_CTRL). */
+#define CTRL_NAME "nlctrl"
 
 static struct nl_sock *sock;
 static struct nl_cb *cb;
@@ -35,6 +37,7 @@ struct request {
 	bool done;
 	bool failed;		/* fn returned -1 */
 	bool intr;		/* NLM_F_DUMP_INTR seen */
+	bool gone;		/* the family was unregistered */
 	char msg[512];		/* extack message, "" if none */
 	uint32_t offs;		/* NLMSGERR_ATTR_OFFS, 0 if none */
 	struct error_info info;	/* policy of the rejected attribute */
@@ -387,19 +390,51 @@ static int seq_ok_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* The controller's CTRL_CMD_DELFAMILY of our family: the module is gone. */
+static bool family_removed(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    genlmsg_hdr(nlh)->cmd != CTRL_CMD_DELFAMILY ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID] ||
+	    nla_len(tb[CTRL_ATTR_FAMILY_ID]) != sizeof(uint16_t))
+		return false;
+	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
+}
+
 static int event_cb(struct nl_msg *msg, void *arg)
 {
 	struct request *r = arg;
 
+	if (family_removed(msg)) {
+		r->gone = true;
+		return NL_STOP;
+	}
 	if (nlmsg_hdr(msg)->nlmsg_type != family)
 		return NL_SKIP;
 	return valid_cb(msg, r);
 }
 
+/* Join a multicast group: not nl_socket_add_membership(), it hides errno. */
+static int join(int grp)
+{
+	int fd = nl_socket_get_fd(sock);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) < 0) {
+		print_errno(errno);
+		return -1;
+	}
+	return 0;
+}
+
 int mho_listen(mho_reply_fn fn, void *arg)
 {
 	struct request r = { .fn = fn, .arg = arg };
-	int grp, ret, fd;
+	int grp, ctrl, ret;
 
 	if (nl_setup() < 0)
 		return -1;
@@ -409,13 +444,20 @@ int mho_listen(mho_reply_fn fn, void *arg)
 			  MHO_MCGRP_EVENTS, nl_geterror(grp));
 		return -1;
 	}
-	fd = nl_socket_get_fd(sock);
-	/* Not nl_socket_add_membership(): it would hide errno (EPERM). */
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
-		       sizeof(grp)) < 0) {
-		print_errno(errno);
+	/* The controller says when the family goes (genl_ctrl_event()). */
+	ctrl = genl_ctrl_resolve_grp(sock, CTRL_NAME, "notify");
+	if (ctrl < 0) {
+		print_err("multicast group \"notify\" of \"%s\" not found: %s",
+			  CTRL_NAME, nl_geterror(ctrl));
 		return -1;
 	}
+	if (join(grp) < 0 || join(ctrl) < 0)
+		return -1;
+	/* A request made before (on r of its own, gone) ends nothing here. */
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_DEFAULT, NULL, NULL);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_DEFAULT, NULL, NULL);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_DEFAULT, NULL, NULL);
+	nl_cb_err(cb, NL_CB_DEFAULT, NULL, NULL);
 	/* Notifications have sequence number 0: no check (our own cb). */
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_ok_cb, NULL);
 	nl_socket_set_buffer_size(sock, 4 << 20, 0);
@@ -424,6 +466,10 @@ int mho_listen(mho_reply_fn fn, void *arg)
 		ret = nl_recvmsgs(sock, cb);
 		if (r.failed)
 			return -1;
+		if (r.gone) {
+			family = -1;
+			return 1;
+		}
 		if (ret == -NLE_NOMEM) {
 			/* ENOBUFS: the socket overflowed; events were lost. */
 			fprintf(stderr, "Warning: events were lost (receive buffer overflow)\n");

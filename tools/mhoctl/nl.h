@@ -60,7 +60,9 @@ int mho_request(struct nl_msg *msg, mho_reply_fn fn, void *arg);
 
 /*
  * Join the "events" multicast group and call fn for every notification
- * until a fatal error. Returns -1 (after printing why) on failure.
+ * until the family goes away (the module is unloaded: the generic netlink
+ * controller's CTRL_CMD_DELFAMILY) or a fatal error. Returns 1 when the
+ * family went away (nothing printed), -1 (after printing why) on failure.
  */
 int mho_listen(mho_reply_fn fn, void *arg);
 

@@ -226,6 +226,10 @@ enum mho_binding_a {
 					 * binding's pending IPsec context
 					 */
 	MHO_BINDING_A_CTX_POLICIES,	/* u32, read-only: its policies */
+	MHO_BINDING_A_EFFECTIVE_LIMITS,	/* nest, enum mho_limits_a,
+					 * read-only: MAX_PKTS, MAX_BYTES and
+					 * MAX_HOLD_MS in force (never 0)
+					 */
 
 	__MHO_BINDING_A_MAX,
 };

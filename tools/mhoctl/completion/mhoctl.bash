@@ -60,7 +60,7 @@ _mhoctl()
 		peer | binding) words="add change del show help" ;;
 		limits) words="show set help" ;;
 		stats) words="show help" ;;
-		monitor) words="all -t help" ;;
+		monitor) words="all peer binding limits event id match type -t help" ;;
 		context) words="export import activate drop move show help" ;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
@@ -70,6 +70,23 @@ _mhoctl()
 	# peer add|change|del: the address comes first.
 	if [ "$obj" = peer ] && ((COMP_CWORD == ci + 1)) && [ "$cmd" != show ]; then
 		COMPREPLY=()
+		return 0
+	fi
+	# monitor: "peer" alone is an object, "peer ADDR" a filter (any word
+	# may follow it); "type" takes event types, separated by commas.
+	if [ "$obj" = monitor ]; then
+		case $prev in
+		id | match)
+			COMPREPLY=()
+			return 0
+			;;
+		type)
+			local types="state overflow attach marker expired reforward cache-full context cut marker-lost"
+			mapfile -t COMPREPLY < <(compgen -P "${cur%"${cur##*,}"}" -W "$types" -- "${cur##*,}")
+			return 0
+			;;
+		esac
+		mapfile -t COMPREPLY < <(compgen -W "all peer binding limits event id match type -t" -- "$cur")
 		return 0
 	fi
 	# A keyword's value.
@@ -106,8 +123,6 @@ _mhoctl()
 		context:activate | context:drop) words="id match" ;;
 		context:move) words="coa new-coa ar new-ar spi seq-margin" ;;
 		context:show) words="file keys" ;;
-		monitor:all) words="-t" ;;
-		monitor:-t) words="all" ;;
 		esac
 	fi
 	mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
