@@ -55,6 +55,12 @@ fi
 # 6.1 took 17 minutes, 6.12 8, latest 11 without its subset, debug-b
 # about 22 with 75-attach): 75-attach moved to the first VM, and latest
 # runs the subset, to end both lanes near 45 and 55 minutes.
+#
+# 65-conf (2026-12-04; showconf/setconf, with two rmmod/insmod) takes a
+# few seconds on 6.1 and runs about 60 mhoctl commands, a minute or two
+# on the debug kernel: it goes with the other control-plane tests ([0-6]*)
+# in the first VM, and on every kernel (its module reload and netlink
+# paths are the same on all of them, but it is cheap).
 debug_a() {
 	case "$1" in
 	[0-6]*|70-*|71-*|74-*|75-*|76-*|77-*|78-*) return 0 ;;
