@@ -22,7 +22,8 @@
 #                        malformed input, under ASan/UBSan, and tshark
 #   make fuzz            mhod's fuzz harnesses, FUZZ_TIME (60) s each
 #   make install         mho.ko (modules_install, depmod), mhoctl, man pages,
-#                        mhoctl's bash completion
+#                        mhoctl's bash completion, mho.service (not enabled)
+#                        and an example mho.conf
 #   make uninstall       removes what make install installed
 #   make package-test    make install, DKMS, the Debian packages, and these
 #                        installed in a Debian 12 chroot (README, Install)
@@ -33,7 +34,8 @@
 # debug), MHO_LATEST (the version "latest" builds, 7.2), MHO_CACHE
 # (downloads and builds; default ~/.cache/mho).
 # For install and uninstall: DESTDIR, PREFIX (/usr), SBINDIR, MANDIR,
-# BASHCOMPDIR ($(PREFIX)/share/bash-completion/completions),
+# BASHCOMPDIR ($(PREFIX)/share/bash-completion/completions), UNITDIR
+# ($(PREFIX)/lib/systemd/system), EXAMPLEDIR ($(PREFIX)/share/doc/mho/examples),
 # INSTALL_MOD_PATH (DESTDIR), INSTALL_MOD_DIR (extra), and KDIR, whose
 # kernel release says where the module goes.
 
@@ -142,6 +144,31 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C tools/mhoctl WERROR=1 CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | tee $(LINT_LOG)/mhoctl.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhoctl.log
 	$(MAKE) -C tools/mhoctl check-completion
+	@# mho.service as make install writes it (ExecStart= the mhoctl just
+	@# built), with the man pages it names, if systemd-analyze is here.
+	@if command -v systemd-analyze >/dev/null; then \
+		rm -rf $(LINT_LOG)/stage && \
+		$(MAKE) -s -C tools/mhoctl install DESTDIR=$(LINT_LOG)/stage \
+			PREFIX=/usr SBINDIR=$(CURDIR)/tools/mhoctl && \
+		MANPATH=$(LINT_LOG)/stage/usr/share/man systemd-analyze verify \
+			$(LINT_LOG)/stage/usr/lib/systemd/system/mho.service \
+			>$(LINT_LOG)/unit.log 2>&1; rc=$$?; cat $(LINT_LOG)/unit.log; \
+		[ $$rc = 0 ] && [ ! -s $(LINT_LOG)/unit.log ] || \
+			{ echo "lint: systemd-analyze verify mho.service"; exit 1; }; \
+		echo "lint: mho.service verified"; \
+	else \
+		echo "lint: no systemd-analyze, mho.service not verified"; \
+	fi
+	@# The example mho.conf: setconf checks every line before it asks the
+	@# module anything, so here, without the module, "not loaded" is the
+	@# only error a valid file gets (never run where mho is loaded).
+	@if [ -e /sys/module/mho ]; then \
+		echo "lint: mho is loaded here, tools/systemd/mho.conf.example not checked"; \
+	else \
+		out=$$(tools/mhoctl/mhoctl setconf tools/systemd/mho.conf.example 2>&1); \
+		[ "$$out" = 'Error: mho module not loaded (generic netlink family "mho" not found)' ] || \
+			{ echo "lint: tools/systemd/mho.conf.example: $$out"; exit 1; }; \
+	fi
 	$(MAKE) -C tools/mhod clean >/dev/null
 	$(MAKE) -C tools/mhod 2>&1 | tee $(LINT_LOG)/mhod.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhod.log
@@ -218,6 +245,8 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+EXAMPLEDIR ?= $(PREFIX)/share/doc/mho/examples
 INSTALL_MOD_PATH ?= $(DESTDIR)
 INSTALL_MOD_DIR ?= extra
 MHO_KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
@@ -225,7 +254,7 @@ MHO_KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 MHO_MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(MHO_KREL)
 MHO_NOSIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
 MHO_DIRS := DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR) \
-	BASHCOMPDIR=$(BASHCOMPDIR)
+	BASHCOMPDIR=$(BASHCOMPDIR) UNITDIR=$(UNITDIR) EXAMPLEDIR=$(EXAMPLEDIR)
 mho_depmod = if [ -e $(MHO_MODDIR)/modules.builtin ]; then \
 		depmod -b $(or $(INSTALL_MOD_PATH),/) $(MHO_KREL); \
 	else \
@@ -246,7 +275,9 @@ uninstall:
 	-rmdir --ignore-fail-on-non-empty $(MHO_MODDIR)/$(INSTALL_MOD_DIR)
 	@$(mho_depmod)
 	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/mhoctl
+		$(DESTDIR)$(BASHCOMPDIR)/mhoctl $(DESTDIR)$(MANDIR)/man5/mho.conf.5 \
+		$(DESTDIR)$(UNITDIR)/mho.service $(DESTDIR)$(EXAMPLEDIR)/mho.conf
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(EXAMPLEDIR)
 
 # make package-test: selftests/package-test.sh, as root, with the network
 # (deb.debian.org); 3 to 4 minutes. Not part of make test.

@@ -110,8 +110,11 @@ install_case() {
 	copy "$src" || { fail "cannot copy the tree"; return; }
 	x make -C "$src" -j"$JOBS" install KDIR="$kdir" DESTDIR="$dest" || return
 	want="lib/modules/$rel/extra/$ko
+usr/lib/systemd/system/mho.service
 usr/sbin/mhoctl
 usr/share/bash-completion/completions/mhoctl
+usr/share/doc/mho/examples/mho.conf
+usr/share/man/man5/mho.conf.5
 usr/share/man/man8/mhoctl.8"
 	expect_eq "files installed" "$(files "$dest")" "$want" || return
 	xout "$VERSION" modinfo -F version "$dest/lib/modules/$rel/extra/$ko" || return
@@ -221,11 +224,17 @@ tools_deb_case() {
 	x test -f "$TOOLS_DEB" || return
 	xout "$VERSION" dpkg-deb -f "$TOOLS_DEB" Version || return
 	expect_eq "mho-tools's files" "$(deb_files "$TOOLS_DEB" | grep -v '^usr/share/doc/')" \
-		"usr/sbin/mhoctl
+		"lib/systemd/system/mho.service
+usr/sbin/mhoctl
 usr/share/bash-completion/completions/mhoctl
-usr/share/man/man8/mhoctl.8.gz"
+usr/share/man/man5/mho.conf.5.gz
+usr/share/man/man8/mhoctl.8.gz" || return
+	x sh -c "dpkg-deb --fsys-tarfile '$TOOLS_DEB' | tar -xO ./lib/systemd/system/mho.service" ||
+		return
+	[[ $OUT == *"ExecStart=/usr/sbin/mhoctl setconf /etc/mho/mho.conf"* ]] ||
+		fail "mho.service: $OUT"
 }
-run_case "mho-tools: mhoctl and its man page" tools_deb_case
+run_case "mho-tools: mhoctl, its man pages and mho.service" tools_deb_case
 
 # ---- 4. a clean Debian 12 chroot ----------------------------------------------
 

@@ -50,6 +50,13 @@ const char *state_name(unsigned int state)
 	return state <= MHO_STATE_MAX ? state_names[state] : NULL;
 }
 
+/* The name of a role, or NULL for a number this mhoctl does not know. */
+const char *role_name(unsigned int role)
+{
+	return role >= MHO_ROLE_PAR && role <= MHO_ROLE_MAX ?
+	       role_names[role] : NULL;
+}
+
 /* Everything a binding command line can say. */
 struct binding_args {
 	bool has_id, has_match, has_role;
@@ -572,6 +579,17 @@ static int new_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_u64("id", "binding %llu\n", mho_get_uint(bt[MHO_BINDING_A_ID]));
 	close_json_object();
 	print_json_end();
+	return 0;
+}
+
+/* The message of "binding add ..." (words after "add"). */
+int binding_add_msg(int argc, char **argv, struct nl_msg **out)
+{
+	struct binding_args b;
+
+	if (binding_parse("add", argc, argv, false, true, false, &b))
+		return -1;
+	*out = binding_msg(MHO_CMD_BINDING_NEW, 0, &b);
 	return 0;
 }
 

@@ -27,6 +27,41 @@ static const struct limit {
 };
 #define N_LIMITS (sizeof(limits) / sizeof(limits[0]))
 
+/* The keyword of a MHO_LIMITS_A_* attribute, NULL if unknown. */
+const char *limit_word(int type)
+{
+	size_t i;
+
+	for (i = 0; i < N_LIMITS; i++)
+		if (limits[i].type == type)
+			return limits[i].word;
+	return NULL;
+}
+
+static int get_cb(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *lt[MHO_LIMITS_A_MAX + 1];
+	struct limit_values *out = arg;
+	int type;
+
+	(void)cmd;
+	if (!tb[MHO_A_LIMITS])
+		return 0;
+	if (mho_parse_nested(lt, MHO_LIMITS_A_MAX, tb[MHO_A_LIMITS]) < 0)
+		return print_err("malformed limits from the kernel");
+	for (type = 1; type <= MHO_LIMITS_A_MAX; type++) {
+		out->has[type] = lt[type];
+		out->v[type] = mho_get_uint(lt[type]);
+	}
+	return 0;
+}
+
+int limits_get(struct limit_values *out)
+{
+	memset(out, 0, sizeof(*out));
+	return mho_request(mho_msg(MHO_CMD_LIMITS_GET, 0), get_cb, out);
+}
+
 static int limits_usage(void)
 {
 	fputs("Usage: mhoctl limits show\n"
@@ -73,7 +108,8 @@ static int show_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-static int limits_set(int argc, char **argv)
+/* The message of "limits set ...". */
+int limits_msg(int argc, char **argv, struct nl_msg **out)
 {
 	struct nl_msg *msg;
 	struct nlattr *nest;
@@ -105,6 +141,16 @@ static int limits_set(int argc, char **argv)
 		mho_put_u32(msg, limits[i].type, val[i].v);
 	}
 	mho_nest_end(msg, nest);
+	*out = msg;
+	return 0;
+}
+
+static int limits_set(int argc, char **argv)
+{
+	struct nl_msg *msg;
+
+	if (limits_msg(argc, argv, &msg) < 0)
+		return -1;
 	return mho_request(msg, NULL, NULL);
 }
 

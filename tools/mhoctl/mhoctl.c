@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"Usage: mhoctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	"       mhoctl [OPTIONS] -batch FILE\n"
 	"OBJECT := { peer | binding | limits | stats | monitor | context |\n"
-	"           help }\n"
+	"           showconf | setconf | help }\n"
 	"OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 	"             -b[atch] FILE | -f[orce] | -V[ersion] | -h[elp] }\n"
 	"\n"
@@ -64,6 +64,8 @@ static const char usage_text[] =
 	"  mhoctl context move coa ADDR new-coa ADDR ar ADDR new-ar ADDR\n"
 	"                     [spi OLD:NEW]... [seq-margin N]\n"
 	"  mhoctl context show file FILE|- [keys]\n"
+	"  mhoctl showconf\n"
+	"  mhoctl setconf FILE|-\n"
 	"HANDOFF := [max-pkts N] [max-bytes N] [max-hold MS] [state STATE]\n"
 	"           [bicast ADDR[,ADDR...]|none] [rate PPS] [linger MS]\n"
 	"           [marker-wait MS] [cache-ms MS]\n"
@@ -130,6 +132,8 @@ static const struct object {
 	{ "stats",	2, do_stats },
 	{ "monitor",	1, do_monitor },
 	{ "context",	1, do_context },
+	{ "showconf",	5, do_showconf },
+	{ "setconf",	4, do_setconf },
 	{ "help",	1, do_help },
 };
 
@@ -153,9 +157,9 @@ static int run(int argc, char **argv)
 /*
  * Split a batch line into words: blanks separate, '...' and "..." quote
  * (so name '' is an empty word), '#' outside quotes starts a comment.
- * Returns the word count, or -1 on an unterminated quote.
+ * Returns the word count, -1 on an unterminated quote, -2 for too many.
  */
-static int split_line(char *line, char **argv, int max)
+int split_line(char *line, char **argv, int max)
 {
 	char *r = line, *w = line;
 	int argc = 0;

@@ -35,6 +35,25 @@ int do_limits(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_context(int argc, char **argv);
+int do_showconf(int argc, char **argv);
+int do_setconf(int argc, char **argv);
+
+/*
+ * The request of one command line, parsed and built but not sent (0), or
+ * -1 after printing why the words are wrong; setconf checks a whole file
+ * with them before it sends anything. verb and cmd as in "peer VERB".
+ */
+struct nl_msg;
+int peer_msg(uint8_t cmd, const char *verb, int argc, char **argv,
+	     struct nl_msg **out);
+int binding_add_msg(int argc, char **argv, struct nl_msg **out);
+int limits_msg(int argc, char **argv, struct nl_msg **out);
+
+/*
+ * Split a -batch or configuration line into words, in place (mhoctl.c).
+ * Returns the count, -1 on an unterminated quote, -2 for more than max.
+ */
+int split_line(char *line, char **argv, int max);
 
 /*
  * Object printers shared by "show" and "monitor": they print the members
@@ -48,6 +67,16 @@ int print_limits_attrs(const struct nlattr *nest);
 
 /* The name of an enum mho_state value, NULL if unknown (binding.c). */
 const char *state_name(unsigned int state);
+/* The same for enum mho_role (binding.c). */
+const char *role_name(unsigned int role);
+/* The keyword of a MHO_LIMITS_A_* attribute, NULL if unknown (limits.c). */
+const char *limit_word(int type);
+/* The netns-wide limits by attribute; has[]: the module sent it. */
+struct limit_values {
+	bool has[MHO_LIMITS_A_MAX + 1];
+	uint32_t v[MHO_LIMITS_A_MAX + 1];
+};
+int limits_get(struct limit_values *out);
 
 /*
  * Argument helpers (mhoctl.c). Those that fail print "Error: ..." with

@@ -97,7 +97,8 @@ static int peer_show(int argc, char **argv)
 }
 
 /* add, change and del: ADDR first, then keywords. */
-static int peer_modify(uint8_t cmd, const char *verb, int argc, char **argv)
+int peer_msg(uint8_t cmd, const char *verb, int argc, char **argv,
+	     struct nl_msg **out)
 {
 	struct in6_addr addr, local;
 	struct nl_msg *msg;
@@ -136,6 +137,16 @@ static int peer_modify(uint8_t cmd, const char *verb, int argc, char **argv)
 		mho_put_addr(msg, MHO_PEER_A_LOCAL, &local);
 	}
 	mho_nest_end(msg, nest);
+	*out = msg;
+	return 0;
+}
+
+static int peer_modify(uint8_t cmd, const char *verb, int argc, char **argv)
+{
+	struct nl_msg *msg;
+
+	if (peer_msg(cmd, verb, argc, argv, &msg) < 0)
+		return -1;
 	return mho_request(msg, NULL, NULL);
 }
 

@@ -307,7 +307,12 @@ static void verror(const struct error_info *e, const char *fmt, va_list ap)
 	strncat(text, range, sizeof(text) - strlen(text) - 1);
 	fflush(stdout);
 	if (!error_json) {
-		fprintf(stderr, "Error: %s\n", text);
+		/* Only setconf sets a place in plain mode (-batch: -j only). */
+		if (error_file)
+			fprintf(stderr, "Error: %s:%lu: %s\n", error_file,
+				error_line, text);
+		else
+			fprintf(stderr, "Error: %s\n", text);
 		return;
 	}
 	fputs("{\"error\":", stderr);

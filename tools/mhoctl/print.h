@@ -67,7 +67,11 @@ struct error_info {
 
 /* -j for errors (set as soon as the option is seen). */
 void print_error_json(bool json);
-/* In a batch: the file and line errors are about (line 0: none). */
+/*
+ * The file and line errors are about (NULL: none): in JSON members,
+ * in plain text "Error: FILE:LINE: TEXT". -batch sets it with -j only
+ * (its plain errors are followed by "Command failed FILE:LINE").
+ */
 void print_error_where(const char *file, unsigned long line);
 void print_error(const struct error_info *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -2,7 +2,7 @@
 #
 # bash completion for mhoctl(8): options, objects, commands, keywords and
 # the values that are words (role, state, dispose, mode), network
-# namespaces (-n) and files (-batch, file). Installed by "make install" as
+# namespaces (-n) and files (-batch, file, setconf). Installed by "make install" as
 # $(PREFIX)/share/bash-completion/completions/mhoctl. It needs bash only,
 # not the bash-completion package's helpers.
 
@@ -47,7 +47,7 @@ _mhoctl()
 			if [[ $cur == -* ]]; then
 				words=$opts
 			else
-				words="peer binding limits stats monitor context help"
+				words="peer binding limits stats monitor context showconf setconf help"
 			fi
 			;;
 		esac
@@ -62,6 +62,12 @@ _mhoctl()
 		stats) words="show help" ;;
 		monitor) words="all peer binding limits event id match type -t help" ;;
 		context) words="export import activate drop move show help" ;;
+		showconf) words="help" ;;
+		setconf)
+			# A file, or help.
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur"; compgen -W help -- "$cur")
+			return 0
+			;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		return 0

@@ -26,7 +26,10 @@ offers() {
 	fi
 }
 
-offers "mhoctl " "peer binding limits stats monitor context help"
+offers "mhoctl " "peer binding limits stats monitor context showconf setconf help"
+offers "mhoctl sh" "showconf"
+offers "mhoctl showconf " "help"
+offers "mhoctl setconf /etc/hostn" "/etc/hostname"
 offers "mhoctl li" "limits"
 offers "mhoctl -j -p" "-pretty"
 offers "mhoctl -n ns1 bi" "binding"
