@@ -30,6 +30,7 @@
 #include <netlink/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <netlink/genl/genl.h>
 
 #include <linux/mho.h>
 
@@ -194,6 +195,12 @@ void mho_put_addr(struct nl_msg *msg, int type, const struct in6_addr *a);
 void mho_put_str(struct nl_msg *msg, int type, const char *s);
 /* Binary data; len 0 puts an empty attribute (it is sent, not dropped). */
 void mho_put_bin(struct nl_msg *msg, int type, size_t len, const void *data);
+/*
+ * Any attribute, of any message: @type exactly as given (NLA_F_* bits
+ * included: a test may leave NLA_F_NESTED off a nest it closes by hand),
+ * @len bytes of @data, or of zeroes if @data is NULL. Returns the payload.
+ */
+void *mho_put_raw(struct nl_msg *msg, int type, const void *data, size_t len);
 
 /*
  * Send msg with NLM_F_ACK (and free it), call fn for each reply and wait
