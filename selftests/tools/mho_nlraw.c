@@ -35,7 +35,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common.h"
 #include "mhonl.h"
+
+const char prog[] = "mho_nlraw";
 
 #define N(x) { #x, x }
 static const struct name {
@@ -85,14 +88,6 @@ static const struct name {
 	N(MHO_SPI_A_OLD), N(MHO_SPI_A_NEW),
 	{ NULL, 0 }
 };
-
-static __attribute__((noreturn)) void die(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "mho_nlraw: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	exit(2);
-}
 
 /* "MHO_CMD_PEER_NEW", "CMD_PEER_NEW", "peer_new" (prefix given) or 12. */
 static int lookup(const struct name *t, const char *prefix, const char *s)
@@ -225,6 +220,7 @@ int main(int argc, char **argv)
 	int family, dump = 0, ret;
 	int i;
 
+	die_status = 2;
 	if (argc > 1 && !strcmp(argv[1], "-d")) {
 		dump = 1;
 		argc--;

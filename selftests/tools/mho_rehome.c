@@ -76,6 +76,7 @@
 #include <linux/ipsec.h>
 #include <linux/xfrm.h>
 
+#include "common.h"
 #include "mhonl.h"
 
 #define SPI_IN		0x10000000u	/* coa_i -> AR */
@@ -98,19 +99,7 @@ static struct {
 
 static struct in6_addr ar_a, ar_b, cn;
 
-static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "mho_rehome: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
+const char prog[] = "mho_rehome";
 
 /* 2001:db8:NET::/64 with V in the low 32 bits. */
 static void addr(struct in6_addr *a, uint16_t net, uint32_t v)
@@ -578,14 +567,6 @@ static void cmd_clean(void)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + t.tv_nsec;
-}
-
 static void report(const char *mode, uint64_t ns, unsigned long sas,
 		   unsigned long pols, unsigned long msgs, const char *extra)
 {
@@ -614,7 +595,7 @@ static void cmd_module(void)
 	int rem;
 	int r;
 
-	t0 = now_ns();
+	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < opt.n; i++) {
 		unsigned int n_sa = 0, n_pol = 0, got_sa = ~0u, got_pol = ~0u;
 
@@ -667,9 +648,9 @@ static void cmd_module(void)
 		if (n_sa != 2 || n_pol != 2)
 			die("MHO_CMD_CTX_EXPORT of MN %u: %u SAs and %u policies, not 2 and 2",
 			    i, n_sa, n_pol);
-		t = now_ns();
+		t = clock_ns(CLOCK_MONOTONIC);
 		r = talk(&gb, m, rep, sizeof(rep));
-		t_imp += now_ns() - t;
+		t_imp += clock_ns(CLOCK_MONOTONIC) - t;
 		if (r <= 0)
 			fail("MHO_CMD_CTX_IMPORT", i, gb.ns, r ? r : -ENOMSG);
 		ctx = ctx_of(h);
@@ -690,7 +671,7 @@ static void cmd_module(void)
 		sas += n_sa;
 		pols += n_pol;
 	}
-	t1 = now_ns();
+	t1 = clock_ns(CLOCK_MONOTONIC);
 	snprintf(extra, sizeof(extra), ",\"ns_import\":%llu,\"spi_changed\":%lu",
 		 (unsigned long long)t_imp, spis);
 	report("module", t1 - t0, sas, pols, mhonl_sent(ga.h) + mhonl_sent(gb.h), extra);
@@ -798,7 +779,7 @@ static void cmd_recipe(void)
 	unsigned int i;
 	int dir, r;
 
-	t0 = now_ns();
+	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < opt.n; i++) {
 		coa(&ca, i);
 		ncoa(&nca, i);
@@ -817,7 +798,7 @@ static void cmd_recipe(void)
 				fail("XFRM_MSG_NEWPOLICY", i, xb.ns, r);
 		}
 	}
-	t1 = now_ns();
+	t1 = clock_ns(CLOCK_MONOTONIC);
 	report(opt.policies ? "recipe+policies" : "recipe", t1 - t0,
 	       2ul * opt.n, opt.policies ? 2ul * opt.n : 0,
 	       mhonl_sent(xa.h) + mhonl_sent(xb.h), "");
@@ -1105,6 +1086,7 @@ int main(int argc, char **argv)
 	int c, mho, r = 0;
 	char *end;
 
+	die_status = 2;
 	if (argc < 2)
 		usage();
 	cmd = argv[1];
