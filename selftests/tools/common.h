@@ -105,6 +105,16 @@ struct ip6 {
 
 _Static_assert(sizeof(struct ip6) == 40, "IPv6 header");
 
+/* The fragment header (RFC 8200 4.5), next header 44. */
+struct frag {
+	uint8_t nexthdr;
+	uint8_t reserved;
+	uint16_t off;		/* offset in 8-octet units << 3 | M */
+	uint32_t id;
+};
+
+_Static_assert(sizeof(struct frag) == 8, "fragment header");
+
 /* An IPv6 header from @src to @dst, payload length @plen. */
 void ip6_header(struct ip6 *h, const struct in6_addr *src,
 		const struct in6_addr *dst, uint8_t nexthdr, uint8_t hlim,

@@ -82,13 +82,6 @@ struct udp {
 	uint16_t sum;
 };
 
-struct frag {
-	uint8_t nexthdr;
-	uint8_t reserved;
-	uint16_t off;		/* offset in 8-octet units << 3 | M */
-	uint32_t id;
-};
-
 #define MAX_PAYLOAD	(65535 - 16 - 40 - 8)
 
 struct packet {
@@ -101,7 +94,6 @@ struct packet {
 
 /* Every field is naturally aligned: no padding, no packed needed. */
 _Static_assert(sizeof(struct mho_opt) == 16, "mho option header");
-_Static_assert(sizeof(struct frag) == 8, "fragment header");
 
 static void usage(FILE *f)
 {

@@ -105,13 +105,6 @@ static const char *const malforms[] = {
 	[MF_TINY] = "tiny", [MF_EXTHDR] = "exthdr", [MF_FRAG] = "frag",
 };
 
-struct frag {
-	uint8_t nexthdr;
-	uint8_t reserved;
-	uint16_t off;		/* offset << 3 | M */
-	uint32_t id;
-};
-
 /* The destination options header of -H: PadN, then the HAO at 8n+6. */
 struct hao_opt {
 	uint8_t nexthdr;
@@ -155,7 +148,6 @@ struct packet {
 };
 
 /* Every field is naturally aligned: no padding, no packed needed. */
-_Static_assert(sizeof(struct frag) == 8, "fragment header");
 _Static_assert(sizeof(struct hao_opt) == 24, "HAO destination options header");
 _Static_assert(sizeof(struct mh) == 16, "mobility header");
 
