@@ -114,10 +114,10 @@ const char *mhonl_ack_text(const struct mhonl_ack *ack);
 typedef int (*mhonl_msg_fn)(const struct nlmsghdr *nlh, void *arg);
 
 /*
- * Send @msg as it was built: only its port id and, when it was built
- * with NL_AUTO_SEQ, a sequence number are filled in; no flag is added
- * (a test sends what it means to, NLM_F_ACK or not). @msg is wiped (it
- * may carry keys) but not freed.
+ * Send @msg as it was built: only its port id, NLM_F_REQUEST and, when it
+ * was built with NL_AUTO_SEQ, a sequence number are filled in; no other
+ * flag is added (a test sends what it means to, NLM_F_ACK or not). @msg
+ * is wiped (it may carry keys) and freed, sent or not.
  */
 int mhonl_send(struct mhonl *h, struct nl_msg *msg);
 /*
