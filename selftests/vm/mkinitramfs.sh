@@ -9,6 +9,7 @@
 #   KREL, MODDIR, KDIR   from kernel.sh
 #   MHO_KO               the mho.ko built for KREL       -> /lib/mho/mho.ko
 #   MHOCTL               the mhoctl binary               -> /usr/bin/mhoctl
+#   MHOD                 the mhod binary (optional)      -> /usr/bin/mhod
 #   MHO_SELFTESTS        the selftests/ dir (minus vm/)  -> /selftests
 #   MHO_GUEST_BINS       optional: more host programs to copy, by name
 #
@@ -120,6 +121,7 @@ copy_file "${libc%/*}/libgcc_s.so.1"
 
 # mho itself.
 copy_prog "$MHOCTL" /usr/bin/mhoctl
+[ -z "${MHOD:-}" ] || copy_prog "$MHOD" /usr/bin/mhod
 cp "$MHO_KO" "$root/lib/mho/mho.ko"
 
 # Kernel modules.
