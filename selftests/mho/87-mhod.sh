@@ -76,16 +76,22 @@ t_tcp() {
 		fail "the nAR released nothing: the move missed the transfer"
 }
 
+# topo: the topology, the routers' limits (the only mhoctl commands
+# before mhod starts).
+topo() {
+	handoff_setup || { fail "topology setup failed"; return 1; }
+	# shellcheck disable=SC2086 # words
+	x "$MHOCTL" -n "$HO_PAR" limits set $HO_LIMITS || return 1
+	# shellcheck disable=SC2086 # words
+	x "$MHOCTL" -n "$HO_NAR" limits set $HO_LIMITS
+}
+
 # forged KEY ADDR COUNTER: the MN agent signs with KEY from ADDR on mn0;
 # its handoff fails for want of an FBack, the pAR counts each FBU in
 # COUNTER and neither router has a binding.
 forged() {
 	local d=$TMPD/forged-$3 out tries
-	handoff_setup || { fail "topology setup failed"; return; }
-	# shellcheck disable=SC2086 # words
-	x "$MHOCTL" -n "$HO_PAR" limits set $HO_LIMITS || return
-	# shellcheck disable=SC2086 # words
-	x "$MHOCTL" -n "$HO_NAR" limits set $HO_LIMITS || return
+	topo || return
 	if [ "$2" != "$HOA" ] && [ "$2" != 2001:db8:a::2 ]; then
 		x ip -n "$HO_MN" addr add "$2/128" dev lo nodad &&
 		x ip -n "$HO_PAR" route add "$2" via 2001:db8:a::2 || return
@@ -120,10 +126,59 @@ t_unknown() {
 	forged "$HO_MHOD_KEY" 2001:db8:ff::99 rx_unknown_peer
 }
 
-ktap_plan 5
+# The nAR's module is full (max-bindings 1, and a binding there): its
+# HAck says "insufficient resources" (130), the pAR puts the MN's
+# binding back to idle and its FBack says 130 too.
+t_refused() {
+	local out st
+	topo || return
+	x "$MHOCTL" -n "$HO_NAR" limits set max-bindings 1 &&
+	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER &&
+	x "$MHOCTL" -n "$HO_NAR" binding add role nar hoa 2001:db8:ff::77 peer $HO_PAR_PEER ||
+		return
+	ho_mhod_start "$TMPD/refused" || { fail "mhod did not start"; return; }
+	out=$(ho_mhodctl mn handoff "$HO_AP_NAR")
+	expect_eq "the MN's answer" "$out" "error FBack status 130"
+	st=$(handoff_state "$HO_PAR")
+	expect_eq "the pAR's binding" "${st:-idle}" idle
+	expect_eq "failed handoffs at the pAR" "$(ho_mhod_stat par handoffs_failed)" 1
+	expect_eq "kernel errors at the nAR" "$(ho_mhod_stat nar kernel_errors)" 1
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# mhod -t refuses a broken configuration, naming the line; SIGTERM while
+# the pAR forwards: mhod exits 0 and the binding has been told "end" (it
+# lingers), the nAR's hold stays for the module (the UNA still releases).
+t_stop() {
+	local d=$TMPD/stop out
+	mkdir -p "$d"
+	printf '[General]\nRole = router\n' >"$d/bad.conf"
+	if out=$("$HO_MHOD" -t -c "$d/bad.conf" 2>&1); then
+		fail "mhod -t accepted a bad configuration"
+	fi
+	case $out in
+	*"bad.conf:2:"*) ;;
+	*) fail "mhod -t did not name the line: $out" ;;
+	esac
+	topo || return
+	ho_mhod_start "$d" || { fail "mhod did not start"; return; }
+	x ho_mhodctl mn handoff "$HO_AP_NAR" || return
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" forward
+	expect_eq "the nAR's binding" "$(handoff_state "$HO_NAR")" hold
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	wait_for 10 ho_state_is "$HO_PAR" linger ||
+		fail "the pAR's binding is \"$(handoff_state "$HO_PAR")\" after mhod, not linger"
+	[ -n "$(ho_ctr "$HO_NAR" id)" ] || fail "the nAR's hold is gone with mhod"
+	handoff_teardown
+}
+
+ktap_plan 7
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod: a TCP transfer arrives whole" t_tcp
 run_case "an FBU with a wrong key changes nothing and is counted" t_wrong_key
 run_case "an FBU for another mobile node's address changes nothing" t_other_mn
 run_case "an FBU from an unknown address changes nothing" t_unknown
+run_case "a full nAR: HAck and FBack say insufficient resources" t_refused
+run_case "mhod -t, and what SIGTERM leaves in the kernel" t_stop
 ktap_finish
