@@ -12,7 +12,7 @@
 # 1 (something failed) or 4 (everything skipped: KSFT_SKIP).
 #
 # Environment: MHO_KO (path of mho.ko), mhoctl on PATH (or MHOCTL),
-# the helpers of selftests/tools (or MHO_NLRAW, MHO_DROPCAP).
+# the helpers of selftests/tools (or MHO_NLRAW), util-linux's setpriv.
 
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -21,7 +21,18 @@ KSFT_SKIP=4
 MHO_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MHOCTL=${MHOCTL:-mhoctl}
 NLRAW=${MHO_NLRAW:-$MHO_SELFTESTS/tools/mho_nlraw}
-DROPCAP=${MHO_DROPCAP:-$MHO_SELFTESTS/tools/mho_dropcap}
+# Command prefixes that run a command with fewer privileges (setpriv,
+# util-linux): NOCAPS, uid 0 without any capability (none left in the
+# bounding set either, so exec gives root none back); NONETADMIN, every
+# capability but CAP_NET_ADMIN; NOBODY, uid and gid 65534, no groups, no
+# capabilities. No ambient or inheritable ones, and no_new_privs, in all
+# three. Used as: "${NOCAPS[@]}" COMMAND [ARGS...]
+NOCAPS=(setpriv --no-new-privs --ambient-caps=-all --inh-caps=-all
+	--bounding-set=-all --)
+NONETADMIN=(setpriv --no-new-privs --ambient-caps=-all --inh-caps=-net_admin
+	--bounding-set=-net_admin --)
+NOBODY=(setpriv --no-new-privs --ambient-caps=-all --inh-caps=-all
+	--bounding-set=-all --reuid=65534 --regid=65534 --clear-groups --)
 KTAP_INDENT=${KTAP_INDENT:-    }
 
 _ktap_n=0

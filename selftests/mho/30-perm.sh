@@ -41,41 +41,41 @@ setup_objects() {
 	x M binding add id 7 role par hoa $HOA coa $COA peer $P1
 }
 
-# denied DROPCAP-ARGS...: every command fails with EPERM, nothing changes.
+# denied PREFIX...: every command, run as PREFIX (lib.sh's NOCAPS, ...)
+# COMMAND, fails with EPERM, and nothing changes.
 denied() {
 	local before cmd
-	need_tool "$DROPCAP" || return
 	before=$(state "$NS")
 	for cmd in "${COMMANDS[@]}"; do
 		# shellcheck disable=SC2086
-		_run ip netns exec "$NS" "$DROPCAP" "$@" "$MHOCTL" $cmd
+		_run ip netns exec "$NS" "$@" "$MHOCTL" $cmd
 		if [ "$RC" != 1 ] || [ -n "$OUT" ] ||
 		   [ "$ERR" != "Error: Operation not permitted" ]; then
-			_show_run "$DROPCAP" "$@" "$MHOCTL" $cmd
+			_show_run "$@" "$MHOCTL" $cmd
 			fail "expected exactly \"Error: Operation not permitted\""
 		fi
 	done
 	# Joining the events group.
-	_run ip netns exec "$NS" "$DROPCAP" "$@" timeout 5 "$MHOCTL" monitor
+	_run ip netns exec "$NS" "$@" timeout 5 "$MHOCTL" monitor
 	if [ "$RC" != 1 ] || [ "$ERR" != "Error: Operation not permitted" ]; then
-		_show_run "$DROPCAP" "$@" "$MHOCTL" monitor
+		_show_run "$@" "$MHOCTL" monitor
 		fail "monitor: expected exactly \"Error: Operation not permitted\""
 	fi
 	expect_eq "state" "$(state "$NS")" "$before"
 }
 
-# The helper really drops what it says (so a pass above means something).
-t_helper() {
-	need_tool "$DROPCAP" || return
-	xout "CapEff:	0000000000000000" "$DROPCAP" grep CapEff /proc/self/status
-	x "$DROPCAP" -k grep CapEff /proc/self/status
+# The prefixes really drop what they say (so a pass below means something).
+t_setpriv() {
+	xout "CapEff:	0000000000000000" "${NOCAPS[@]}" grep CapEff /proc/self/status
+	x "${NONETADMIN[@]}" grep CapEff /proc/self/status
 	local hex=${OUT##*	}
-	(( (16#$hex >> 12) & 1 )) && fail "-k kept CAP_NET_ADMIN: $OUT"
-	(( (16#$hex >> 21) & 1 )) || fail "-k dropped CAP_SYS_ADMIN: $OUT"
-	xout "65534" "$DROPCAP" -u 65534 id -u
+	(( (16#$hex >> 12) & 1 )) && fail "NONETADMIN kept CAP_NET_ADMIN: $OUT"
+	(( (16#$hex >> 21) & 1 )) || fail "NONETADMIN dropped CAP_SYS_ADMIN: $OUT"
+	xout "65534 65534 CapEff: 0000000000000000" \
+		"${NOBODY[@]}" sh -c 'echo $(id -u) $(id -g) $(grep CapEff /proc/self/status)'
 	# Family resolution is not privileged: the error is EPERM, not
 	# "module not loaded".
-	_run ip netns exec "$NS" "$DROPCAP" "$MHOCTL" stats
+	_run ip netns exec "$NS" "${NOCAPS[@]}" "$MHOCTL" stats
 	[[ $ERR != *"not loaded"* ]] || fail "family not visible without caps"
 }
 
@@ -139,16 +139,14 @@ binding 3 role nar coa $COA peer $P2 max-pkts 0 max-bytes 0 max-hold 0" \
 		bash -c "$UNSHARE -r -n bash '$TMPD/userns.sh' | grep -v '^stats'"
 	grep -q "^\[NEW\] peer $P2 name inner bindings 0\$" "$TMPD/userns.mon" ||
 		fail "monitor in the user namespace: $(cat "$TMPD/userns.mon")"
-	if ! need_tool "$DROPCAP"; then
-		:
-	elif ! "$DROPCAP" -u 65534 $UNSHARE -r -n true 2>/dev/null; then
+	if ! "${NOBODY[@]}" $UNSHARE -r -n true 2>/dev/null; then
 		diag "an unprivileged user cannot create a user namespace here; not tried"
 	else
 		chmod 755 "$TMPD"
 		chmod 644 "$TMPD/userns.sh"
 		rm -f "$TMPD/userns.mon"
 		chmod 777 "$TMPD"
-		_run "$DROPCAP" -u 65534 $UNSHARE -r -n bash "$TMPD/userns.sh"
+		_run "${NOBODY[@]}" $UNSHARE -r -n bash "$TMPD/userns.sh"
 		if [ "$RC" != 0 ]; then
 			_show_run unprivileged unshare
 			fail "unprivileged user namespace"
@@ -180,10 +178,10 @@ t_userns_other() {
 
 ktap_plan 8
 run_case "objects to protect" setup_objects
-run_case "mho_dropcap drops what it says" t_helper
-run_case "uid 0 without capabilities: EPERM" denied
-run_case "all capabilities but CAP_NET_ADMIN: EPERM" denied -k
-run_case "uid 65534: EPERM" denied -u 65534
+run_case "setpriv drops what it is asked to" t_setpriv
+run_case "uid 0 without capabilities: EPERM" denied "${NOCAPS[@]}"
+run_case "all capabilities but CAP_NET_ADMIN: EPERM" denied "${NONETADMIN[@]}"
+run_case "uid 65534: EPERM" denied "${NOBODY[@]}"
 run_case "root joins the events group" t_monitor_root
 run_case "root of a userns owning the netns manages it" t_userns_owner
 run_case "root of a userns not owning the netns: EPERM" t_userns_other

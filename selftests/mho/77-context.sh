@@ -463,7 +463,7 @@ t_malformed() {
 		file "$TMPD/good" new-ar $NAR_A new-coa $COA2
 	expect_eq "the nAR after a second import" "$(nar_state)" "$before"
 	# Unprivileged callers change nothing either.
-	_run "$DROPCAP" -u 65534 "$MHOCTL" -n "$HO_NAR" context drop match $HOA
+	_run "${NOBODY[@]}" "$MHOCTL" -n "$HO_NAR" context drop match $HOA
 	[ "$RC" = 1 ] && [[ $ERR == *"Operation not permitted"* ]] ||
 		{ _show_run drop as nobody; fail "an unprivileged drop was not refused with EPERM"; }
 }

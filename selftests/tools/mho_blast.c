@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common.h"
 
 #define BATCH		64
 #define MAX_PAYLOAD	1400
@@ -40,27 +43,7 @@ static void usage(FILE *f)
 		"       mho_blast -h\n");
 }
 
-static unsigned long num(const char *s, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || !*s || *end || v > max) {
-		fprintf(stderr, "mho_blast: bad number \"%s\"\n", s);
-		exit(1);
-	}
-	return v;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+const char prog[] = "mho_blast";
 
 int main(int argc, char **argv)
 {
@@ -68,47 +51,28 @@ int main(int argc, char **argv)
 	struct sockaddr_in6 dst[BATCH];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
-	unsigned long count = 0, size = 64, spread = 1, port = 9909;
-	unsigned long sent = 0, i;
+	uint64_t count = 0, size = 64, spread = 1, port = 9909;
 	const char *daddr = NULL;
+	const struct opt opts[] = {
+		O_STR('d', &daddr, .required = true),
+		O_NUM('p', &port, 65535),
+		O_NUM('n', &count, 1000000000ul, .required = true),
+		O_NUM('s', &size, MAX_PAYLOAD),
+		O_NUM('D', &spread, 1ul << 31),
+		{ 0 }
+	};
+	uint64_t sent = 0, i;
 	uint32_t base;
 	uint64_t t0, t1;
-	int opt, fd;
+	int fd;
 
-	while ((opt = getopt(argc, argv, "d:p:n:s:D:h")) != -1) {
-		switch (opt) {
-		case 'd':
-			daddr = optarg;
-			break;
-		case 'p':
-			port = num(optarg, 65535);
-			break;
-		case 'n':
-			count = num(optarg, 1000000000ul);
-			break;
-		case 's':
-			size = num(optarg, MAX_PAYLOAD);
-			break;
-		case 'D':
-			spread = num(optarg, 1ul << 31);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (!daddr || !count || !spread || optind != argc) {
+	parse_opts(argc, argv, opts, 10, usage);
+	if (!count || !spread) {
 		usage(stderr);
 		return 1;
 	}
 	memset(dst, 0, sizeof(dst));
-	if (inet_pton(AF_INET6, daddr, &dst[0].sin6_addr) != 1) {
-		fprintf(stderr, "mho_blast: bad address \"%s\"\n", daddr);
-		return 1;
-	}
+	parse_in6(daddr, &dst[0].sin6_addr);
 	dst[0].sin6_family = AF_INET6;
 	dst[0].sin6_port = htons(port);
 	memcpy(&base, &dst[0].sin6_addr.s6_addr[12], sizeof(base));
@@ -121,9 +85,9 @@ int main(int argc, char **argv)
 	}
 	memset(payload, 'b', sizeof(payload));
 
-	t0 = now_ns();
+	t0 = clock_ns(CLOCK_MONOTONIC);
 	while (sent < count) {
-		unsigned long n = count - sent < BATCH ? count - sent : BATCH;
+		uint64_t n = count - sent < BATCH ? count - sent : BATCH;
 		int r;
 
 		for (i = 0; i < n; i++) {
@@ -148,8 +112,8 @@ int main(int argc, char **argv)
 		}
 		sent += r;
 	}
-	t1 = now_ns();
-	printf("sent %lu ns %llu\n", sent, (unsigned long long)(t1 - t0));
+	t1 = clock_ns(CLOCK_MONOTONIC);
+	printf("sent %" PRIu64 " ns %" PRIu64 "\n", sent, t1 - t0);
 	close(fd);
 	return 0;
 }

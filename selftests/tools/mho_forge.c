@@ -42,6 +42,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,21 +51,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common.h"
+
 #define OPT_TYPE	0x1e
 #define OPT_MAGIC	0x6d68
 #define OPT_VERSION	1
 #define OPT_F_END	0x01
 #define OPT_F_CUT	0x02
 #define PAYLOAD_MAGIC	"MHOF"
-
-struct ip6 {
-	uint32_t vtcfl;		/* version 6, traffic class, flow label */
-	uint16_t plen;
-	uint8_t nexthdr;
-	uint8_t hlim;
-	struct in6_addr src;
-	struct in6_addr dst;
-};
 
 /* The destination options header of kernel/tunnel.h. */
 struct mho_opt {
@@ -88,13 +82,6 @@ struct udp {
 	uint16_t sum;
 };
 
-struct frag {
-	uint8_t nexthdr;
-	uint8_t reserved;
-	uint16_t off;		/* offset in 8-octet units << 3 | M */
-	uint32_t id;
-};
-
 #define MAX_PAYLOAD	(65535 - 16 - 40 - 8)
 
 struct packet {
@@ -106,9 +93,7 @@ struct packet {
 };
 
 /* Every field is naturally aligned: no padding, no packed needed. */
-_Static_assert(sizeof(struct ip6) == 40, "IPv6 header");
 _Static_assert(sizeof(struct mho_opt) == 16, "mho option header");
-_Static_assert(sizeof(struct frag) == 8, "fragment header");
 
 static void usage(FILE *f)
 {
@@ -128,52 +113,19 @@ static void usage(FILE *f)
 		OPT_MAGIC, OPT_VERSION);
 }
 
-static void __attribute__((noreturn)) die(const char *what, const char *arg)
+const char prog[] = "mho_forge";
+
+/* -x first|overlap, as an OPT_FN: the sending mode of fragments. */
+static void parse_mode(const char *arg, void *dst)
 {
-	fprintf(stderr, "mho_forge: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
-	exit(1);
-}
+	int *mode = dst;
 
-static unsigned long parse_num(char opt, const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);	/* 0x... for -m */
-	if (errno || end == s || *end || *s == '-' || v > max) {
-		fprintf(stderr, "mho_forge: -%c: expected a number from 0 to %lu, got \"%s\"\n",
-			opt, max, s);
-		exit(1);
-	}
-	return v;
-}
-
-static void parse_addr(const char *s, struct in6_addr *a)
-{
-	if (!s || inet_pton(AF_INET6, s, a) != 1)
-		die("not a numeric IPv6 address", s ? s : "(missing)");
-}
-
-/* The Internet checksum of the UDP datagram and its IPv6 pseudo-header. */
-static uint16_t udp_sum(const struct ip6 *ip, const void *udp, size_t len)
-{
-	const uint8_t *p = udp;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < 16; i += 2)
-		sum += (ip->src.s6_addr[i] << 8 | ip->src.s6_addr[i + 1]) +
-		       (ip->dst.s6_addr[i] << 8 | ip->dst.s6_addr[i + 1]);
-	sum += len + IPPROTO_UDP;
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	return htons(sum ? sum : 0xffff);
+	if (!strcmp(arg, "first"))
+		*mode = 'f';
+	else if (!strcmp(arg, "overlap"))
+		*mode = 'o';
+	else
+		die("-x: first or overlap: %s", arg);
 }
 
 /*
@@ -218,95 +170,56 @@ static int send_frags(int fd, const struct sockaddr_in6 *to,
 int main(int argc, char **argv)
 {
 	const char *osrc = NULL, *odst = NULL, *idst = NULL, *isrc = NULL;
-	unsigned long count = 1, port = 9909, seq = 1, plen = 8, fsize = 0;
-	unsigned long version = OPT_VERSION, magic = OPT_MAGIC;
+	uint64_t count = 1, port = 9909, seq = 1, plen = 8, fsize = 0;
+	uint64_t version = OPT_VERSION, magic = OPT_MAGIC;
+	bool end_marker = false, cut_marker = false, fragments = false;
+	int mode = 0;
+	const struct opt opts[] = {
+		O_STR('s', &osrc, .required = true),
+		O_STR('d', &odst, .required = true),
+		O_STR('i', &idst, .required = true),
+		O_STR('I', &isrc),
+		O_FLAG('e', &end_marker),
+		O_FLAG('c', &cut_marker),
+		O_NUM('n', &count, 1000000),
+		O_NUM('p', &port, UINT16_MAX),
+		O_NUM('S', &seq, UINT32_MAX),
+		O_NUM('V', &version, UINT8_MAX),
+		O_NUM('m', &magic, UINT16_MAX),	/* 0x... */
+		O_NUM('P', &plen, MAX_PAYLOAD),
+		O_NUM('F', &fsize, 65528, .given = &fragments),
+		O_FN('x', parse_mode, &mode),
+		{ 0 }
+	};
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct in6_addr os, od, is, id;
 	static struct packet pkt;
 	size_t len, inner_len;
-	unsigned long i;
-	int opt, fd, end = 0, mode = 0;
+	uint64_t i;
+	int fd, end;
 
-	while ((opt = getopt(argc, argv, "s:d:i:I:ecn:p:S:V:m:P:F:x:h")) != -1) {
-		switch (opt) {
-		case 's':
-			osrc = optarg;
-			break;
-		case 'd':
-			odst = optarg;
-			break;
-		case 'i':
-			idst = optarg;
-			break;
-		case 'I':
-			isrc = optarg;
-			break;
-		case 'e':
-			end = OPT_F_END;
-			break;
-		case 'c':
-			end = OPT_F_CUT;
-			break;
-		case 'P':
-			plen = parse_num('P', optarg, MAX_PAYLOAD);
-			if (plen < 8)
-				die("-P: at least 8 bytes", optarg);
-			break;
-		case 'F':
-			fsize = parse_num('F', optarg, 65528);
-			if (!fsize || fsize % 8)
-				die("-F: a multiple of 8", optarg);
-			break;
-		case 'x':
-			if (!strcmp(optarg, "first"))
-				mode = 'f';
-			else if (!strcmp(optarg, "overlap"))
-				mode = 'o';
-			else
-				die("-x: first or overlap", optarg);
-			break;
-		case 'n':
-			count = parse_num('n', optarg, 1000000);
-			break;
-		case 'p':
-			port = parse_num('p', optarg, UINT16_MAX);
-			break;
-		case 'S':
-			seq = parse_num('S', optarg, UINT32_MAX);
-			break;
-		case 'V':
-			version = parse_num('V', optarg, UINT8_MAX);
-			break;
-		case 'm':
-			magic = parse_num('m', optarg, UINT16_MAX);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind != argc || !osrc || !odst || !idst || (mode && !fsize)) {
+	parse_opts(argc, argv, opts, 0, usage);
+	if (plen < 8)
+		die("-P: at least 8 bytes: %" PRIu64, plen);
+	if (fragments && (!fsize || fsize % 8))
+		die("-F: a multiple of 8: %" PRIu64, fsize);
+	if (mode && !fsize) {
 		usage(stderr);
 		return 1;
 	}
-
-	memset(&pkt, 0, sizeof(pkt));
-	parse_addr(osrc, &pkt.outer.src);
-	parse_addr(odst, &pkt.outer.dst);
-	parse_addr(idst, &pkt.inner.dst);
-	parse_addr(isrc ? isrc : osrc, &pkt.inner.src);
+	end = cut_marker ? OPT_F_CUT : end_marker ? OPT_F_END : 0;
+	parse_in6(osrc, &os);
+	parse_in6(odst, &od);
+	parse_in6(idst, &id);
+	parse_in6(isrc ? isrc : osrc, &is);
 
 	inner_len = sizeof(pkt.inner);
 	if (!end)
 		inner_len += sizeof(pkt.udp) + plen;
 	len = sizeof(pkt.outer) + sizeof(pkt.opt) + inner_len;
 
-	pkt.outer.vtcfl = htonl(6u << 28);
-	pkt.outer.plen = htons(sizeof(pkt.opt) + inner_len);
-	pkt.outer.nexthdr = 60;			/* destination options */
-	pkt.outer.hlim = 64;
+	/* 60: destination options */
+	ip6_header(&pkt.outer, &os, &od, 60, 64, sizeof(pkt.opt) + inner_len);
 	pkt.opt.nexthdr = IPPROTO_IPV6;
 	pkt.opt.hdrlen = 1;
 	pkt.opt.type = OPT_TYPE;
@@ -316,10 +229,9 @@ int main(int argc, char **argv)
 	pkt.opt.flags = end;
 	pkt.opt.pad_type = 1;			/* PadN */
 	pkt.opt.pad_len = 2;
-	pkt.inner.vtcfl = htonl(6u << 28);
-	pkt.inner.plen = htons(inner_len - sizeof(pkt.inner));
-	pkt.inner.nexthdr = end ? 59 : IPPROTO_UDP;	/* 59: no next header */
-	pkt.inner.hlim = end ? 255 : 64;
+	/* 59: no next header */
+	ip6_header(&pkt.inner, &is, &id, end ? 59 : IPPROTO_UDP,
+		   end ? 255 : 64, inner_len - sizeof(pkt.inner));
 	pkt.udp.sport = htons(port);
 	pkt.udp.dport = htons(port);
 	pkt.udp.len = htons(sizeof(pkt.udp) + plen);
@@ -329,28 +241,31 @@ int main(int argc, char **argv)
 	/* IPPROTO_RAW: IPV6_HDRINCL is on (net/ipv6/af_inet6.c). */
 	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0)
-		die("socket", strerror(errno));
+		die("socket: %s", strerror(errno));
 	sin6.sin6_addr = pkt.outer.dst;
 
 	for (i = 0; i < count; i++, seq = (seq + 1) & UINT32_MAX) {
 		uint32_t s = htonl(seq);
+		uint16_t sum;
 
 		pkt.opt.seq = s;
 		if (!end) {
 			memcpy(pkt.payload, PAYLOAD_MAGIC, 4);
 			memcpy(pkt.payload + 4, &s, 4);
 			pkt.udp.sum = 0;
-			pkt.udp.sum = udp_sum(&pkt.inner, &pkt.udp,
-					      sizeof(pkt.udp) + plen);
+			sum = csum_ipv6(&pkt.inner.src, &pkt.inner.dst,
+					IPPROTO_UDP, &pkt.udp,
+					sizeof(pkt.udp) + plen);
+			pkt.udp.sum = sum ? sum : 0xffff;
 		}
 		if (fsize ? send_frags(fd, &sin6, &pkt, len, fsize, mode, seq) < 0 :
 		    sendto(fd, &pkt, len, 0, (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)len) {
 			fprintf(stderr, "mho_forge: sendto: %s\n", strerror(errno));
-			printf("sent %lu\n", i);
+			printf("sent %" PRIu64 "\n", i);
 			return 1;
 		}
 	}
-	printf("sent %lu\n", count);
+	printf("sent %" PRIu64 "\n", count);
 	close(fd);
 	return 0;
 }

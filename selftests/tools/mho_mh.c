@@ -72,7 +72,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +81,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common.h"
 
 #ifndef IPPROTO_MH
 #define IPPROTO_MH	135
@@ -102,22 +103,6 @@ enum malform { MF_NONE, MF_SHORT, MF_HDRLEN, MF_PROTO, MF_TINY, MF_EXTHDR, MF_FR
 static const char *const malforms[] = {
 	[MF_SHORT] = "short", [MF_HDRLEN] = "hdrlen", [MF_PROTO] = "proto",
 	[MF_TINY] = "tiny", [MF_EXTHDR] = "exthdr", [MF_FRAG] = "frag",
-};
-
-struct ip6 {
-	uint32_t vtcfl;		/* version 6, traffic class, flow label */
-	uint16_t plen;
-	uint8_t nexthdr;
-	uint8_t hlim;
-	struct in6_addr src;
-	struct in6_addr dst;
-};
-
-struct frag {
-	uint8_t nexthdr;
-	uint8_t reserved;
-	uint16_t off;		/* offset << 3 | M */
-	uint32_t id;
 };
 
 /* The destination options header of -H: PadN, then the HAO at 8n+6. */
@@ -163,8 +148,6 @@ struct packet {
 };
 
 /* Every field is naturally aligned: no padding, no packed needed. */
-_Static_assert(sizeof(struct ip6) == 40, "IPv6 header");
-_Static_assert(sizeof(struct frag) == 8, "fragment header");
 _Static_assert(sizeof(struct hao_opt) == 24, "HAO destination options header");
 _Static_assert(sizeof(struct mh) == 16, "mobility header");
 
@@ -186,32 +169,7 @@ static void usage(FILE *f)
 		"\"received N\".\n");
 }
 
-static void __attribute__((noreturn)) die(const char *what, const char *arg)
-{
-	fprintf(stderr, "mho_mh: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
-	exit(1);
-}
-
-static uint64_t parse_num(char opt, const char *s, uint64_t max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v > max) {
-		fprintf(stderr, "mho_mh: -%c: expected a number from 0 to %" PRIu64 ", got \"%s\"\n",
-			opt, max, s);
-		exit(1);
-	}
-	return v;
-}
-
-static void parse_addr(const char *s, struct in6_addr *a)
-{
-	if (!s || inet_pton(AF_INET6, s, a) != 1)
-		die("not a numeric IPv6 address", s ? s : "(missing)");
-}
+const char prog[] = "mho_mh";
 
 static unsigned int parse_type(const char *s)
 {
@@ -226,45 +184,25 @@ static unsigned int parse_type(const char *s)
 		return MH_BU;
 	errno = 0;
 	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v > UINT8_MAX) {
-		fprintf(stderr, "mho_mh: -t: expected hoti, coti, bu or a number from 0 to 255, got \"%s\"\n",
-			s);
-		exit(1);
-	}
+	if (errno || end == s || *end || *s == '-' || v > UINT8_MAX)
+		die("-t: expected hoti, coti, bu or a number from 0 to 255, got \"%s\"",
+		    s);
 	return v;
 }
 
-static enum malform parse_malform(const char *s)
+/* -m MALFORM, as an OPT_FN. */
+static void parse_malform(const char *s, void *dst)
 {
 	unsigned int i;
 
-	for (i = MF_SHORT; i <= MF_FRAG; i++)
-		if (!strcmp(s, malforms[i]))
-			return i;
-	fprintf(stderr, "mho_mh: -m: expected short, hdrlen, proto, tiny, exthdr or frag, got \"%s\"\n",
-		s);
-	exit(1);
-}
-
-/* The upper-layer checksum of len bytes at p, next header 135. */
-static uint16_t mh_sum(const struct in6_addr *src, const struct in6_addr *dst,
-		       const void *mh, size_t len)
-{
-	const uint8_t *p = mh;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < 16; i += 2)
-		sum += (src->s6_addr[i] << 8 | src->s6_addr[i + 1]) +
-		       (dst->s6_addr[i] << 8 | dst->s6_addr[i + 1]);
-	sum += len + IPPROTO_MH;
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
+	for (i = MF_SHORT; i <= MF_FRAG; i++) {
+		if (!strcmp(s, malforms[i])) {
+			*(enum malform *)dst = i;
+			return;
+		}
+	}
+	die("-m: expected short, hdrlen, proto, tiny, exthdr or frag, got \"%s\"",
+	    s);
 }
 
 struct send_args {
@@ -272,20 +210,22 @@ struct send_args {
 	unsigned int type;
 	int have_hoa;
 	enum malform malform;
+	uint64_t tag;		/* of the first packet */
 };
 
-/* Builds packet number tag into pkt; returns its length. */
-static size_t build(struct packet *pkt, const struct send_args *a, uint64_t tag)
+/* Builds packet number i (tagged a->tag + i) into p; returns its length. */
+static size_t build(void *buf, uint64_t i, void *arg)
 {
+	const struct send_args *a = arg;
+	uint64_t tag = a->tag + i;
+	struct packet *pkt = buf;
 	uint8_t *p = pkt->rest, *nexthdr = &pkt->ip.nexthdr;
 	size_t mh_len = sizeof(struct mh);
 	struct mh mh;
 
 	memset(pkt, 0, sizeof(*pkt));
-	pkt->ip.vtcfl = htonl(6u << 28);
-	pkt->ip.hlim = 64;
-	pkt->ip.src = a->src;
-	pkt->ip.dst = a->dst;
+	/* The next header and the payload length come below. */
+	ip6_header(&pkt->ip, &a->src, &a->dst, 0, 64, 0);
 
 	if (a->malform == MF_FRAG) {
 		struct frag *f = (struct frag *)p;
@@ -357,7 +297,8 @@ static size_t build(struct packet *pkt, const struct send_args *a, uint64_t tag)
 	}
 	/* Over the bytes sent; "short" has no room for it. */
 	if (mh_len >= offsetof(struct mh, cksum) + sizeof(mh.cksum))
-		mh.cksum = mh_sum(a->have_hoa ? &a->hoa : &a->src, &a->dst, &mh, mh_len);
+		mh.cksum = csum_ipv6(a->have_hoa ? &a->hoa : &a->src, &a->dst,
+				     IPPROTO_MH, &mh, mh_len);
 	memcpy(p, &mh, mh_len);
 	p += mh_len;
 
@@ -368,75 +309,32 @@ static size_t build(struct packet *pkt, const struct send_args *a, uint64_t tag)
 static int cmd_send(int argc, char **argv)
 {
 	const char *src = NULL, *dst = NULL, *type = NULL, *hoa = NULL;
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct send_args a = { .malform = MF_NONE };
-	uint64_t count = 1, tag = 1, i;
+	uint64_t count = 1, tag = 1;
+	const struct opt opts[] = {
+		O_STR('s', &src, .required = true),
+		O_STR('d', &dst, .required = true),
+		O_STR('t', &type, .required = true),
+		O_NUM('T', &tag, UINT64_MAX),
+		O_NUM('n', &count, 1000000),
+		O_STR('H', &hoa),
+		O_FN('m', parse_malform, &a.malform),
+		{ 0 }
+	};
 	struct packet pkt;
-	size_t len;
-	int opt, fd;
 
-	while ((opt = getopt(argc, argv, "s:d:t:T:n:H:m:h")) != -1) {
-		switch (opt) {
-		case 's':
-			src = optarg;
-			break;
-		case 'd':
-			dst = optarg;
-			break;
-		case 't':
-			type = optarg;
-			break;
-		case 'T':
-			tag = parse_num('T', optarg, UINT64_MAX);
-			break;
-		case 'n':
-			count = parse_num('n', optarg, 1000000);
-			break;
-		case 'H':
-			hoa = optarg;
-			break;
-		case 'm':
-			a.malform = parse_malform(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind != argc || !src || !dst || !type) {
-		usage(stderr);
-		return 1;
-	}
+	parse_opts(argc, argv, opts, 0, usage);
 	if (hoa && a.malform == MF_EXTHDR)
-		die("-H and -m exthdr: the truncated header has no room for a HAO", NULL);
-	parse_addr(src, &a.src);
-	parse_addr(dst, &a.dst);
+		die("-H and -m exthdr: the truncated header has no room for a HAO");
+	parse_in6(src, &a.src);
+	parse_in6(dst, &a.dst);
 	if (hoa) {
-		parse_addr(hoa, &a.hoa);
+		parse_in6(hoa, &a.hoa);
 		a.have_hoa = 1;
 	}
 	a.type = parse_type(type);
-
-	/* IPPROTO_RAW: IPV6_HDRINCL is on (net/ipv6/af_inet6.c). */
-	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
-	if (fd < 0)
-		die("socket", strerror(errno));
-	sin6.sin6_addr = a.dst;
-
-	for (i = 0; i < count; i++, tag++) {
-		len = build(&pkt, &a, tag);
-		if (sendto(fd, &pkt, len, 0, (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)len) {
-			fprintf(stderr, "mho_mh: sendto: %s\n", strerror(errno));
-			printf("sent %" PRIu64 "\n", i);
-			return 1;
-		}
-	}
-	printf("sent %" PRIu64 "\n", count);
-	close(fd);
-	return 0;
+	a.tag = tag;
+	return send_raw6(&a.dst, count, &pkt, build, &a);
 }
 
 static volatile sig_atomic_t stop;
@@ -449,10 +347,7 @@ static void on_signal(int sig)
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+	return clock_ns(CLOCK_MONOTONIC) / 1000000;
 }
 
 /* The tag of a message of n bytes, 0 if it carries none. */
@@ -476,37 +371,23 @@ static uint64_t mh_tag(const uint8_t *m, size_t n)
 static int cmd_recv(int argc, char **argv)
 {
 	uint64_t count = 0, wait_ms = 2000, received = 0, deadline = 0;
+	const struct opt opts[] = {
+		O_NUM('w', &wait_ms, INT32_MAX),
+		O_NUM('n', &count, UINT64_MAX),
+		{ 0 }
+	};
 	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
 	static uint8_t buf[65536];
-	int opt, fd, one = 1;
+	int fd, one = 1;
 
-	while ((opt = getopt(argc, argv, "w:n:h")) != -1) {
-		switch (opt) {
-		case 'w':
-			wait_ms = parse_num('w', optarg, INT32_MAX);
-			break;
-		case 'n':
-			count = parse_num('n', optarg, UINT64_MAX);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 1;
-	}
+	parse_opts(argc, argv, opts, 0, usage);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_MH);
 	if (fd < 0)
-		die("socket", strerror(errno));
+		die("socket: %s", strerror(errno));
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)))
-		die("IPV6_RECVPKTINFO", strerror(errno));
+		die("IPV6_RECVPKTINFO: %s", strerror(errno));
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -523,7 +404,6 @@ static int cmd_recv(int argc, char **argv)
 			.msg_iov = &iov, .msg_iovlen = 1,
 			.msg_control = ctrl, .msg_controllen = sizeof(ctrl),
 		};
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct in6_addr to = IN6ADDR_ANY_INIT;
 		struct cmsghdr *cm;
 		int timeout = -1;
@@ -536,24 +416,10 @@ static int cmd_recv(int argc, char **argv)
 				break;
 			timeout = deadline - now;
 		}
-		n = poll(&pfd, 1, timeout);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die("poll", strerror(errno));
-		if (n == 0)
+		/* A message with a bad checksum is dropped in recvmsg(). */
+		n = poll_recvmsg(fd, &msg, timeout);
+		if (n == -ETIMEDOUT)
 			break;
-
-		/*
-		 * MSG_DONTWAIT: a message with a bad checksum is dropped in
-		 * recvmsg(), which then fails with EAGAIN (EHOSTUNREACH if
-		 * it would block).
-		 */
-		n = recvmsg(fd, &msg, MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0)
-			die("recvmsg", strerror(errno));
 		if (n < 6)
 			continue;
 		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
@@ -578,14 +444,6 @@ static int cmd_recv(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "send"))
-		return cmd_send(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "recv"))
-		return cmd_recv(argc - 1, argv + 1);
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	usage(stderr);
-	return 1;
+	return run_subcmd(argc, argv, usage, "send", cmd_send, "recv", cmd_recv,
+			  NULL);
 }

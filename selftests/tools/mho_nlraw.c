@@ -28,23 +28,17 @@
  *   done-errno=E       a dump that failed half-way (NLMSG_DONE error)
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
 
-#include <linux/mho.h>
+#include "common.h"
+#include "mhonl.h"
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+const char prog[] = "mho_nlraw";
 
 #define N(x) { #x, x }
 static const struct name {
@@ -95,14 +89,6 @@ static const struct name {
 	{ NULL, 0 }
 };
 
-static __attribute__((noreturn)) void die(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "mho_nlraw: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	exit(2);
-}
-
 /* "MHO_CMD_PEER_NEW", "CMD_PEER_NEW", "peer_new" (prefix given) or 12. */
 static int lookup(const struct name *t, const char *prefix, const char *s)
 {
@@ -123,25 +109,13 @@ static int lookup(const struct name *t, const char *prefix, const char *s)
 	die("unknown name \"%s\"", s);
 }
 
-static char buf[65536] __attribute__((aligned(4)));
-static size_t len;
-static size_t nests[16];
+/* Room for a fill:60000 and the rest; no attribute moves once put. */
+#define MSG_SIZE 65536
+
+static struct nl_msg *msg;
+static struct nlattr *nests[16];
 static int depth;
-
-static void *put(int type, const void *data, size_t n)
-{
-	struct nlattr *a = (struct nlattr *)(buf + len);
-
-	if (len + NLA_HDRLEN + NLA_ALIGN(n) > sizeof(buf))
-		die("%s", "message too long");
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + n;
-	memset(buf + len + NLA_HDRLEN, 0, NLA_ALIGN(n));
-	if (data)
-		memcpy(buf + len + NLA_HDRLEN, data, n);
-	len += NLA_HDRLEN + NLA_ALIGN(n);
-	return a;
-}
+static int replies;
 
 static void add_attr(char *arg)
 {
@@ -154,8 +128,9 @@ static void add_attr(char *arg)
 
 		if (!depth)
 			die("%s", "unbalanced \"}\"");
-		a = (struct nlattr *)(buf + nests[--depth]);
-		a->nla_len = len - nests[depth];
+		/* By hand: nla_nest_end() drops an empty nest. */
+		a = nests[--depth];
+		a->nla_len = (char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)a;
 		return;
 	}
 	if (!eq)
@@ -166,12 +141,12 @@ static void add_attr(char *arg)
 	if (!strcmp(kind, "{") || !strcmp(kind, "nonest{")) {
 		if (depth == 16)
 			die("%s", "nested too deep");
-		nests[depth++] = len;
-		put(type | (kind[0] == '{' ? NLA_F_NESTED : 0), NULL, 0);
+		nests[depth++] = (struct nlattr *)nlmsg_tail(nlmsg_hdr(msg));
+		mho_put_raw(msg, type | (kind[0] == '{' ? NLA_F_NESTED : 0), NULL, 0);
 		return;
 	}
 	if (!strcmp(kind, "flag")) {
-		put(type, NULL, 0);
+		mho_put_raw(msg, type, NULL, 0);
 		return;
 	}
 	val = strchr(kind, ':');
@@ -179,13 +154,13 @@ static void add_attr(char *arg)
 		die("bad attribute value \"%s\"", kind);
 	*val++ = '\0';
 	if (!strcmp(kind, "str")) {
-		put(type, val, strlen(val) + 1);
+		mho_put_raw(msg, type, val, strlen(val) + 1);
 	} else if (!strcmp(kind, "in6")) {
 		struct in6_addr a;
 
 		if (inet_pton(AF_INET6, val, &a) != 1)
 			die("bad address \"%s\"", val);
-		put(type, &a, sizeof(a));
+		mho_put_raw(msg, type, &a, sizeof(a));
 	} else if (!strcmp(kind, "hex")) {
 		unsigned char b[4096];
 		size_t n = 0;
@@ -195,138 +170,57 @@ static void add_attr(char *arg)
 
 			b[n++] = strtoul(h, NULL, 16);
 		}
-		put(type, b, n);
+		mho_put_raw(msg, type, b, n);
 	} else if (!strcmp(kind, "fill")) {
 		size_t n = strtoul(val, NULL, 0);
 		unsigned char *d;
 
 		if (n > 60000)
 			die("%s", "fill too long");
-		put(type, NULL, n);
-		d = (unsigned char *)buf + len - NLA_ALIGN(n);
+		d = mho_put_raw(msg, type, NULL, n);
 		memset(d, 'x', n);
 	} else {
 		v = strtoull(val, NULL, 0);
 		if (!strcmp(kind, "u8")) {
 			uint8_t x = v;
 
-			put(type, &x, 1);
+			mho_put_raw(msg, type, &x, 1);
 		} else if (!strcmp(kind, "u16")) {
 			uint16_t x = v;
 
-			put(type, &x, 2);
+			mho_put_raw(msg, type, &x, 2);
 		} else if (!strcmp(kind, "u32")) {
 			uint32_t x = v;
 
-			put(type, &x, 4);
+			mho_put_raw(msg, type, &x, 4);
 		} else if (!strcmp(kind, "u64")) {
 			uint64_t x = v;
 
-			put(type, &x, 8);
+			mho_put_raw(msg, type, &x, 8);
 		} else {
 			die("bad attribute kind \"%s\"", kind);
 		}
 	}
 }
 
-static int nl_open(void)
+static int count(const struct nlmsghdr *nlh, void *arg)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd, one = 1;
+	struct mhonl *h = arg;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		perror("mho_nlraw: socket");
-		exit(2);
-	}
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	return fd;
-}
-
-static void send_msg(int fd, void *msg, size_t n)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
-	if (sendto(fd, msg, n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		perror("mho_nlraw: send");
-		exit(2);
-	}
-}
-
-static char rbuf[1 << 17] __attribute__((aligned(4)));
-
-static void print_extack(const struct nlmsghdr *h, size_t off)
-{
-	const struct nlattr *a;
-	size_t end = h->nlmsg_len;
-
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(off);
-	while (off + NLA_HDRLEN <= end) {
-		a = (const struct nlattr *)((const char *)h + off);
-		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > end)
-			break;
-		if (a->nla_type == NLMSGERR_ATTR_MSG)
-			printf("extack=%.*s\n",
-			       (int)strnlen((const char *)a + NLA_HDRLEN,
-					    a->nla_len - NLA_HDRLEN),
-			       (const char *)a + NLA_HDRLEN);
-		off += NLA_ALIGN(a->nla_len);
-	}
-}
-
-/* Resolve the family with CTRL_CMD_GETFAMILY. */
-static int resolve(int fd)
-{
-	struct {
-		struct nlmsghdr n;
-		struct genlmsghdr g;
-		char attrs[64];
-	} req = { 0 };
-	struct nlattr *a = (struct nlattr *)req.attrs;
-	ssize_t r;
-
-	a->nla_type = CTRL_ATTR_FAMILY_NAME;
-	a->nla_len = NLA_HDRLEN + sizeof(MHO_GENL_NAME);
-	memcpy(req.attrs + NLA_HDRLEN, MHO_GENL_NAME, sizeof(MHO_GENL_NAME));
-	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
-	req.n.nlmsg_type = GENL_ID_CTRL;
-	req.n.nlmsg_flags = NLM_F_REQUEST;
-	req.n.nlmsg_seq = 1;
-	req.g.cmd = CTRL_CMD_GETFAMILY;
-	req.g.version = 1;
-	send_msg(fd, &req, req.n.nlmsg_len);
-	r = recv(fd, rbuf, sizeof(rbuf), 0);
-	if (r > 0) {
-		struct nlmsghdr *h = (struct nlmsghdr *)rbuf;
-		size_t off = NLMSG_LENGTH(GENL_HDRLEN);
-
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			fprintf(stderr, "Error: mho module not loaded (generic netlink family \"mho\" not found)\n");
-			exit(2);
-		}
-		while (off + NLA_HDRLEN <= h->nlmsg_len) {
-			a = (struct nlattr *)(rbuf + off);
-			if (a->nla_len < NLA_HDRLEN)
-				break;
-			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
-				return *(uint16_t *)((char *)a + NLA_HDRLEN);
-			off += NLA_ALIGN(a->nla_len);
-		}
-	}
-	fprintf(stderr, "mho_nlraw: cannot resolve the family\n");
-	exit(2);
+	if (nlh->nlmsg_type == mhonl_family(h))
+		replies++;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct nlmsghdr *n = (struct nlmsghdr *)buf;
-	struct genlmsghdr *g;
-	int fd, family, dump = 0, replies = 0, err = 0, done_err = 0;
+	struct mhonl_ack ack;
+	struct mhonl *h;
+	void *g;
+	int family, dump = 0, ret;
 	int i;
 
+	die_status = 2;
 	if (argc > 1 && !strcmp(argv[1], "-d")) {
 		dump = 1;
 		argc--;
@@ -336,60 +230,44 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mho_nlraw [-d] CMD [ATTR...]\n");
 		return 2;
 	}
-	len = NLMSG_LENGTH(GENL_HDRLEN);
-	g = NLMSG_DATA(n);
-	g->cmd = lookup(cmds, "CMD_", argv[1]);
-	g->version = MHO_GENL_VERSION;
+	msg = nlmsg_alloc_size(MSG_SIZE);
+	if (!msg)
+		die("%s", "out of memory");
+	/* The family id is filled in once the request is built. */
+	g = genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0,
+			NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0),
+			lookup(cmds, "CMD_", argv[1]), MHO_GENL_VERSION);
+	if (!g)
+		die("%s", "out of memory");
 	for (i = 2; i < argc; i++)
 		add_attr(argv[i]);
 	if (depth)
 		die("%s", "unclosed nest");
 
-	fd = nl_open();
-	family = resolve(fd);
-	n->nlmsg_len = len;
-	n->nlmsg_type = family;
-	n->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
-	n->nlmsg_seq = 2;
-	send_msg(fd, buf, len);
-
-	for (;;) {
-		ssize_t r = recv(fd, rbuf, sizeof(rbuf), 0);
-		struct nlmsghdr *h;
-		int rem;
-
-		if (r < 0) {
-			perror("mho_nlraw: recv");
-			return 2;
-		}
-		rem = r;
-		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, rem);
-		     h = NLMSG_NEXT(h, rem)) {
-			if (h->nlmsg_seq != 2)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-				size_t off = sizeof(*e);
-
-				if (!(h->nlmsg_flags & NLM_F_CAPPED))
-					off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-				err = -e->error;
-				printf("replies=%d\nerrno=%d\n", replies, err);
-				print_extack(h, off);
-				return err ? 1 : 0;
-			}
-			if (h->nlmsg_type == NLMSG_DONE) {
-				memcpy(&done_err, NLMSG_DATA(h), sizeof(int));
-				printf("replies=%d\nerrno=%d\n", replies,
-				       -done_err);
-				if (done_err) {
-					printf("done-errno=%d\n", -done_err);
-					print_extack(h, sizeof(int));
-				}
-				return done_err ? 1 : 0;
-			}
-			if (h->nlmsg_type == family)
-				replies++;
-		}
+	h = mhonl_open(NETLINK_GENERIC);
+	if (!h) {
+		fprintf(stderr, "mho_nlraw: socket: %s\n", strerror(errno));
+		return 2;
 	}
+	family = mhonl_family(h);
+	if (family == -ENOENT) {
+		fprintf(stderr, "Error: %s\n", MHONL_NOT_LOADED);
+		return 2;
+	}
+	if (family < 0)
+		die("cannot resolve the family: %s", strerror(-family));
+	nlmsg_hdr(msg)->nlmsg_type = family;
+
+	ret = mhonl_request(h, msg, count, h, &ack);
+	if (!ack.done) {
+		fprintf(stderr, "mho_nlraw: %s\n", strerror(-ret));
+		return 2;
+	}
+	printf("replies=%d\nerrno=%d\n", replies, -ack.error);
+	if (ack.dump_error)
+		printf("done-errno=%d\n", -ack.error);
+	if (ack.msg[0])
+		printf("extack=%s\n", ack.msg);
+	mhonl_close(h);
+	return ack.error ? 1 : 0;
 }

@@ -111,6 +111,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 #ifndef SO_RXQ_OVFL
 #define SO_RXQ_OVFL 40
 #endif
@@ -162,81 +164,7 @@ static void usage(FILE *f)
 		DEFAULT_PORT, DEFAULT_PAYLOAD, sizeof(struct probe_hdr));
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mho_probe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-/* parse_u64 OPT STR MAX: a decimal number in 0..MAX, or a usage error. */
-static uint64_t parse_u64(char opt, const char *s, uint64_t max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max)
-		die("-%c: expected a number from 0 to %" PRIu64 ", got \"%s\"", opt, max, s);
-	return v;
-}
-
-/*
- * parse_addr ADDR PORT SA: a numeric IPv6 address (with an optional
- * "%IFNAME" zone) or IPv4 address; NULL is any address, IPv6 that also
- * takes IPv4 (the socket is not v6only). Not getaddrinfo(): that needs
- * glibc's shared NSS modules, and the helpers are linked statically.
- */
-static socklen_t parse_addr(const char *addr, const char *port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	uint16_t p = parse_u64('p', port, UINT16_MAX);
-	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 1], *zone;
-
-	memset(ss, 0, sizeof(*ss));
-	if (!addr) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(p);
-		sin6->sin6_addr = in6addr_any;
-		return sizeof(*sin6);
-	}
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(p);
-		return sizeof(*sin);
-	}
-	if (strlen(addr) >= sizeof(host))
-		die("\"%s\": not a numeric IPv6 or IPv4 address", addr);
-	strcpy(host, addr);
-	zone = strchr(host, '%');
-	if (zone)
-		*zone++ = '\0';
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
-		die("\"%s\": not a numeric IPv6 or IPv4 address", addr);
-	if (zone) {
-		sin6->sin6_scope_id = if_nametoindex(zone);
-		if (!sin6->sin6_scope_id)
-			die("%s: no such interface", zone);
-	}
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(p);
-	return sizeof(*sin6);
-}
+const char prog[] = "mho_probe";
 
 static FILE *open_log(const char *path)
 {
@@ -262,83 +190,80 @@ static void close_log(FILE *f, const char *path)
 
 /* ---- send ---------------------------------------------------------------- */
 
+/* Payload sizes: MIN, or MIN to MAX (max 0: MIN only). */
+struct sizes {
+	uint64_t min, max;
+};
+
+/* -s BYTES or MIN-MAX, as an OPT_FN. */
+static void parse_sizes(const char *arg, void *dst)
+{
+	struct sizes *sz = dst;
+	char min[32], *dash;
+
+	snprintf(min, sizeof(min), "%s", arg);
+	dash = strchr(min, '-');
+	sz->max = 0;
+	if (dash) {
+		*dash = '\0';
+		sz->max = parse_num("-s", strchr(arg, '-') + 1, MAX_PAYLOAD, 10);
+	}
+	sz->min = parse_num("-s", min, MAX_PAYLOAD, 10);
+	if (dash && sz->max < sz->min)
+		die("-s: MAX below MIN");
+}
+
+/* -r RATE_PPS, as an OPT_FN. */
+static void parse_rate(const char *arg, void *dst)
+{
+	double *rate = dst;
+	char *end;
+
+	*rate = strtod(arg, &end);
+	if (end == arg || *end || !(*rate > 0) || *rate > 1e9)
+		die("-r: expected a rate in packets/s (> 0), got \"%s\"", arg);
+}
+
 static int cmd_send(int argc, char **argv)
 {
 	const char *dst = NULL, *port = DEFAULT_PORT, *logpath = NULL;
-	uint64_t count = 0, size = DEFAULT_PAYLOAD, max_size = 0, flow = 0;
+	struct sizes sz = { .min = DEFAULT_PAYLOAD };
+	uint64_t count = 0, flow = 0;
 	uint64_t sent = 0, errors = 0;
 	uint64_t first = 0;
-	bool have_count = false;
 	double rate = 0;
+	const struct opt opts[] = {
+		O_STR('d', &dst, .required = true),
+		O_STR('p', &port),
+		O_FN('r', parse_rate, &rate, .required = true),
+		O_NUM('n', &count, UINT32_MAX + 1ull, .required = true),
+		O_NUM('S', &first, UINT32_MAX),
+		O_FN('s', parse_sizes, &sz),
+		O_NUM('f', &flow, UINT32_MAX),
+		O_STR('o', &logpath),
+		{ 0 }
+	};
 	struct timespec deadline;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	uint64_t start, i;
-	char *buf, *end;
+	char *buf;
 	FILE *log;
-	int opt, fd, first_err = 0;
+	int fd, first_err = 0;
 
-	while ((opt = getopt(argc, argv, "d:p:r:n:S:s:f:o:h")) != -1) {
-		switch (opt) {
-		case 'd':
-			dst = optarg;
-			break;
-		case 'p':
-			port = optarg;
-			break;
-		case 'r':
-			rate = strtod(optarg, &end);
-			if (end == optarg || *end || !(rate > 0) || rate > 1e9)
-				die("-r: expected a rate in packets/s (> 0), got \"%s\"", optarg);
-			break;
-		case 'n':
-			count = parse_u64('n', optarg, UINT32_MAX + 1ull);
-			have_count = true;
-			break;
-		case 'S':
-			first = parse_u64('S', optarg, UINT32_MAX);
-			break;
-		case 's':
-			max_size = 0;
-			end = strchr(optarg, '-');
-			if (end) {
-				*end = '\0';
-				max_size = parse_u64('s', end + 1, MAX_PAYLOAD);
-			}
-			size = parse_u64('s', optarg, MAX_PAYLOAD);
-			if (end && max_size < size)
-				die("-s: MAX below MIN");
-			break;
-		case 'f':
-			flow = parse_u64('f', optarg, UINT32_MAX);
-			break;
-		case 'o':
-			logpath = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind != argc || !dst || !have_count || rate == 0) {
-		usage(stderr);
-		return 1;
-	}
-	if (size < sizeof(struct probe_hdr))
+	parse_opts(argc, argv, opts, 10, usage);
+	if (sz.min < sizeof(struct probe_hdr))
 		die("-s: the payload is at least %zu bytes", sizeof(struct probe_hdr));
-	if (!max_size)
-		max_size = size;
+	if (!sz.max)
+		sz.max = sz.min;
 	if (first + count > UINT32_MAX + 1ull)
 		die("-S and -n: sequence numbers are 32 bits");
 
-	sslen = parse_addr(dst, port, &ss);
+	sslen = parse_sockaddr(dst, port, &ss);
 	fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0)
 		die("socket: %s", strerror(errno));
-	buf = calloc(1, max_size);
+	buf = calloc(1, sz.max);
 	if (!buf)
 		die("out of memory");
 	log = open_log(logpath);
@@ -348,7 +273,7 @@ static int cmd_send(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		struct probe_hdr h;
 		uint64_t due = start + (uint64_t)((double)i * NSEC_PER_SEC / rate);
-		size_t k, len = payload_size(first + i, size, max_size);
+		size_t k, len = payload_size(first + i, sz.min, sz.max);
 		uint64_t t;
 		int err = 0;
 
@@ -358,7 +283,7 @@ static int cmd_send(int argc, char **argv)
 		deadline.tv_nsec = due % NSEC_PER_SEC;
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
 			;
-		t = now_ns(CLOCK_MONOTONIC);
+		t = clock_ns(CLOCK_MONOTONIC);
 		h.magic = htobe32(PROBE_MAGIC);
 		h.flow = htobe32(flow);
 		h.seq = htobe32(first + i);
@@ -430,22 +355,22 @@ static void refresh_offset(uint64_t now)
 	if (rt_offset_at && now - rt_offset_at < OFFSET_REFRESH_NS)
 		return;
 	for (i = 0; i < OFFSET_READINGS; i++) {
-		uint64_t m1 = now_ns(CLOCK_MONOTONIC);
-		uint64_t real = now_ns(CLOCK_REALTIME);
-		uint64_t m2 = now_ns(CLOCK_MONOTONIC);
+		uint64_t m1 = clock_ns(CLOCK_MONOTONIC);
+		uint64_t real = clock_ns(CLOCK_REALTIME);
+		uint64_t m2 = clock_ns(CLOCK_MONOTONIC);
 
 		if (m2 - m1 < best) {
 			best = m2 - m1;
 			rt_offset = (int64_t)real - (int64_t)(m1 + (m2 - m1) / 2);
 		}
 	}
-	rt_offset_at = now_ns(CLOCK_MONOTONIC);
+	rt_offset_at = clock_ns(CLOCK_MONOTONIC);
 }
 
 /* Kernel receive time of MSG on CLOCK_MONOTONIC (see the top comment). */
 static uint64_t recv_time(struct msghdr *msg, uint32_t *drops)
 {
-	uint64_t now = now_ns(CLOCK_MONOTONIC), kern = 0;
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), kern = 0;
 	struct cmsghdr *c;
 	bool have = false;
 	int64_t t;
@@ -528,8 +453,21 @@ static int cmd_recv(int argc, char **argv)
 	const char *bind_addr = NULL, *port = DEFAULT_PORT, *logpath = NULL;
 	uint64_t expected = 0, maxseq = DEFAULT_MAXSEQ, flow = 0, cap;
 	uint64_t idle_ms = 1000, total_ms = 0, linger_ms = 100, deadline = 0;
-	struct stats s = { .highest = -1 };
 	bool have_expected = false, json = false, started = false;
+	const struct opt opts[] = {
+		O_STR('b', &bind_addr),
+		O_STR('p', &port),
+		O_NUM('n', &expected, UINT32_MAX + 1ull, .given = &have_expected),
+		O_NUM('N', &maxseq, UINT32_MAX + 1ull),
+		O_NUM('t', &idle_ms, INT32_MAX),
+		O_NUM('T', &total_ms, INT32_MAX),
+		O_NUM('l', &linger_ms, INT32_MAX),
+		O_NUM('f', &flow, UINT32_MAX),
+		O_STR('o', &logpath),
+		O_FLAG('j', &json),
+		{ 0 }
+	};
+	struct stats s = { .highest = -1 };
 	uint32_t drops = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	static char buf[65536];
@@ -537,59 +475,15 @@ static int cmd_recv(int argc, char **argv)
 	socklen_t sslen;
 	uint8_t *seen;
 	FILE *log;
-	int opt, fd, one = 1, zero = 0, rcvbuf = 4 << 20;
+	int fd, one = 1, zero = 0, rcvbuf = 4 << 20;
 
-	while ((opt = getopt(argc, argv, "b:p:n:N:t:T:l:f:o:jh")) != -1) {
-		switch (opt) {
-		case 'b':
-			bind_addr = optarg;
-			break;
-		case 'p':
-			port = optarg;
-			break;
-		case 'n':
-			expected = parse_u64('n', optarg, UINT32_MAX + 1ull);
-			have_expected = true;
-			break;
-		case 'N':
-			maxseq = parse_u64('N', optarg, UINT32_MAX + 1ull);
-			break;
-		case 't':
-			idle_ms = parse_u64('t', optarg, INT32_MAX);
-			break;
-		case 'T':
-			total_ms = parse_u64('T', optarg, INT32_MAX);
-			break;
-		case 'l':
-			linger_ms = parse_u64('l', optarg, INT32_MAX);
-			break;
-		case 'f':
-			flow = parse_u64('f', optarg, UINT32_MAX);
-			break;
-		case 'o':
-			logpath = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 1;
-	}
+	parse_opts(argc, argv, opts, 10, usage);
 	cap = have_expected ? expected : maxseq;
 	seen = calloc(cap / 8 + 1, 1);
 	if (!seen)
 		die("out of memory for %" PRIu64 " sequence numbers", cap);
 
-	sslen = parse_addr(bind_addr, port, &ss);
+	sslen = parse_sockaddr(bind_addr, port, &ss);
 	fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0)
 		die("socket: %s", strerror(errno));
@@ -607,7 +501,7 @@ static int cmd_recv(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (total_ms)
-		deadline = now_ns(CLOCK_MONOTONIC) + total_ms * NSEC_PER_MSEC;
+		deadline = clock_ns(CLOCK_MONOTONIC) + total_ms * NSEC_PER_MSEC;
 
 	while (!stop) {
 		char ctrl[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)) + 64];
@@ -629,7 +523,7 @@ static int cmd_recv(int argc, char **argv)
 		else if (started)
 			timeout = idle_ms;
 		if (deadline) {
-			uint64_t now = now_ns(CLOCK_MONOTONIC);
+			uint64_t now = clock_ns(CLOCK_MONOTONIC);
 			int64_t left = now >= deadline ? 0 :
 				(int64_t)((deadline - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
 
@@ -703,14 +597,6 @@ static int cmd_recv(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "send"))
-		return cmd_send(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "recv"))
-		return cmd_recv(argc - 1, argv + 1);
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	usage(stderr);
-	return 1;
+	return run_subcmd(argc, argv, usage, "send", cmd_send, "recv", cmd_recv,
+			  NULL);
 }

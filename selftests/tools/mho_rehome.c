@@ -73,16 +73,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/genetlink.h>
 #include <linux/ipsec.h>
-#include <linux/netlink.h>
 #include <linux/xfrm.h>
 
-#include <linux/mho.h>
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "common.h"
+#include "mhonl.h"
 
 #define SPI_IN		0x10000000u	/* coa_i -> AR */
 #define SPI_OUT		0x20000000u	/* AR -> coa_i */
@@ -104,19 +99,7 @@ static struct {
 
 static struct in6_addr ar_a, ar_b, cn;
 
-static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "mho_rehome: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
+const char prog[] = "mho_rehome";
 
 /* 2001:db8:NET::/64 with V in the low 32 bits. */
 static void addr(struct in6_addr *a, uint16_t net, uint32_t v)
@@ -160,109 +143,24 @@ static const char *ntop(const void *a)
 
 /* ---- netlink ------------------------------------------------------------- */
 
+/* Room for a context (two SAs, two policies) and its answer. */
 #define MSG_MAX 16384
 
-struct msg {
-	union {
-		struct nlmsghdr n;
-		char buf[MSG_MAX];
-	} __attribute__((aligned(8)));
-	size_t nest[4];
-	int depth;
-};
-
 struct sock {
-	int fd;
-	uint32_t seq;
+	struct mhonl *h;
 	const char *ns;
-	int family;		/* mho's generic netlink id */
-	unsigned long msgs;	/* requests sent */
 };
 
-static char rbuf[1 << 17] __attribute__((aligned(8)));
-static char extack[256];
+static char extack[sizeof(((struct mhonl_ack *)0)->msg) + 4];
 
-/* A message of TYPE with a zeroed fixed header of HDR bytes. */
-static void *msg_init(struct msg *m, int type, int flags, size_t hdr)
+/* A request of TYPE with a zeroed fixed header of HDR bytes, in *M. */
+static void *msg_new(struct nl_msg **m, int type, int flags, size_t hdr)
 {
-	memset(m->buf, 0, NLMSG_SPACE(hdr));
-	m->n.nlmsg_len = NLMSG_SPACE(hdr);
-	m->n.nlmsg_type = type;
-	m->n.nlmsg_flags = NLM_F_REQUEST | flags;
-	m->depth = 0;
-	return NLMSG_DATA(&m->n);
-}
-
-static void *msg_put(struct msg *m, int type, const void *data, size_t n)
-{
-	struct nlattr *a = (struct nlattr *)(m->buf + m->n.nlmsg_len);
-
-	if (m->n.nlmsg_len + NLA_HDRLEN + NLA_ALIGN(n) > sizeof(m->buf))
-		die("message too long");
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + n;
-	memset((char *)a + NLA_HDRLEN, 0, NLA_ALIGN(n));
-	if (data)
-		memcpy((char *)a + NLA_HDRLEN, data, n);
-	m->n.nlmsg_len += NLA_HDRLEN + NLA_ALIGN(n);
-	return (char *)a + NLA_HDRLEN;
-}
-
-static void msg_u8(struct msg *m, int type, uint8_t v)
-{
-	msg_put(m, type, &v, 1);
-}
-
-static void msg_nest(struct msg *m, int type)
-{
-	m->nest[m->depth++] = m->n.nlmsg_len;
-	msg_put(m, type | NLA_F_NESTED, NULL, 0);
-}
-
-static void msg_end(struct msg *m)
-{
-	size_t off = m->nest[--m->depth];
-	struct nlattr *a = (struct nlattr *)(m->buf + off);
-
-	a->nla_len = m->n.nlmsg_len - off;
-}
-
-/* Attributes from OFF bytes into H's payload: for (a = ...; a; a = next). */
-static struct nlattr *attr_first(const void *start, size_t len, size_t *rem)
-{
-	const struct nlattr *a = start;
-
-	*rem = len;
-	if (len < NLA_HDRLEN || a->nla_len < NLA_HDRLEN || a->nla_len > len)
-		return NULL;
-	return (struct nlattr *)a;
-}
-
-static struct nlattr *attr_next(const struct nlattr *a, size_t *rem)
-{
-	size_t step = NLA_ALIGN(a->nla_len);
-
-	if (step >= *rem)
-		return NULL;
-	return attr_first((const char *)a + step, *rem - step, rem);
-}
-
-#define attr_for_each(a, start, len, rem)				\
-	for (a = attr_first(start, len, &rem); a; a = attr_next(a, &rem))
-
-static void *attr_data(const struct nlattr *a)
-{
-	return (char *)a + NLA_HDRLEN;
-}
-
-static size_t attr_len(const struct nlattr *a)
-{
-	return a->nla_len - NLA_HDRLEN;
-}
-
-static int attr_type(const struct nlattr *a)
-{
-	return a->nla_type & NLA_TYPE_MASK;
+	*m = nlmsg_alloc_size(MSG_MAX);
+	if (!*m || !nlmsg_put(*m, NL_AUTO_PORT, NL_AUTO_SEQ, type, hdr,
+			      NLM_F_REQUEST | flags))
+		die("out of memory");
+	return nlmsg_data(nlmsg_hdr(*m));
 }
 
 static int nsfd_self = -1;
@@ -294,177 +192,87 @@ static void enter(const char *ns)
 /* A netlink socket of PROTO in namespace NS (opened there, used anywhere). */
 static void sock_open(struct sock *s, const char *ns, int proto)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tv = { .tv_sec = 60 };
-	int one = 1, sz = 1 << 20;
+	int sz = 1 << 20;
 
 	enter(ns);
-	s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	s->h = mhonl_open(proto);
+	if (!s->h)
 		die("netlink socket in %s: %s", ns, strerror(errno));
 	enter(NULL);
-	setsockopt(s->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	setsockopt(mhonl_fd(s->h), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	/* A kernel that never answers fails the run instead of hanging it. */
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(mhonl_fd(s->h), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	s->ns = ns;
-	s->seq = 1;
-	s->family = 0;
-	s->msgs = 0;
 }
 
-static void get_extack(const struct nlmsghdr *h)
+struct first {
+	void *buf;
+	size_t size, len;
+};
+
+static int copy_first(const struct nlmsghdr *h, void *arg)
 {
-	const struct nlmsgerr *e = NLMSG_DATA(h);
-	size_t off = sizeof(*e), rem;
-	struct nlattr *a;
+	struct first *f = arg;
 
-	extack[0] = '\0';
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(off);
-	if (off >= h->nlmsg_len)
-		return;
-	attr_for_each(a, (const char *)h + off, h->nlmsg_len - off, rem)
-		if (attr_type(a) == NLMSGERR_ATTR_MSG)
-			snprintf(extack, sizeof(extack), " (%.*s)",
-				 (int)strnlen(attr_data(a), attr_len(a)),
-				 (char *)attr_data(a));
-}
-
-static void sock_send(struct sock *s, struct msg *m)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
-	m->n.nlmsg_seq = ++s->seq;
-	s->msgs++;
-	if (sendto(s->fd, m->buf, m->n.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
-		die("send in %s: %s", s->ns, strerror(errno));
+	if (f->len)
+		return 0;
+	if (h->nlmsg_len > f->size)
+		die("reply of %u bytes", h->nlmsg_len);
+	memcpy(f->buf, h, h->nlmsg_len);
+	f->len = h->nlmsg_len;
+	return 0;
 }
 
 /*
- * Send M and wait for its answer: the ACK if M asks for one, else its
- * first reply. A reply is copied to REP (up to SIZE bytes). Returns the
- * reply's length (0: none), or -errno from the kernel, with its extack
- * message in extack.
+ * Send M and wait for its answer (mhonl_request(): the ACK if M asks for
+ * one, the end of a dump, else the first reply); FN sees every reply.
+ * Returns 0 or -errno from the kernel, with its extack message in extack.
  */
-static int talk(struct sock *s, struct msg *m, void *rep, size_t size)
+static int request(struct sock *s, struct nl_msg *m, mhonl_msg_fn fn,
+		   void *arg)
 {
-	int want_ack = m->n.nlmsg_flags & NLM_F_ACK, got = 0;
+	struct mhonl_ack ack;
+	int r;
 
-	sock_send(s, m);
-	for (;;) {
-		ssize_t r = recv(s->fd, rbuf, sizeof(rbuf), 0);
-		struct nlmsghdr *h;
-		int rem;
-
-		if (r < 0)
-			die("recv in %s: %s", s->ns, strerror(errno));
-		rem = r;
-		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, rem);
-		     h = NLMSG_NEXT(h, rem)) {
-			if (h->nlmsg_seq != s->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				if (e->error) {
-					get_extack(h);
-					return e->error;
-				}
-				return got;
-			}
-			if (h->nlmsg_type == NLMSG_DONE)
-				return got;
-			if (!got && rep) {
-				if (h->nlmsg_len > size)
-					die("reply of %u bytes in %s",
-					    h->nlmsg_len, s->ns);
-				memcpy(rep, h, h->nlmsg_len);
-				got = h->nlmsg_len;
-			} else if (!got) {
-				got = h->nlmsg_len;
-			}
-			if (!want_ack)
-				return got;
-		}
-	}
+	r = mhonl_request(s->h, m, fn, arg, &ack);
+	if (!ack.done)
+		die("netlink in %s: %s", s->ns, strerror(-r));
+	extack[0] = '\0';
+	if (ack.msg[0])
+		snprintf(extack, sizeof(extack), " (%s)", ack.msg);
+	return r;
 }
 
-/* Send dump request M; FN is called for every message until the end. */
-static int dump(struct sock *s, struct msg *m,
-		int (*fn)(const struct nlmsghdr *h, void *arg), void *arg)
+/* request(), the first reply copied to REP: its length (0: none). */
+static int talk(struct sock *s, struct nl_msg *m, void *rep, size_t size)
 {
-	sock_send(s, m);
-	for (;;) {
-		ssize_t r = recv(s->fd, rbuf, sizeof(rbuf), 0);
-		struct nlmsghdr *h;
-		int rem, err;
+	struct first f = { .buf = rep, .size = size };
+	int r = request(s, m, rep ? copy_first : NULL, &f);
 
-		if (r < 0)
-			die("recv in %s: %s", s->ns, strerror(errno));
-		rem = r;
-		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, rem);
-		     h = NLMSG_NEXT(h, rem)) {
-			if (h->nlmsg_seq != s->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				get_extack(h);
-				return e->error;
-			}
-			err = fn(h, arg);
-			if (err)
-				return err;
-		}
-	}
+	return r < 0 ? r : (int)f.len;
 }
 
 /* mho's generic netlink family, resolved in S's namespace. */
 static void resolve(struct sock *s)
 {
-	static char rep[4096] __attribute__((aligned(8)));
-	struct nlmsghdr *h = (struct nlmsghdr *)rep;
-	struct genlmsghdr *g;
-	struct nlattr *a;
-	struct msg m;
-	size_t rem;
-	int r;
+	int r = mhonl_family(s->h);
 
-	g = msg_init(&m, GENL_ID_CTRL, 0, GENL_HDRLEN);
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	msg_put(&m, CTRL_ATTR_FAMILY_NAME, MHO_GENL_NAME,
-		sizeof(MHO_GENL_NAME));
-	r = talk(s, &m, rep, sizeof(rep));
-	if (r <= 0) {
-		fprintf(stderr, "Error: mho module not loaded (generic netlink family \"mho\" not found)\n");
+	if (r == -ENOENT) {
+		fprintf(stderr, "Error: %s\n", MHONL_NOT_LOADED);
 		exit(2);
 	}
-	attr_for_each(a, (char *)NLMSG_DATA(h) + GENL_HDRLEN,
-		      h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), rem)
-		if (attr_type(a) == CTRL_ATTR_FAMILY_ID) {
-			s->family = *(uint16_t *)attr_data(a);
-			return;
-		}
-	die("cannot resolve the family");
+	if (r < 0)
+		die("cannot resolve the family: %s", strerror(-r));
 }
 
-static struct genlmsghdr *genl_init(struct msg *m, struct sock *s, int cmd,
-				    int flags)
+static void genl_new(struct nl_msg **m, struct sock *s, int cmd, int flags)
 {
-	struct genlmsghdr *g = msg_init(m, s->family, flags, GENL_HDRLEN);
-
-	g->cmd = cmd;
-	g->version = MHO_GENL_VERSION;
-	return g;
+	*m = nlmsg_alloc_size(MSG_MAX);
+	if (!*m || !genlmsg_put(*m, NL_AUTO_PORT, NL_AUTO_SEQ,
+				mhonl_family(s->h), 0, NLM_F_REQUEST | flags,
+				cmd, MHO_GENL_VERSION))
+		die("out of memory");
 }
 
 /* ---- what setup installs -------------------------------------------------- */
@@ -565,28 +373,28 @@ static void sa_params(struct sa_p *p, unsigned int i, int dir,
 	}
 }
 
-static void put_mark(struct msg *m)
+static void put_mark(struct nl_msg *m)
 {
 	if (opt.has_mark)
-		msg_put(m, XFRMA_MARK, &opt.mark, sizeof(opt.mark));
+		mho_put_raw(m, XFRMA_MARK, &opt.mark, sizeof(opt.mark));
 }
 
-static void put_sa(struct msg *m, const struct sa_p *p)
+static void put_sa(struct nl_msg **m, const struct sa_p *p)
 {
 	struct xfrm_usersa_info *x;
 
-	x = msg_init(m, XFRM_MSG_NEWSA, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-		     sizeof(*x));
+	x = msg_new(m, XFRM_MSG_NEWSA, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+		    sizeof(*x));
 	*x = p->info;
 	if (opt.cbc) {
 		struct xfrm_algo *c;
 		struct xfrm_algo_auth *a;
 
-		c = msg_put(m, XFRMA_ALG_CRYPT, NULL, sizeof(*c) + 16);
+		c = mho_put_raw(*m, XFRMA_ALG_CRYPT, NULL, sizeof(*c) + 16);
 		strcpy(c->alg_name, "cbc(aes)");
 		c->alg_key_len = 128;
 		memcpy(c->alg_key, p->key, 16);
-		a = msg_put(m, XFRMA_ALG_AUTH_TRUNC, NULL, sizeof(*a) + 32);
+		a = mho_put_raw(*m, XFRMA_ALG_AUTH_TRUNC, NULL, sizeof(*a) + 32);
 		strcpy(a->alg_name, "hmac(sha256)");
 		a->alg_key_len = 256;
 		a->alg_trunc_len = 128;
@@ -594,21 +402,21 @@ static void put_sa(struct msg *m, const struct sa_p *p)
 	} else {
 		struct xfrm_algo_aead *a;
 
-		a = msg_put(m, XFRMA_ALG_AEAD, NULL, sizeof(*a) + 20);
+		a = mho_put_raw(*m, XFRMA_ALG_AEAD, NULL, sizeof(*a) + 20);
 		strcpy(a->alg_name, "rfc4106(gcm(aes))");
 		a->alg_key_len = 160;	/* 128-bit key, 32-bit salt */
 		a->alg_icv_len = 128;
 		memcpy(a->alg_key, p->key, 20);
 	}
 	if (opt.no_esn)
-		msg_put(m, XFRMA_REPLAY_VAL, &p->legacy, sizeof(p->legacy));
+		mho_put_raw(*m, XFRMA_REPLAY_VAL, &p->legacy, sizeof(p->legacy));
 	else
-		msg_put(m, XFRMA_REPLAY_ESN_VAL, &p->esn, sizeof(p->esn));
-	put_mark(m);
+		mho_put_raw(*m, XFRMA_REPLAY_ESN_VAL, &p->esn, sizeof(p->esn));
+	put_mark(*m);
 }
 
 /* Policy DIR of MN I between AR and CA: new (TYPE NEWPOLICY) or DELPOLICY. */
-static void put_policy(struct msg *m, int type, unsigned int i, int dir,
+static void put_policy(struct nl_msg **m, int type, unsigned int i, int dir,
 		       const struct in6_addr *ar, const struct in6_addr *ca)
 {
 	struct xfrm_selector sel;
@@ -622,22 +430,22 @@ static void put_policy(struct msg *m, int type, unsigned int i, int dir,
 	if (type == XFRM_MSG_DELPOLICY) {
 		struct xfrm_userpolicy_id *id;
 
-		id = msg_init(m, type, NLM_F_ACK, sizeof(*id));
+		id = msg_new(m, type, NLM_F_ACK, sizeof(*id));
 		id->sel = sel;
 		id->dir = dir == DIR_IN ? XFRM_POLICY_IN : XFRM_POLICY_OUT;
 	} else {
 		struct xfrm_userpolicy_info *p;
 		struct xfrm_user_tmpl *t;
 
-		p = msg_init(m, type, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-			     sizeof(*p));
+		p = msg_new(m, type, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+			    sizeof(*p));
 		p->sel = sel;
 		lft_inf(&p->lft);
 		p->priority = PRIORITY;
 		p->dir = dir == DIR_IN ? XFRM_POLICY_IN : XFRM_POLICY_OUT;
 		p->action = XFRM_POLICY_ALLOW;
 		p->share = XFRM_SHARE_ANY;
-		t = msg_put(m, XFRMA_TMPL, NULL, sizeof(*t));
+		t = mho_put_raw(*m, XFRMA_TMPL, NULL, sizeof(*t));
 		t->family = AF_INET6;
 		t->id.proto = IPPROTO_ESP;
 		memcpy(&t->id.daddr, dir == DIR_IN ? ar : ca, sizeof(*ar));
@@ -648,7 +456,7 @@ static void put_policy(struct msg *m, int type, unsigned int i, int dir,
 		t->ealgos = ~0u;
 		t->calgos = ~0u;
 	}
-	put_mark(m);
+	put_mark(*m);
 }
 
 static void fail(const char *what, unsigned int i, const char *ns, int err)
@@ -662,15 +470,16 @@ static void binding_new(struct sock *s, int role, const struct in6_addr *a,
 			unsigned int i)
 {
 	static char rep[4096] __attribute__((aligned(8)));
-	struct msg m;
+	struct nlattr *nest;
+	struct nl_msg *m;
 	int r;
 
-	genl_init(&m, s, MHO_CMD_BINDING_NEW, NLM_F_ACK);
-	msg_nest(&m, MHO_A_BINDING);
-	msg_u8(&m, MHO_BINDING_A_ROLE, role);
-	msg_put(&m, MHO_BINDING_A_COA, a, sizeof(*a));
-	msg_end(&m);
-	r = talk(s, &m, rep, sizeof(rep));
+	genl_new(&m, s, MHO_CMD_BINDING_NEW, NLM_F_ACK);
+	nest = mho_nest_start(m, MHO_A_BINDING);
+	mho_put_u8(m, MHO_BINDING_A_ROLE, role);
+	mho_put_addr(m, MHO_BINDING_A_COA, a);
+	mho_nest_end(m, nest);
+	r = talk(s, m, rep, sizeof(rep));
 	if (r < 0)
 		fail("binding new", i, s->ns, r);
 }
@@ -683,7 +492,7 @@ static void cmd_setup(void)
 {
 	struct in6_addr ca;
 	struct sa_p p;
-	struct msg m;
+	struct nl_msg *m;
 	unsigned int i;
 	int dir, r;
 
@@ -692,11 +501,11 @@ static void cmd_setup(void)
 		for (dir = DIR_IN; dir <= DIR_OUT; dir++) {
 			sa_params(&p, i, dir, &ar_a, &ca, 0);
 			put_sa(&m, &p);
-			r = talk(&xa, &m, NULL, 0);
+			r = talk(&xa, m, NULL, 0);
 			if (r < 0)
 				fail("XFRM_MSG_NEWSA", i, xa.ns, r);
 			put_policy(&m, XFRM_MSG_NEWPOLICY, i, dir, &ar_a, &ca);
-			r = talk(&xa, &m, NULL, 0);
+			r = talk(&xa, m, NULL, 0);
 			if (r < 0)
 				fail("XFRM_MSG_NEWPOLICY", i, xa.ns, r);
 		}
@@ -711,16 +520,16 @@ static void cmd_setup(void)
 static void flush(struct sock *s)
 {
 	struct xfrm_usersa_flush *f;
-	struct msg m;
+	struct nl_msg *m;
 	int r;
 
-	f = msg_init(&m, XFRM_MSG_FLUSHSA, NLM_F_ACK, sizeof(*f));
+	f = msg_new(&m, XFRM_MSG_FLUSHSA, NLM_F_ACK, sizeof(*f));
 	f->proto = IPSEC_PROTO_ANY;
-	r = talk(s, &m, NULL, 0);
+	r = talk(s, m, NULL, 0);
 	if (r < 0)
 		fail("XFRM_MSG_FLUSHSA", 0, s->ns, r);
-	msg_init(&m, XFRM_MSG_FLUSHPOLICY, NLM_F_ACK, 0);
-	r = talk(s, &m, NULL, 0);
+	msg_new(&m, XFRM_MSG_FLUSHPOLICY, NLM_F_ACK, 0);
+	r = talk(s, m, NULL, 0);
 	if (r < 0)
 		fail("XFRM_MSG_FLUSHPOLICY", 0, s->ns, r);
 }
@@ -728,14 +537,15 @@ static void flush(struct sock *s)
 static void binding_del(struct sock *s, const struct in6_addr *a,
 			unsigned int i)
 {
-	struct msg m;
+	struct nlattr *nest;
+	struct nl_msg *m;
 	int r;
 
-	genl_init(&m, s, MHO_CMD_BINDING_DEL, NLM_F_ACK);
-	msg_nest(&m, MHO_A_BINDING);
-	msg_put(&m, MHO_BINDING_A_MATCH, a, sizeof(*a));
-	msg_end(&m);
-	r = talk(s, &m, NULL, 0);
+	genl_new(&m, s, MHO_CMD_BINDING_DEL, NLM_F_ACK);
+	nest = mho_nest_start(m, MHO_A_BINDING);
+	mho_put_addr(m, MHO_BINDING_A_MATCH, a);
+	mho_nest_end(m, nest);
+	r = talk(s, m, NULL, 0);
 	if (r < 0 && r != -ENOENT)
 		fail("binding del", i, s->ns, r);
 }
@@ -757,14 +567,6 @@ static void cmd_clean(void)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + t.tv_nsec;
-}
-
 static void report(const char *mode, uint64_t ns, unsigned long sas,
 		   unsigned long pols, unsigned long msgs, const char *extra)
 {
@@ -774,18 +576,9 @@ static void report(const char *mode, uint64_t ns, unsigned long sas,
 }
 
 /* The MHO_A_CTX nest of genl message H, or NULL. */
-static struct nlattr *ctx_of(const struct nlmsghdr *h)
+static struct nlattr *ctx_of(struct nlmsghdr *h)
 {
-	struct nlattr *a;
-	size_t rem;
-
-	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
-		return NULL;
-	attr_for_each(a, (char *)NLMSG_DATA(h) + GENL_HDRLEN,
-		      h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), rem)
-		if (attr_type(a) == MHO_A_CTX)
-			return a;
-	return NULL;
+	return nlmsg_find_attr(h, GENL_HDRLEN, MHO_A_CTX);
 }
 
 static void cmd_module(void)
@@ -794,30 +587,30 @@ static void cmd_module(void)
 	struct nlmsghdr *h = (struct nlmsghdr *)rep;
 	unsigned long sas = 0, pols = 0, spis = 0;
 	struct in6_addr ca, nca;
-	struct nlattr *ctx, *a;
+	struct nlattr *ctx, *a, *nest;
 	uint64_t t0, t1, t, t_imp = 0;
 	char extra[96];
-	struct msg m;
+	struct nl_msg *m;
 	unsigned int i;
-	size_t rem;
+	int rem;
 	int r;
 
-	t0 = now_ns();
+	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < opt.n; i++) {
 		unsigned int n_sa = 0, n_pol = 0, got_sa = ~0u, got_pol = ~0u;
 
 		coa(&ca, i);
 		ncoa(&nca, i);
 
-		genl_init(&m, &ga, MHO_CMD_CTX_EXPORT, 0);
-		msg_nest(&m, MHO_A_BINDING);
-		msg_put(&m, MHO_BINDING_A_MATCH, &ca, sizeof(ca));
-		msg_end(&m);
-		msg_nest(&m, MHO_A_CTX);
-		msg_put(&m, MHO_CTX_A_AR, &ar_a, sizeof(ar_a));
-		msg_u8(&m, MHO_CTX_A_DISPOSE, MHO_CTX_DELETE);
-		msg_end(&m);
-		r = talk(&ga, &m, rep, sizeof(rep));
+		genl_new(&m, &ga, MHO_CMD_CTX_EXPORT, 0);
+		nest = mho_nest_start(m, MHO_A_BINDING);
+		mho_put_addr(m, MHO_BINDING_A_MATCH, &ca);
+		mho_nest_end(m, nest);
+		nest = mho_nest_start(m, MHO_A_CTX);
+		mho_put_addr(m, MHO_CTX_A_AR, &ar_a);
+		mho_put_u8(m, MHO_CTX_A_DISPOSE, MHO_CTX_DELETE);
+		mho_nest_end(m, nest);
+		r = talk(&ga, m, rep, sizeof(rep));
 		if (r <= 0)
 			fail("MHO_CMD_CTX_EXPORT", i, ga.ns, r ? r : -ENOMSG);
 		ctx = ctx_of(h);
@@ -825,13 +618,13 @@ static void cmd_module(void)
 			die("MHO_CMD_CTX_EXPORT of MN %u: no MHO_A_CTX", i);
 
 		/* The context as exported, then what changes. */
-		genl_init(&m, &gb, MHO_CMD_CTX_IMPORT, 0);
-		msg_nest(&m, MHO_A_BINDING);
-		msg_put(&m, MHO_BINDING_A_MATCH, &nca, sizeof(nca));
-		msg_end(&m);
-		msg_nest(&m, MHO_A_CTX);
-		attr_for_each(a, attr_data(ctx), attr_len(ctx), rem) {
-			switch (attr_type(a)) {
+		genl_new(&m, &gb, MHO_CMD_CTX_IMPORT, 0);
+		nest = mho_nest_start(m, MHO_A_BINDING);
+		mho_put_addr(m, MHO_BINDING_A_MATCH, &nca);
+		mho_nest_end(m, nest);
+		nest = mho_nest_start(m, MHO_A_CTX);
+		nla_for_each_nested(a, ctx, rem) {
+			switch (nla_type(a)) {
 			case MHO_CTX_A_SA:
 				n_sa++;
 				break;
@@ -846,30 +639,30 @@ static void cmd_module(void)
 			default:
 				continue;
 			}
-			msg_put(&m, a->nla_type, attr_data(a), attr_len(a));
+			mho_put_raw(m, a->nla_type, nla_data(a), nla_len(a));
 		}
-		msg_put(&m, MHO_CTX_A_NEW_AR, &ar_b, sizeof(ar_b));
-		msg_put(&m, MHO_CTX_A_NEW_COA, &nca, sizeof(nca));
-		msg_u8(&m, MHO_CTX_A_MODE, MHO_CTX_REACTIVE);
-		msg_end(&m);
+		mho_put_addr(m, MHO_CTX_A_NEW_AR, &ar_b);
+		mho_put_addr(m, MHO_CTX_A_NEW_COA, &nca);
+		mho_put_u8(m, MHO_CTX_A_MODE, MHO_CTX_REACTIVE);
+		mho_nest_end(m, nest);
 		if (n_sa != 2 || n_pol != 2)
 			die("MHO_CMD_CTX_EXPORT of MN %u: %u SAs and %u policies, not 2 and 2",
 			    i, n_sa, n_pol);
-		t = now_ns();
-		r = talk(&gb, &m, rep, sizeof(rep));
-		t_imp += now_ns() - t;
+		t = clock_ns(CLOCK_MONOTONIC);
+		r = talk(&gb, m, rep, sizeof(rep));
+		t_imp += clock_ns(CLOCK_MONOTONIC) - t;
 		if (r <= 0)
 			fail("MHO_CMD_CTX_IMPORT", i, gb.ns, r ? r : -ENOMSG);
 		ctx = ctx_of(h);
 		if (!ctx)
 			die("MHO_CMD_CTX_IMPORT of MN %u: no MHO_A_CTX", i);
-		attr_for_each(a, attr_data(ctx), attr_len(ctx), rem) {
-			if (attr_type(a) == MHO_CTX_A_N_SA && attr_len(a) >= 4)
-				got_sa = *(uint32_t *)attr_data(a);
-			else if (attr_type(a) == MHO_CTX_A_N_POLICY &&
-				 attr_len(a) >= 4)
-				got_pol = *(uint32_t *)attr_data(a);
-			else if (attr_type(a) == MHO_CTX_A_SPI)
+		nla_for_each_nested(a, ctx, rem) {
+			if (nla_type(a) == MHO_CTX_A_N_SA && nla_len(a) >= 4)
+				got_sa = *(uint32_t *)nla_data(a);
+			else if (nla_type(a) == MHO_CTX_A_N_POLICY &&
+				 nla_len(a) >= 4)
+				got_pol = *(uint32_t *)nla_data(a);
+			else if (nla_type(a) == MHO_CTX_A_SPI)
 				spis++;
 		}
 		if (got_sa != n_sa || got_pol != n_pol)
@@ -878,10 +671,10 @@ static void cmd_module(void)
 		sas += n_sa;
 		pols += n_pol;
 	}
-	t1 = now_ns();
+	t1 = clock_ns(CLOCK_MONOTONIC);
 	snprintf(extra, sizeof(extra), ",\"ns_import\":%llu,\"spi_changed\":%lu",
 		 (unsigned long long)t_imp, spis);
-	report("module", t1 - t0, sas, pols, ga.msgs + gb.msgs, extra);
+	report("module", t1 - t0, sas, pols, mhonl_sent(ga.h) + mhonl_sent(gb.h), extra);
 }
 
 /* Replace OLD with NEW in A. */
@@ -908,44 +701,44 @@ static void recipe_sa(unsigned int i, const struct in6_addr *daddr,
 	struct xfrm_aevent_id *aid;
 	struct xfrm_usersa_id *id;
 	struct nlattr *a;
-	struct msg m;
-	size_t rem;
+	struct nl_msg *m;
+	int rem;
 	int r;
 
-	id = msg_init(&m, XFRM_MSG_GETSA, 0, sizeof(*id));
+	id = msg_new(&m, XFRM_MSG_GETSA, 0, sizeof(*id));
 	memcpy(&id->daddr, daddr, sizeof(*daddr));
 	id->spi = htonl(spi);
 	id->family = AF_INET6;
 	id->proto = IPPROTO_ESP;
-	put_mark(&m);
-	r = talk(&xa, &m, sa, sizeof(sa));
+	put_mark(m);
+	r = talk(&xa, m, sa, sizeof(sa));
 	if (r <= 0 || hs->nlmsg_type != XFRM_MSG_NEWSA)
 		fail("XFRM_MSG_GETSA", i, xa.ns, r < 0 ? r : -ENOMSG);
 
-	aid = msg_init(&m, XFRM_MSG_GETAE, 0, sizeof(*aid));
+	aid = msg_new(&m, XFRM_MSG_GETAE, 0, sizeof(*aid));
 	memcpy(&aid->sa_id.daddr, daddr, sizeof(*daddr));
 	aid->sa_id.spi = htonl(spi);
 	aid->sa_id.family = AF_INET6;
 	aid->sa_id.proto = IPPROTO_ESP;
 	aid->flags = XFRM_AE_RVAL;
-	put_mark(&m);
-	r = talk(&xa, &m, ae, sizeof(ae));
+	put_mark(m);
+	r = talk(&xa, m, ae, sizeof(ae));
 	if (r <= 0 || ha->nlmsg_type != XFRM_MSG_NEWAE)
 		fail("XFRM_MSG_GETAE", i, xa.ns, r < 0 ? r : -ENOMSG);
 
-	id = msg_init(&m, XFRM_MSG_DELSA, NLM_F_ACK, sizeof(*id));
+	id = msg_new(&m, XFRM_MSG_DELSA, NLM_F_ACK, sizeof(*id));
 	memcpy(&id->daddr, daddr, sizeof(*daddr));
 	id->spi = htonl(spi);
 	id->family = AF_INET6;
 	id->proto = IPPROTO_ESP;
-	put_mark(&m);
-	r = talk(&xa, &m, NULL, 0);
+	put_mark(m);
+	r = talk(&xa, m, NULL, 0);
 	if (r < 0)
 		fail("XFRM_MSG_DELSA", i, xa.ns, r);
 
 	info = NLMSG_DATA(hs);
-	x = msg_init(&m, XFRM_MSG_NEWSA, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-		     sizeof(*x));
+	x = msg_new(&m, XFRM_MSG_NEWSA, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+		    sizeof(*x));
 	*x = *info;
 	rewrite(&x->id.daddr, &ar_a, &ar_b);
 	rewrite(&x->id.daddr, ca, nca);
@@ -953,9 +746,8 @@ static void recipe_sa(unsigned int i, const struct in6_addr *daddr,
 	rewrite(&x->saddr, ca, nca);
 	memset(&x->curlft, 0, sizeof(x->curlft));
 	memset(&x->stats, 0, sizeof(x->stats));
-	attr_for_each(a, (char *)info + NLMSG_ALIGN(sizeof(*info)),
-		      hs->nlmsg_len - NLMSG_SPACE(sizeof(*info)), rem) {
-		switch (attr_type(a)) {
+	nlmsg_for_each_attr(a, hs, sizeof(*info), rem) {
+		switch (nla_type(a)) {
 		case XFRMA_REPLAY_VAL:		/* GETAE's instead */
 		case XFRMA_REPLAY_ESN_VAL:
 		case XFRMA_LTIME_VAL:
@@ -963,19 +755,18 @@ static void recipe_sa(unsigned int i, const struct in6_addr *daddr,
 		case XFRMA_PAD:
 			continue;
 		}
-		msg_put(&m, a->nla_type, attr_data(a), attr_len(a));
+		mho_put_raw(m, a->nla_type, nla_data(a), nla_len(a));
 	}
 	aid = NLMSG_DATA(ha);
-	attr_for_each(a, (char *)aid + NLMSG_ALIGN(sizeof(*aid)),
-		      ha->nlmsg_len - NLMSG_SPACE(sizeof(*aid)), rem) {
-		switch (attr_type(a)) {
+	nlmsg_for_each_attr(a, ha, sizeof(*aid), rem) {
+		switch (nla_type(a)) {
 		case XFRMA_REPLAY_VAL:
 		case XFRMA_REPLAY_ESN_VAL:
 		case XFRMA_LTIME_VAL:
-			msg_put(&m, a->nla_type, attr_data(a), attr_len(a));
+			mho_put_raw(m, a->nla_type, nla_data(a), nla_len(a));
 		}
 	}
-	r = talk(&xb, &m, NULL, 0);
+	r = talk(&xb, m, NULL, 0);
 	if (r < 0)
 		fail("XFRM_MSG_NEWSA", i, xb.ns, r);
 }
@@ -984,11 +775,11 @@ static void cmd_recipe(void)
 {
 	struct in6_addr ca, nca;
 	uint64_t t0, t1;
-	struct msg m;
+	struct nl_msg *m;
 	unsigned int i;
 	int dir, r;
 
-	t0 = now_ns();
+	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < opt.n; i++) {
 		coa(&ca, i);
 		ncoa(&nca, i);
@@ -998,19 +789,19 @@ static void cmd_recipe(void)
 			continue;
 		for (dir = DIR_IN; dir <= DIR_OUT; dir++) {
 			put_policy(&m, XFRM_MSG_DELPOLICY, i, dir, &ar_a, &ca);
-			r = talk(&xa, &m, NULL, 0);
+			r = talk(&xa, m, NULL, 0);
 			if (r < 0)
 				fail("XFRM_MSG_DELPOLICY", i, xa.ns, r);
 			put_policy(&m, XFRM_MSG_NEWPOLICY, i, dir, &ar_b, &nca);
-			r = talk(&xb, &m, NULL, 0);
+			r = talk(&xb, m, NULL, 0);
 			if (r < 0)
 				fail("XFRM_MSG_NEWPOLICY", i, xb.ns, r);
 		}
 	}
-	t1 = now_ns();
+	t1 = clock_ns(CLOCK_MONOTONIC);
 	report(opt.policies ? "recipe+policies" : "recipe", t1 - t0,
 	       2ul * opt.n, opt.policies ? 2ul * opt.n : 0,
-	       xa.msgs + xb.msgs, "");
+	       mhonl_sent(xa.h) + mhonl_sent(xb.h), "");
 }
 
 /* ---- verify ------------------------------------------------------------- */
@@ -1038,9 +829,9 @@ static void bad(struct tally *t, const char *fmt, ...)
 
 static int mark_ok(const struct nlattr *a)
 {
-	return opt.has_mark ? a && attr_len(a) >= sizeof(opt.mark) &&
-		!memcmp(attr_data(a), &opt.mark, sizeof(opt.mark)) :
-		!a || !((struct xfrm_mark *)attr_data(a))->v;
+	return opt.has_mark ? a && (size_t)nla_len(a) >= sizeof(opt.mark) &&
+		!memcmp(nla_data(a), &opt.mark, sizeof(opt.mark)) :
+		!a || !((struct xfrm_mark *)nla_data(a))->v;
 }
 
 static int check_sa(const struct nlmsghdr *h, void *arg)
@@ -1052,7 +843,7 @@ static int check_sa(const struct nlmsghdr *h, void *arg)
 	struct in6_addr nca;
 	unsigned int i, dir;
 	struct sa_p p;
-	size_t rem;
+	int rem;
 
 	if (h->nlmsg_type != XFRM_MSG_NEWSA)
 		return 0;
@@ -1065,9 +856,8 @@ static int check_sa(const struct nlmsghdr *h, void *arg)
 	}
 	ncoa(&nca, i);
 	sa_params(&p, i, dir, &ar_b, &nca, opt.seq_margin);
-	attr_for_each(a, (char *)x + NLMSG_ALIGN(sizeof(*x)),
-		      h->nlmsg_len - NLMSG_SPACE(sizeof(*x)), rem) {
-		switch (attr_type(a)) {
+	nlmsg_for_each_attr(a, h, sizeof(*x), rem) {
+		switch (nla_type(a)) {
 		case XFRMA_ALG_AEAD:
 		case XFRMA_ALG_CRYPT:
 			key = a;
@@ -1103,21 +893,21 @@ static int check_sa(const struct nlmsghdr *h, void *arg)
 	if (!mark_ok(mark))
 		bad(t, "MN %u: SA 0x%x: another mark", i, spi);
 	if (opt.cbc) {
-		const struct xfrm_algo *c = key ? attr_data(key) : NULL;
-		const struct xfrm_algo_auth *au = auth ? attr_data(auth) : NULL;
+		const struct xfrm_algo *c = key ? nla_data(key) : NULL;
+		const struct xfrm_algo_auth *au = auth ? nla_data(auth) : NULL;
 
-		if (!c || attr_type(key) != XFRMA_ALG_CRYPT ||
-		    attr_len(key) < sizeof(*c) + 16 || c->alg_key_len != 128 ||
+		if (!c || nla_type(key) != XFRMA_ALG_CRYPT ||
+		    (size_t)nla_len(key) < sizeof(*c) + 16 || c->alg_key_len != 128 ||
 		    memcmp(c->alg_key, p.key, 16) || !au ||
-		    attr_len(auth) < sizeof(*au) + 32 ||
+		    (size_t)nla_len(auth) < sizeof(*au) + 32 ||
 		    au->alg_trunc_len != 128 ||
 		    memcmp(au->alg_key, p.auth_key, 32))
 			bad(t, "MN %u: SA 0x%x: other keys", i, spi);
 	} else {
-		const struct xfrm_algo_aead *ad = key ? attr_data(key) : NULL;
+		const struct xfrm_algo_aead *ad = key ? nla_data(key) : NULL;
 
-		if (!ad || attr_type(key) != XFRMA_ALG_AEAD ||
-		    attr_len(key) < sizeof(*ad) + 20 ||
+		if (!ad || nla_type(key) != XFRMA_ALG_AEAD ||
+		    (size_t)nla_len(key) < sizeof(*ad) + 20 ||
 		    strcmp(ad->alg_name, "rfc4106(gcm(aes))") ||
 		    ad->alg_key_len != 160 || ad->alg_icv_len != 128 ||
 		    memcmp(ad->alg_key, p.key, 20))
@@ -1126,18 +916,18 @@ static int check_sa(const struct nlmsghdr *h, void *arg)
 	if (!rp) {
 		bad(t, "MN %u: SA 0x%x: no replay state", i, spi);
 	} else if (opt.no_esn) {
-		const struct xfrm_replay_state *r = attr_data(rp);
+		const struct xfrm_replay_state *r = nla_data(rp);
 
-		if (attr_type(rp) != XFRMA_REPLAY_VAL ||
+		if (nla_type(rp) != XFRMA_REPLAY_VAL ||
 		    memcmp(r, &p.legacy, sizeof(*r)))
 			bad(t, "MN %u: SA 0x%x: replay oseq %u seq %u bitmap 0x%x, not %u %u 0x%x",
 			    i, spi, r->oseq, r->seq, r->bitmap, p.legacy.oseq,
 			    p.legacy.seq, p.legacy.bitmap);
 	} else {
-		const struct xfrm_replay_state_esn *r = attr_data(rp);
+		const struct xfrm_replay_state_esn *r = nla_data(rp);
 
-		if (attr_type(rp) != XFRMA_REPLAY_ESN_VAL ||
-		    attr_len(rp) < sizeof(p.esn) ||
+		if (nla_type(rp) != XFRMA_REPLAY_ESN_VAL ||
+		    (size_t)nla_len(rp) < sizeof(p.esn) ||
 		    memcmp(r, &p.esn, sizeof(p.esn)))
 			bad(t, "MN %u: SA 0x%x: replay oseq %u:%u seq %u:%u window %u bmp[0] 0x%x, not %u:%u %u:%u %u 0x%x",
 			    i, spi, r->oseq_hi, r->oseq, r->seq_hi, r->seq,
@@ -1158,7 +948,7 @@ static int check_policy(const struct nlmsghdr *h, void *arg)
 	struct nlattr *a, *mark = NULL;
 	const xfrm_address_t *mn;
 	unsigned int i, dir, bit;
-	size_t rem;
+	int rem;
 
 	if (h->nlmsg_type != XFRM_MSG_NEWPOLICY)
 		return 0;
@@ -1175,11 +965,10 @@ static int check_policy(const struct nlmsghdr *h, void *arg)
 		bad(t, "a policy for %s", ntop(mn));
 		return 0;
 	}
-	attr_for_each(a, (char *)p + NLMSG_ALIGN(sizeof(*p)),
-		      h->nlmsg_len - NLMSG_SPACE(sizeof(*p)), rem) {
-		if (attr_type(a) == XFRMA_TMPL && attr_len(a) == sizeof(*tm))
-			tm = attr_data(a);
-		else if (attr_type(a) == XFRMA_MARK)
+	nlmsg_for_each_attr(a, h, sizeof(*p), rem) {
+		if (nla_type(a) == XFRMA_TMPL && (size_t)nla_len(a) == sizeof(*tm))
+			tm = nla_data(a);
+		else if (nla_type(a) == XFRMA_MARK)
 			mark = a;
 	}
 	bit = 4 << dir;
@@ -1212,15 +1001,15 @@ static int count(const struct nlmsghdr *h, void *arg)
 static void dump_all(struct sock *s, int (*fn)(const struct nlmsghdr *, void *),
 		     struct tally *t)
 {
-	struct msg m;
+	struct nl_msg *m;
 	int r;
 
-	msg_init(&m, XFRM_MSG_GETSA, NLM_F_DUMP, 0);
-	r = dump(s, &m, fn, t);
+	msg_new(&m, XFRM_MSG_GETSA, NLM_F_DUMP, 0);
+	r = request(s, m, fn, t);
 	if (r < 0)
 		fail("XFRM_MSG_GETSA dump", 0, s->ns, r);
-	msg_init(&m, XFRM_MSG_GETPOLICY, NLM_F_DUMP, 0);
-	r = dump(s, &m, fn, t);
+	msg_new(&m, XFRM_MSG_GETPOLICY, NLM_F_DUMP, 0);
+	r = request(s, m, fn, t);
 	if (r < 0)
 		fail("XFRM_MSG_GETPOLICY dump", 0, s->ns, r);
 }
@@ -1238,15 +1027,15 @@ static int cmd_verify(void)
 		bad(&t, "%s still holds %lu SAs and %lu policies", xa.ns,
 		    left.sas, left.policies);
 	{
-		struct msg m;
+		struct nl_msg *m;
 		int r;
 
-		msg_init(&m, XFRM_MSG_GETSA, NLM_F_DUMP, 0);
-		r = dump(&xb, &m, check_sa, &t);
+		msg_new(&m, XFRM_MSG_GETSA, NLM_F_DUMP, 0);
+		r = request(&xb, m, check_sa, &t);
 		if (r < 0)
 			fail("XFRM_MSG_GETSA dump", 0, xb.ns, r);
-		msg_init(&m, XFRM_MSG_GETPOLICY, NLM_F_DUMP, 0);
-		r = dump(&xb, &m, check_policy, &t);
+		msg_new(&m, XFRM_MSG_GETPOLICY, NLM_F_DUMP, 0);
+		r = request(&xb, m, check_policy, &t);
 		if (r < 0)
 			fail("XFRM_MSG_GETPOLICY dump", 0, xb.ns, r);
 	}
@@ -1297,6 +1086,7 @@ int main(int argc, char **argv)
 	int c, mho, r = 0;
 	char *end;
 
+	die_status = 2;
 	if (argc < 2)
 		usage();
 	cmd = argv[1];
@@ -1366,8 +1156,6 @@ int main(int argc, char **argv)
 		sock_open(&gb, opt.to, NETLINK_GENERIC);
 		resolve(&ga);
 		resolve(&gb);
-		ga.msgs = 0;
-		gb.msgs = 0;
 	}
 
 	if (!strcmp(cmd, "setup"))

@@ -15,11 +15,11 @@
 #
 # Layout: merged /usr like Debian (bin, sbin, lib, lib64 are links into
 # usr/), busybox applets for everything basic, and the real programs the
-# tests need (bash, iproute2, kmod, strongSwan's charon and swanctl) with
-# their shared libraries, found with ldd. Kernel modules: the net, crypto,
-# lib, drivers/{net,char,virtio} and arch crypto trees of the booted
-# kernel (a kernel with those built in just has fewer), with modules.dep
-# regenerated for the subset by depmod.
+# tests need (bash, iproute2, kmod, util-linux's setpriv, strongSwan's
+# charon and swanctl) with their shared libraries, found with ldd. Kernel
+# modules: the net, crypto, lib, drivers/{net,char,virtio} and arch crypto
+# trees of the booted kernel (a kernel with those built in just has
+# fewer), with modules.dep regenerated for the subset by depmod.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +30,7 @@ out=$1
 
 # Programs copied with their libraries; the first group is required. Of
 # the optional ones, nft is make bench's (benchmark 1's control).
-required_bins="bash ip tc bridge ss kmod nstat"
+required_bins="bash ip tc bridge ss kmod nstat setpriv"
 optional_bins="strace nft ${MHO_GUEST_BINS:-}"
 # strongSwan (selftests/swan.sh): its programs, and its plugins, which
 # charon dlopens (so ldd does not list them). Required, like the above;

@@ -390,6 +390,8 @@ int mhonl_request(struct mhonl *h, struct nl_msg *msg, mhonl_msg_fn fn,
 {
 	int ret;
 
+	if (ack)
+		memset(ack, 0, sizeof(*ack));
 	ret = mhonl_send(h, msg);
 	if (ret < 0)
 		return ret;
@@ -573,8 +575,18 @@ void mho_put_addr(struct nl_msg *msg, int type, const struct in6_addr *a)
 
 void mho_put_bin(struct nl_msg *msg, int type, size_t len, const void *data)
 {
-	if (nla_put(msg, type, (int)len, len ? data : NULL) < 0)
+	mho_put_raw(msg, type, data, len);
+}
+
+void *mho_put_raw(struct nl_msg *msg, int type, const void *data, size_t len)
+{
+	struct nlattr *a = len > 0xffff ? NULL : nla_reserve(msg, type, len);
+
+	if (!a)
 		xmsg(NULL);
+	if (data && len)
+		memcpy(nla_data(a), data, len);
+	return nla_data(a);
 }
 
 void mho_put_str(struct nl_msg *msg, int type, const char *s)

@@ -30,6 +30,7 @@
 #include <netlink/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <netlink/genl/genl.h>
 
 #include <linux/mho.h>
 
@@ -113,10 +114,10 @@ const char *mhonl_ack_text(const struct mhonl_ack *ack);
 typedef int (*mhonl_msg_fn)(const struct nlmsghdr *nlh, void *arg);
 
 /*
- * Send @msg as it was built: only its port id and, when it was built
- * with NL_AUTO_SEQ, a sequence number are filled in; no flag is added
- * (a test sends what it means to, NLM_F_ACK or not). @msg is wiped (it
- * may carry keys) but not freed.
+ * Send @msg as it was built: only its port id, NLM_F_REQUEST and, when it
+ * was built with NL_AUTO_SEQ, a sequence number are filled in; no other
+ * flag is added (a test sends what it means to, NLM_F_ACK or not). @msg
+ * is wiped (it may carry keys) and freed, sent or not.
  */
 int mhonl_send(struct mhonl *h, struct nl_msg *msg);
 /*
@@ -194,6 +195,12 @@ void mho_put_addr(struct nl_msg *msg, int type, const struct in6_addr *a);
 void mho_put_str(struct nl_msg *msg, int type, const char *s);
 /* Binary data; len 0 puts an empty attribute (it is sent, not dropped). */
 void mho_put_bin(struct nl_msg *msg, int type, size_t len, const void *data);
+/*
+ * Any attribute, of any message: @type exactly as given (NLA_F_* bits
+ * included: a test may leave NLA_F_NESTED off a nest it closes by hand),
+ * @len bytes of @data, or of zeroes if @data is NULL. Returns the payload.
+ */
+void *mho_put_raw(struct nl_msg *msg, int type, const void *data, size_t len);
 
 /*
  * Send msg with NLM_F_ACK (and free it), call fn for each reply and wait
