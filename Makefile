@@ -80,6 +80,10 @@ module:
 mhoctl:
 	$(MAKE) -C tools/mhoctl
 
+# The signaling daemon (tools/mhod), which the VM tests run too.
+mhod:
+	$(MAKE) -C tools/mhod build/mhod
+
 # Helpers the tests run in the guest, if there are any.
 selftests-tools:
 	if [ -f selftests/tools/Makefile ]; then $(MAKE) -C selftests/tools; fi
@@ -195,16 +199,16 @@ check-plot:
 	python3 demo/check_plot.py
 
 # The last line of output is the summary: "N passed, N failed".
-check: mhoctl selftests-tools
+check: mhoctl mhod selftests-tools
 	@selftests/vm/run.sh $(KERNEL)
 
-check-debug: mhoctl selftests-tools
+check-debug: mhoctl mhod selftests-tools
 	@selftests/vm/run.sh debug
 
 # selftests/vm/matrix.sh runs 6.1, 6.12, debug and, when its build is
 # cached (a cold build takes about 30 minutes, more than CI can spare next
 # to the debug kernel's), latest, in turn; it ends with the total.
-test: mhoctl selftests-tools
+test: mhoctl mhod selftests-tools
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory check-mhod
 	@selftests/vm/matrix.sh
@@ -297,4 +301,4 @@ clean:
 	$(MAKE) -C tools/mhod clean
 	if [ -f selftests/tools/Makefile ]; then $(MAKE) -C selftests/tools clean; fi
 
-.PHONY: all module mhoctl selftests-tools deps lint check check-debug test clean
+.PHONY: all module mhoctl mhod selftests-tools deps lint check check-debug test clean

@@ -37,6 +37,13 @@
 #            binding update; once the MN is attached the nAR releases the
 #            old stream, then, after the pAR's end-marker, the new one, in
 #            order
+#   mhod     as mho, but driven by the signaling: mhod on the pAR and
+#            the nAR, its mobile node agent on the MN (ho_mhod_start),
+#            and no mhoctl command after start-up. The MN's FBU (before
+#            it leaves) has the pAR buffer and send HI to the nAR, which
+#            holds; the HAck has the pAR forward; the MN's UNA on the new
+#            link releases the hold; its FBU with lifetime 0, after the
+#            binding update, has the pAR send its end-marker
 #   ha       mho's home agent in the path (see "The home agent" below):
 #            as mho, but the binding update goes to the home agent, whose
 #            end-marker, not the operator, ends the pAR's forwarding
@@ -332,6 +339,12 @@ _ho_limits() {
 _ho_bindings() {
 	_ho_limits "$HO_PAR"
 	_ho_limits "$HO_NAR"
+	if [ "$1" = mhod ]; then
+		# The daemons make the peers and bindings themselves.
+		ho_mhod_start "$_ho_out/mhod" ||
+			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "mhod did not start"; }
+		return
+	fi
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar
 	_ho_ctl "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER name par
 	if [ "$1" = bicast ]; then
@@ -500,6 +513,10 @@ _ho_link_loss() {
 # pAR starts forwarding (or buffering) when the MN leaves: its FBU.
 _ho_move() {
 	[ "$1" != stay ] || return 0
+	if [ "$1" = mhod ]; then
+		_ho_move_mhod
+		return
+	fi
 	case $1 in
 	mho | mho-na | ha)
 		_ho_state "$HO_NAR" hold
@@ -765,7 +782,7 @@ handoff_run() {
 	a | none) mode=none ;;
 	b | classic) mode=classic ;;
 	c | mho) mode=mho ;;
-	mho-na | ha | bicast | stay) ;;
+	mho-na | ha | bicast | stay | mhod) ;;
 	*) diag "handoff_run: unknown mode $mode"; return 1 ;;
 	esac
 	case $HO_TRAFFIC in
@@ -825,7 +842,8 @@ handoff_run() {
 	_ho_nstat "$src" >"$_ho_out/nstat.after"
 	[ -z "$mask" ] || taskset -p "$mask" "$BASHPID" >/dev/null 2>&1
 	# The nAR releases the new stream after the end-marker, then is idle.
-	if [ "${mode%-na}" = mho ] || [ "$mode" = ha ] || [ "$mode" = bicast ]; then
+	if [ "${mode%-na}" = mho ] || [ "$mode" = ha ] || [ "$mode" = bicast ] ||
+		[ "$mode" = mhod ]; then
 		if wait_for 10 _ho_settled "$HO_NAR"; then
 			[ "$(handoff_state "$HO_NAR")" != idle ] || _ho_event nar-idle
 		else
@@ -856,6 +874,7 @@ handoff_run() {
 		diag "handoff: the CPUs' backlogs dropped $backlog_drops packets (/proc/net/softnet_stat)"
 
 	_ho_ctl_stop
+	[ "$mode" != mhod ] || ho_mhod_stop
 	[ ! -s "$_ho_out/ctl.err" ] || diag "$(cat "$_ho_out/ctl.err")"
 	handoff_teardown
 
@@ -1069,4 +1088,223 @@ ho_expect_stream() {
 	expect_eq lost "$(ho_received lost)" 0
 	expect_eq out_of_order "$(ho_received out_of_order)" 0
 	expect_eq duplicates "$(ho_received duplicates)" 0
+}
+
+# ---- mhod: the signaling drives the move ---------------------------------------
+#
+# ho_mhod_start DIR [MN_KEY [MN_ADDR]]: configurations, a BADF key and the
+# daemons, in DIR: mhod on the pAR and the nAR (each the other's
+# neighbour, the MN a peer of both) and the MN agent (its links mn0, with
+# the HOA as the address the pAR serves, and mn1, with 2001:db8:b::2 as
+# its NCoA). MN_KEY: the MN agent's key (hex; default the one the routers
+# have), MN_ADDR its address on mn0 (default the HOA). The routers also
+# know a second mobile node, 2001:db8:a::2, with another key. Each daemon
+# logs to DIR/NAME.log; ho_mhodctl NAME COMMAND... talks to it.
+HO_MHOD=${MHOD:-mhod}
+HO_MHOD_KEY=000102030405060708090a0b0c0d0e0f10111213
+HO_MHOD_KEY2=f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff00010203
+HO_AP_NAR=02:00:00:00:0b:01	# the nAR's access link, as the MN hears it
+declare -A _ho_mhod_pid
+
+_ho_mhod_ar_conf() {
+	local d=$1 name=$2 access=$3 alla=$4 core=$5 nb=$6 nbrouter=$7 nbprefix=$8 nblla=$9
+	cat <<-EOF
+	[General]
+	Role = access-router
+	LogLevel = debug
+	ControlSocket = $d/$name.sock
+	[Interface]
+	Name = to-mn
+	Kind = access
+	Address = $access
+	LinkLayerAddress = $alla
+	[Interface]
+	Name = to-$nb
+	Kind = core
+	Address = $core
+	[Neighbor]
+	Name = $nb
+	Router = $nbrouter
+	Prefix = $nbprefix
+	LinkLayerAddress = $nblla
+	AccessPoint = $nblla
+	IPsec = ars
+	[Peer]
+	Name = mn
+	Kind = mobile-node
+	Address = $HOA
+	LinkLayerAddress = 02:00:00:00:0a:02
+	Key = mn-badf
+	IPsec = mn
+	[Peer]
+	Name = mn2
+	Kind = mobile-node
+	Address = 2001:db8:a::2
+	Key = mn2-badf
+	IPsec = mn
+	[Key]
+	Name = mn-badf
+	Kind = badf
+	File = $d/mn.key
+	SPI = 0x100
+	[Key]
+	Name = mn2-badf
+	Kind = badf
+	File = $d/mn2.key
+	SPI = 0x101
+	[IPsec]
+	Name = mn
+	Mode = static
+	SPIIn = 0x1001
+	SPIOut = 0x1002
+	[IPsec]
+	Name = ars
+	Mode = static
+	SPIIn = 0x2001
+	SPIOut = 0x2002
+	[Timers]
+	HITimeout = 500ms
+	[Limits]
+	BufferPackets = 65536
+	BufferBytes = 134217728
+	EOF
+}
+
+_ho_mhod_mn_conf() {
+	local d=$1 addr=$2
+	cat <<-EOF
+	[General]
+	Role = mobile-node
+	LogLevel = debug
+	ControlSocket = $d/mn.sock
+	[Interface]
+	Name = mn0
+	Kind = mobile
+	Address = $addr/128
+	LinkLayerAddress = 02:00:00:00:0a:02
+	[Interface]
+	Name = mn1
+	Kind = mobile
+	Address = 2001:db8:b::2/64
+	LinkLayerAddress = 02:00:00:00:0b:02
+	[Peer]
+	Name = par
+	Kind = access-router
+	Address = 2001:db8:a::1
+	Key = ar-badf
+	IPsec = ar
+	[Key]
+	Name = ar-badf
+	Kind = badf
+	File = $d/mn-agent.key
+	SPI = 0x100
+	[IPsec]
+	Name = ar
+	Mode = static
+	SPIIn = 0x1002
+	SPIOut = 0x1001
+	[Timers]
+	FBUTimeout = 1s
+	EOF
+}
+
+_ho_mhod_up() {
+	[ -S "$1" ]
+}
+
+# _ho_mhod_run NAME NS CONF: one daemon, its control socket waited for.
+_ho_mhod_run() {
+	local name=$1 ns=$2 conf=$3 d
+	d=$(dirname "$conf")
+	"$HO_MHOD" -t -c "$conf" >/dev/null || { diag "mhod -t: $conf is refused"; return 1; }
+	ip netns exec "$ns" "$HO_MHOD" -c "$conf" 2>"$d/$name.log" &
+	_ho_mhod_pid[$name]=$!
+	bg_add $!
+	wait_for 20 _ho_mhod_up "$d/$name.sock" ||
+		{ diag "mhod $name did not start: $(cat "$d/$name.log")"; return 1; }
+}
+
+ho_mhod_start() {
+	local d=$1 key=${2:-$HO_MHOD_KEY} addr=${3:-$HOA}
+	_ho_mhod_dir=$d
+	mkdir -p "$d" || return 1
+	(umask 077 && echo "$HO_MHOD_KEY" >"$d/mn.key" && echo "$HO_MHOD_KEY2" >"$d/mn2.key" &&
+		echo "$key" >"$d/mn-agent.key") || return 1
+	_ho_mhod_ar_conf "$d" par 2001:db8:a::1/64 02:00:00:00:0a:01 2001:db8:12::1/64 \
+		nar 2001:db8:12::2 2001:db8:b::/64 02:00:00:00:0b:01 >"$d/par.conf" &&
+	_ho_mhod_ar_conf "$d" nar 2001:db8:b::1/64 02:00:00:00:0b:01 2001:db8:12::2/64 \
+		par 2001:db8:12::1 2001:db8:a::/64 02:00:00:00:0a:01 >"$d/nar.conf" &&
+	_ho_mhod_mn_conf "$d" "$addr" >"$d/mn.conf" || return 1
+	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
+	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf" &&
+	_ho_mhod_run mn "$HO_MN" "$d/mn.conf"
+}
+
+# ho_mhodctl NAME COMMAND...: a control command to a daemon; its answer
+# on stdout, non-zero if it is an error.
+ho_mhodctl() {
+	local name=$1
+	shift
+	"$HO_MHOD" -c "$_ho_mhod_dir/$name.conf" -C "$@"
+}
+
+# ho_mhod_stat NAME COUNTER: one of a daemon's counters.
+ho_mhod_stat() {
+	ho_mhodctl "$1" stats | tr ' ' '\n' | sed -n "/^$2\$/{n;p}"
+}
+
+# ho_mhod_stop: every daemon's counters to DIR/NAME.stats, then SIGTERM;
+# each must exit 0.
+ho_mhod_stop() {
+	local name rc=0
+	for name in "${!_ho_mhod_pid[@]}"; do
+		ho_mhodctl "$name" stats >"$_ho_mhod_dir/$name.stats" 2>&1
+		kill -TERM "${_ho_mhod_pid[$name]}" 2>/dev/null
+		if ! wait "${_ho_mhod_pid[$name]}"; then
+			diag "mhod $name did not exit cleanly: $(tail -n 5 "$_ho_mhod_dir/$name.log")"
+			rc=1
+		fi
+	done
+	_ho_mhod_pid=()
+	return $rc
+}
+
+# _ho_mhodctl_step NAME EVENT COMMAND...: a control command that must
+# succeed, noted as EVENT once answered.
+_ho_mhodctl_step() {
+	local name=$1 ev=$2 out
+	shift 2
+	if ! out=$(ho_mhodctl "$name" "$@" 2>&1); then
+		printf 'mhod %s %s: %s\n' "$name" "$*" "$out" >>"$_ho_out/ctl.err"
+		_ho_ctl_errors=$((_ho_ctl_errors + 1))
+		return 1
+	fi
+	echo "$name $*: $out" >>"$_ho_out/mhod/steps"
+	_ho_event "$ev"
+}
+
+# The move, told to the MN agent only: what it tells the routers sets
+# them up. The MN's FBU is its departure: it leaves once the FBack came.
+_ho_move_mhod() {
+	_ho_mhodctl_step mn fback handoff "$HO_AP_NAR"
+	_ho_event leave
+	_ho_ctl_send mn-tc "qdisc change dev mn0 root netem loss 100%"
+	_ho_ctl_do par-tc "qdisc change dev to-mn root netem loss 100%"
+	_ho_ctl_wait mn-tc
+	_ho_event down
+	_ho_nap "$HO_GAP"
+	_ho_ctl_send nar-tc "qdisc change dev to-mn root netem loss 0%"
+	_ho_ctl_send mn-tc "qdisc change dev mn1 root netem loss 0%"
+	_ho_ctl_send mn "route replace default via 2001:db8:b::1 dev mn1"
+	_ho_ctl_wait nar-tc
+	_ho_ctl_wait mn-tc
+	_ho_ctl_wait mn
+	_ho_event up
+	# The UNA: the nAR's module releases the old stream.
+	_ho_mhodctl_step mn una attach
+	_ho_ctl_do cn "route replace $HOA via 2001:db8:2::2"
+	_ho_old_path_drained
+	_ho_event bu
+	# The tunnel is no longer needed: the pAR's end-marker.
+	_ho_mhodctl_step mn end end
 }

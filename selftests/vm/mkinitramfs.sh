@@ -9,6 +9,7 @@
 #   KREL, MODDIR, KDIR   from kernel.sh
 #   MHO_KO               the mho.ko built for KREL       -> /lib/mho/mho.ko
 #   MHOCTL               the mhoctl binary               -> /usr/bin/mhoctl
+#   MHOD                 the mhod binary (optional)      -> /usr/bin/mhod
 #   MHO_SELFTESTS        the selftests/ dir (minus vm/)  -> /selftests
 #                        and demo/, bench/ beside it     -> /demo, /bench
 #                        (and Documentation/mhoctl.8     -> /selftests/mhoctl.8)
@@ -122,6 +123,7 @@ copy_file "${libc%/*}/libgcc_s.so.1"
 
 # mho itself.
 copy_prog "$MHOCTL" /usr/bin/mhoctl
+[ -z "${MHOD:-}" ] || copy_prog "$MHOD" /usr/bin/mhod
 
 # The kernel's YNL tool (tools/net/ynl/pyynl, copied from the kernel),
 # the family's spec and tools/check-spec.py (whose reading of the spec

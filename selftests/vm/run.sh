@@ -26,6 +26,7 @@
 #   MHO_SRC=DIR          module sources: DIR/Kbuild, VERSION, kernel/, include/ (repo)
 #   MHO_SELFTESTS=DIR    tests to copy into the guest (repo's selftests/)
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
+#   MHOD=FILE            the mhod binary (repo's tools/mhod/build/mhod)
 #   MHO_CACHE=DIR        cache (~/.cache/mho)
 #   MHO_KEEP=1           keep the run's initramfs
 #   MHO_DEMO_OUT=DIR     run the handoff demo (demo/guest.sh)
@@ -58,6 +59,8 @@ src=${MHO_SRC:-$MHO_ROOT}
 export MHO_SELFTESTS=${MHO_SELFTESTS:-$MHO_ROOT/selftests}
 export MHOCTL=${MHOCTL:-$MHO_ROOT/tools/mhoctl/mhoctl}
 [ -x "$MHOCTL" ] || die "$MHOCTL missing: run 'make' first"
+export MHOD=${MHOD:-$MHO_ROOT/tools/mhod/build/mhod}
+[ -x "$MHOD" ] || die "$MHOD missing: run 'make mhod' first"
 
 # Anything in the console log matching one of these fails the run.
 bad_patterns=(

@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mhod drives the handoff: mhod on the pAR and the nAR, its mobile node
+# agent on the MN, and not one mhoctl command after start-up (the
+# netns-wide limits). FMIPv6's predictive mode (RFC 5568): the MN's
+# RtSolPr, the pAR's PrRtAdv, the MN's FBU, HI and HAck between the
+# routers, the FBack; the MN moves; its UNA releases the nAR's hold; its
+# FBU with lifetime 0 ends the pAR's forwarding. handoff.sh's mhod mode
+# measures the streams: nothing may be lost, reordered or duplicated.
+#
+# And what must change nothing: an FBU whose Binding Authorization Data
+# does not verify (a wrong key), and an FBU for another mobile node's
+# address; each is counted, and the routers have no binding after it.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../handoff.sh"
+
+mho_setup
+command -v "$HO_MHOD" >/dev/null || skip_all "mhod not found"
+
+# The counters of a run's daemon (handoff_run leaves them in the run).
+run_stat() {
+	tr ' ' '\n' <"$RUN/mhod/$1.stats" | sed -n "/^$2\$/{n;p}"
+}
+
+# The signaling of one handoff, as the daemons counted it (under
+# emulation an FBU or HI may be sent again before its answer comes: the
+# answers are what is counted exactly).
+signaled() {
+	local n
+	diag "events: $(tr '\n' ' ' <"$RUN/events")"
+	if [ "$(handoff_get "$RUN" lost)" != 0 ] && [ "$(handoff_get "$RUN" traffic)" = udp ]; then
+		diag "$(grep -hE 'kernel|RtSolPr|PrRtAdv|FBU|HI |HAck|FBack|UNA|end|control' \
+			"$RUN"/mhod/*.log | sort -t'[' -k2 -n | head -60)"
+	fi
+	expect_eq "handoffs at the pAR" "$(run_stat par handoffs_ok)" 1
+	expect_eq "handoffs at the MN" "$(run_stat mn handoffs_ok)" 1
+	n=$(run_stat par fbu)
+	[ "$n" -ge 2 ] || fail "$n FBUs at the pAR (the handoff and the end)"
+	n=$(run_stat nar hi)
+	[ "$n" -ge 1 ] || fail "$n HIs at the nAR"
+	expect_eq "UNAs from the MN" "$(run_stat mn una)" 1
+	expect_eq "rejected at the pAR" \
+		"$(($(run_stat par rx_bad_auth) + $(run_stat par rx_malformed) + $(run_stat par rx_unknown_peer)))" 0
+	expect_eq "kernel errors at the pAR" "$(run_stat par kernel_errors)" 0
+	expect_eq "kernel errors at the nAR" "$(run_stat nar kernel_errors)" 0
+	grep -q "kernel event attach" "$RUN/mhod/nar.log" ||
+		fail "the nAR's module did not report the MN's attach (UNA)"
+	grep -q "^mn handoff .*: ok status 0 " "$RUN/mhod/steps" ||
+		fail "no FBack status 0: $(cat "$RUN/mhod/steps")"
+}
+
+t_udp() {
+	need_tool "$HO_PROBE" || return
+	# Mixed sizes up to a full 1500-octet packet.
+	ho_run udp mhod HO_SIZE=64-1452 || return
+	ho_run_clean
+	signaled
+	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+		fail "the nAR released nothing: the move missed the stream"
+}
+
+t_tcp() {
+	need_tool "$HO_BULK" || return
+	# Long enough for the move (the MN agent's RtSolPr, FBU and FBack
+	# under emulation) to come in its middle.
+	ho_run tcp mhod HO_TRAFFIC=tcp HO_TCP_BYTES=16000000 || return
+	expect_eq short "$(handoff_get "$RUN" short)" 0
+	expect_eq bad "$(handoff_get "$RUN" bad)" 0
+	expect_eq bytes "$(handoff_get "$RUN" bytes)" 16000000
+	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
+	expect_eq "Packet Too Big messages" "$(handoff_get "$RUN" packet_too_big)" 0
+	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+	signaled
+	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+		fail "the nAR released nothing: the move missed the transfer"
+}
+
+# topo: the topology, the routers' limits (the only mhoctl commands
+# before mhod starts).
+topo() {
+	handoff_setup || { fail "topology setup failed"; return 1; }
+	# shellcheck disable=SC2086 # words
+	x "$MHOCTL" -n "$HO_PAR" limits set $HO_LIMITS || return 1
+	# shellcheck disable=SC2086 # words
+	x "$MHOCTL" -n "$HO_NAR" limits set $HO_LIMITS
+}
+
+# forged KEY ADDR COUNTER: the MN agent signs with KEY from ADDR on mn0;
+# its handoff fails for want of an FBack, the pAR counts each FBU in
+# COUNTER and neither router has a binding.
+forged() {
+	local d=$TMPD/forged-$3 out tries
+	topo || return
+	if [ "$2" != "$HOA" ] && [ "$2" != 2001:db8:a::2 ]; then
+		x ip -n "$HO_MN" addr add "$2/128" dev lo nodad &&
+		x ip -n "$HO_PAR" route add "$2" via 2001:db8:a::2 || return
+	fi
+	ho_mhod_start "$d" "$1" "$2" || { fail "mhod did not start"; return; }
+	if out=$(ho_mhodctl mn handoff "$HO_AP_NAR"); then
+		fail "the forged handoff succeeded: $out"
+	fi
+	tries=$(($(sed -n 's/^FBURetries = //p' "$d/mn.conf") + 0))
+	[ "$tries" -gt 0 ] || tries=3
+	expect_eq "answer" "$out" "error no FBack after $((tries + 1)) tries"
+	expect_eq "$3 at the pAR" "$(ho_mhod_stat par "$3")" $((tries + 1))
+	expect_eq "HIs sent by the pAR" "$(ho_mhod_stat par hi)" 0
+	expect_eq "bindings at the pAR" "$("$MHOCTL" -n "$HO_PAR" -j binding show)" "[]"
+	expect_eq "bindings at the nAR" "$("$MHOCTL" -n "$HO_NAR" -j binding show)" "[]"
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+t_wrong_key() {
+	forged 00112233445566778899aabbccddeeff00112233 "$HOA" rx_bad_auth
+}
+
+# The second MN's address (the routers know it, with its own key), from
+# an MN that has the first one's key.
+t_other_mn() {
+	forged "$HO_MHOD_KEY" 2001:db8:a::2 rx_bad_auth
+}
+
+# An address no mobile node has: counted as such.
+t_unknown() {
+	forged "$HO_MHOD_KEY" 2001:db8:ff::99 rx_unknown_peer
+}
+
+# The nAR's module is full (max-bindings 1, and a binding there): its
+# HAck says "insufficient resources" (130), the pAR puts the MN's
+# binding back to idle and its FBack says 130 too.
+t_refused() {
+	local out st
+	topo || return
+	x "$MHOCTL" -n "$HO_NAR" limits set max-bindings 1 &&
+	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER &&
+	x "$MHOCTL" -n "$HO_NAR" binding add role nar hoa 2001:db8:ff::77 peer $HO_PAR_PEER ||
+		return
+	ho_mhod_start "$TMPD/refused" || { fail "mhod did not start"; return; }
+	out=$(ho_mhodctl mn handoff "$HO_AP_NAR")
+	expect_eq "the MN's answer" "$out" "error FBack status 130"
+	st=$(handoff_state "$HO_PAR")
+	expect_eq "the pAR's binding" "${st:-idle}" idle
+	expect_eq "failed handoffs at the pAR" "$(ho_mhod_stat par handoffs_failed)" 1
+	expect_eq "kernel errors at the nAR" "$(ho_mhod_stat nar kernel_errors)" 1
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# mhod -t refuses a broken configuration, naming the line; SIGTERM while
+# the pAR forwards: mhod exits 0 and the binding has been told "end" (it
+# lingers), the nAR's hold stays for the module (the UNA still releases).
+t_stop() {
+	local d=$TMPD/stop out
+	mkdir -p "$d"
+	printf '[General]\nRole = router\n' >"$d/bad.conf"
+	if out=$("$HO_MHOD" -t -c "$d/bad.conf" 2>&1); then
+		fail "mhod -t accepted a bad configuration"
+	fi
+	case $out in
+	*"bad.conf:2:"*) ;;
+	*) fail "mhod -t did not name the line: $out" ;;
+	esac
+	topo || return
+	ho_mhod_start "$d" || { fail "mhod did not start"; return; }
+	x ho_mhodctl mn handoff "$HO_AP_NAR" || return
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" forward
+	expect_eq "the nAR's binding" "$(handoff_state "$HO_NAR")" hold
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	wait_for 10 ho_state_is "$HO_PAR" linger ||
+		fail "the pAR's binding is \"$(handoff_state "$HO_PAR")\" after mhod, not linger"
+	[ -n "$(ho_ctr "$HO_NAR" id)" ] || fail "the nAR's hold is gone with mhod"
+	handoff_teardown
+}
+
+ktap_plan 7
+run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
+run_case "mhod: a TCP transfer arrives whole" t_tcp
+run_case "an FBU with a wrong key changes nothing and is counted" t_wrong_key
+run_case "an FBU for another mobile node's address changes nothing" t_other_mn
+run_case "an FBU from an unknown address changes nothing" t_unknown
+run_case "a full nAR: HAck and FBack say insufficient resources" t_refused
+run_case "mhod -t, and what SIGTERM leaves in the kernel" t_stop
+ktap_finish

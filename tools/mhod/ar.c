@@ -1,0 +1,773 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The access-router role, FMIPv6 predictive mode (RFC 5568 3.3, 5.1).
+ * Every AR is a pAR and an nAR at once:
+ *
+ *   pAR  RtSolPr -> PrRtAdv from the [Neighbor] table;
+ *        FBU (BADF-authenticated, from the MN's own PCoA) -> the MN's
+ *        binding buffers, HI (Code 0, U) to the nAR, retransmitted;
+ *        HAck accepted -> the binding forwards to the nAR, FBack to the
+ *        PCoA and the NCoA; HAck refused or no HAck -> the binding goes
+ *        back to idle (what it held is delivered on the old link) and
+ *        the FBack carries the refusal;
+ *        the FBU's lifetime over, or an FBU with lifetime 0 from the
+ *        NCoA -> "end": the end-marker follows the last forwarded packet
+ *   nAR  HI from a configured neighbour -> the MN's binding holds (ncoa
+ *        = the NCoA), HAck; the MN's UNA releases the hold in the module
+ *        itself (kernel/hook.c), so the daemon never sets "release".
+ *
+ * Documentation/mhod.rst has the state machines.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/mho.h>
+
+#include "loop.h"
+#include "mhod.h"
+
+enum par_state { PAR_IDLE, PAR_HI_SENT, PAR_FORWARDING };
+
+static const char *const par_state_names[] = {
+	[PAR_IDLE] = "idle", [PAR_HI_SENT] = "hi-sent",
+	[PAR_FORWARDING] = "forwarding",
+};
+
+/* One per [Peer] mobile node: its handoff away from this router. */
+struct par_mn {
+	struct loop_timer hi_timer, life_timer;
+	const struct mhod_conf_peer *peer;
+	const struct mhod_conf_neighbor *nar;
+	enum par_state state;
+	bool have_seq;
+	uint16_t fbu_seq, hi_seq;
+	uint16_t lifetime;		/* granted, seconds */
+	uint32_t hi_tries, hi_wait_ms;
+	struct in6_addr pcoa, ncoa, par;	/* par: the FBU's destination */
+	uint8_t fback_status;		/* of the last FBack sent */
+	bool fback_sent;
+	uint64_t t_fbu;
+};
+
+/* HIs this router answered as an nAR (retransmissions get the same). */
+#define NAR_SEEN 64
+struct nar_seen {
+	bool used;
+	struct in6_addr par, pcoa;
+	uint16_t seq;
+	uint8_t code;
+};
+
+static struct par_mn *mns;
+static struct nar_seen seen[NAR_SEEN];
+static unsigned int seen_next;
+static uint16_t hi_seq;
+
+/* ------------------------------------------------------------ helpers */
+
+static const struct mhod_conf_iface *iface_by_index(int ifindex)
+{
+	const struct mhod_conf *c = mhod_conf;
+	int i;
+
+	for (i = 0; i < c->nifaces; i++)
+		if (net_ifindex(c->ifaces[i].name) == ifindex)
+			return &c->ifaces[i];
+	return NULL;
+}
+
+/* The nAR serving an NCoA: the longest matching [Neighbor] prefix. */
+static const struct mhod_conf_neighbor *nar_of(const struct in6_addr *ncoa)
+{
+	const struct mhod_conf *c = mhod_conf;
+	const struct mhod_conf_neighbor *best = NULL;
+	int i;
+
+	for (i = 0; i < c->nneighbors; i++) {
+		const struct mhod_conf_neighbor *n = &c->neighbors[i];
+
+		if (mhod_in_prefix(ncoa, &n->prefix, n->plen) &&
+		    (!best || n->plen > best->plen))
+			best = n;
+	}
+	return best;
+}
+
+static struct par_mn *mn_by_pcoa(const struct in6_addr *a)
+{
+	int i;
+
+	for (i = 0; i < mhod_conf->npeers; i++)
+		if (mns[i].peer->kind == MHOD_PEER_MN &&
+		    mhod_addr_eq(&mns[i].peer->addr, a))
+			return &mns[i];
+	return NULL;
+}
+
+static struct par_mn *mn_by_ncoa(const struct in6_addr *a)
+{
+	int i;
+
+	for (i = 0; i < mhod_conf->npeers; i++)
+		if (mns[i].state == PAR_FORWARDING &&
+		    mhod_addr_eq(&mns[i].ncoa, a))
+			return &mns[i];
+	return NULL;
+}
+
+static const struct mhod_conf_peer *peer_by_lla(const uint8_t *lla,
+						size_t len)
+{
+	int i;
+
+	for (i = 0; i < mhod_conf->npeers; i++) {
+		const struct mhod_conf_peer *p = &mhod_conf->peers[i];
+
+		if (p->kind == MHOD_PEER_MN && p->has_lla &&
+		    p->lla.len == len && !memcmp(p->lla.addr, lla, len))
+			return p;
+	}
+	return NULL;
+}
+
+static struct mhod_mh_opt *opt_add(struct mhod_mh *m, uint8_t type)
+{
+	struct mhod_mh_opt *o = &m->opts[m->nopts++];
+
+	memset(o, 0, sizeof(*o));
+	o->type = type;
+	return o;
+}
+
+static void malformed(const char *what, const struct mhod_rx *rx,
+		      enum mhod_err err)
+{
+	mhod_ctr.rx_malformed++;
+	mhod_log_reject("%s from %s rejected: %s", what,
+			mhod_ntop(&rx->pi.src), mhod_strerror(err));
+}
+
+/* ---------------------------------------------------- RtSolPr/PrRtAdv */
+
+static void nd_addr(struct mhod_icmp *m, uint8_t type, uint8_t code,
+		    uint8_t plen, const struct in6_addr *a)
+{
+	struct mhod_nd_opt *o = &m->opts[m->nopts++];
+
+	memset(o, 0, sizeof(*o));
+	o->type = type;
+	o->code = code;
+	o->plen = plen;
+	o->addr = *a;
+}
+
+/* One tuple of a PrRtAdv: the AP, the nAR's LLA, address and prefix. */
+static bool tuple(struct mhod_icmp *m, const struct mhod_conf_lla *ap,
+		  const struct mhod_conf_neighbor *n)
+{
+	if (m->nopts + 4 > MHOD_OPTS_MAX || !n->has_lla)
+		return false;
+	mhod_nd_lla(m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap);
+	mhod_nd_lla(m, MHOD_ND_LLA, MHOD_LLA_NAR, &n->lla);
+	nd_addr(m, MHOD_ND_IPA, MHOD_IPA_NAR, 128, &n->router);
+	nd_addr(m, MHOD_ND_NRPI, 0, n->plen, &n->prefix);
+	return true;
+}
+
+static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
+{
+	const struct mhod_conf_iface *ifc = iface_by_index(rx->ifindex);
+	const struct mhod_conf *c = mhod_conf;
+	static struct mhod_icmp a;
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MSG_MAX];
+	int i, known = 0, unknown = 0;
+	size_t len;
+
+	mhod_ctr.rtsolpr++;
+	if (!ifc || ifc->kind != MHOD_IF_ACCESS) {
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("RtSolPr from %s not on an access interface",
+				mhod_ntop(&rx->pi.src));
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.msg = MHOD_MSG_PRRTADV;
+	a.ident = q->ident;
+	if (ifc->has_lla)
+		mhod_nd_lla(&a, MHOD_ND_LLA, MHOD_LLA_SENDER, &ifc->lla);
+	if (mhod_nd_opt_find(q, MHOD_ND_LLA, MHOD_LLA_WILDCARD)) {
+		for (i = 0; i < c->nneighbors; i++)
+			if (c->neighbors[i].naps &&
+			    tuple(&a, &c->neighbors[i].ap[0], &c->neighbors[i]))
+				known++;
+	}
+	for (i = 0; i < q->nopts; i++) {
+		const struct mhod_nd_opt *o = &q->opts[i];
+		const struct mhod_conf_neighbor *n;
+
+		if (o->type != MHOD_ND_LLA || o->code != MHOD_LLA_NEW_AP)
+			continue;
+		n = mhod_conf_neighbor_by_ap(c, o->lla, o->lla_len);
+		if (n) {
+			struct mhod_conf_lla ap = { .len = o->lla_len };
+
+			memcpy(ap.addr, o->lla, o->lla_len);
+			known += tuple(&a, &ap, n);
+		} else {
+			unknown++;
+		}
+	}
+	if (!known) {
+		/* Code 2: no new router information; each AP asked about
+		 * is named with code 7 (no FMIPv6 known behind it).
+		 */
+		a.code = 2;
+		for (i = 0; i < q->nopts && a.nopts < MHOD_OPTS_MAX; i++) {
+			const struct mhod_nd_opt *o = &q->opts[i];
+			struct mhod_conf_lla ap = { .len = o->lla_len };
+
+			if (o->type != MHOD_ND_LLA ||
+			    o->code != MHOD_LLA_NEW_AP)
+				continue;
+			memcpy(ap.addr, o->lla, o->lla_len);
+			mhod_nd_lla(&a, MHOD_ND_LLA, MHOD_LLA_AP_NO_FMIP, &ap);
+		}
+	} else if (unknown) {
+		a.code = 3;	/* information for a subset only */
+	}
+	memset(&pi, 0, sizeof(pi));
+	pi.src = rx->pi.dst;
+	pi.dst = rx->pi.src;
+	pi.hop_limit = -1;
+	if (mhod_icmp_build(&a, &pi, buf, sizeof(buf), &len)) {
+		mhod_log(MHOD_LOG_WARN, "PrRtAdv for %s: cannot build it",
+			 mhod_ntop(&rx->pi.src));
+		return;
+	}
+	if (!net_send_icmp(buf, len, &rx->pi.dst, &rx->pi.src, rx->ifindex))
+		mhod_ctr.prrtadv++;
+	mhod_log(MHOD_LOG_INFO, "RtSolPr from %s: PrRtAdv code %u, %d known",
+		 mhod_ntop(&rx->pi.src), a.code, known);
+}
+
+/* ------------------------------------------------------------ pAR */
+
+static void send_fback(struct par_mn *s, uint8_t status)
+{
+	const struct mhod_key *key = mhod_peer_key(s->peer);
+	const struct in6_addr *dst[2] = { &s->pcoa, &s->ncoa };
+	static struct mhod_mh m;
+	struct mhod_mh_opt *o;
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MH_MAX];
+	size_t len;
+	int i;
+
+	s->fback_status = status;
+	s->fback_sent = true;
+	for (i = 0; i < 2; i++) {
+		/* The NCoA only for an accepted FBU (RFC 5568 6.2.3). */
+		if (i && (status >= 128 || mhod_addr_any(dst[i])))
+			break;
+		memset(&m, 0, sizeof(m));
+		m.type = MHOD_MH_FBACK;
+		m.status = status;
+		m.seq = s->fbu_seq;
+		m.lifetime = status < 128 ? s->lifetime : 0;
+		o = opt_add(&m, MHOD_MHO_BADF);
+		o->spi = mhod_peer_spi(s->peer);
+		o->len = 12;
+		memset(&pi, 0, sizeof(pi));
+		pi.src = s->par;
+		pi.dst = *dst[i];
+		pi.hop_limit = -1;
+		if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len) ||
+		    mhod_mh_badf_sign(buf, len, &pi, key->k, key->len,
+				      &s->ncoa, &s->par)) {
+			mhod_log(MHOD_LOG_WARN, "FBack: cannot build it");
+			return;
+		}
+		if (!net_send_mh(buf, len, &s->par, dst[i], 0))
+			mhod_ctr.fback++;
+	}
+	mhod_log(MHOD_LOG_INFO, "FBack to %s: status %u, seq %u, %llu ms after the FBU",
+		 mhod_ntop(&s->pcoa), status, s->fbu_seq,
+		 (unsigned long long)(loop_now_ms() - s->t_fbu));
+}
+
+static struct kern_binding par_binding(const struct par_mn *s)
+{
+	struct kern_binding b;
+
+	memset(&b, 0, sizeof(b));
+	b.role = MHO_ROLE_PAR;
+	b.hoa = s->pcoa;
+	b.peer = s->nar->router;
+	return b;
+}
+
+/* The handoff failed: back to idle (the module delivers what it held on
+ * the old link) and tell the MN.
+ */
+static void par_fail(struct par_mn *s, uint8_t status)
+{
+	struct kern_binding b = par_binding(s);
+
+	loop_timer_stop(&s->hi_timer);
+	kern_binding_state(&b, MHO_STATE_IDLE);
+	s->state = PAR_IDLE;
+	mhod_ctr.handoffs_failed++;
+	send_fback(s, status);
+}
+
+static void send_hi(struct par_mn *s)
+{
+	const struct in6_addr *src = mhod_core_addr();
+	static struct mhod_mh m;
+	struct mhod_mh_opt *o;
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MH_MAX];
+	size_t len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MHOD_MH_HI;
+	m.seq = s->hi_seq;
+	m.flags = MHOD_HI_U;
+	m.code = 0;			/* the FBU came from the PCoA */
+	o = opt_add(&m, MHOD_MHO_IPAP);
+	o->code = MHOD_IPA_PCOA;
+	o->plen = 128;
+	o->addr = s->pcoa;
+	o = opt_add(&m, MHOD_MHO_IPAP);
+	o->code = MHOD_IPA_NCOA;
+	o->plen = 128;
+	o->addr = s->ncoa;
+	if (s->peer->has_lla) {
+		o = opt_add(&m, MHOD_MHO_LLA);
+		o->code = MHOD_LLA_MN;
+		o->lla_len = s->peer->lla.len;
+		memcpy(o->lla, s->peer->lla.addr, s->peer->lla.len);
+	}
+	memset(&pi, 0, sizeof(pi));
+	if (src)
+		pi.src = *src;
+	pi.dst = s->nar->router;
+	pi.hop_limit = -1;
+	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len)) {
+		mhod_log(MHOD_LOG_WARN, "HI: cannot build it");
+		return;
+	}
+	if (!net_send_mh(buf, len, src, &s->nar->router, 0))
+		mhod_ctr.hi++;
+	mhod_log(MHOD_LOG_INFO, "HI to %s (%s): seq %u, try %u",
+		 s->nar->name, mhod_ntop(&s->nar->router), s->hi_seq,
+		 s->hi_tries + 1);
+	loop_timer_arm(&s->hi_timer, s->hi_wait_ms);
+}
+
+static void hi_timeout(struct loop_timer *t)
+{
+	struct par_mn *s = (struct par_mn *)((char *)t -
+		offsetof(struct par_mn, hi_timer));
+
+	if (s->state != PAR_HI_SENT)
+		return;
+	if (s->hi_tries >= mhod_conf->timers.hi_retries) {
+		mhod_log(MHOD_LOG_WARN, "no HAck from %s after %u HIs",
+			 s->nar->name, s->hi_tries + 1);
+		par_fail(s, 128);
+		return;
+	}
+	s->hi_tries++;
+	s->hi_wait_ms *= 2;		/* exponential backoff (6.2.1.1) */
+	mhod_ctr.retransmits++;
+	send_hi(s);
+}
+
+/* The tunnel's lifetime is over, or the MN ended it: the end-marker. */
+static void par_end(struct par_mn *s, const char *why)
+{
+	struct kern_binding b = par_binding(s);
+
+	loop_timer_stop(&s->life_timer);
+	mhod_log(MHOD_LOG_INFO, "forwarding for %s ends: %s",
+		 mhod_ntop(&s->pcoa), why);
+	kern_binding_state(&b, MHO_STATE_END);
+	s->state = PAR_IDLE;
+}
+
+static void life_timeout(struct loop_timer *t)
+{
+	struct par_mn *s = (struct par_mn *)((char *)t -
+		offsetof(struct par_mn, life_timer));
+
+	if (s->state == PAR_FORWARDING)
+		par_end(s, "lifetime over");
+}
+
+static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
+{
+	struct par_mn *s = NULL;
+	struct kern_binding b;
+	int i, err;
+
+	mhod_ctr.hack++;
+	for (i = 0; i < mhod_conf->npeers; i++)
+		if (mns[i].state == PAR_HI_SENT && mns[i].hi_seq == m->seq &&
+		    mhod_addr_eq(&mns[i].nar->router, &rx->pi.src))
+			s = &mns[i];
+	if (!s) {
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("HAck from %s, seq %u: no HI waits for it",
+				mhod_ntop(&rx->pi.src), m->seq);
+		return;
+	}
+	loop_timer_stop(&s->hi_timer);
+	if (m->code >= 128) {
+		mhod_log(MHOD_LOG_WARN, "%s refused the handoff of %s: code %u",
+			 s->nar->name, mhod_ntop(&s->pcoa), m->code);
+		par_fail(s, m->code);
+		return;
+	}
+	b = par_binding(s);
+	err = kern_binding_state(&b, MHO_STATE_FORWARD);
+	if (err) {
+		par_fail(s, kern_status(err));
+		return;
+	}
+	s->state = PAR_FORWARDING;
+	mhod_ctr.handoffs_ok++;
+	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
+	send_fback(s, 0);
+}
+
+/* The FBU's peer, checked: the MN whose key signed it, for its own PCoA. */
+static struct par_mn *fbu_check(const struct mhod_rx *rx,
+				const struct mhod_mh *m,
+				struct in6_addr *ncoa)
+{
+	const struct mhod_mh_opt *alt = mhod_mh_opt_find(m, MHOD_MHO_ALTCOA,
+							 -1);
+	const struct mhod_key *key;
+	struct par_mn *s;
+
+	*ncoa = alt ? alt->addr : rx->pi.src;
+	s = mn_by_pcoa(&rx->pi.src);
+	if (!s && m->lifetime == 0)
+		s = mn_by_ncoa(&rx->pi.src);	/* ending from the new link */
+	if (!s) {
+		mhod_ctr.rx_unknown_peer++;
+		mhod_log_reject("FBU from %s: no such mobile node",
+				mhod_ntop(&rx->pi.src));
+		return NULL;
+	}
+	key = mhod_peer_key(s->peer);
+	if (!key || !mhod_mh_opt_find(m, MHOD_MHO_BADF, -1) ||
+	    !mhod_mh_badf_verify(m, rx->buf, rx->len, key->k, key->len, ncoa,
+				 &rx->pi.dst)) {
+		mhod_ctr.rx_bad_auth++;
+		mhod_log_reject("FBU from %s: Binding Authorization Data does not verify",
+				mhod_ntop(&rx->pi.src));
+		return NULL;
+	}
+	if (s->have_seq && !mhod_seq_after(m->seq, s->fbu_seq) &&
+	    m->seq != s->fbu_seq) {
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("FBU from %s: sequence %u is not after %u",
+				mhod_ntop(&rx->pi.src), m->seq, s->fbu_seq);
+		return NULL;
+	}
+	return s;
+}
+
+static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
+{
+	const struct mhod_conf_neighbor *nar;
+	struct in6_addr ncoa;
+	struct kern_binding b;
+	struct par_mn *s;
+	uint32_t life;
+	int err;
+
+	mhod_ctr.fbu++;
+	s = fbu_check(rx, m, &ncoa);
+	if (!s)
+		return;
+	if (s->have_seq && m->seq == s->fbu_seq) {
+		/* A retransmission: the answer again, if there is one. */
+		mhod_ctr.retransmits++;
+		if (s->fback_sent && s->state != PAR_HI_SENT)
+			send_fback(s, s->fback_status);
+		return;
+	}
+	s->have_seq = true;
+	s->fbu_seq = m->seq;
+	s->fback_sent = false;
+	s->t_fbu = loop_now_ms();
+	if (m->lifetime == 0) {
+		/* The MN needs the tunnel no longer (RFC 5568 5.6). */
+		if (s->state == PAR_FORWARDING)
+			par_end(s, "the mobile node ended it");
+		return;
+	}
+	if (s->state != PAR_IDLE) {
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("FBU from %s while %s", mhod_ntop(&rx->pi.src),
+				par_state_names[s->state]);
+		return;
+	}
+	s->pcoa = rx->pi.src;
+	s->ncoa = ncoa;
+	s->par = rx->pi.dst;
+	life = mhod_conf->timers.fbu_lifetime_ms / 1000;
+	s->lifetime = m->lifetime < life ? m->lifetime : (uint16_t)life;
+	nar = nar_of(&ncoa);
+	if (!nar || mhod_addr_eq(&ncoa, &rx->pi.src)) {
+		/* No neighbour serves that NCoA: nothing to prepare. */
+		mhod_log(MHOD_LOG_WARN, "FBU from %s: no neighbour serves %s",
+			 mhod_ntop(&s->pcoa), mhod_ntop(&ncoa));
+		mhod_ctr.handoffs_failed++;
+		s->nar = NULL;
+		send_fback(s, 128);
+		return;
+	}
+	s->nar = nar;
+	/* The departure: from now on the MN's packets wait here, and go to
+	 * the nAR once it holds (HAck).
+	 */
+	b = par_binding(s);
+	err = kern_binding_state(&b, MHO_STATE_BUFFER);
+	if (err) {
+		mhod_ctr.handoffs_failed++;
+		send_fback(s, kern_status(err));
+		return;
+	}
+	s->state = PAR_HI_SENT;
+	s->hi_seq = ++hi_seq;
+	s->hi_tries = 0;
+	s->hi_wait_ms = mhod_conf->timers.hi_timeout_ms;
+	mhod_log(MHOD_LOG_INFO, "FBU from %s: seq %u, NCoA %s, nAR %s",
+		 mhod_ntop(&s->pcoa), m->seq, mhod_ntop(&ncoa), nar->name);
+	send_hi(s);
+}
+
+/* ------------------------------------------------------------ nAR */
+
+static void send_hack(const struct mhod_rx *rx, uint16_t seq, uint8_t code)
+{
+	static struct mhod_mh m;
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MH_MAX];
+	size_t len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MHOD_MH_HACK;
+	m.seq = seq;
+	m.code = code;
+	memset(&pi, 0, sizeof(pi));
+	pi.src = rx->pi.dst;
+	pi.dst = rx->pi.src;
+	pi.hop_limit = -1;
+	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len))
+		return;
+	if (!net_send_mh(buf, len, &rx->pi.dst, &rx->pi.src, 0))
+		mhod_ctr.hack++;
+	mhod_log(MHOD_LOG_INFO, "HAck to %s: seq %u, code %u",
+		 mhod_ntop(&rx->pi.src), seq, code);
+}
+
+static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
+{
+	const struct mhod_mh_opt *pcoa, *ncoa, *lla;
+	const struct mhod_conf_neighbor *par;
+	struct nar_seen *n;
+	struct kern_binding b;
+	uint8_t code = 0;
+	int i, err;
+
+	mhod_ctr.hi++;
+	par = mhod_conf_neighbor_by_addr(mhod_conf, &rx->pi.src);
+	if (!par) {
+		/* Only a configured neighbour may prepare a handoff here. */
+		mhod_ctr.rx_hi_unknown_ar++;
+		mhod_log_reject("HI from %s: not a configured neighbour",
+				mhod_ntop(&rx->pi.src));
+		return;
+	}
+	for (i = 0; i < NAR_SEEN; i++) {
+		n = &seen[i];
+		if (n->used && n->seq == m->seq &&
+		    mhod_addr_eq(&n->par, &rx->pi.src)) {
+			mhod_ctr.retransmits++;
+			send_hack(rx, m->seq, n->code);
+			return;
+		}
+	}
+	pcoa = mhod_mh_opt_find(m, MHOD_MHO_IPAP, MHOD_IPA_PCOA);
+	ncoa = mhod_mh_opt_find(m, MHOD_MHO_IPAP, MHOD_IPA_NCOA);
+	lla = mhod_mh_opt_find(m, MHOD_MHO_LLA, MHOD_LLA_MN);
+	if (m->code != 0 || !pcoa || !ncoa) {
+		/* Reactive handoffs (Code 1) are not built yet. */
+		code = 128;
+	} else if (!(m->flags & MHOD_HI_U)) {
+		code = 0;	/* nothing to hold */
+	} else {
+		memset(&b, 0, sizeof(b));
+		b.role = MHO_ROLE_NAR;
+		b.hoa = pcoa->addr;
+		b.ncoa = ncoa->addr;
+		b.peer = rx->pi.src;
+		b.max_pkts = mhod_conf->limits.buffer_packets;
+		b.max_bytes = mhod_conf->limits.buffer_bytes;
+		err = kern_binding_state(&b, MHO_STATE_HOLD);
+		code = err ? kern_status(err) : 0;
+	}
+	mhod_log(MHOD_LOG_INFO, "HI from %s (%s): seq %u, PCoA %s, NCoA %s%s: code %u",
+		 par->name, mhod_ntop(&rx->pi.src), m->seq,
+		 pcoa ? mhod_ntop(&pcoa->addr) : "-",
+		 ncoa ? mhod_ntop(&ncoa->addr) : "-",
+		 lla && peer_by_lla(lla->lla, lla->lla_len) ? " (known MN)" : "",
+		 code);
+	n = &seen[seen_next++ % NAR_SEEN];
+	n->used = true;
+	n->par = rx->pi.src;
+	n->seq = m->seq;
+	n->code = code;
+	if (pcoa)
+		n->pcoa = pcoa->addr;
+	send_hack(rx, m->seq, code);
+}
+
+/* ---------------------------------------------------------- receiving */
+
+static void rx_icmp(const struct mhod_rx *rx)
+{
+	static struct mhod_icmp m;
+	enum mhod_err err;
+
+	if (rx->buf[0] != MHOD_ICMP_FMIP)
+		return;		/* NAs: the module sees the UNA itself */
+	err = mhod_icmp_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
+	if (err) {
+		malformed("ICMPv6", rx, err);
+		return;
+	}
+	if (m.msg == MHOD_MSG_RTSOLPR)
+		on_rtsolpr(rx, &m);
+	else
+		mhod_ctr.rx_unexpected++;
+}
+
+static void rx_mh(const struct mhod_rx *rx)
+{
+	static struct mhod_mh m;
+	enum mhod_err err;
+
+	err = mhod_mh_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
+	if (err) {
+		malformed("Mobility Header", rx, err);
+		return;
+	}
+	switch (m.msg) {
+	case MHOD_MSG_FBU:
+		on_fbu(rx, &m);
+		break;
+	case MHOD_MSG_HI:
+		on_hi(rx, &m);
+		break;
+	case MHOD_MSG_HACK:
+		on_hack(rx, &m);
+		break;
+	default:
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("%s from %s: not handled by an access router",
+				mhod_msg_name(m.msg), mhod_ntop(&rx->pi.src));
+	}
+}
+
+/* ---------------------------------------------------------- lifecycle */
+
+int ar_start(void)
+{
+	int i;
+
+	/* HI numbers start at random: an nAR that remembers a restarted
+	 * pAR's last HIs must not take its new ones for retransmissions.
+	 */
+	srandom((unsigned int)loop_now_ms() ^ (unsigned int)getpid());
+	hi_seq = (uint16_t)random();
+	mns = calloc(mhod_conf->npeers ? mhod_conf->npeers : 1, sizeof(*mns));
+	if (!mns)
+		return -1;
+	for (i = 0; i < mhod_conf->npeers; i++) {
+		mns[i].peer = &mhod_conf->peers[i];
+		if (loop_timer_init(&mns[i].hi_timer, hi_timeout) < 0 ||
+		    loop_timer_init(&mns[i].life_timer, life_timeout) < 0)
+			return -1;
+		if (mns[i].peer->kind == MHOD_PEER_MN &&
+		    !mhod_peer_key(mns[i].peer))
+			mhod_log(MHOD_LOG_WARN,
+				 "mobile node %s has no BADF key: its FBUs will be refused",
+				 mns[i].peer->name);
+	}
+	if (kern_peers() < 0 || kern_events_open() < 0)
+		return -1;
+	return net_open(rx_icmp, rx_mh);
+}
+
+/*
+ * Shutdown: a binding still forwarding is ended (its end-marker goes,
+ * then it lingers and the module deletes it); one waiting for a HAck goes
+ * back to idle. Holds at this router as an nAR are left to the module:
+ * the MN's UNA releases them, max-hold bounds them. Peers stay.
+ */
+void ar_stop(void)
+{
+	int i;
+
+	net_close();
+	kern_events_close();
+	for (i = 0; mns && i < mhod_conf->npeers; i++) {
+		struct par_mn *s = &mns[i];
+		struct kern_binding b;
+
+		if (s->state == PAR_FORWARDING) {
+			par_end(s, "mhod stops");
+		} else if (s->state == PAR_HI_SENT) {
+			b = par_binding(s);
+			kern_binding_state(&b, MHO_STATE_IDLE);
+		}
+		loop_timer_free(&s->hi_timer);
+		loop_timer_free(&s->life_timer);
+	}
+	free(mns);
+	mns = NULL;
+}
+
+void ar_dump(char *out, size_t cap)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; mns && i < mhod_conf->npeers && n < cap; i++) {
+		const struct par_mn *s = &mns[i];
+
+		if (s->peer->kind != MHOD_PEER_MN)
+			continue;
+		n += (size_t)snprintf(out + n, cap - n, "%smn %s %s",
+				      n ? "; " : "", s->peer->name,
+				      par_state_names[s->state]);
+		if (s->state != PAR_IDLE && n < cap)
+			n += (size_t)snprintf(out + n, cap - n,
+					      " pcoa %s ncoa %s nar %s",
+					      mhod_ntop(&s->pcoa),
+					      mhod_ntop(&s->ncoa),
+					      s->nar->name);
+	}
+	if (!n)
+		snprintf(out, cap, "no mobile nodes");
+}

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's generic netlink API, as the signaling drives it: the
+ * peers (the neighbouring access routers), and one binding per mobile
+ * node, made and moved from state to state as the messages arrive, and
+ * the module's events. All of it goes through the project's one netlink
+ * library (tools/lib/mhonl.h): requests on its implicit handle, events on
+ * a handle of their own that the event loop reads. A refused request is
+ * logged with the module's own message and returned as a negative errno.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/mho.h>
+
+#include "mhonl.h"
+#include "loop.h"
+#include "mhod.h"
+
+static int last_err;
+
+/* mho_request()'s errors: logged, and kept for request(). */
+static void on_error(const struct mho_error *e)
+{
+	last_err = e->errnum;
+	/* kern_binding_state() says which request failed. */
+	mhod_log(MHOD_LOG_DEBUG, "kernel: %s%s%s", e->text,
+		 e->attr ? " at " : "", e->attr ? e->attr : "");
+}
+
+static int request(struct nl_msg *msg, mho_reply_fn fn, void *arg)
+{
+	mho_set_error_fn(on_error);
+	last_err = 0;
+	if (mho_request(msg, fn, arg) == 0)
+		return 0;
+	return last_err ? -last_err : -EIO;
+}
+
+int kern_peers(void)
+{
+	const struct mhod_conf *c = mhod_conf;
+	const struct in6_addr *local = mhod_core_addr();
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int i, err;
+
+	for (i = 0; i < c->nneighbors; i++) {
+		msg = mho_msg(MHO_CMD_PEER_NEW, 0);
+		nest = mho_nest_start(msg, MHO_A_PEER);
+		mho_put_addr(msg, MHO_PEER_A_ADDR, &c->neighbors[i].router);
+		mho_put_str(msg, MHO_PEER_A_NAME, c->neighbors[i].name);
+		if (local)
+			mho_put_addr(msg, MHO_PEER_A_LOCAL, local);
+		mho_nest_end(msg, nest);
+		err = request(msg, NULL, NULL);
+		if (err && err != -EEXIST) {
+			mhod_log(MHOD_LOG_ERR, "peer %s (%s): %s",
+				 c->neighbors[i].name,
+				 mhod_ntop(&c->neighbors[i].router),
+				 strerror(-err));
+			return err;
+		}
+		mhod_log(MHOD_LOG_DEBUG, "peer %s %s", c->neighbors[i].name,
+			 err ? "already there" : "added");
+	}
+	return 0;
+}
+
+struct got {
+	int role, state;
+};
+
+static int got_binding(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *b[MHO_BINDING_A_MAX + 1];
+	struct got *g = arg;
+
+	(void)cmd;
+	if (!tb[MHO_A_BINDING] ||
+	    mho_parse_nested(b, MHO_BINDING_A_MAX, tb[MHO_A_BINDING]) < 0)
+		return 0;
+	if (b[MHO_BINDING_A_ROLE])
+		g->role = (int)mho_get_uint(b[MHO_BINDING_A_ROLE]);
+	if (b[MHO_BINDING_A_STATE])
+		g->state = (int)mho_get_uint(b[MHO_BINDING_A_STATE]);
+	return 0;
+}
+
+static int get(const struct in6_addr *addr, struct got *g)
+{
+	struct nl_msg *msg = mho_msg(MHO_CMD_BINDING_GET, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+
+	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
+	mho_nest_end(msg, nest);
+	g->role = g->state = -1;
+	return request(msg, got_binding, g);
+}
+
+int kern_binding_get_state(const struct in6_addr *addr)
+{
+	struct got g;
+	int err = get(addr, &g);
+
+	return err ? err : g.state;
+}
+
+int kern_binding_del(const struct in6_addr *addr)
+{
+	struct nl_msg *msg = mho_msg(MHO_CMD_BINDING_DEL, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+
+	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
+	mho_nest_end(msg, nest);
+	return request(msg, NULL, NULL);
+}
+
+static int put(const struct kern_binding *b, uint8_t state, bool create)
+{
+	struct nl_msg *msg = mho_msg(create ? MHO_CMD_BINDING_NEW :
+				     MHO_CMD_BINDING_SET, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+
+	if (create) {
+		mho_put_u8(msg, MHO_BINDING_A_ROLE, b->role);
+		mho_put_addr(msg, MHO_BINDING_A_HOA, &b->hoa);
+	} else {
+		mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(b->hoa), &b->hoa);
+	}
+	if (!mhod_addr_any(&b->ncoa))
+		mho_put_addr(msg, MHO_BINDING_A_NCOA, &b->ncoa);
+	if (!mhod_addr_any(&b->peer))
+		mho_put_addr(msg, MHO_BINDING_A_PEER, &b->peer);
+	if (b->max_pkts || b->max_bytes) {
+		struct nlattr *lim = mho_nest_start(msg, MHO_BINDING_A_LIMITS);
+
+		if (b->max_pkts)
+			mho_put_u32(msg, MHO_LIMITS_A_MAX_PKTS, b->max_pkts);
+		if (b->max_bytes)
+			mho_put_u32(msg, MHO_LIMITS_A_MAX_BYTES, b->max_bytes);
+		mho_nest_end(msg, lim);
+	}
+	mho_put_u8(msg, MHO_BINDING_A_STATE, state);
+	mho_nest_end(msg, nest);
+	return request(msg, NULL, NULL);
+}
+
+int kern_binding_state(const struct kern_binding *b, uint8_t state)
+{
+	struct got g;
+	int err;
+
+	err = get(&b->hoa, &g);
+	if (!err && g.role != b->role) {
+		/* What is left of the MN's last move, in the other role
+		 * (a pAR binding lingering after the MN came back): this
+		 * move replaces it.
+		 */
+		err = kern_binding_del(&b->hoa);
+		if (err && err != -ENOENT)
+			goto out;
+		err = -ENOENT;
+	}
+	if (err == -ENOENT)
+		err = put(b, state, true);
+	else if (!err)
+		err = put(b, state, false);
+out:
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: %s binding %s -> state %u%s%s",
+		 b->role == MHO_ROLE_PAR ? "pAR" : "nAR", mhod_ntop(&b->hoa),
+		 state, err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+/* RFC 5568 6.2.1.2 / 6.2.3 status codes. */
+uint8_t kern_status(int err)
+{
+	switch (-err) {
+	case ENOSPC:
+	case ENOBUFS:
+	case ENOMEM:
+	case E2BIG:
+		return 130;	/* insufficient resources */
+	case EPERM:
+	case EACCES:
+		return 129;	/* administratively prohibited */
+	default:
+		return 128;	/* unspecified */
+	}
+}
+
+/* ------------------------------------------------------------ events */
+
+static const char *const event_names[] = {
+	[MHO_EVENT_STATE] = "state", [MHO_EVENT_OVERFLOW] = "overflow",
+	[MHO_EVENT_ATTACH] = "attach", [MHO_EVENT_MARKER] = "marker",
+	[MHO_EVENT_EXPIRED] = "expired", [MHO_EVENT_REFORWARD] = "reforward",
+	[MHO_EVENT_CACHE_FULL] = "cache-full",
+	[MHO_EVENT_CONTEXT] = "context", [MHO_EVENT_CUT] = "cut",
+	[MHO_EVENT_MARKER_LOST] = "marker-lost",
+};
+
+static struct mhonl *events;
+static struct loop_fd events_lf = { .fd = -1 };
+
+static int on_event(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[MHO_A_MAX + 1], *ev[MHO_EVENT_A_MAX + 1];
+	unsigned int type;
+	enum mhod_log level = MHOD_LOG_INFO;
+
+	(void)arg;
+	if (mhonl_genl_parse(nlh, tb, MHO_A_MAX) < 0 || !tb[MHO_A_EVENT] ||
+	    mho_parse_nested(ev, MHO_EVENT_A_MAX, tb[MHO_A_EVENT]) < 0 ||
+	    !ev[MHO_EVENT_A_TYPE])
+		return 0;
+	mhod_ctr.kernel_events++;
+	type = (unsigned int)mho_get_uint(ev[MHO_EVENT_A_TYPE]);
+	/* A hold the MN never claimed, a queue that overflowed, a marker
+	 * that could not be sent: handoffs that went wrong.
+	 */
+	if (type == MHO_EVENT_EXPIRED || type == MHO_EVENT_OVERFLOW ||
+	    type == MHO_EVENT_MARKER_LOST)
+		level = MHOD_LOG_WARN;
+	mhod_log(level, "kernel event %s: binding %llu, state %llu, dropped %llu",
+		 type <= MHO_EVENT_MAX && event_names[type] ?
+		 event_names[type] : "?",
+		 (unsigned long long)mho_get_uint(ev[MHO_EVENT_A_BINDING]),
+		 (unsigned long long)mho_get_uint(ev[MHO_EVENT_A_STATE]),
+		 (unsigned long long)mho_get_uint(ev[MHO_EVENT_A_DROPPED]));
+	return 0;
+}
+
+static void events_read(struct loop_fd *lf)
+{
+	int err;
+
+	(void)lf;
+	do {
+		err = mhonl_dispatch(events, on_event, NULL);
+		if (err == -ENOBUFS)
+			mhod_log(MHOD_LOG_WARN, "kernel events were lost (receive buffer overflow)");
+	} while (err >= 0 || err == -ENOBUFS);
+}
+
+int kern_events_open(void)
+{
+	int err;
+
+	events = mhonl_open(NETLINK_GENERIC);
+	if (!events)
+		return -errno;
+	err = mhonl_join(events, MHO_MCGRP_EVENTS);
+	if (!err)
+		err = mhonl_set_nonblocking(events);
+	if (err) {
+		mhod_log(MHOD_LOG_ERR, "kernel events: %s", strerror(-err));
+		kern_events_close();
+		return err;
+	}
+	events_lf.fd = mhonl_fd(events);
+	events_lf.fn = events_read;
+	return loop_add(&events_lf);
+}
+
+void kern_events_close(void)
+{
+	if (events_lf.fd >= 0)
+		loop_del(&events_lf);
+	events_lf.fd = -1;
+	if (events)
+		mhonl_close(events);
+	events = NULL;
+}

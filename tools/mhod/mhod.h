@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's shared declarations: logging, counters, keys, the raw
+ * signaling sockets, and the entry points of each role (ar.c, mn.c) and
+ * of the kernel interface (kern.c).
+ */
+#ifndef MHOD_MHOD_H
+#define MHOD_MHOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "conf.h"
+#include "wire.h"
+
+/* ---- logging (mhod.c): stderr, "mhod: LEVEL: text" ---- */
+void mhod_log(enum mhod_log level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A line about a rejected message: at most [Limits] LogRate a second. */
+void mhod_log_reject(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
+
+/* ---- counters (mhod.c), shown by the control socket's "stats" ---- */
+#define MHOD_COUNTERS(X)						\
+	X(rx_msgs) X(tx_msgs) X(rx_malformed) X(rx_unexpected)		\
+	X(rx_unknown_peer) X(rx_bad_auth) X(rx_wrong_addr)		\
+	X(rx_hi_unknown_ar) X(rx_rate_limited) X(rtsolpr) X(prrtadv)	\
+	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
+	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
+	X(kernel_events)
+
+#define MHOD_CTR_FIELD(n) uint64_t n;
+struct mhod_counters {
+	MHOD_COUNTERS(MHOD_CTR_FIELD)
+};
+#undef MHOD_CTR_FIELD
+
+extern struct mhod_counters mhod_ctr;
+extern struct mhod_conf *mhod_conf;
+
+/* ---- keys (mhod.c): [Key] files, hex, read at start ---- */
+#define MHOD_KEY_MAX	64
+struct mhod_key {
+	uint8_t len;
+	uint8_t k[MHOD_KEY_MAX];
+};
+/* The key of a [Peer] (NULL if it has none or it could not be read). */
+const struct mhod_key *mhod_peer_key(const struct mhod_conf_peer *p);
+uint32_t mhod_peer_spi(const struct mhod_conf_peer *p);
+
+/* Our end of the tunnels to the neighbours: the first address of the
+ * first core interface (NULL if none).
+ */
+const struct in6_addr *mhod_core_addr(void);
+bool mhod_in_prefix(const struct in6_addr *a, const struct in6_addr *p,
+		    unsigned int plen);
+
+/* Append a link-layer address option (type, code) to m. */
+void mhod_nd_lla(struct mhod_icmp *m, uint8_t type, uint8_t code,
+		 const struct mhod_conf_lla *l);
+
+/* ---- raw sockets (net.c) ---- */
+struct mhod_rx {
+	const uint8_t *buf;
+	size_t len;
+	struct mhod_pkt_info pi;	/* src, dst (pktinfo), hop limit */
+	int ifindex;
+};
+
+typedef void (*mhod_rx_fn)(const struct mhod_rx *rx);
+/* Open the ICMPv6 (type 154 and 136) and Mobility Header sockets. */
+int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn);
+void net_close(void);
+/*
+ * Send an ICMPv6 message or a Mobility Header from src (NULL: the kernel
+ * picks) to dst, out of ifindex (0: the routing table's choice; else the
+ * routes through that interface). ICMPv6 goes out with Hop Limit 255. The kernel
+ * computes both checksums (raw sockets of these protocols).
+ */
+int net_send_icmp(const uint8_t *buf, size_t len, const struct in6_addr *src,
+		  const struct in6_addr *dst, int ifindex);
+int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
+		const struct in6_addr *dst, int ifindex);
+int net_ifindex(const char *name);
+
+/* ---- the kernel module (kern.c), through tools/lib/mhonl.h ---- */
+struct kern_binding {
+	uint8_t role;			/* MHO_ROLE_PAR, MHO_ROLE_NAR */
+	struct in6_addr hoa, ncoa, peer;	/* :: = absent */
+	uint32_t max_pkts, max_bytes;	/* 0: the netns-wide limits */
+};
+
+/* Peers for every [Neighbor] (EEXIST is fine). */
+int kern_peers(void);
+/*
+ * Make (or update) the binding of b->hoa and put it in state; returns 0
+ * or a negative errno (the module's message is logged).
+ */
+int kern_binding_state(const struct kern_binding *b, uint8_t state);
+/* The binding of addr: its state, or -ENOENT. */
+int kern_binding_get_state(const struct in6_addr *addr);
+int kern_binding_del(const struct in6_addr *addr);
+
+/* The module's events, read by the loop (logged and counted). */
+int kern_events_open(void);
+void kern_events_close(void);
+
+/* RFC status codes for a module error (limits: insufficient resources). */
+uint8_t kern_status(int err);
+
+/* ---- roles ---- */
+int ar_start(void);
+void ar_stop(void);
+int mn_start(void);
+void mn_stop(void);
+/* Control socket commands (mhod.c dispatches; out is one line). */
+void ar_dump(char *out, size_t cap);
+/* 0: out is the answer; 1: the answer comes later (mn_defer_reply). */
+int mn_command(const char *cmd, char *out, size_t cap);
+/* Keep the client fd of the command just taken, for mhod_ctl_reply(). */
+void mn_defer_reply(int fd);
+/* Answer one line to a control client and close it. */
+void mhod_ctl_reply(int fd, const char *line);
+
+/* (linux/in6.h, which linux/mho.h includes, breaks libc's IN6_ macros.) */
+static inline bool mhod_addr_eq(const struct in6_addr *a,
+				const struct in6_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static inline bool mhod_addr_any(const struct in6_addr *a)
+{
+	static const struct in6_addr any;
+
+	return mhod_addr_eq(a, &any);
+}
+
+/* Sequence numbers: a after b, modulo 2^16 (RFC 6275 9.5.1). */
+static inline bool mhod_seq_after(uint16_t a, uint16_t b)
+{
+	return (uint16_t)(a - b) != 0 && (uint16_t)(a - b) < 32768;
+}
+
+#endif /* MHOD_MHOD_H */

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference mobile node agent (FMIPv6 predictive mode, RFC 5568 3.3),
+ * driven through the control socket:
+ *
+ *   handoff AP-LLA   RtSolPr to the current AR naming the new access point
+ *                    (unless its PrRtAdv is known), then an FBU from the
+ *                    current link; answers once the FBack has come
+ *                    ("ok status S seq N ncoa A nar B ms T") or all the
+ *                    retries have gone ("error ...")
+ *   attach           the MN is on the new link: the UNA from the NCoA
+ *                    (the nAR's module releases its hold on it); the new
+ *                    link becomes the current one
+ *   end              an FBU with lifetime 0 from the new link: the pAR's
+ *                    tunnel is no longer needed (after the MN's binding
+ *                    updates); the pAR sends its end-marker
+ *   state            where the agent is
+ *
+ * The MN's links are the configuration's "mobile" interfaces; the first
+ * is the current one at start. An access router the MN signals to is a
+ * [Peer] of kind access-router, whose Key is the BADF key.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "mhod.h"
+
+enum mn_state { MN_IDLE, MN_SOLICITING, MN_FBU_SENT, MN_READY };
+
+static const char *const mn_state_names[] = {
+	[MN_IDLE] = "idle", [MN_SOLICITING] = "soliciting",
+	[MN_FBU_SENT] = "fbu-sent", [MN_READY] = "ready",
+};
+
+static struct {
+	enum mn_state state;
+	const struct mhod_conf_iface *cur, *next;
+	const struct mhod_conf_peer *ar;	/* the current AR */
+	struct loop_timer timer;
+	uint32_t tries, wait_ms;
+	uint16_t ident, seq;
+	bool have_seq;
+	struct mhod_conf_lla ap;
+	/* From the PrRtAdv. */
+	bool have_nar;
+	struct in6_addr nar, prefix, ncoa, pcoa, old_ar;
+	uint8_t plen;
+	uint64_t t_fbu;
+	uint16_t lifetime;
+	int client;		/* control client waiting for the answer */
+	bool end_pending;
+} mn = { .client = -1 };
+
+void mn_defer_reply(int fd)
+{
+	mn.client = fd;
+}
+
+static void answer(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void answer(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	mhod_log(MHOD_LOG_INFO, "%s", line);
+	if (mn.client >= 0)
+		mhod_ctl_reply(mn.client, line);
+	mn.client = -1;
+}
+
+static const struct mhod_conf_iface *mobile_iface(int skip)
+{
+	const struct mhod_conf *c = mhod_conf;
+	int i;
+
+	for (i = 0; i < c->nifaces; i++)
+		if (c->ifaces[i].kind == MHOD_IF_MOBILE && skip-- == 0)
+			return &c->ifaces[i];
+	return NULL;
+}
+
+static const struct mhod_conf_peer *ar_by_addr(const struct in6_addr *a)
+{
+	int i;
+
+	for (i = 0; i < mhod_conf->npeers; i++)
+		if (mhod_conf->peers[i].kind == MHOD_PEER_AR &&
+		    mhod_addr_eq(&mhod_conf->peers[i].addr, a))
+			return &mhod_conf->peers[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------ RtSolPr */
+
+static void send_rtsolpr(void)
+{
+	static struct mhod_icmp m;
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MSG_MAX];
+	size_t len;
+
+	memset(&m, 0, sizeof(m));
+	m.msg = MHOD_MSG_RTSOLPR;
+	m.ident = mn.ident;
+	if (mn.cur->has_lla)
+		mhod_nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_SENDER, &mn.cur->lla);
+	mhod_nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, &mn.ap);
+	memset(&pi, 0, sizeof(pi));
+	pi.src = mn.pcoa;
+	pi.dst = mn.ar->addr;
+	pi.hop_limit = -1;
+	if (mhod_icmp_build(&m, &pi, buf, sizeof(buf), &len))
+		return;
+	if (!net_send_icmp(buf, len, &mn.pcoa, &mn.ar->addr,
+			   net_ifindex(mn.cur->name)))
+		mhod_ctr.rtsolpr++;
+	loop_timer_arm(&mn.timer, mn.wait_ms);
+}
+
+/* ---------------------------------------------------------------- FBU */
+
+/*
+ * An FBU from src to ar, out of the current link: the old link's routes
+ * may still be there (an on-link prefix whose link is gone), and Linux
+ * only holds a unicast route lookup to the interface IPV6_PKTINFO names
+ * when the source is left to it (ip6_route_output_flags()). From the new
+ * link the source is left to the kernel, which picks the NCoA there (the
+ * checksum is the kernel's; the BADF does not cover the source).
+ */
+static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
+		    const struct in6_addr *ar)
+{
+	const struct mhod_key *key = mhod_peer_key(mn.ar);
+	static struct mhod_mh m;
+	struct mhod_mh_opt *o;
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MH_MAX];
+	size_t len;
+
+	if (!key)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.type = MHOD_MH_FBU;
+	m.seq = mn.seq;
+	m.flags = MHOD_BU_A | MHOD_BU_H;
+	m.lifetime = lifetime;
+	o = &m.opts[m.nopts++];
+	o->type = MHOD_MHO_ALTCOA;
+	o->addr = mn.ncoa;
+	o = &m.opts[m.nopts++];
+	o->type = MHOD_MHO_BADF;
+	o->spi = mhod_peer_spi(mn.ar);
+	o->len = 12;
+	memset(&pi, 0, sizeof(pi));
+	pi.src = *src;
+	pi.dst = *ar;
+	pi.hop_limit = -1;
+	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len) ||
+	    mhod_mh_badf_sign(buf, len, &pi, key->k, key->len, &mn.ncoa, ar))
+		return -1;
+	if (net_send_mh(buf, len, lifetime ? src : NULL, ar,
+			net_ifindex(mn.cur->name)))
+		return -1;
+	mhod_ctr.fbu++;
+	mhod_log(MHOD_LOG_INFO, "FBU to %s from %s: seq %u, NCoA %s, lifetime %u",
+		 mhod_ntop(ar), mhod_ntop(src), mn.seq, mhod_ntop(&mn.ncoa),
+		 lifetime);
+	return 0;
+}
+
+static void start_fbu(void)
+{
+	mn.seq = mn.have_seq ? (uint16_t)(mn.seq + 1) : (uint16_t)random();
+	mn.have_seq = true;
+	mn.state = MN_FBU_SENT;
+	mn.tries = 0;
+	mn.wait_ms = mhod_conf->timers.fbu_timeout_ms;
+	mn.t_fbu = loop_now_ms();
+	mn.lifetime = (uint16_t)(mhod_conf->timers.fbu_lifetime_ms / 1000);
+	if (send_fbu(mn.lifetime, &mn.pcoa, &mn.ar->addr) < 0) {
+		mn.state = MN_IDLE;
+		answer("error cannot send the FBU");
+		return;
+	}
+	loop_timer_arm(&mn.timer, mn.wait_ms);
+}
+
+static void timeout(struct loop_timer *t)
+{
+	uint32_t retries;
+
+	(void)t;
+	if (mn.state != MN_SOLICITING && mn.state != MN_FBU_SENT)
+		return;
+	retries = mn.state == MN_SOLICITING ?
+		mhod_conf->timers.rtsolpr_retries :
+		mhod_conf->timers.fbu_retries;
+	if (mn.tries >= retries) {
+		const char *what = mn.state == MN_SOLICITING ?
+			"PrRtAdv" : "FBack";
+
+		mn.state = MN_IDLE;
+		answer("error no %s after %u tries", what, mn.tries + 1);
+		return;
+	}
+	mn.tries++;
+	mhod_ctr.retransmits++;
+	if (mn.state == MN_SOLICITING) {
+		mn.wait_ms *= 2;
+		send_rtsolpr();
+	} else {
+		send_fbu(mn.lifetime, &mn.pcoa, &mn.ar->addr);
+		loop_timer_arm(&mn.timer, mn.wait_ms);
+	}
+}
+
+/* --------------------------------------------------------- receiving */
+
+static void on_prrtadv(const struct mhod_icmp *m)
+{
+	int i;
+	bool ours = false;
+
+	mhod_ctr.prrtadv++;
+	if (mn.state != MN_SOLICITING || m->ident != mn.ident) {
+		mhod_ctr.rx_unexpected++;
+		return;
+	}
+	/* The tuple that starts with our AP. */
+	for (i = 0; i < m->nopts; i++) {
+		const struct mhod_nd_opt *o = &m->opts[i];
+
+		if (o->type == MHOD_ND_LLA && o->code == MHOD_LLA_NEW_AP) {
+			ours = o->lla_len == mn.ap.len &&
+			       !memcmp(o->lla, mn.ap.addr, mn.ap.len);
+			continue;
+		}
+		if (!ours)
+			continue;
+		if (o->type == MHOD_ND_IPA && o->code == MHOD_IPA_NAR) {
+			mn.nar = o->addr;
+			mn.have_nar = true;
+		} else if (o->type == MHOD_ND_NRPI) {
+			mn.prefix = o->addr;
+			mn.plen = o->plen;
+		}
+	}
+	loop_timer_stop(&mn.timer);
+	if (!mn.have_nar || !mn.plen) {
+		mn.state = MN_IDLE;
+		answer("error PrRtAdv code %u: no access router known behind that access point",
+		       m->code);
+		return;
+	}
+	/* The NCoA: our address in the nAR's prefix, on another link. */
+	mn.next = NULL;
+	for (i = 0; mobile_iface(i); i++) {
+		const struct mhod_conf_iface *ifc = mobile_iface(i);
+
+		if (ifc != mn.cur && ifc->naddrs &&
+		    mhod_in_prefix(&ifc->addr[0], &mn.prefix, mn.plen)) {
+			mn.next = ifc;
+			mn.ncoa = ifc->addr[0];
+		}
+	}
+	if (!mn.next) {
+		mn.state = MN_IDLE;
+		answer("error no mobile interface with an address in %s/%u",
+		       mhod_ntop(&mn.prefix), mn.plen);
+		return;
+	}
+	mhod_log(MHOD_LOG_INFO, "PrRtAdv: nAR %s, prefix %s/%u, NCoA %s on %s",
+		 mhod_ntop(&mn.nar), mhod_ntop(&mn.prefix), mn.plen,
+		 mhod_ntop(&mn.ncoa), mn.next->name);
+	start_fbu();
+}
+
+static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
+{
+	const struct mhod_key *key;
+
+	mhod_ctr.fback++;
+	if (mn.state != MN_FBU_SENT || m->seq != mn.seq ||
+	    !mhod_addr_eq(&rx->pi.src, &mn.ar->addr)) {
+		/* The copy sent to the NCoA, or a stale one. */
+		mhod_log(MHOD_LOG_DEBUG, "FBack from %s, seq %u: not awaited",
+			 mhod_ntop(&rx->pi.src), m->seq);
+		return;
+	}
+	key = mhod_peer_key(mn.ar);
+	if (!key || !mhod_mh_badf_verify(m, rx->buf, rx->len, key->k,
+					 key->len, &mn.ncoa, &mn.ar->addr)) {
+		mhod_ctr.rx_bad_auth++;
+		mhod_log_reject("FBack from %s: Binding Authorization Data does not verify",
+				mhod_ntop(&rx->pi.src));
+		return;
+	}
+	loop_timer_stop(&mn.timer);
+	if (m->status >= 128) {
+		mn.state = MN_IDLE;
+		mhod_ctr.handoffs_failed++;
+		answer("error FBack status %u", m->status);
+		return;
+	}
+	mn.state = MN_READY;
+	mhod_ctr.handoffs_ok++;
+	answer("ok status %u seq %u ncoa %s nar %s ms %llu", m->status, m->seq,
+	       mhod_ntop(&mn.ncoa), mhod_ntop(&mn.nar),
+	       (unsigned long long)(loop_now_ms() - mn.t_fbu));
+}
+
+static void rx_icmp(const struct mhod_rx *rx)
+{
+	static struct mhod_icmp m;
+	enum mhod_err err;
+
+	if (rx->buf[0] != MHOD_ICMP_FMIP)
+		return;
+	err = mhod_icmp_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
+	if (err) {
+		mhod_ctr.rx_malformed++;
+		mhod_log_reject("ICMPv6 from %s rejected: %s",
+				mhod_ntop(&rx->pi.src), mhod_strerror(err));
+		return;
+	}
+	if (m.msg == MHOD_MSG_PRRTADV)
+		on_prrtadv(&m);
+}
+
+static void rx_mh(const struct mhod_rx *rx)
+{
+	static struct mhod_mh m;
+	enum mhod_err err;
+
+	err = mhod_mh_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
+	if (err) {
+		mhod_ctr.rx_malformed++;
+		mhod_log_reject("Mobility Header from %s rejected: %s",
+				mhod_ntop(&rx->pi.src), mhod_strerror(err));
+		return;
+	}
+	if (m.msg == MHOD_MSG_FBACK)
+		on_fback(rx, &m);
+	else
+		mhod_ctr.rx_unexpected++;
+}
+
+/* ---------------------------------------------------------- commands */
+
+static int parse_lla(const char *s, struct mhod_conf_lla *l)
+{
+	unsigned int v;
+	int n;
+
+	l->len = 0;
+	while (*s && l->len < sizeof(l->addr)) {
+		if (sscanf(s, "%2x%n", &v, &n) != 1 || n != 2)
+			return -1;
+		l->addr[l->len++] = (uint8_t)v;
+		s += 2;
+		if (*s == ':')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return l->len && !*s ? 0 : -1;
+}
+
+static int cmd_handoff(const char *arg, char *out, size_t cap)
+{
+	if (mn.state == MN_SOLICITING || mn.state == MN_FBU_SENT) {
+		snprintf(out, cap, "error a handoff is in progress");
+		return 0;
+	}
+	if (!mn.ar) {
+		snprintf(out, cap, "error no access router known on %s",
+			 mn.cur->name);
+		return 0;
+	}
+	if (parse_lla(arg, &mn.ap) < 0) {
+		snprintf(out, cap, "error usage: handoff AP-LINK-LAYER-ADDRESS");
+		return 0;
+	}
+	mn.pcoa = mn.cur->addr[0];
+	mn.old_ar = mn.ar->addr;
+	mn.have_nar = false;
+	mn.plen = 0;
+	mn.state = MN_SOLICITING;
+	mn.ident = (uint16_t)random();
+	mn.tries = 0;
+	mn.wait_ms = mhod_conf->timers.rtsolpr_timeout_ms;
+	send_rtsolpr();
+	return 1;
+}
+
+/* The UNA (RFC 5568 6.3): an NA from the NCoA for the NCoA, R=S=O=0. */
+static int send_una(void)
+{
+	static struct mhod_icmp m;
+	struct mhod_pkt_info pi;
+	struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
+	uint8_t buf[MHOD_MSG_MAX];
+	size_t len;
+
+	memset(&m, 0, sizeof(m));
+	m.msg = MHOD_MSG_NA;
+	m.target = mn.ncoa;
+	if (mn.next->has_lla)
+		mhod_nd_lla(&m, MHOD_ND_TLLA, 0, &mn.next->lla);
+	memset(&pi, 0, sizeof(pi));
+	pi.src = mn.ncoa;
+	pi.dst = all_nodes;
+	pi.hop_limit = -1;
+	if (mhod_icmp_build(&m, &pi, buf, sizeof(buf), &len))
+		return -1;
+	if (net_send_icmp(buf, len, &mn.ncoa, &all_nodes,
+			  net_ifindex(mn.next->name)))
+		return -1;
+	mhod_ctr.una++;
+	return 0;
+}
+
+static int cmd_attach(char *out, size_t cap)
+{
+	if (mn.state != MN_READY) {
+		snprintf(out, cap, "error no handoff is ready (%s)",
+			 mn_state_names[mn.state]);
+		return 0;
+	}
+	if (send_una() < 0) {
+		snprintf(out, cap, "error cannot send the UNA");
+		return 0;
+	}
+	mn.cur = mn.next;
+	mn.ar = ar_by_addr(&mn.nar);
+	mn.state = MN_IDLE;
+	mn.end_pending = true;
+	snprintf(out, cap, "ok una %s on %s", mhod_ntop(&mn.ncoa),
+		 mn.cur->name);
+	mhod_log(MHOD_LOG_INFO, "%s", out);
+	return 0;
+}
+
+static int cmd_end(char *out, size_t cap)
+{
+	const struct mhod_conf_peer *cur = mn.ar;
+
+	if (!mn.end_pending) {
+		snprintf(out, cap, "error no forwarding to end");
+		return 0;
+	}
+	/* Signed with the old AR's key, sent from the NCoA. */
+	mn.ar = ar_by_addr(&mn.old_ar);
+	mn.seq++;
+	if (!mn.ar || send_fbu(0, &mn.ncoa, &mn.old_ar) < 0) {
+		mn.ar = cur;
+		snprintf(out, cap, "error cannot send the FBU");
+		return 0;
+	}
+	mn.ar = cur;
+	mn.end_pending = false;
+	snprintf(out, cap, "ok fbu lifetime 0 to %s", mhod_ntop(&mn.old_ar));
+	return 0;
+}
+
+int mn_command(const char *cmd, char *out, size_t cap)
+{
+	if (!strncmp(cmd, "handoff ", 8))
+		return cmd_handoff(cmd + 8, out, cap);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(out, cap);
+	if (!strcmp(cmd, "end"))
+		return cmd_end(out, cap);
+	if (!strcmp(cmd, "state")) {
+		snprintf(out, cap, "%s on %s ar %s", mn_state_names[mn.state],
+			 mn.cur->name, mn.ar ? mhod_ntop(&mn.ar->addr) : "-");
+		return 0;
+	}
+	snprintf(out, cap, "error unknown command");
+	return 0;
+}
+
+/* ---------------------------------------------------------- lifecycle */
+
+int mn_start(void)
+{
+	int i;
+
+	mn.cur = mobile_iface(0);
+	if (!mn.cur || !mn.cur->naddrs) {
+		mhod_log(MHOD_LOG_ERR, "a mobile node needs a mobile interface with an address");
+		return -1;
+	}
+	/* The current AR: the first one, unless one is on the current
+	 * link's prefix.
+	 */
+	for (i = 0; i < mhod_conf->npeers; i++) {
+		const struct mhod_conf_peer *p = &mhod_conf->peers[i];
+
+		if (p->kind != MHOD_PEER_AR)
+			continue;
+		if (!mn.ar || mhod_in_prefix(&p->addr, &mn.cur->addr[0],
+					mn.cur->plen[0]))
+			mn.ar = p;
+	}
+	srandom((unsigned int)loop_now_ms() ^ (unsigned int)getpid());
+	if (loop_timer_init(&mn.timer, timeout) < 0)
+		return -1;
+	return net_open(rx_icmp, rx_mh);
+}
+
+/* Shutdown: the MN agent leaves nothing in the kernel. */
+void mn_stop(void)
+{
+	net_close();
+	loop_timer_free(&mn.timer);
+	if (mn.client >= 0)
+		answer("error mhod stops");
+}

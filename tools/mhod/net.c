@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The raw signaling sockets: ICMPv6 (RtSolPr, PrRtAdv, UNA) and the
+ * Mobility Header (FBU, FBack, HI, HAck). Linux computes and checks both
+ * checksums on raw sockets of these protocols (rawv6_init_sk()); the
+ * parsers check them again against the addresses IPV6_PKTINFO gives.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <sys/socket.h>
+
+#include "loop.h"
+#include "mhod.h"
+
+#ifndef IPPROTO_MH
+#define IPPROTO_MH 135
+#endif
+
+struct rawsock {
+	struct loop_fd lf;
+	mhod_rx_fn fn;
+};
+
+static struct rawsock icmp = { .lf.fd = -1 }, mh = { .lf.fd = -1 };
+
+static void rx(struct loop_fd *lf)
+{
+	struct rawsock *rs = (struct rawsock *)lf;
+	uint8_t buf[MHOD_MSG_MAX + 1];
+	union {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+		       CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct sockaddr_in6 from;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct cmsghdr *cm;
+	struct mhod_rx r;
+	ssize_t n;
+
+	for (;;) {
+		msg.msg_namelen = sizeof(from);
+		msg.msg_controllen = sizeof(c.b);
+		n = recvmsg(lf->fd, &msg, MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		memset(&r, 0, sizeof(r));
+		r.buf = buf;
+		r.len = (size_t)n;
+		r.pi.src = from.sin6_addr;
+		r.pi.hop_limit = -1;
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != IPPROTO_IPV6)
+				continue;
+			if (cm->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pk;
+
+				memcpy(&pk, CMSG_DATA(cm), sizeof(pk));
+				r.pi.dst = pk.ipi6_addr;
+				r.ifindex = (int)pk.ipi6_ifindex;
+			} else if (cm->cmsg_type == IPV6_HOPLIMIT) {
+				memcpy(&r.pi.hop_limit, CMSG_DATA(cm),
+				       sizeof(int));
+			}
+		}
+		/* Truncated: longer than any message mhod accepts. */
+		if (msg.msg_flags & MSG_TRUNC)
+			r.len = sizeof(buf);
+		mhod_ctr.rx_msgs++;
+		rs->fn(&r);
+	}
+}
+
+static int open_raw(struct rawsock *rs, int proto, mhod_rx_fn fn)
+{
+	int one = 1, hops = 255;
+
+	rs->fn = fn;
+	rs->lf.fn = rx;
+	rs->lf.fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			   proto);
+	if (rs->lf.fd < 0)
+		return -1;
+	if (setsockopt(rs->lf.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+		       sizeof(one)) < 0 ||
+	    setsockopt(rs->lf.fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
+		       sizeof(one)) < 0 ||
+	    setsockopt(rs->lf.fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
+		       sizeof(hops)) < 0 ||
+	    setsockopt(rs->lf.fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+		       sizeof(hops)) < 0)
+		return -1;
+	if (proto == IPPROTO_ICMPV6) {
+		struct icmp6_filter f;
+
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(MHOD_ICMP_FMIP, &f);
+		ICMP6_FILTER_SETPASS(MHOD_ICMP_NA, &f);
+		if (setsockopt(rs->lf.fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f,
+			       sizeof(f)) < 0)
+			return -1;
+	}
+	return loop_add(&rs->lf);
+}
+
+int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn)
+{
+	if (open_raw(&icmp, IPPROTO_ICMPV6, icmp_fn) < 0 ||
+	    open_raw(&mh, IPPROTO_MH, mh_fn) < 0) {
+		mhod_log(MHOD_LOG_ERR, "raw sockets: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void net_close(void)
+{
+	struct rawsock *rs[] = { &icmp, &mh };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (rs[i]->lf.fd < 0)
+			continue;
+		loop_del(&rs[i]->lf);
+		close(rs[i]->lf.fd);
+		rs[i]->lf.fd = -1;
+	}
+}
+
+static int send_raw(int fd, const uint8_t *buf, size_t len,
+		    const struct in6_addr *src, const struct in6_addr *dst,
+		    int ifindex)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} c;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = *dst };
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct in6_pktinfo pk = { .ipi6_ifindex = (unsigned int)ifindex };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	if (src)
+		pk.ipi6_addr = *src;
+	if (IN6_IS_ADDR_LINKLOCAL(dst) || IN6_IS_ADDR_MULTICAST(dst))
+		to.sin6_scope_id = (uint32_t)ifindex;
+	memset(c.b, 0, sizeof(c.b));
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pk));
+	memcpy(CMSG_DATA(cm), &pk, sizeof(pk));
+	if (sendmsg(fd, &msg, 0) != (ssize_t)len) {
+		mhod_ctr.tx_errors++;
+		mhod_log(MHOD_LOG_WARN, "send to %s: %s", mhod_ntop(dst),
+			 strerror(errno));
+		return -1;
+	}
+	mhod_ctr.tx_msgs++;
+	return 0;
+}
+
+int net_send_icmp(const uint8_t *buf, size_t len, const struct in6_addr *src,
+		  const struct in6_addr *dst, int ifindex)
+{
+	return send_raw(icmp.lf.fd, buf, len, src, dst, ifindex);
+}
+
+int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
+		const struct in6_addr *dst, int ifindex)
+{
+	return send_raw(mh.lf.fd, buf, len, src, dst, ifindex);
+}
+
+int net_ifindex(const char *name)
+{
+	return (int)if_nametoindex(name);
+}
