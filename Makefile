@@ -124,6 +124,9 @@ lint: $(CHECKPATCH)
 		echo "lint: use MHO_POLICY_MAX/MIN/RANGE (kernel/netlink.h)"; exit 1; fi
 	$(CHECKPATCH) --no-tree --strict --show-types --file \
 		$(wildcard kernel/*.c kernel/*.h kernel/*/*.c kernel/*/*.h) include/uapi/linux/mho.h
+	@# File dependency cycles in kernel/, beyond the send/receive pair
+	@# (reported, not yet refused: see issue 17).
+	python3 scripts/kdeps.py --quiet --allow handoff:tunnel
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee $(LINT_LOG)/kbuild.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/kbuild.log

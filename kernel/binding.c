@@ -18,7 +18,8 @@
 #include "mho.h"
 #include "binding.h"
 #include "context.h"
-#include "netlink.h"
+#include "handoff.h"
+#include "home.h"
 #include "peer.h"
 
 static struct kmem_cache *mho_binding_cache;
@@ -48,7 +49,6 @@ int mho_bindings_net_init(struct mho_net *mn)
 {
 	xa_init_flags(&mn->bindings, XA_FLAGS_ALLOC1);
 	mn->next_binding_id = 1;
-	INIT_WORK(&mn->reap_work, mho_bindings_reap);
 	return rhashtable_init(&mn->addrs, &mho_addr_params);
 }
 
@@ -245,6 +245,7 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			return -ENOMEM;
 		}
+		mho_home_init(newh);
 	}
 	if (cfg->set & MHO_BCFG_STATE) {
 		prep = mho_handoff_prepare(b, cfg->state);
@@ -471,6 +472,8 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	xa_erase(&mn->bindings, b->id);
 	/* Drops what it holds; waits for its timers. */
 	mho_handoff_destroy(b);
+	if (b->h)
+		mho_home_destroy(b->h);
 	mho_ctx_free(b->ctx);
 	b->ctx = NULL;
 	if (b->peer)
@@ -483,21 +486,21 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	call_rcu(&b->rcu, mho_binding_free_rcu);
 }
 
-/* Delete the pAR bindings whose linger time is over. */
-void mho_bindings_reap(struct work_struct *work)
+/*
+ * The first pAR binding with an id of *@id or more whose linger time is
+ * over (the deadline timer set h->reap and scheduled mho_net.reap_work),
+ * its id in *@id; NULL when there is none. The caller holds mho_net.lock.
+ */
+struct mho_binding *mho_binding_next_reaped(struct mho_net *mn,
+					    unsigned long *id)
 {
-	struct mho_net *mn = container_of(work, struct mho_net, reap_work);
 	struct mho_binding *b;
-	unsigned long id;
 
-	mutex_lock(&mn->lock);
-	xa_for_each(&mn->bindings, id, b) {
-		if (!b->h || !READ_ONCE(b->h->reap))
-			continue;
-		mho_nl_binding_deleted(mn, b);
-		mho_binding_del(mn, b);
-	}
-	mutex_unlock(&mn->lock);
+	lockdep_assert_held(&mn->lock);
+	xa_for_each_start(&mn->bindings, *id, b, *id)
+		if (b->h && READ_ONCE(b->h->reap))
+			return b;
+	return NULL;
 }
 
 /* @dev is being unregistered: no held packet may keep pointing at it. */

@@ -9,14 +9,13 @@
 #include <net/ipv6.h>
 
 #include "mho.h"
-#include "handoff.h"
 
 struct mho_ctx;
+struct mho_handoff;
 struct mho_net;
 struct mho_peer;
 struct net_device;
 struct netlink_ext_ack;
-struct work_struct;
 
 /* The addresses a binding can have; a packet matches on any of them. */
 enum mho_slot {
@@ -202,7 +201,8 @@ int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
 		    const struct mho_binding_cfg *cfg,
 		    struct netlink_ext_ack *extack);
 void mho_binding_del(struct mho_net *mn, struct mho_binding *b);
-void mho_bindings_reap(struct work_struct *work);
+struct mho_binding *mho_binding_next_reaped(struct mho_net *mn,
+					    unsigned long *id);
 void mho_bindings_dev_gone(struct mho_net *mn, struct net_device *dev);
 
 #ifdef DEBUG

@@ -33,8 +33,7 @@
 #include "binding.h"
 #include "compat.h"
 #include "handoff.h"
-#include "home.h"
-#include "netlink.h"
+#include "event.h"
 #include "peer.h"
 #include "tunnel.h"
 
@@ -212,7 +211,6 @@ struct mho_handoff *mho_handoff_new(struct mho_binding *b)
 	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
-	mho_home_init(h);
 	return h;
 }
 
@@ -1006,8 +1004,6 @@ unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
 	/* A binding that never left idle: nothing to do. */
 	if (!h)
 		return NF_ACCEPT;
-	if (b->role == MHO_ROLE_HA)
-		return mho_home_rx(b, skb);
 	if (b->role == MHO_ROLE_NAR && !tunnelled)
 		s = MHO_STREAM_NEW;
 
@@ -1097,7 +1093,10 @@ void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev)
 	spin_unlock_bh(&h->lock);
 }
 
-/* The binding is being deleted, under mho_net.lock. */
+/*
+ * The binding is being deleted, under mho_net.lock. A home agent's cache
+ * goes next (mho_home_destroy()), once h->dead is set.
+ */
 void mho_handoff_destroy(struct mho_binding *b)
 {
 	struct mho_handoff *h = b->h;
@@ -1116,5 +1115,4 @@ void mho_handoff_destroy(struct mho_binding *b)
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);
-	mho_home_destroy(h);
 }

@@ -20,6 +20,7 @@
 #include "mho.h"
 #include "binding.h"
 #include "handoff.h"
+#include "home.h"
 #include "hook.h"
 #include "tunnel.h"
 
@@ -85,6 +86,9 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 	u64_stats_add(&stats->rx_bytes, skb->len);
 	u64_stats_update_end(&stats->syncp);
 
+	/* The role decides: a home agent tunnels, an access router holds. */
+	if (b->role == MHO_ROLE_HA)
+		return mho_home_rx(b, skb);
 	return mho_handoff_rx(b, skb, false, 0, state);
 }
 

@@ -35,6 +35,8 @@ static int __net_init mho_net_init(struct net *net)
 	atomic_long_set(&mn->held_bytes, 0);
 	atomic64_set(&mn->untrusted, 0);
 	atomic_long_set(&mn->cached_pkts, 0);
+	/* Bindings whose linger time is over go, with a notification. */
+	INIT_WORK(&mn->reap_work, mho_nl_bindings_reap);
 
 	mn->stats = netdev_alloc_pcpu_stats(struct mho_pcpu_stats);
 	if (!mn->stats)

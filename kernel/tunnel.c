@@ -31,7 +31,7 @@
 #include "binding.h"
 #include "compat.h"
 #include "handoff.h"
-#include "netlink.h"
+#include "event.h"
 #include "peer.h"
 #include "tunnel.h"
 
