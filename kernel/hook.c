@@ -18,7 +18,7 @@
 #include <linux/mho.h>
 
 #include "mho.h"
-#include "binding.h"
+#include "bindtab.h"
 #include "handoff.h"
 #include "home.h"
 #include "hook.h"

@@ -28,7 +28,7 @@
 #include <linux/mho.h>
 
 #include "mho.h"
-#include "binding.h"
+#include "bindtab.h"
 #include "compat.h"
 #include "handoff.h"
 #include "event.h"

@@ -85,10 +85,16 @@ def h_defs(text):
 
 
 def uses(text):
-    """Every name a file mentions (struct/union/enum tags with their kind)."""
+    """
+    Every name a file mentions (struct/union/enum tags with their kind),
+    but for the tags it declares itself ("struct x;"): those it only
+    points at, which needs no definition.
+    """
     found = set(IDENT.findall(text))
     for m in re.finditer(r'\b(struct|union|enum)\s+(\w+)', text):
         found.add(m.group(1) + ' ' + m.group(2))
+    for m in re.finditer(r'^(struct|union)\s+(\w+)\s*;', text, re.M):
+        found.discard(m.group(1) + ' ' + m.group(2))
     return found
 
 
