@@ -14,6 +14,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "dedup.h"
 #include "home.h"
 #include "hook.h"
 #include "limits.h"
@@ -128,7 +129,8 @@ static int __init mho_init(void)
 	if (err)
 		return err;
 #ifdef DEBUG
-	if (!mho_binding_selftest() || !mho_home_selftest()) {
+	if (!mho_binding_selftest() || !mho_home_selftest() ||
+	    !mho_dedup_selftest()) {
 		err = -ENOTRECOVERABLE;
 		goto err_bindings;
 	}
