@@ -159,7 +159,9 @@ static u32 mho_purge(struct mho_binding *b, enum mho_ctr why)
  */
 static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 			enum mho_stream s, u32 seq,
-			const struct nf_hook_state *st, bool *overflow)
+			int (*okfn)(struct net *net, struct sock *sk,
+				    struct sk_buff *skb),
+			bool *overflow)
 {
 	struct mho_handoff *h = b->h;
 	struct mho_net *mn = b->mn;
@@ -192,8 +194,7 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	/* Decapsulated packets come with their own (mho_tunnel_finish). */
-	if (st)
-		MHO_SKB_CB(skb)->okfn = st->okfn;
+	MHO_SKB_CB(skb)->okfn = okfn;
 	MHO_SKB_CB(skb)->seq = seq;
 	__skb_queue_tail(&h->q[s], skb);
 	WRITE_ONCE(h->q_pkts, h->q_pkts + 1);
@@ -884,39 +885,24 @@ void mho_handoff_home_marker(struct mho_binding *b,
 }
 
 /*
- * A packet for @b arrived: the hook's verdict. @tunnelled: it came out of
- * the peer's tunnel, decapsulated, as the @seq-th packet forwarded (0:
- * not numbered); for such packets NF_ACCEPT means "deliver it now" and
- * @st is NULL. BH context, under RCU.
+ * The verdict for a packet of @b on stream @s, numbered @seq (0: not
+ * numbered), which goes on through @okfn when it leaves a queue. Called
+ * with h->lock held; releases it. BH context, under RCU.
  */
-unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
-			    bool tunnelled, u32 seq,
-			    const struct nf_hook_state *st)
+static unsigned int mho_rx(struct mho_binding *b, struct sk_buff *skb,
+			   enum mho_stream s, u32 seq,
+			   int (*okfn)(struct net *net, struct sock *sk,
+				       struct sk_buff *skb))
+	__releases(&b->h->lock)
 {
-	struct mho_handoff *h = READ_ONCE(b->h);
-	enum mho_stream s = MHO_STREAM_OLD;
+	struct mho_handoff *h = b->h;
 	bool overflow = false, released = false, queued;
 	enum mho_target to;
 	u8 state;
 
-	/* A binding that never left idle: nothing to do. */
-	if (!h)
-		return NF_ACCEPT;
-	if (b->role == MHO_ROLE_NAR && !tunnelled)
-		s = MHO_STREAM_NEW;
-
-	spin_lock_bh(&h->lock);
 	if (unlikely(h->dead))
 		goto pass;
 	WRITE_ONCE(h->rx_cpu, smp_processor_id());
-	if (seq)
-		h->rx_numbered++;
-	/* A bicast copy that the cut-point marker overtook. */
-	if (tunnelled && !seq && h->cut_seen) {
-		spin_unlock_bh(&h->lock);
-		mho_ctr_inc(h, MHO_CTR_DUPLICATES);
-		return NF_DROP;
-	}
 	state = h->state;
 	switch (state) {
 	case MHO_STATE_BUFFER:
@@ -958,7 +944,7 @@ pass:
 	}
 
 queue:
-	queued = mho_enqueue(b, skb, s, seq, st, &overflow);
+	queued = mho_enqueue(b, skb, s, seq, okfn, &overflow);
 	if (state == MHO_STATE_RELEASE && mho_old_complete(h))
 		released = mho_release_new(b);
 	state = h->state;
@@ -968,6 +954,51 @@ queue:
 	if (released)
 		mho_event(b, MHO_EVENT_STATE, state, 0);
 	return queued ? NF_STOLEN : NF_DROP;
+}
+
+/*
+ * A packet for @b, an access router's binding, reached the hook: its
+ * verdict. At the nAR it is of the new stream (sent to the MN directly),
+ * at the pAR of the only one. BH context, under RCU.
+ */
+unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
+			    const struct nf_hook_state *st)
+{
+	struct mho_handoff *h = READ_ONCE(b->h);
+
+	/* A binding that never left idle: nothing to do. */
+	if (!h)
+		return NF_ACCEPT;
+	spin_lock_bh(&h->lock);
+	return mho_rx(b, skb, b->role == MHO_ROLE_NAR ? MHO_STREAM_NEW :
+		      MHO_STREAM_OLD, 0, st->okfn);
+}
+
+/*
+ * A packet for @b came out of the peer's tunnel, decapsulated, as the
+ * @seq-th packet forwarded (0: a bicast copy, not numbered): the old
+ * stream. NF_ACCEPT means "deliver it now", through the okfn the tunnel
+ * set in its control block. BH context, under RCU.
+ */
+unsigned int mho_handoff_rx_tunnel(struct mho_binding *b, struct sk_buff *skb,
+				   u32 seq)
+{
+	struct mho_handoff *h = READ_ONCE(b->h);
+
+	if (!h)
+		return NF_ACCEPT;
+	spin_lock_bh(&h->lock);
+	if (likely(!h->dead)) {
+		if (seq)
+			h->rx_numbered++;
+		/* A bicast copy that the cut-point marker overtook. */
+		if (!seq && h->cut_seen) {
+			spin_unlock_bh(&h->lock);
+			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+			return NF_DROP;
+		}
+	}
+	return mho_rx(b, skb, MHO_STREAM_OLD, seq, MHO_SKB_CB(skb)->okfn);
 }
 
 /* Forget held packets that came in through @dev, which is going away. */

@@ -158,8 +158,9 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep);
 void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev);
 
 unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
-			    bool tunnelled, u32 seq,
 			    const struct nf_hook_state *st);
+unsigned int mho_handoff_rx_tunnel(struct mho_binding *b, struct sk_buff *skb,
+				   u32 seq);
 void mho_handoff_marker(struct mho_binding *b, bool cut, u32 seq);
 void mho_handoff_attach(struct mho_binding *b);
 void mho_handoff_home_marker(struct mho_binding *b,

@@ -89,7 +89,7 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 	/* The role decides: a home agent tunnels, an access router holds. */
 	if (b->role == MHO_ROLE_HA)
 		return mho_home_rx(b, skb);
-	return mho_handoff_rx(b, skb, false, 0, state);
+	return mho_handoff_rx(b, skb, state);
 }
 
 /*

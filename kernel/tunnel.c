@@ -593,7 +593,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 		unsigned int verdict;
 
 		mho_ctr_inc(h, MHO_CTR_TUNNEL_RX);
-		verdict = mho_handoff_rx(b, skb, true, seq, NULL);
+		verdict = mho_handoff_rx_tunnel(b, skb, seq);
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}
