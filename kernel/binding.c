@@ -203,6 +203,53 @@ static int mho_binding_check_addrs(struct mho_net *mn, struct mho_binding *b,
 }
 
 /*
+ * The states an operator may ask for: by role, and for end and release,
+ * from the state the binding is in.
+ */
+static int mho_binding_check_state(const struct mho_binding *b, u8 state,
+				   struct netlink_ext_ack *extack)
+{
+	u8 cur = b->h ? READ_ONCE(b->h->state) : MHO_STATE_IDLE;
+
+	switch (b->role) {
+	case MHO_ROLE_PAR:
+		switch (state) {
+		case MHO_STATE_IDLE:
+		case MHO_STATE_BUFFER:
+		case MHO_STATE_FORWARD:
+		case MHO_STATE_BICAST:
+			return 0;
+		case MHO_STATE_END:
+			if (cur == MHO_STATE_FORWARD || cur == MHO_STATE_BICAST)
+				return 0;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "end is only valid in forward or bicast");
+			return -EINVAL;
+		}
+		break;
+	case MHO_ROLE_NAR:
+		switch (state) {
+		case MHO_STATE_IDLE:
+		case MHO_STATE_HOLD:
+			return 0;
+		case MHO_STATE_RELEASE:
+			if (cur == MHO_STATE_HOLD)
+				return 0;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "release is only valid in hold");
+			return -EINVAL;
+		}
+		break;
+	default:
+		if (state == MHO_STATE_IDLE)
+			return 0;
+		break;
+	}
+	NL_SET_ERR_MSG_MOD(extack, "state not valid for the binding's role");
+	return -EINVAL;
+}
+
+/*
  * Check @cfg against @b and the tables, and fill in @ch. Allocates
  * nothing and changes nothing.
  */
@@ -247,7 +294,7 @@ static int mho_binding_check(struct mho_net *mn, struct mho_binding *b,
 		}
 	}
 	if (cfg->set & MHO_BCFG_STATE) {
-		err = mho_handoff_check_state(b, cfg->state, extack);
+		err = mho_binding_check_state(b, cfg->state, extack);
 		if (err)
 			return err;
 	}

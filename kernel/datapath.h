@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mho - what every file of the packet path shares: the control block of a
- * packet mho owns, and the per-binding counters (struct mho_handoff.ctr,
- * counted with mho_ctr_inc()).
+ * packet mho owns, the per-binding counters (struct mho_handoff.ctr,
+ * counted with mho_ctr_inc()), and the way a packet mho took goes on
+ * (datapath.c).
  */
 #ifndef _MHO_DATAPATH_H
 #define _MHO_DATAPATH_H
@@ -55,5 +56,8 @@ struct mho_skb_cb {
 static_assert(sizeof(struct mho_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
 #define MHO_SKB_CB(skb) ((struct mho_skb_cb *)(skb)->cb)
+
+void mho_reinject(struct sk_buff *skb);
+bool mho_reinjecting(const struct sk_buff *skb);
 
 #endif /* _MHO_DATAPATH_H */

@@ -40,8 +40,6 @@
 /* How many packets the tx timer sends per run when not paced. */
 #define MHO_TX_BUDGET		64
 
-static DEFINE_PER_CPU(const struct sk_buff *, mho_reinject_skb);
-
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
 static void mho_kick_work(struct work_struct *work);
@@ -270,33 +268,6 @@ static void mho_kick_work(struct work_struct *work)
 	spin_unlock_bh(&h->lock);
 }
 
-/*
- * Let a packet mho took at PRE_ROUTING continue its way, as if the hook
- * had accepted it: the PRE_ROUTING chain runs again (mho's own hook lets
- * this very packet through), then routing. BH must be disabled.
- */
-void mho_handoff_reinject(struct sk_buff *skb)
-{
-	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
-	struct net *net = dev_net(skb->dev);
-	int ret;
-
-	okfn = MHO_SKB_CB(skb)->okfn;
-	rcu_read_lock();
-	__this_cpu_write(mho_reinject_skb, skb);
-	ret = nf_hook(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb,
-		      skb->dev, NULL, okfn);
-	__this_cpu_write(mho_reinject_skb, NULL);
-	if (ret == 1)
-		okfn(net, NULL, skb);
-	rcu_read_unlock();
-}
-
-bool mho_handoff_reinjecting(const struct sk_buff *skb)
-{
-	return __this_cpu_read(mho_reinject_skb) == skb;
-}
-
 /* Where packets of a binding go when they leave a queue or pass live. */
 enum mho_target {
 	MHO_TO_LOCAL,	/* on through this router */
@@ -319,72 +290,23 @@ static enum mho_target mho_target(const struct mho_binding *b)
 	}
 }
 
-/*
- * A copy of @skb to every bicast peer; @skb itself goes on. BH context,
- * under RCU (the peers).
- */
-static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
-{
-	struct mho_handoff *h = b->h;
-	struct mho_tunnel_tx tx = {
-		.b = b, .opt = true, .ok = MHO_CTR_COPIED,
-	};
-	struct sk_buff *copy;
-	int i;
-
-	for (i = 0; i < MHO_BICAST_MAX; i++) {
-		struct mho_peer *peer = READ_ONCE(h->bicast[i]);
-
-		if (!peer)
-			break;
-		tx.daddr[tx.n] = &peer->addr;
-		tx.saddr[tx.n++] = &peer->local;
-	}
-	if (!tx.n)
-		return;
-	copy = skb_clone(skb, GFP_ATOMIC);
-	if (!copy) {
-		atomic64_add(tx.n, &h->ctr[MHO_CTR_DROP_ERROR]);
-		return;
-	}
-	mho_tunnel_send(&tx, copy);
-}
-
 /* Send @skb where @to says; @held: it comes from a queue. BH disabled. */
 static void mho_send(struct mho_binding *b, struct sk_buff *skb,
 		     enum mho_target to, bool held)
 {
-	struct mho_handoff *h = b->h;
-	struct mho_tunnel_tx tx = {
-		.b = b, .n = 1, .opt = true, .numbered = true,
-		.ok = MHO_CTR_FORWARDED,
-	};
-	struct mho_peer *peer;
-
 	switch (to) {
 	case MHO_TO_PEER:
-		rcu_read_lock();
-		peer = READ_ONCE(b->peer);
-		if (!peer) {
-			rcu_read_unlock();
-			kfree_skb(skb);
-			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-			return;
-		}
-		tx.daddr[0] = &peer->addr;
-		tx.saddr[0] = &peer->local;
-		mho_tunnel_send(&tx, skb);
-		rcu_read_unlock();
+		mho_tunnel_forward(b, skb);
 		return;
 	case MHO_TO_BICAST:
 		rcu_read_lock();
-		mho_copy_to_bicast(b, skb);
+		mho_tunnel_copy_to_bicast(b, skb);
 		rcu_read_unlock();
 		fallthrough;
 	case MHO_TO_LOCAL:
 		if (held)
-			mho_ctr_inc(h, MHO_CTR_RELEASED);
-		mho_handoff_reinject(skb);
+			mho_ctr_inc(b->h, MHO_CTR_RELEASED);
+		mho_reinject(skb);
 		return;
 	}
 }
@@ -578,49 +500,6 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-int mho_handoff_check_state(const struct mho_binding *b, u8 state,
-			    struct netlink_ext_ack *extack)
-{
-	u8 cur = b->h ? READ_ONCE(b->h->state) : MHO_STATE_IDLE;
-
-	switch (b->role) {
-	case MHO_ROLE_PAR:
-		switch (state) {
-		case MHO_STATE_IDLE:
-		case MHO_STATE_BUFFER:
-		case MHO_STATE_FORWARD:
-		case MHO_STATE_BICAST:
-			return 0;
-		case MHO_STATE_END:
-			if (cur == MHO_STATE_FORWARD || cur == MHO_STATE_BICAST)
-				return 0;
-			NL_SET_ERR_MSG_MOD(extack,
-					   "end is only valid in forward or bicast");
-			return -EINVAL;
-		}
-		break;
-	case MHO_ROLE_NAR:
-		switch (state) {
-		case MHO_STATE_IDLE:
-		case MHO_STATE_HOLD:
-			return 0;
-		case MHO_STATE_RELEASE:
-			if (cur == MHO_STATE_HOLD)
-				return 0;
-			NL_SET_ERR_MSG_MOD(extack,
-					   "release is only valid in hold");
-			return -EINVAL;
-		}
-		break;
-	default:
-		if (state == MHO_STATE_IDLE)
-			return 0;
-		break;
-	}
-	NL_SET_ERR_MSG_MOD(extack, "state not valid for the binding's role");
-	return -EINVAL;
-}
-
 /*
  * What a change to @state needs allocated, done before anything is changed
  * (it may sleep). Returns NULL when nothing is needed, or an ERR_PTR.
@@ -691,7 +570,7 @@ static void mho_end(struct mho_binding *b)
 }
 
 /*
- * Apply a state change checked by mho_handoff_check_state(). Runs under
+ * Apply a state change checked by mho_binding_check_state(). Runs under
  * mho_net.lock in process context; @prep is what mho_handoff_prepare()
  * returned, and this function owns it.
  */
@@ -937,7 +816,7 @@ pass:
 		mho_send(b, skb, to, false);
 		return NF_STOLEN;
 	case MHO_TO_BICAST:
-		mho_copy_to_bicast(b, skb);
+		mho_tunnel_copy_to_bicast(b, skb);
 		return NF_ACCEPT;
 	default:
 		return NF_ACCEPT;

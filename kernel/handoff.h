@@ -10,7 +10,6 @@
 #include <linux/hrtimer.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
-#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -21,7 +20,6 @@
 struct mho_binding;
 struct mho_net;
 struct mho_peer;
-struct netlink_ext_ack;
 
 /* Which hold queue a packet belongs to. */
 enum mho_stream {
@@ -149,8 +147,6 @@ void mho_handoff_cache_exit(void);
 struct mho_handoff *mho_handoff_new(struct mho_binding *b);
 void mho_handoff_free(struct mho_handoff *h);
 void mho_handoff_destroy(struct mho_binding *b);
-int mho_handoff_check_state(const struct mho_binding *b, u8 state,
-			    struct netlink_ext_ack *extack);
 void *mho_handoff_prepare(struct mho_binding *b, u8 state);
 void mho_handoff_unprepare(void *prep);
 void mho_handoff_rearm(struct mho_binding *b);
@@ -167,8 +163,6 @@ void mho_handoff_home_marker(struct mho_binding *b,
 			     const struct in6_addr *peer,
 			     const struct in6_addr *local,
 			     const struct in6_addr *old_coa);
-void mho_handoff_reinject(struct sk_buff *skb);
-bool mho_handoff_reinjecting(const struct sk_buff *skb);
 
 static inline void mho_ctr_inc(struct mho_handoff *h, enum mho_ctr c)
 {

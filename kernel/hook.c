@@ -19,6 +19,7 @@
 
 #include "mho.h"
 #include "bindtab.h"
+#include "datapath.h"
 #include "handoff.h"
 #include "home.h"
 #include "hook.h"
@@ -74,7 +75,7 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	/* A held packet on its way again: it was counted and handled. */
-	if (mho_handoff_reinjecting(skb))
+	if (mho_reinjecting(skb))
 		return NF_ACCEPT;
 
 	atomic64_inc(&b->rx_pkts);
@@ -96,7 +97,7 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
  * After defragmentation (when conntrack is loaded, mho sees whole tunnel
  * packets) and before conntrack: a packet mho holds has no conntrack entry
  * yet, and gets one when it is released and the PRE_ROUTING chain runs for
- * it again (see mho_handoff_reinject()). mho also sees the address the
+ * it again (see mho_reinject()). mho also sees the address the
  * packet was really sent to, before any destination NAT.
  *
  * Each namespace registers its own copy, whose priv is its mho_net: the
