@@ -18,7 +18,8 @@
 #include "mho.h"
 #include "binding.h"
 #include "context.h"
-#include "netlink.h"
+#include "handoff.h"
+#include "home.h"
 #include "peer.h"
 
 static struct kmem_cache *mho_binding_cache;
@@ -48,7 +49,6 @@ int mho_bindings_net_init(struct mho_net *mn)
 {
 	xa_init_flags(&mn->bindings, XA_FLAGS_ALLOC1);
 	mn->next_binding_id = 1;
-	INIT_WORK(&mn->reap_work, mho_bindings_reap);
 	return rhashtable_init(&mn->addrs, &mho_addr_params);
 }
 
@@ -121,39 +121,42 @@ static struct mho_addr *mho_binding_has(struct mho_binding *b,
 }
 
 /*
- * Apply the addresses, peer and limits of @cfg to @b, which is new (all
- * fields empty) or existing. Everything is checked before anything changes,
- * and the one step that can still fail (inserting new addresses) is undone
- * on failure, so an error leaves @b and the tables as they were.
- *
- * An address that moves between slots of the same binding keeps its node:
- * it never leaves the hash table, and packets keep matching it.
+ * A change to a binding, from mho_binding_check() to mho_binding_commit():
+ * @want: the address each slot is to hold, NULL for none
+ * @next: the node each slot is to hold: the binding's own for an address
+ *	it keeps (in any slot), else the one in @fresh
+ * @fresh: nodes allocated (and inserted) for new addresses
+ * @bicast: the new bicast peers, if MHO_BCFG_BICAST
+ * @peer: the peer the binding is to have
+ * @old_peer: the peer it had
+ * @old_coa: its care-of address before the change, if @had_coa
+ * @had_coa: it had one
+ * @newh: its handoff state, allocated for this change, or NULL
+ * @prep: what the state change needs (mho_handoff_prepare()), or NULL
  */
-static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
-			     const struct mho_binding_cfg *cfg,
-			     struct netlink_ext_ack *extack)
+struct mho_binding_change {
+	const struct in6_addr *want[MHO_NSLOTS];
+	struct mho_addr *next[MHO_NSLOTS];
+	struct mho_addr *fresh[MHO_NSLOTS];
+	struct mho_peer *bicast[MHO_BICAST_MAX];
+	struct mho_peer *peer;
+	struct mho_peer *old_peer;
+	struct in6_addr old_coa;
+	bool had_coa;
+	struct mho_handoff *newh;
+	void *prep;
+};
+
+/* The addresses @b is to have: unicast, distinct and nobody else's. */
+static int mho_binding_check_addrs(struct mho_net *mn, struct mho_binding *b,
+				   const struct mho_binding_cfg *cfg,
+				   struct mho_binding_change *ch,
+				   struct netlink_ext_ack *extack)
 {
-	struct mho_addr *next[MHO_NSLOTS] = {}, *fresh[MHO_NSLOTS] = {};
-	const struct in6_addr *want[MHO_NSLOTS] = {};
-	struct mho_peer *bicast[MHO_BICAST_MAX] = {};
-	struct mho_peer *peer = b->peer, *old_peer = b->peer;
-	struct mho_addr *old_coa = b->addr[MHO_SLOT_COA];
-	struct in6_addr old_coa_addr = {};
+	const struct in6_addr **want = ch->want;
 	struct mho_binding *owner;
-	int slot, other, err, i;
-	struct mho_handoff *newh = NULL;
-	void *prep = NULL;
+	int slot, other;
 	bool any = false;
-
-	lockdep_assert_held(&mn->lock);
-
-	if ((cfg->set & MHO_BCFG_CACHE_MS) && b->role != MHO_ROLE_HA) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "cache-ms is for home agent bindings only");
-		return -EINVAL;
-	}
-	if (old_coa)
-		old_coa_addr = old_coa->addr;
 
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
 		if (!(cfg->set & MHO_BCFG_SLOT(slot))) {
@@ -196,16 +199,93 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 				   "home agent binding needs a home address");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * The states an operator may ask for: by role, and for end and release,
+ * from the state the binding is in.
+ */
+static int mho_binding_check_state(const struct mho_binding *b, u8 state,
+				   struct netlink_ext_ack *extack)
+{
+	u8 cur = b->h ? READ_ONCE(b->h->state) : MHO_STATE_IDLE;
+
+	switch (b->role) {
+	case MHO_ROLE_PAR:
+		switch (state) {
+		case MHO_STATE_IDLE:
+		case MHO_STATE_BUFFER:
+		case MHO_STATE_FORWARD:
+		case MHO_STATE_BICAST:
+			return 0;
+		case MHO_STATE_END:
+			if (cur == MHO_STATE_FORWARD || cur == MHO_STATE_BICAST)
+				return 0;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "end is only valid in forward or bicast");
+			return -EINVAL;
+		}
+		break;
+	case MHO_ROLE_NAR:
+		switch (state) {
+		case MHO_STATE_IDLE:
+		case MHO_STATE_HOLD:
+			return 0;
+		case MHO_STATE_RELEASE:
+			if (cur == MHO_STATE_HOLD)
+				return 0;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "release is only valid in hold");
+			return -EINVAL;
+		}
+		break;
+	default:
+		if (state == MHO_STATE_IDLE)
+			return 0;
+		break;
+	}
+	NL_SET_ERR_MSG_MOD(extack, "state not valid for the binding's role");
+	return -EINVAL;
+}
+
+/*
+ * Check @cfg against @b and the tables, and fill in @ch. Allocates
+ * nothing and changes nothing.
+ */
+static int mho_binding_check(struct mho_net *mn, struct mho_binding *b,
+			     const struct mho_binding_cfg *cfg,
+			     struct mho_binding_change *ch,
+			     struct netlink_ext_ack *extack)
+{
+	int other, err, i;
+
+	lockdep_assert_held(&mn->lock);
+
+	if ((cfg->set & MHO_BCFG_CACHE_MS) && b->role != MHO_ROLE_HA) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cache-ms is for home agent bindings only");
+		return -EINVAL;
+	}
+	ch->peer = b->peer;
+	ch->old_peer = b->peer;
+	ch->had_coa = b->addr[MHO_SLOT_COA];
+	if (ch->had_coa)
+		ch->old_coa = b->addr[MHO_SLOT_COA]->addr;
+
+	err = mho_binding_check_addrs(mn, b, cfg, ch, extack);
+	if (err)
+		return err;
 	if (cfg->set & MHO_BCFG_BICAST) {
 		for (i = 0; i < cfg->n_bicast; i++) {
-			bicast[i] = mho_peer_find(mn, &cfg->bicast[i]);
-			if (!bicast[i]) {
+			ch->bicast[i] = mho_peer_find(mn, &cfg->bicast[i]);
+			if (!ch->bicast[i]) {
 				NL_SET_ERR_MSG_MOD(extack,
 						   "no such peer for bicast");
 				return -ENOENT;
 			}
 			for (other = 0; other < i; other++) {
-				if (bicast[other] == bicast[i]) {
+				if (ch->bicast[other] == ch->bicast[i]) {
 					NL_SET_ERR_MSG_MOD(extack,
 							   "a bicast peer is given twice");
 					return -EINVAL;
@@ -214,71 +294,99 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 		}
 	}
 	if (cfg->set & MHO_BCFG_STATE) {
-		err = mho_handoff_check_state(b, cfg->state, extack);
+		err = mho_binding_check_state(b, cfg->state, extack);
 		if (err)
 			return err;
 	}
 	if (cfg->set & MHO_BCFG_PEER) {
-		peer = NULL;
+		ch->peer = NULL;
 		if (!ipv6_addr_any(&cfg->peer)) {
-			peer = mho_peer_find(mn, &cfg->peer);
-			if (!peer) {
+			ch->peer = mho_peer_find(mn, &cfg->peer);
+			if (!ch->peer) {
 				NL_SET_ERR_MSG_MOD(extack, "no such peer");
 				return -ENOENT;
 			}
 		}
 	}
+	return 0;
+}
+
+/* Free what mho_binding_prepare() made; nothing of it was inserted. */
+static void mho_binding_unprepare(struct mho_binding_change *ch)
+{
+	int slot;
+
+	for (slot = 0; slot < MHO_NSLOTS; slot++)
+		kfree(ch->fresh[slot]);
+	mho_handoff_unprepare(ch->prep);
+	if (ch->newh)
+		mho_handoff_free(ch->newh);
+}
+
+/*
+ * Allocate what the checked change @ch needs and insert its new addresses:
+ * the only step that can fail, and on failure it leaves nothing behind.
+ * An address that moves between slots of the same binding keeps its node:
+ * it never leaves the hash table, and packets keep matching it.
+ */
+static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
+			       const struct mho_binding_cfg *cfg,
+			       struct mho_binding_change *ch,
+			       struct netlink_ext_ack *extack)
+{
+	int slot, err;
 
 	/*
 	 * The handoff state, the first time the binding needs it: a peer
 	 * (the tunnel's packets and markers are counted), a state other than
 	 * idle, a handoff setting, or the home agent role.
 	 */
-	if (!b->h && (b->role == MHO_ROLE_HA || peer ||
+	if (!b->h && (b->role == MHO_ROLE_HA || ch->peer ||
 		      ((cfg->set & MHO_BCFG_STATE) &&
 		       cfg->state != MHO_STATE_IDLE) ||
 		      (cfg->set & (MHO_BCFG_BICAST | MHO_BCFG_RATE |
 				   MHO_BCFG_LINGER | MHO_BCFG_MARKER_WAIT |
 				   MHO_BCFG_CACHE_MS)))) {
-		newh = mho_handoff_new(b);
-		if (!newh) {
+		ch->newh = mho_handoff_new(b);
+		if (!ch->newh) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			return -ENOMEM;
 		}
+		mho_home_init(ch->newh);
 	}
 	if (cfg->set & MHO_BCFG_STATE) {
-		prep = mho_handoff_prepare(b, cfg->state);
-		if (IS_ERR(prep)) {
+		ch->prep = mho_handoff_prepare(b, cfg->state);
+		if (IS_ERR(ch->prep)) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
-			err = PTR_ERR(prep);
-			prep = NULL;
+			err = PTR_ERR(ch->prep);
+			ch->prep = NULL;
 			goto err_free;
 		}
 	}
 
 	/* Reuse the nodes of addresses the binding keeps; allocate the rest. */
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
-		if (!want[slot])
+		if (!ch->want[slot])
 			continue;
-		next[slot] = mho_binding_has(b, want[slot]);
-		if (next[slot])
+		ch->next[slot] = mho_binding_has(b, ch->want[slot]);
+		if (ch->next[slot])
 			continue;
-		fresh[slot] = kzalloc(sizeof(*fresh[slot]), GFP_KERNEL);
-		if (!fresh[slot]) {
+		ch->fresh[slot] = kzalloc(sizeof(*ch->fresh[slot]), GFP_KERNEL);
+		if (!ch->fresh[slot]) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			err = -ENOMEM;
 			goto err_free;
 		}
-		fresh[slot]->addr = *want[slot];
-		fresh[slot]->binding = b;
-		next[slot] = fresh[slot];
+		ch->fresh[slot]->addr = *ch->want[slot];
+		ch->fresh[slot]->binding = b;
+		ch->next[slot] = ch->fresh[slot];
 	}
 
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
-		if (!fresh[slot])
+		if (!ch->fresh[slot])
 			continue;
 		err = rhashtable_lookup_insert_fast(&mn->addrs,
-						    &fresh[slot]->node,
+						    &ch->fresh[slot]->node,
 						    mho_addr_params);
 		if (err == -EEXIST) {
 			NL_SET_ERR_MSG_MOD(extack,
@@ -290,35 +398,31 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 			goto err_unlink;
 		}
 	}
+	return 0;
 
-	/* Nothing can fail from here on. */
+err_unlink:
+	while (--slot >= 0)
+		if (ch->fresh[slot])
+			rhashtable_remove_fast(&mn->addrs, &ch->fresh[slot]->node,
+					       mho_addr_params);
+	/* The nodes were visible to RCU readers: free them after a grace period. */
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
-		struct mho_addr *old = b->addr[slot];
-		bool kept = false;
-
-		for (other = 0; other < MHO_NSLOTS; other++)
-			kept |= old && next[other] == old;
-		if (old && !kept)
-			mho_addr_unlink(mn, old);
+		if (ch->fresh[slot])
+			kfree_rcu(ch->fresh[slot], rcu);
+		ch->fresh[slot] = NULL;
 	}
-	memcpy(b->addr, next, sizeof(b->addr));
-	if (newh)
-		/* Initialised before it is seen: the packet path READ_ONCE()s. */
-		smp_store_release(&b->h, newh);
+err_free:
+	mho_binding_unprepare(ch);
+	return err;
+}
 
-	if (peer != b->peer) {
-		if (b->peer)
-			b->peer->n_bindings--;
-		if (peer)
-			peer->n_bindings++;
-		WRITE_ONCE(b->peer, peer);
-	}
-	if (cfg->set & MHO_BCFG_MAX_PKTS)
-		b->max_pkts = cfg->max_pkts;
-	if (cfg->set & MHO_BCFG_MAX_BYTES)
-		b->max_bytes = cfg->max_bytes;
-	if (cfg->set & MHO_BCFG_MAX_HOLD)
-		b->max_hold_ms = cfg->max_hold_ms;
+/* The handoff settings of @cfg, on the handoff state @b now has. */
+static void mho_binding_commit_handoff(struct mho_binding *b,
+				       const struct mho_binding_cfg *cfg,
+				       struct mho_binding_change *ch)
+{
+	int i;
+
 	if (cfg->set & MHO_BCFG_RATE)
 		WRITE_ONCE(b->h->cfg_rate, cfg->rate);
 	if (cfg->set & MHO_BCFG_LINGER)
@@ -330,9 +434,9 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 		for (i = 0; i < MHO_BICAST_MAX; i++) {
 			if (b->h->bicast[i])
 				b->h->bicast[i]->n_bindings--;
-			if (bicast[i])
-				bicast[i]->n_bindings++;
-			WRITE_ONCE(b->h->bicast[i], bicast[i]);
+			if (ch->bicast[i])
+				ch->bicast[i]->n_bindings++;
+			WRITE_ONCE(b->h->bicast[i], ch->bicast[i]);
 		}
 	}
 	if (cfg->set & MHO_BCFG_CACHE_MS) {
@@ -340,41 +444,77 @@ static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
 		mho_home_rearm(b);
 	}
 	if (cfg->set & MHO_BCFG_STATE)
-		mho_handoff_set_state(b, cfg->state, prep);
+		mho_handoff_set_state(b, cfg->state, ch->prep);
 	if (cfg->set & (MHO_BCFG_MAX_HOLD | MHO_BCFG_LINGER |
 			MHO_BCFG_MARKER_WAIT))
 		mho_handoff_rearm(b);
-	/* A home agent's binding update: the MN's path changes. */
-	if (b->role == MHO_ROLE_HA) {
-		struct mho_addr *coa = b->addr[MHO_SLOT_COA];
+}
 
-		if (coa ? !old_coa || !ipv6_addr_equal(&coa->addr, &old_coa_addr) :
-		    !!old_coa)
-			mho_home_moved(b, old_coa ? &old_coa_addr : NULL, old_peer,
-				       coa ? &coa->addr : NULL);
+/* Make the prepared change @ch. Nothing can fail here. */
+static void mho_binding_commit(struct mho_net *mn, struct mho_binding *b,
+			       const struct mho_binding_cfg *cfg,
+			       struct mho_binding_change *ch)
+{
+	struct mho_addr *coa;
+	int slot, other;
+
+	for (slot = 0; slot < MHO_NSLOTS; slot++) {
+		struct mho_addr *old = b->addr[slot];
+		bool kept = false;
+
+		for (other = 0; other < MHO_NSLOTS; other++)
+			kept |= old && ch->next[other] == old;
+		if (old && !kept)
+			mho_addr_unlink(mn, old);
 	}
-	return 0;
+	memcpy(b->addr, ch->next, sizeof(b->addr));
+	if (ch->newh)
+		/* Initialised before it is seen: the packet path READ_ONCE()s. */
+		smp_store_release(&b->h, ch->newh);
 
-err_unlink:
-	while (--slot >= 0)
-		if (fresh[slot])
-			rhashtable_remove_fast(&mn->addrs, &fresh[slot]->node,
-					       mho_addr_params);
-	/* The nodes were visible to RCU readers: free them after a grace period. */
-	for (slot = 0; slot < MHO_NSLOTS; slot++)
-		if (fresh[slot])
-			kfree_rcu(fresh[slot], rcu);
-	mho_handoff_unprepare(prep);
-	if (newh)
-		mho_handoff_free(newh);
-	return err;
+	if (ch->peer != b->peer) {
+		if (b->peer)
+			b->peer->n_bindings--;
+		if (ch->peer)
+			ch->peer->n_bindings++;
+		WRITE_ONCE(b->peer, ch->peer);
+	}
+	if (cfg->set & MHO_BCFG_MAX_PKTS)
+		b->max_pkts = cfg->max_pkts;
+	if (cfg->set & MHO_BCFG_MAX_BYTES)
+		b->max_bytes = cfg->max_bytes;
+	if (cfg->set & MHO_BCFG_MAX_HOLD)
+		b->max_hold_ms = cfg->max_hold_ms;
+	mho_binding_commit_handoff(b, cfg, ch);
 
-err_free:
-	for (slot = 0; slot < MHO_NSLOTS; slot++)
-		kfree(fresh[slot]);
-	mho_handoff_unprepare(prep);
-	if (newh)
-		mho_handoff_free(newh);
+	/* A home agent's binding update: the MN's path changes. */
+	if (b->role != MHO_ROLE_HA)
+		return;
+	coa = b->addr[MHO_SLOT_COA];
+	if (coa ? !ch->had_coa || !ipv6_addr_equal(&coa->addr, &ch->old_coa) :
+	    ch->had_coa)
+		mho_home_moved(b, ch->had_coa ? &ch->old_coa : NULL,
+			       ch->old_peer, coa ? &coa->addr : NULL);
+}
+
+/*
+ * Apply the addresses, peer and limits of @cfg to @b, which is new (all
+ * fields empty) or existing: check (nothing allocated), prepare (the one
+ * step that can fail, undone on failure) and commit (cannot fail), so an
+ * error leaves @b and the tables as they were.
+ */
+static int mho_binding_apply(struct mho_net *mn, struct mho_binding *b,
+			     const struct mho_binding_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct mho_binding_change ch = {};
+	int err;
+
+	err = mho_binding_check(mn, b, cfg, &ch, extack);
+	if (!err)
+		err = mho_binding_prepare(mn, b, cfg, &ch, extack);
+	if (!err)
+		mho_binding_commit(mn, b, cfg, &ch);
 	return err;
 }
 
@@ -471,6 +611,8 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	xa_erase(&mn->bindings, b->id);
 	/* Drops what it holds; waits for its timers. */
 	mho_handoff_destroy(b);
+	if (b->h)
+		mho_home_destroy(b->h);
 	mho_ctx_free(b->ctx);
 	b->ctx = NULL;
 	if (b->peer)
@@ -483,21 +625,21 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	call_rcu(&b->rcu, mho_binding_free_rcu);
 }
 
-/* Delete the pAR bindings whose linger time is over. */
-void mho_bindings_reap(struct work_struct *work)
+/*
+ * The first pAR binding with an id of *@id or more whose linger time is
+ * over (the deadline timer set h->reap and scheduled mho_net.reap_work),
+ * its id in *@id; NULL when there is none. The caller holds mho_net.lock.
+ */
+struct mho_binding *mho_binding_next_reaped(struct mho_net *mn,
+					    unsigned long *id)
 {
-	struct mho_net *mn = container_of(work, struct mho_net, reap_work);
 	struct mho_binding *b;
-	unsigned long id;
 
-	mutex_lock(&mn->lock);
-	xa_for_each(&mn->bindings, id, b) {
-		if (!b->h || !READ_ONCE(b->h->reap))
-			continue;
-		mho_nl_binding_deleted(mn, b);
-		mho_binding_del(mn, b);
-	}
-	mutex_unlock(&mn->lock);
+	lockdep_assert_held(&mn->lock);
+	xa_for_each_start(&mn->bindings, *id, b, *id)
+		if (b->h && READ_ONCE(b->h->reap))
+			return b;
+	return NULL;
 }
 
 /* @dev is being unregistered: no held packet may keep pointing at it. */

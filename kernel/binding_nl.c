@@ -14,6 +14,7 @@
 #include "mho.h"
 #include "binding.h"
 #include "context.h"
+#include "handoff.h"
 #include "limits.h"
 #include "netlink.h"
 #include "peer.h"
@@ -209,9 +210,23 @@ cancel:
 }
 
 /* A binding the module deleted by itself (linger over); under the lock. */
-void mho_nl_binding_deleted(struct mho_net *mn, struct mho_binding *b)
+/*
+ * mho_net.reap_work: delete the pAR bindings whose linger time is over,
+ * each with the notification a deletion request would send.
+ */
+void mho_nl_bindings_reap(struct work_struct *work)
 {
-	mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
+	struct mho_net *mn = container_of(work, struct mho_net, reap_work);
+	struct mho_binding *b;
+	unsigned long id = 0;
+
+	mutex_lock(&mn->lock);
+	while ((b = mho_binding_next_reaped(mn, &id))) {
+		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
+		mho_binding_del(mn, b);
+		id++;
+	}
+	mutex_unlock(&mn->lock);
 }
 
 /* ---- requests ---------------------------------------------------------- */

@@ -23,56 +23,22 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/percpu.h>
-#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 #include <linux/mho.h>
 
 #include "mho.h"
-#include "binding.h"
+#include "bindtab.h"
 #include "compat.h"
+#include "dedup.h"
 #include "handoff.h"
-#include "home.h"
-#include "netlink.h"
+#include "event.h"
 #include "peer.h"
 #include "tunnel.h"
 
 /* How many packets the tx timer sends per run when not paced. */
 #define MHO_TX_BUDGET		64
-
-/*
- * Duplicate suppression at the nAR: a set-associative table of 64-bit
- * fingerprints of the packets delivered since the hold began. A fingerprint
- * covers the inner IPv6 addresses, next header and payload length, and the
- * first MHO_DEDUP_BYTES of payload; not the hop limit, traffic class or
- * flow label, which the two paths may have changed.
- *
- * The table has four entries per packet the binding may hold, eight to a
- * set, so that a whole release fits. Bit 0 of an entry says it has been
- * matched: a packet is duplicated once in the usual case (two paths), so
- * a matched entry is the first to go when its set is full. Evicting an
- * unmatched one instead would make its twin miss, and the twin, recorded
- * in turn, evict the next: one overflow would cascade through the set.
- */
-#define MHO_DEDUP_WAYS		8
-#define MHO_DEDUP_PER_PKT	4
-#define MHO_DEDUP_MIN_SETS	64
-#define MHO_DEDUP_BYTES		64
-#define MHO_DEDUP_HIT		1ULL
-
-struct mho_dedup_set {
-	u64 fp[MHO_DEDUP_WAYS];
-	u8 next;
-};
-
-struct mho_dedup {
-	siphash_key_t key;
-	u32 mask;
-	struct mho_dedup_set set[];
-};
-
-static DEFINE_PER_CPU(const struct sk_buff *, mho_reinject_skb);
 
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
@@ -96,77 +62,6 @@ static void mho_deadline(struct mho_handoff *h, ktime_t when)
 	h->deadline = when;
 	if (!h->dead && when != KTIME_MAX)
 		hrtimer_start(&h->timer, when, HRTIMER_MODE_ABS_SOFT);
-}
-
-static struct mho_dedup *mho_dedup_alloc(u32 max_pkts)
-{
-	unsigned long sets;
-	struct mho_dedup *dd;
-
-	sets = max_t(unsigned long, MHO_DEDUP_MIN_SETS,
-		     roundup_pow_of_two(DIV_ROUND_UP(max_pkts * MHO_DEDUP_PER_PKT,
-						     MHO_DEDUP_WAYS)));
-	dd = kvzalloc(struct_size(dd, set, sets), GFP_KERNEL);
-	if (dd) {
-		get_random_bytes(&dd->key, sizeof(dd->key));
-		dd->mask = sets - 1;
-	}
-	return dd;
-}
-
-static void mho_dedup_free(struct mho_dedup *dd)
-{
-	kvfree(dd);
-}
-
-/* Has this packet been delivered already? Records it if not. */
-static bool mho_dedup_seen(struct mho_dedup *dd, const struct sk_buff *skb)
-{
-	struct {
-		struct in6_addr saddr;
-		struct in6_addr daddr;
-		__be16 plen;
-		u8 nexthdr;
-		u8 pad;
-		u8 data[MHO_DEDUP_BYTES];
-	} key = {};
-	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
-	struct mho_dedup_set *set;
-	unsigned int n, way, victim;
-	u64 fp;
-
-	key.saddr = ip6->saddr;
-	key.daddr = ip6->daddr;
-	key.plen = ip6->payload_len;
-	key.nexthdr = ip6->nexthdr;
-	n = min_t(unsigned int, MHO_DEDUP_BYTES,
-		  skb->len - skb_network_offset(skb) - sizeof(*ip6));
-	if (skb_copy_bits(skb, skb_network_offset(skb) + sizeof(*ip6),
-			  key.data, n))
-		return false;
-	fp = siphash(&key, offsetof(typeof(key), data) + n, &dd->key);
-	fp &= ~MHO_DEDUP_HIT;
-	if (!fp)
-		fp = 2;
-
-	set = &dd->set[(fp >> 32) & dd->mask];
-	victim = MHO_DEDUP_WAYS;
-	for (way = 0; way < MHO_DEDUP_WAYS; way++) {
-		u64 v = set->fp[way];
-
-		if ((v & ~MHO_DEDUP_HIT) == fp) {
-			set->fp[way] = v | MHO_DEDUP_HIT;
-			return true;
-		}
-		if (victim == MHO_DEDUP_WAYS && (!v || (v & MHO_DEDUP_HIT)))
-			victim = way;
-	}
-	if (victim == MHO_DEDUP_WAYS) {
-		victim = set->next;
-		set->next = (set->next + 1) % MHO_DEDUP_WAYS;
-	}
-	set->fp[victim] = fp;
-	return false;
 }
 
 static struct kmem_cache *mho_handoff_cache;
@@ -208,7 +103,6 @@ struct mho_handoff *mho_handoff_new(struct mho_binding *b)
 	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
-	mho_home_init(h);
 	return h;
 }
 
@@ -259,7 +153,9 @@ static u32 mho_purge(struct mho_binding *b, enum mho_ctr why)
  */
 static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 			enum mho_stream s, u32 seq,
-			const struct nf_hook_state *st, bool *overflow)
+			int (*okfn)(struct net *net, struct sock *sk,
+				    struct sk_buff *skb),
+			bool *overflow)
 {
 	struct mho_handoff *h = b->h;
 	struct mho_net *mn = b->mn;
@@ -293,8 +189,7 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	/* Decapsulated packets come with their own (mho_tunnel_finish). */
-	if (st)
-		MHO_SKB_CB(skb)->okfn = st->okfn;
+	MHO_SKB_CB(skb)->okfn = okfn;
 	MHO_SKB_CB(skb)->seq = seq;
 	__skb_queue_tail(&h->q[s], skb);
 	WRITE_ONCE(h->q_pkts, h->q_pkts + 1);
@@ -370,33 +265,6 @@ static void mho_kick_work(struct work_struct *work)
 	spin_unlock_bh(&h->lock);
 }
 
-/*
- * Let a packet mho took at PRE_ROUTING continue its way, as if the hook
- * had accepted it: the PRE_ROUTING chain runs again (mho's own hook lets
- * this very packet through), then routing. BH must be disabled.
- */
-void mho_handoff_reinject(struct sk_buff *skb)
-{
-	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
-	struct net *net = dev_net(skb->dev);
-	int ret;
-
-	okfn = MHO_SKB_CB(skb)->okfn;
-	rcu_read_lock();
-	__this_cpu_write(mho_reinject_skb, skb);
-	ret = nf_hook(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb,
-		      skb->dev, NULL, okfn);
-	__this_cpu_write(mho_reinject_skb, NULL);
-	if (ret == 1)
-		okfn(net, NULL, skb);
-	rcu_read_unlock();
-}
-
-bool mho_handoff_reinjecting(const struct sk_buff *skb)
-{
-	return __this_cpu_read(mho_reinject_skb) == skb;
-}
-
 /* Where packets of a binding go when they leave a queue or pass live. */
 enum mho_target {
 	MHO_TO_LOCAL,	/* on through this router */
@@ -419,72 +287,23 @@ static enum mho_target mho_target(const struct mho_binding *b)
 	}
 }
 
-/*
- * A copy of @skb to every bicast peer; @skb itself goes on. BH context,
- * under RCU (the peers).
- */
-static void mho_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
-{
-	struct mho_handoff *h = b->h;
-	struct mho_tunnel_tx tx = {
-		.b = b, .opt = true, .ok = MHO_CTR_COPIED,
-	};
-	struct sk_buff *copy;
-	int i;
-
-	for (i = 0; i < MHO_BICAST_MAX; i++) {
-		struct mho_peer *peer = READ_ONCE(h->bicast[i]);
-
-		if (!peer)
-			break;
-		tx.daddr[tx.n] = &peer->addr;
-		tx.saddr[tx.n++] = &peer->local;
-	}
-	if (!tx.n)
-		return;
-	copy = skb_clone(skb, GFP_ATOMIC);
-	if (!copy) {
-		atomic64_add(tx.n, &h->ctr[MHO_CTR_DROP_ERROR]);
-		return;
-	}
-	mho_tunnel_send(&tx, copy);
-}
-
 /* Send @skb where @to says; @held: it comes from a queue. BH disabled. */
 static void mho_send(struct mho_binding *b, struct sk_buff *skb,
 		     enum mho_target to, bool held)
 {
-	struct mho_handoff *h = b->h;
-	struct mho_tunnel_tx tx = {
-		.b = b, .n = 1, .opt = true, .numbered = true,
-		.ok = MHO_CTR_FORWARDED,
-	};
-	struct mho_peer *peer;
-
 	switch (to) {
 	case MHO_TO_PEER:
-		rcu_read_lock();
-		peer = READ_ONCE(b->peer);
-		if (!peer) {
-			rcu_read_unlock();
-			kfree_skb(skb);
-			mho_ctr_inc(h, MHO_CTR_DROP_ERROR);
-			return;
-		}
-		tx.daddr[0] = &peer->addr;
-		tx.saddr[0] = &peer->local;
-		mho_tunnel_send(&tx, skb);
-		rcu_read_unlock();
+		mho_tunnel_forward(b, skb);
 		return;
 	case MHO_TO_BICAST:
 		rcu_read_lock();
-		mho_copy_to_bicast(b, skb);
+		mho_tunnel_copy_to_bicast(b, skb);
 		rcu_read_unlock();
 		fallthrough;
 	case MHO_TO_LOCAL:
 		if (held)
-			mho_ctr_inc(h, MHO_CTR_RELEASED);
-		mho_handoff_reinject(skb);
+			mho_ctr_inc(b->h, MHO_CTR_RELEASED);
+		mho_reinject(skb);
 		return;
 	}
 }
@@ -678,49 +497,6 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-int mho_handoff_check_state(const struct mho_binding *b, u8 state,
-			    struct netlink_ext_ack *extack)
-{
-	u8 cur = b->h ? READ_ONCE(b->h->state) : MHO_STATE_IDLE;
-
-	switch (b->role) {
-	case MHO_ROLE_PAR:
-		switch (state) {
-		case MHO_STATE_IDLE:
-		case MHO_STATE_BUFFER:
-		case MHO_STATE_FORWARD:
-		case MHO_STATE_BICAST:
-			return 0;
-		case MHO_STATE_END:
-			if (cur == MHO_STATE_FORWARD || cur == MHO_STATE_BICAST)
-				return 0;
-			NL_SET_ERR_MSG_MOD(extack,
-					   "end is only valid in forward or bicast");
-			return -EINVAL;
-		}
-		break;
-	case MHO_ROLE_NAR:
-		switch (state) {
-		case MHO_STATE_IDLE:
-		case MHO_STATE_HOLD:
-			return 0;
-		case MHO_STATE_RELEASE:
-			if (cur == MHO_STATE_HOLD)
-				return 0;
-			NL_SET_ERR_MSG_MOD(extack,
-					   "release is only valid in hold");
-			return -EINVAL;
-		}
-		break;
-	default:
-		if (state == MHO_STATE_IDLE)
-			return 0;
-		break;
-	}
-	NL_SET_ERR_MSG_MOD(extack, "state not valid for the binding's role");
-	return -EINVAL;
-}
-
 /*
  * What a change to @state needs allocated, done before anything is changed
  * (it may sleep). Returns NULL when nothing is needed, or an ERR_PTR.
@@ -791,7 +567,7 @@ static void mho_end(struct mho_binding *b)
 }
 
 /*
- * Apply a state change checked by mho_handoff_check_state(). Runs under
+ * Apply a state change checked by mho_binding_check_state(). Runs under
  * mho_net.lock in process context; @prep is what mho_handoff_prepare()
  * returned, and this function owns it.
  */
@@ -985,41 +761,24 @@ void mho_handoff_home_marker(struct mho_binding *b,
 }
 
 /*
- * A packet for @b arrived: the hook's verdict. @tunnelled: it came out of
- * the peer's tunnel, decapsulated, as the @seq-th packet forwarded (0:
- * not numbered); for such packets NF_ACCEPT means "deliver it now" and
- * @st is NULL. BH context, under RCU.
+ * The verdict for a packet of @b on stream @s, numbered @seq (0: not
+ * numbered), which goes on through @okfn when it leaves a queue. Called
+ * with h->lock held; releases it. BH context, under RCU.
  */
-unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
-			    bool tunnelled, u32 seq,
-			    const struct nf_hook_state *st)
+static unsigned int mho_rx(struct mho_binding *b, struct sk_buff *skb,
+			   enum mho_stream s, u32 seq,
+			   int (*okfn)(struct net *net, struct sock *sk,
+				       struct sk_buff *skb))
+	__releases(&b->h->lock)
 {
-	struct mho_handoff *h = READ_ONCE(b->h);
-	enum mho_stream s = MHO_STREAM_OLD;
+	struct mho_handoff *h = b->h;
 	bool overflow = false, released = false, queued;
 	enum mho_target to;
 	u8 state;
 
-	/* A binding that never left idle: nothing to do. */
-	if (!h)
-		return NF_ACCEPT;
-	if (b->role == MHO_ROLE_HA)
-		return mho_home_rx(b, skb);
-	if (b->role == MHO_ROLE_NAR && !tunnelled)
-		s = MHO_STREAM_NEW;
-
-	spin_lock_bh(&h->lock);
 	if (unlikely(h->dead))
 		goto pass;
 	WRITE_ONCE(h->rx_cpu, smp_processor_id());
-	if (seq)
-		h->rx_numbered++;
-	/* A bicast copy that the cut-point marker overtook. */
-	if (tunnelled && !seq && h->cut_seen) {
-		spin_unlock_bh(&h->lock);
-		mho_ctr_inc(h, MHO_CTR_DUPLICATES);
-		return NF_DROP;
-	}
 	state = h->state;
 	switch (state) {
 	case MHO_STATE_BUFFER:
@@ -1054,14 +813,14 @@ pass:
 		mho_send(b, skb, to, false);
 		return NF_STOLEN;
 	case MHO_TO_BICAST:
-		mho_copy_to_bicast(b, skb);
+		mho_tunnel_copy_to_bicast(b, skb);
 		return NF_ACCEPT;
 	default:
 		return NF_ACCEPT;
 	}
 
 queue:
-	queued = mho_enqueue(b, skb, s, seq, st, &overflow);
+	queued = mho_enqueue(b, skb, s, seq, okfn, &overflow);
 	if (state == MHO_STATE_RELEASE && mho_old_complete(h))
 		released = mho_release_new(b);
 	state = h->state;
@@ -1071,6 +830,51 @@ queue:
 	if (released)
 		mho_event(b, MHO_EVENT_STATE, state, 0);
 	return queued ? NF_STOLEN : NF_DROP;
+}
+
+/*
+ * A packet for @b, an access router's binding, reached the hook: its
+ * verdict. At the nAR it is of the new stream (sent to the MN directly),
+ * at the pAR of the only one. BH context, under RCU.
+ */
+unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
+			    const struct nf_hook_state *st)
+{
+	struct mho_handoff *h = READ_ONCE(b->h);
+
+	/* A binding that never left idle: nothing to do. */
+	if (!h)
+		return NF_ACCEPT;
+	spin_lock_bh(&h->lock);
+	return mho_rx(b, skb, b->role == MHO_ROLE_NAR ? MHO_STREAM_NEW :
+		      MHO_STREAM_OLD, 0, st->okfn);
+}
+
+/*
+ * A packet for @b came out of the peer's tunnel, decapsulated, as the
+ * @seq-th packet forwarded (0: a bicast copy, not numbered): the old
+ * stream. NF_ACCEPT means "deliver it now", through the okfn the tunnel
+ * set in its control block. BH context, under RCU.
+ */
+unsigned int mho_handoff_rx_tunnel(struct mho_binding *b, struct sk_buff *skb,
+				   u32 seq)
+{
+	struct mho_handoff *h = READ_ONCE(b->h);
+
+	if (!h)
+		return NF_ACCEPT;
+	spin_lock_bh(&h->lock);
+	if (likely(!h->dead)) {
+		if (seq)
+			h->rx_numbered++;
+		/* A bicast copy that the cut-point marker overtook. */
+		if (!seq && h->cut_seen) {
+			spin_unlock_bh(&h->lock);
+			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+			return NF_DROP;
+		}
+	}
+	return mho_rx(b, skb, MHO_STREAM_OLD, seq, MHO_SKB_CB(skb)->okfn);
 }
 
 /* Forget held packets that came in through @dev, which is going away. */
@@ -1094,7 +898,10 @@ void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev)
 	spin_unlock_bh(&h->lock);
 }
 
-/* The binding is being deleted, under mho_net.lock. */
+/*
+ * The binding is being deleted, under mho_net.lock. A home agent's cache
+ * goes next (mho_home_destroy()), once h->dead is set.
+ */
 void mho_handoff_destroy(struct mho_binding *b)
 {
 	struct mho_handoff *h = b->h;
@@ -1113,5 +920,4 @@ void mho_handoff_destroy(struct mho_binding *b)
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);
-	mho_home_destroy(h);
 }

@@ -10,42 +10,16 @@
 #include <linux/hrtimer.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
-#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/mho.h>
 
-#include "home.h"
+#include "datapath.h"
 
 struct mho_binding;
 struct mho_net;
 struct mho_peer;
-struct netlink_ext_ack;
-
-/* Per-binding counters, in the order of MHO_CTR_A_HELD and after. */
-enum mho_ctr {
-	MHO_CTR_HELD,
-	MHO_CTR_FORWARDED,
-	MHO_CTR_COPIED,
-	MHO_CTR_RELEASED,
-	MHO_CTR_TUNNEL_RX,
-	MHO_CTR_DUPLICATES,
-	MHO_CTR_MARKERS_TX,
-	MHO_CTR_MARKERS_RX,
-	MHO_CTR_DROP_LIMIT,
-	MHO_CTR_DROP_TOTAL,
-	MHO_CTR_DROP_EXPIRED,
-	MHO_CTR_DROP_ERROR,
-	MHO_CTR_HOME_TUNNELLED,
-	MHO_CTR_CACHED,
-	MHO_CTR_REFORWARDED,
-	MHO_CTR_CACHE_EXPIRED,
-	MHO_CTR_CACHE_FULL,
-	MHO_CTR_MH_MALFORMED,
-	MHO_CTR_DROP_TOO_BIG,
-	MHO_NCTR,
-};
 
 /* Which hold queue a packet belongs to. */
 enum mho_stream {
@@ -54,25 +28,29 @@ enum mho_stream {
 	MHO_NSTREAMS,
 };
 
-/*
- * What mho keeps in skb->cb while it owns a packet. The IPv6 control block
- * comes first and is left intact: the packet resumes its way through the
- * stack (ip6_rcv_finish() or what stood for it) when it is released.
+/**
+ * struct mho_home - what a home agent binding has beyond the rest of
+ *	struct mho_handoff; home.c is what uses it
+ * @cache: copies of control messages, oldest first; each copy's arrival
+ *	time is in its mho_skb_cb. Under mho_handoff.lock, like the rest.
+ * @cache_pkts: copies in @cache
+ * @cache_full: a cache-full event was sent since @cache was last empty
+ * @cfg_cache_ms: MHO_BINDING_A_CACHE_MS (T_b), 0 = the netns-wide value
+ * @cache_timer: frees copies older than T_b (soft hrtimer)
+ * @marker_peer: where the pending end-marker goes (the old peer) ...
+ * @marker_local: ... from where (the old peer's local address, or ::)
+ * @marker_coa: ... naming this old care-of address
  */
-struct mho_skb_cb {
-	struct inet6_skb_parm h6;
-	int (*okfn)(struct net *net, struct sock *sk, struct sk_buff *skb);
-	union {
-		ktime_t when;	/* home agent cache: when the copy was made */
-		u32 seq;	/* nAR, old stream: its sequence number, 0 for
-				 * a bicast copy
-				 */
-	};
+struct mho_home {
+	struct sk_buff_head cache;
+	u32 cache_pkts;
+	bool cache_full;
+	u32 cfg_cache_ms;
+	struct hrtimer cache_timer;
+	struct in6_addr marker_peer;
+	struct in6_addr marker_local;
+	struct in6_addr marker_coa;
 };
-
-static_assert(sizeof(struct mho_skb_cb) <= sizeof_field(struct sk_buff, cb));
-
-#define MHO_SKB_CB(skb) ((struct mho_skb_cb *)(skb)->cb)
 
 struct mho_dedup;
 
@@ -169,8 +147,6 @@ void mho_handoff_cache_exit(void);
 struct mho_handoff *mho_handoff_new(struct mho_binding *b);
 void mho_handoff_free(struct mho_handoff *h);
 void mho_handoff_destroy(struct mho_binding *b);
-int mho_handoff_check_state(const struct mho_binding *b, u8 state,
-			    struct netlink_ext_ack *extack);
 void *mho_handoff_prepare(struct mho_binding *b, u8 state);
 void mho_handoff_unprepare(void *prep);
 void mho_handoff_rearm(struct mho_binding *b);
@@ -178,16 +154,15 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep);
 void mho_handoff_dev_gone(struct mho_binding *b, struct net_device *dev);
 
 unsigned int mho_handoff_rx(struct mho_binding *b, struct sk_buff *skb,
-			    bool tunnelled, u32 seq,
 			    const struct nf_hook_state *st);
+unsigned int mho_handoff_rx_tunnel(struct mho_binding *b, struct sk_buff *skb,
+				   u32 seq);
 void mho_handoff_marker(struct mho_binding *b, bool cut, u32 seq);
 void mho_handoff_attach(struct mho_binding *b);
 void mho_handoff_home_marker(struct mho_binding *b,
 			     const struct in6_addr *peer,
 			     const struct in6_addr *local,
 			     const struct in6_addr *old_coa);
-void mho_handoff_reinject(struct sk_buff *skb);
-bool mho_handoff_reinjecting(const struct sk_buff *skb);
 
 static inline void mho_ctr_inc(struct mho_handoff *h, enum mho_ctr c)
 {

@@ -35,11 +35,11 @@
 #include <linux/mho.h>
 
 #include "mho.h"
-#include "binding.h"
+#include "bindtab.h"
 #include "compat.h"
 #include "handoff.h"
 #include "home.h"
-#include "netlink.h"
+#include "event.h"
 #include "peer.h"
 #include "tunnel.h"
 
@@ -144,7 +144,10 @@ void mho_home_rearm(struct mho_binding *b)
 	mho_home_free(b, &expired, MHO_CTR_CACHE_EXPIRED);
 }
 
-/* The binding is being deleted; h->dead is set. Process context. */
+/*
+ * The binding is being deleted; mho_handoff_destroy() has set h->dead.
+ * Process context.
+ */
 void mho_home_destroy(struct mho_handoff *h)
 {
 	struct mho_home *home = &h->home;
@@ -283,10 +286,13 @@ static unsigned int mho_home_tunnel(struct mho_binding *b, struct sk_buff *skb,
  */
 unsigned int mho_home_rx(struct mho_binding *b, struct sk_buff *skb)
 {
-	struct mho_handoff *h = b->h;
+	struct mho_handoff *h = READ_ONCE(b->h);
 	struct mho_addr *hoa, *coa;
 	u32 ms;
 
+	/* Not published yet: the binding is being created. */
+	if (!h)
+		return NF_ACCEPT;
 	hoa = READ_ONCE(b->addr[MHO_SLOT_HOA]);
 	if (!hoa || !ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &hoa->addr))
 		return NF_ACCEPT;

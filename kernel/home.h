@@ -7,8 +7,6 @@
 #ifndef _MHO_HOME_H
 #define _MHO_HOME_H
 
-#include <linux/hrtimer.h>
-#include <linux/in6.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
@@ -18,29 +16,6 @@ struct mho_peer;
 
 /* Largest control message the cache keeps a copy of. */
 #define MHO_CACHE_MAX_LEN	1280
-
-/**
- * struct mho_home - what a home agent binding has beyond struct mho_handoff
- * @cache: copies of control messages, oldest first; each copy's arrival
- *	time is in its mho_skb_cb. Under mho_handoff.lock, like the rest.
- * @cache_pkts: copies in @cache
- * @cache_full: a cache-full event was sent since @cache was last empty
- * @cfg_cache_ms: MHO_BINDING_A_CACHE_MS (T_b), 0 = the netns-wide value
- * @cache_timer: frees copies older than T_b (soft hrtimer)
- * @marker_peer: where the pending end-marker goes (the old peer) ...
- * @marker_local: ... from where (the old peer's local address, or ::)
- * @marker_coa: ... naming this old care-of address
- */
-struct mho_home {
-	struct sk_buff_head cache;
-	u32 cache_pkts;
-	bool cache_full;
-	u32 cfg_cache_ms;
-	struct hrtimer cache_timer;
-	struct in6_addr marker_peer;
-	struct in6_addr marker_local;
-	struct in6_addr marker_coa;
-};
 
 /* What mho_home_parse() found in a packet for the home address. */
 enum mho_mh {

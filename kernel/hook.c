@@ -18,8 +18,10 @@
 #include <linux/mho.h>
 
 #include "mho.h"
-#include "binding.h"
+#include "bindtab.h"
+#include "datapath.h"
 #include "handoff.h"
+#include "home.h"
 #include "hook.h"
 #include "tunnel.h"
 
@@ -73,7 +75,7 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	/* A held packet on its way again: it was counted and handled. */
-	if (mho_handoff_reinjecting(skb))
+	if (mho_reinjecting(skb))
 		return NF_ACCEPT;
 
 	atomic64_inc(&b->rx_pkts);
@@ -85,14 +87,17 @@ static unsigned int mho_hook_in(void *priv, struct sk_buff *skb,
 	u64_stats_add(&stats->rx_bytes, skb->len);
 	u64_stats_update_end(&stats->syncp);
 
-	return mho_handoff_rx(b, skb, false, 0, state);
+	/* The role decides: a home agent tunnels, an access router holds. */
+	if (b->role == MHO_ROLE_HA)
+		return mho_home_rx(b, skb);
+	return mho_handoff_rx(b, skb, state);
 }
 
 /*
  * After defragmentation (when conntrack is loaded, mho sees whole tunnel
  * packets) and before conntrack: a packet mho holds has no conntrack entry
  * yet, and gets one when it is released and the PRE_ROUTING chain runs for
- * it again (see mho_handoff_reinject()). mho also sees the address the
+ * it again (see mho_reinject()). mho also sees the address the
  * packet was really sent to, before any destination NAT.
  *
  * Each namespace registers its own copy, whose priv is its mho_net: the

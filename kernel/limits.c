@@ -15,7 +15,7 @@
 #include <linux/stddef.h>
 
 #include "limits.h"
-#include "netlink.h"
+#include "policy.h"
 
 /**
  * struct mho_limit - one netns-wide limit

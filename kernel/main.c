@@ -14,6 +14,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "dedup.h"
 #include "home.h"
 #include "hook.h"
 #include "limits.h"
@@ -35,6 +36,8 @@ static int __net_init mho_net_init(struct net *net)
 	atomic_long_set(&mn->held_bytes, 0);
 	atomic64_set(&mn->untrusted, 0);
 	atomic_long_set(&mn->cached_pkts, 0);
+	/* Bindings whose linger time is over go, with a notification. */
+	INIT_WORK(&mn->reap_work, mho_nl_bindings_reap);
 
 	mn->stats = netdev_alloc_pcpu_stats(struct mho_pcpu_stats);
 	if (!mn->stats)
@@ -126,7 +129,8 @@ static int __init mho_init(void)
 	if (err)
 		return err;
 #ifdef DEBUG
-	if (!mho_binding_selftest() || !mho_home_selftest()) {
+	if (!mho_binding_selftest() || !mho_home_selftest() ||
+	    !mho_dedup_selftest()) {
 		err = -ENOTRECOVERABLE;
 		goto err_bindings;
 	}

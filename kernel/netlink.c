@@ -12,8 +12,9 @@
  * ordered with the change.
  *
  * This file has the family, its operations, what every request shares
- * (replies, notifications, dumps, events), and the peer, limits and stats
- * requests; binding_nl.c has the binding requests.
+ * (replies, notifications, dumps), and the peer, limits and stats
+ * requests; binding_nl.c has the binding requests, event.c the events of
+ * the data plane.
  */
 
 #include <linux/kernel.h>
@@ -27,10 +28,6 @@
 #include "limits.h"
 #include "netlink.h"
 #include "peer.h"
-
-enum {
-	MHO_MCGRP_EVENTS_IDX,
-};
 
 static struct genl_family mho_family;
 
@@ -291,48 +288,6 @@ int mho_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 	mutex_unlock(&mn->lock);
 	return skb->len;
-}
-
-/*
- * An event from the data plane: the packet path or a timer, so any
- * context but hard IRQ, without mho_net.lock. An event that cannot be
- * built tells listeners ENOBUFS, as in mho_nl_send_event().
- */
-void mho_nl_dp_event(struct mho_net *mn, u32 id, u8 type, u8 state,
-		     u32 dropped)
-{
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!genl_has_listeners(&mho_family, mn->net, MHO_MCGRP_EVENTS_IDX))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
-	if (!msg)
-		goto err;
-	hdr = genlmsg_put(msg, 0, 0, &mho_family, 0, MHO_CMD_EVENT);
-	if (!hdr)
-		goto err_free;
-	nest = nla_nest_start(msg, MHO_A_EVENT);
-	if (!nest ||
-	    nla_put_u8(msg, MHO_EVENT_A_TYPE, type) ||
-	    nla_put_u32(msg, MHO_EVENT_A_BINDING, id) ||
-	    nla_put_u8(msg, MHO_EVENT_A_STATE, state) ||
-	    ((type == MHO_EVENT_EXPIRED || type == MHO_EVENT_CUT) &&
-	     nla_put_u32(msg, MHO_EVENT_A_DROPPED, dropped)) ||
-	    ((type == MHO_EVENT_REFORWARD || type == MHO_EVENT_CONTEXT) &&
-	     nla_put_u32(msg, MHO_EVENT_A_COUNT, dropped)))
-		goto err_free;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&mho_family, mn->net, msg, 0,
-				MHO_MCGRP_EVENTS_IDX, GFP_ATOMIC);
-	return;
-
-err_free:
-	nlmsg_free(msg);
-err:
-	genl_set_err(&mho_family, mn->net, 0, MHO_MCGRP_EVENTS_IDX, -ENOBUFS);
 }
 
 /* ---- peers ------------------------------------------------------------- */
@@ -793,6 +748,8 @@ static struct genl_family mho_family __ro_after_init = {
 
 int __init mho_genl_init(void)
 {
+	/* Before any request can make a binding that raises events. */
+	mho_event_init(&mho_family);
 	return genl_register_family(&mho_family);
 }
 

@@ -28,10 +28,11 @@
 #include <linux/mho.h>
 
 #include "mho.h"
-#include "binding.h"
+#include "bindtab.h"
 #include "compat.h"
+#include "datapath.h"
 #include "handoff.h"
-#include "netlink.h"
+#include "event.h"
 #include "peer.h"
 #include "tunnel.h"
 
@@ -292,6 +293,63 @@ unsigned int mho_tunnel_send(const struct mho_tunnel_tx *tx,
 }
 
 /*
+ * pAR, forwarding: @skb into the tunnel to the binding's peer, with the
+ * next sequence number. BH disabled.
+ */
+void mho_tunnel_forward(struct mho_binding *b, struct sk_buff *skb)
+{
+	struct mho_tunnel_tx tx = {
+		.b = b, .n = 1, .opt = true, .numbered = true,
+		.ok = MHO_CTR_FORWARDED,
+	};
+	struct mho_peer *peer;
+
+	rcu_read_lock();
+	peer = READ_ONCE(b->peer);
+	if (!peer) {
+		rcu_read_unlock();
+		kfree_skb(skb);
+		mho_ctr_inc(b->h, MHO_CTR_DROP_ERROR);
+		return;
+	}
+	tx.daddr[0] = &peer->addr;
+	tx.saddr[0] = &peer->local;
+	mho_tunnel_send(&tx, skb);
+	rcu_read_unlock();
+}
+
+/*
+ * pAR, bicasting: a copy of @skb to every bicast peer; @skb itself goes
+ * on. BH context, under RCU (the peers).
+ */
+void mho_tunnel_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb)
+{
+	struct mho_handoff *h = b->h;
+	struct mho_tunnel_tx tx = {
+		.b = b, .opt = true, .ok = MHO_CTR_COPIED,
+	};
+	struct sk_buff *copy;
+	int i;
+
+	for (i = 0; i < MHO_BICAST_MAX; i++) {
+		struct mho_peer *peer = READ_ONCE(h->bicast[i]);
+
+		if (!peer)
+			break;
+		tx.daddr[tx.n] = &peer->addr;
+		tx.saddr[tx.n++] = &peer->local;
+	}
+	if (!tx.n)
+		return;
+	copy = skb_clone(skb, GFP_ATOMIC);
+	if (!copy) {
+		atomic64_add(tx.n, &h->ctr[MHO_CTR_DROP_ERROR]);
+		return;
+	}
+	mho_tunnel_send(&tx, copy);
+}
+
+/*
  * A marker: mho's option with @flags (MHO_OPT_F_END: an end-marker,
  * MHO_OPT_F_CUT: a cut-point marker) and, inside, an empty IPv6 packet
  * to @inner, which names the binding at @peer; @seq counts the packets
@@ -480,6 +538,67 @@ static int mho_tunnel_defrag(struct mho_net *mn, struct sk_buff *skb,
 }
 
 /*
+ * Is @skb, whose first extension header is a destination options header,
+ * a tunnel packet from a configured peer, to this router, that passes the
+ * XFRM inbound policy check? Returns its peer if it is; else NULL, with
+ * *@verdict -ENOENT if it is not mho's, or the hook's verdict. Whole
+ * again if it came in fragments. BH context, under RCU.
+ */
+static struct mho_peer *mho_tunnel_check(struct mho_net *mn,
+					 struct sk_buff *skb,
+					 const struct nf_hook_state *st,
+					 int *verdict)
+{
+	const struct mho_opt_hdr *opt;
+	const struct ipv6hdr *outer;
+	struct mho_peer *peer;
+
+	*verdict = -ENOENT;
+	if (!pskb_may_pull(skb, MHO_ENCAP_LEN))
+		return NULL;
+	outer = ipv6_hdr(skb);
+	opt = (const struct mho_opt_hdr *)(outer + 1);
+	if (opt->hdrlen != 1 || opt->type != MHO_OPT_TYPE || opt->len != 8 ||
+	    opt->magic != htons(MHO_OPT_MAGIC))
+		return NULL;
+	/*
+	 * In transport mode XFRM puts ESP or AH after our destination
+	 * options header. The packet comes back through this hook once it
+	 * has been decrypted (xfrm6_transport_finish()); judge it then.
+	 */
+	if (opt->nexthdr == NEXTHDR_ESP || opt->nexthdr == NEXTHDR_AUTH)
+		return NULL;
+	/* Transit traffic is not ours to open. */
+	peer = mho_peer_find(mn, &outer->saddr);
+	if (peer && !ipv6_addr_any(&peer->local)) {
+		if (!ipv6_addr_equal(&peer->local, &outer->daddr))
+			goto untrusted;
+	} else if (!ipv6_chk_addr(st->net, &outer->daddr, NULL, 0)) {
+		return NULL;
+	}
+	if (!peer)
+		goto untrusted;
+	if (opt->nexthdr == NEXTHDR_FRAGMENT) {
+		*verdict = mho_tunnel_defrag(mn, skb, st);
+		if (*verdict != -ENOENT)
+			return NULL;
+		outer = ipv6_hdr(skb);
+		opt = (const struct mho_opt_hdr *)(outer + 1);
+		if (opt->nexthdr == NEXTHDR_ESP || opt->nexthdr == NEXTHDR_AUTH)
+			return NULL;
+	}
+	if (opt->version != MHO_OPT_VERSION || opt->nexthdr != IPPROTO_IPV6)
+		goto untrusted;
+	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
+		goto untrusted;
+	return peer;
+
+untrusted:
+	*verdict = mho_tunnel_untrusted(mn);
+	return NULL;
+}
+
+/*
  * A packet whose first extension header is a destination options header
  * reached the hook. Returns -ENOENT if it is not mho's, else the hook's
  * verdict. BH context, under RCU.
@@ -488,7 +607,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 		   const struct nf_hook_state *st)
 {
 	const struct mho_opt_hdr *opt;
-	const struct ipv6hdr *outer, *inner;
+	const struct ipv6hdr *inner;
 	struct mho_handoff *h;
 	struct mho_binding *b;
 	struct mho_peer *peer;
@@ -497,43 +616,10 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 	u32 seq;
 	u8 flags;
 
-	if (!pskb_may_pull(skb, MHO_ENCAP_LEN))
-		return -ENOENT;
-	outer = ipv6_hdr(skb);
-	opt = (const struct mho_opt_hdr *)(outer + 1);
-	if (opt->hdrlen != 1 || opt->type != MHO_OPT_TYPE || opt->len != 8 ||
-	    opt->magic != htons(MHO_OPT_MAGIC))
-		return -ENOENT;
-	/*
-	 * In transport mode XFRM puts ESP or AH after our destination
-	 * options header. The packet comes back through this hook once it
-	 * has been decrypted (xfrm6_transport_finish()); judge it then.
-	 */
-	if (opt->nexthdr == NEXTHDR_ESP || opt->nexthdr == NEXTHDR_AUTH)
-		return -ENOENT;
-	/* Transit traffic is not ours to open. */
-	peer = mho_peer_find(mn, &outer->saddr);
-	if (peer && !ipv6_addr_any(&peer->local)) {
-		if (!ipv6_addr_equal(&peer->local, &outer->daddr))
-			return mho_tunnel_untrusted(mn);
-	} else if (!ipv6_chk_addr(st->net, &outer->daddr, NULL, 0)) {
-		return -ENOENT;
-	}
+	peer = mho_tunnel_check(mn, skb, st, &verdict);
 	if (!peer)
-		return mho_tunnel_untrusted(mn);
-	if (opt->nexthdr == NEXTHDR_FRAGMENT) {
-		verdict = mho_tunnel_defrag(mn, skb, st);
-		if (verdict != -ENOENT)
-			return verdict;
-		outer = ipv6_hdr(skb);
-		opt = (const struct mho_opt_hdr *)(outer + 1);
-		if (opt->nexthdr == NEXTHDR_ESP || opt->nexthdr == NEXTHDR_AUTH)
-			return -ENOENT;
-	}
-	if (opt->version != MHO_OPT_VERSION || opt->nexthdr != IPPROTO_IPV6)
-		return mho_tunnel_untrusted(mn);
-	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
-		return mho_tunnel_untrusted(mn);
+		return verdict;
+	opt = (const struct mho_opt_hdr *)(ipv6_hdr(skb) + 1);
 	flags = opt->flags;
 	seq = ntohl(opt->seq);
 
@@ -593,11 +679,11 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 		unsigned int verdict;
 
 		mho_ctr_inc(h, MHO_CTR_TUNNEL_RX);
-		verdict = mho_handoff_rx(b, skb, true, seq, NULL);
+		verdict = mho_handoff_rx_tunnel(b, skb, seq);
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}
 	/* No binding here: a plain tunnel endpoint. */
-	mho_handoff_reinject(skb);
+	mho_reinject(skb);
 	return NF_STOLEN;
 }

@@ -88,6 +88,8 @@ struct mho_tunnel_tx {
 
 unsigned int mho_tunnel_send(const struct mho_tunnel_tx *tx,
 			     struct sk_buff *skb);
+void mho_tunnel_forward(struct mho_binding *b, struct sk_buff *skb);
+void mho_tunnel_copy_to_bicast(struct mho_binding *b, struct sk_buff *skb);
 void mho_tunnel_send_home_marker(struct mho_binding *b,
 				 const struct in6_addr *peer,
 				 const struct in6_addr *local,

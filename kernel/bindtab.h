@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mho - a binding and the table of its addresses: what the packet path
+ * reads. Creating, changing and deleting bindings is binding.c's
+ * (binding.h), which the packet path does not need.
+ */
+#ifndef _MHO_BINDTAB_H
+#define _MHO_BINDTAB_H
+
+#include <linux/atomic.h>
+#include <linux/in6.h>
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <net/ipv6.h>
+
+#include "mho.h"
+
+struct mho_ctx;
+struct mho_handoff;
+struct mho_peer;
+
+/* The addresses a binding can have; a packet matches on any of them. */
+enum mho_slot {
+	MHO_SLOT_HOA,
+	MHO_SLOT_COA,
+	MHO_SLOT_NCOA,
+	MHO_NSLOTS,
+};
+
+struct mho_binding;
+
+/**
+ * struct mho_addr - one address of a binding, in mho_net.addrs
+ * @node: hash table linkage, keyed by @addr
+ * @addr: the address; never changes once inserted. Changing a binding's
+ *	address inserts a new mho_addr and frees the old one after a grace
+ *	period, so a lookup under RCU never sees a key change under it.
+ * @binding: the owner, valid for as long as this node is reachable
+ * @rcu: for kfree_rcu()
+ */
+struct mho_addr {
+	struct rhash_head node;
+	struct in6_addr addr;
+	struct mho_binding *binding;
+	struct rcu_head rcu;
+};
+
+/*
+ * mho_net.addrs, the addresses of every binding. Every packet that enters
+ * the namespace is looked up there, and nearly all of them find nothing,
+ * so the lookup is made cheap (see Documentation/performance.rst,
+ * benchmark 1): it is inlined in the hook (mho_binding_lookup_rcu()), an
+ * entry is compared with two 64-bit compares rather than rhashtable's
+ * out-of-line memcmp(), and the hash is jhash_3words() of the address
+ * with its two prefix words folded into one, which costs less than half
+ * of jhash2() over all four.
+ *
+ * The fold does not let anyone pile bindings into one bucket. Two
+ * addresses give jhash the same input only if their last 64 bits (the part
+ * a mobile node chooses) are equal and they are in two of the operator's
+ * prefixes whose two words XOR to the same value; any other two are told
+ * apart by jhash with the table's random seed. A packet's address is only
+ * looked up, never inserted.
+ */
+static inline u32 mho_addr_hash(const void *data, u32 len, u32 seed)
+{
+	const struct in6_addr *a = data;
+
+	return jhash_3words((__force u32)(a->s6_addr32[0] ^ a->s6_addr32[1]),
+			    (__force u32)a->s6_addr32[2],
+			    (__force u32)a->s6_addr32[3], seed);
+}
+
+static inline int mho_addr_cmp(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	const struct mho_addr *a = obj;
+
+	return !ipv6_addr_equal(&a->addr, arg->key);
+}
+
+static const struct rhashtable_params mho_addr_params = {
+	.head_offset		= offsetof(struct mho_addr, node),
+	.key_offset		= offsetof(struct mho_addr, addr),
+	.key_len		= sizeof(struct in6_addr),
+	.automatic_shrinking	= true,
+	.hashfn			= mho_addr_hash,
+	.obj_cmpfn		= mho_addr_cmp,
+};
+
+/**
+ * struct mho_binding - one mobile node
+ * @id: key in mho_net.bindings
+ * @role: enum mho_role; fixed at creation
+ * @addr: the binding's addresses, NULL where absent
+ * @peer: the peer this binding is tied to, or NULL; holds a use count
+ * @max_pkts: per-binding limits, 0 meaning "the netns-wide value"
+ * @max_bytes: see @max_pkts
+ * @max_hold_ms: see @max_pkts
+ * @rx_pkts: packets matched by the hook
+ * @rx_bytes: their bytes
+ * @mn: the namespace's mho state, for the packet path and the timers
+ * @h: the handoff machinery, with its own lock (see handoff.h); NULL
+ *	until the binding first needs it (a peer, a state other than idle,
+ *	a handoff setting, or the home agent role), so that an idle binding
+ *	costs little. Set once, under mho_net.lock, with
+ *	smp_store_release(); freed with the binding.
+ * @ctx: the IPsec context kept for this binding, not installed: a
+ *	predictive import, or an export kept for switch-back; NULL if none.
+ *	Under mho_net.lock.
+ * @rcu: the binding is freed after a grace period
+ *
+ * @addr, @peer and the limits are written under mho_net.lock; the packet
+ * path reaches a binding through an mho_addr under RCU and touches only
+ * the counters.
+ */
+struct mho_binding {
+	u32 id;
+	u8 role;
+	struct mho_addr *addr[MHO_NSLOTS];
+	struct mho_peer *peer;
+	u32 max_pkts;
+	u32 max_bytes;
+	u32 max_hold_ms;
+	atomic64_t rx_pkts;
+	atomic64_t rx_bytes;
+	struct mho_net *mn;
+	struct mho_handoff *h;
+	struct mho_ctx *ctx;
+	struct rcu_head rcu;
+};
+
+/**
+ * mho_binding_lookup_rcu - mho_binding_lookup() for the packet path
+ * @mn: the namespace
+ * @addr: any address of the binding
+ *
+ * The caller holds rcu_read_lock(), as netfilter hooks do; the result stays
+ * valid until it drops it. Unlike rhashtable_lookup_fast(), this takes no
+ * read lock of its own.
+ */
+static inline struct mho_binding *
+mho_binding_lookup_rcu(struct mho_net *mn, const struct in6_addr *addr)
+{
+	struct mho_addr *a;
+
+	a = rhashtable_lookup(&mn->addrs, addr, mho_addr_params);
+	return a ? a->binding : NULL;
+}
+
+#endif /* _MHO_BINDTAB_H */
