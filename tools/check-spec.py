@@ -186,7 +186,7 @@ class Kernel:
         self.names = dict(uapi_values)
         self.texts = {f: read_c(os.path.join(kdir, f)) for f in self.FILES}
         self.macros = {}
-        for f in ['netlink.h', 'limits.h'] + self.FILES:
+        for f in ['netlink.h', 'policy.h', 'limits.h'] + self.FILES:
             text = self.texts.get(f) or read_c(os.path.join(kdir, f))
             for n, (params, body) in c_defines(text).items():
                 self.macros[n] = (params, body)
