@@ -180,7 +180,7 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C tools/lib clean >/dev/null
 	$(MAKE) -C tools/lib test
 	$(MAKE) -C tools/mhod clean >/dev/null
-	$(MAKE) -C tools/mhod 2>&1 | tee $(LINT_LOG)/mhod.log
+	$(MAKE) -C tools/mhod WERROR=1 2>&1 | tee $(LINT_LOG)/mhod.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhod.log
 	if [ -f selftests/tools/Makefile ]; then \
 		$(MAKE) -C selftests/tools clean >/dev/null && \

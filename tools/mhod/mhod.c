@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <linux/mho.h>
+
 #include "loop.h"
 #include "mhod.h"
 
@@ -367,10 +369,11 @@ static int ctl_client(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mhod [-c FILE] [-t] [-C COMMAND...]\n"
+	fprintf(f, "usage: mhod [-c FILE] [-t] [-C COMMAND...] | -V\n"
 		"  -c FILE  configuration (default " DEFAULT_CONF ")\n"
 		"  -t       check the configuration and exit\n"
-		"  -C ...   send a command to the running daemon\n");
+		"  -C ...   send a command to the running daemon\n"
+		"  -V       print the version and exit\n");
 }
 
 static void on_signal(int signo)
@@ -392,7 +395,7 @@ int main(int argc, char **argv)
 	bool test = false, client = false;
 	int opt, ret = 1, i;
 
-	while ((opt = getopt(argc, argv, "+c:tCh")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:tChV")) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
@@ -405,6 +408,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("mhod %s (mho generic netlink version %u)\n",
+			       MHOD_VERSION, MHO_GENL_VERSION);
 			return 0;
 		default:
 			usage(stderr);
