@@ -158,12 +158,15 @@ lint: $(CHECKPATCH)
 		rm -rf $(LINT_LOG)/stage && \
 		$(MAKE) -s -C tools/mhoctl install DESTDIR=$(LINT_LOG)/stage \
 			PREFIX=/usr SBINDIR=$(CURDIR)/tools/mhoctl && \
+		$(MAKE) -s -C tools/mhod install DESTDIR=$(LINT_LOG)/stage \
+			PREFIX=/usr SBINDIR=$(CURDIR)/tools/mhod/build && \
 		MANPATH=$(LINT_LOG)/stage/usr/share/man systemd-analyze verify \
 			$(LINT_LOG)/stage/usr/lib/systemd/system/mho.service \
+			$(LINT_LOG)/stage/usr/lib/systemd/system/mhod.service \
 			>$(LINT_LOG)/unit.log 2>&1; rc=$$?; cat $(LINT_LOG)/unit.log; \
 		[ $$rc = 0 ] && [ ! -s $(LINT_LOG)/unit.log ] || \
-			{ echo "lint: systemd-analyze verify mho.service"; exit 1; }; \
-		echo "lint: mho.service verified"; \
+			{ echo "lint: systemd-analyze verify mho.service mhod.service"; exit 1; }; \
+		echo "lint: mho.service and mhod.service verified"; \
 	else \
 		echo "lint: no systemd-analyze, mho.service not verified"; \
 	fi
@@ -272,13 +275,14 @@ mho_depmod = if [ -e $(MHO_MODDIR)/modules.builtin ]; then \
 		echo "depmod: not run, $(MHO_MODDIR) holds no kernel's modules"; \
 	fi
 
-install: module mhoctl
+install: module mhoctl mhod
 	@[ -n "$(MHO_KREL)" ] || { echo "no UTS_RELEASE in $(KDIR)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(MHO_KREL) \
 		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(MHO_NOSIGN) modules_install
 	@$(mho_depmod)
 	$(MAKE) -C tools/mhoctl install $(MHO_DIRS)
+	$(MAKE) -C tools/mhod install $(MHO_DIRS)
 
 uninstall:
 	@[ -n "$(MHO_KREL)" ] || { echo "no UTS_RELEASE in $(KDIR)" >&2; exit 1; }
@@ -288,6 +292,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mhoctl $(DESTDIR)$(MANDIR)/man8/mhoctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/mhoctl $(DESTDIR)$(MANDIR)/man5/mho.conf.5 \
 		$(DESTDIR)$(UNITDIR)/mho.service $(DESTDIR)$(EXAMPLEDIR)/mho.conf
+	$(MAKE) -C tools/mhod uninstall $(MHO_DIRS)
 	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(EXAMPLEDIR)
 
 # make package-test: selftests/package-test.sh, as root, with the network

@@ -111,17 +111,26 @@ install_case() {
 	x make -C "$src" -j"$JOBS" install KDIR="$kdir" DESTDIR="$dest" || return
 	want="lib/modules/$rel/extra/$ko
 usr/lib/systemd/system/mho.service
+usr/lib/systemd/system/mhod.service
 usr/sbin/mhoctl
+usr/sbin/mhod
 usr/share/bash-completion/completions/mhoctl
 usr/share/doc/mho/examples/mho.conf
+usr/share/doc/mho/examples/mhod.conf
 usr/share/man/man5/mho.conf.5
-usr/share/man/man8/mhoctl.8"
+usr/share/man/man5/mhod.conf.5
+usr/share/man/man8/mhoctl.8
+usr/share/man/man8/mhod.8"
 	expect_eq "files installed" "$(files "$dest")" "$want" || return
 	xout "$VERSION" modinfo -F version "$dest/lib/modules/$rel/extra/$ko" || return
 	xout "$rel" sh -c "modinfo -F vermagic $dest/lib/modules/$rel/extra/$ko | cut -d' ' -f1" ||
 		return
 	x "$src/tools/mhoctl/mhoctl" -V || return
 	expect_eq "mhoctl -V" "${OUT%% (*}" "mhoctl $VERSION" || return
+	x "$dest/usr/sbin/mhod" -V || return
+	expect_eq "mhod -V" "${OUT%% (*}" "mhod $VERSION" || return
+	x grep -q "^ExecStart=/usr/sbin/mhod -c /etc/mhod/mhod.conf$" \
+		"$dest/usr/lib/systemd/system/mhod.service" || return
 	x make -C "$src" uninstall KDIR="$kdir" DESTDIR="$dest" || return
 	expect_eq "files after make uninstall" "$(files "$dest")" ""
 }
@@ -225,10 +234,14 @@ tools_deb_case() {
 	xout "$VERSION" dpkg-deb -f "$TOOLS_DEB" Version || return
 	expect_eq "mho-tools's files" "$(deb_files "$TOOLS_DEB" | grep -v '^usr/share/doc/')" \
 		"lib/systemd/system/mho.service
+lib/systemd/system/mhod.service
 usr/sbin/mhoctl
+usr/sbin/mhod
 usr/share/bash-completion/completions/mhoctl
 usr/share/man/man5/mho.conf.5.gz
-usr/share/man/man8/mhoctl.8.gz" || return
+usr/share/man/man5/mhod.conf.5.gz
+usr/share/man/man8/mhoctl.8.gz
+usr/share/man/man8/mhod.8.gz" || return
 	x sh -c "dpkg-deb --fsys-tarfile '$TOOLS_DEB' | tar -xO ./lib/systemd/system/mho.service" ||
 		return
 	[[ $OUT == *"ExecStart=/usr/sbin/mhoctl setconf /etc/mho/mho.conf"* ]] ||
@@ -315,9 +328,13 @@ chroot_mhoctl_case() {
 	x in_chroot "mhoctl -V" || return
 	expect_eq "mhoctl -V" "${OUT%% (*}" "mhoctl $VERSION" || return
 	xerr "mho module not loaded" in_chroot "mhoctl peer show" || return
-	x test -f "$ROOT/usr/share/man/man8/mhoctl.8.gz"
+	x test -f "$ROOT/usr/share/man/man8/mhoctl.8.gz" || return
+	x in_chroot "mhod -V" || return
+	expect_eq "mhod -V" "${OUT%% (*}" "mhod $VERSION" || return
+	# The packaged example is a valid configuration.
+	x in_chroot "zcat -f /usr/share/doc/mho-tools/examples/mhod.conf* >/tmp/mhod.conf && mhod -t -c /tmp/mhod.conf"
 }
-run_case "chroot: mhoctl runs, says the module is not loaded" chroot_mhoctl_case
+run_case "chroot: mhoctl runs, says the module is not loaded; mhod -V, mhod -t" chroot_mhoctl_case
 
 chroot_purge_case() {
 	x in_chroot "apt-get -q -y purge mho-dkms" || return
