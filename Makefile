@@ -152,6 +152,7 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C tools/mhoctl WERROR=1 CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | tee $(LINT_LOG)/mhoctl.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhoctl.log
 	$(MAKE) -C tools/mhoctl check-completion
+	$(MAKE) -C tools/mhod check-completion
 	@# mho.service as make install writes it (ExecStart= the mhoctl just
 	@# built), with the man pages it names, if systemd-analyze is here.
 	@if command -v systemd-analyze >/dev/null; then \

@@ -115,6 +115,7 @@ usr/lib/systemd/system/mhod.service
 usr/sbin/mhoctl
 usr/sbin/mhod
 usr/share/bash-completion/completions/mhoctl
+usr/share/bash-completion/completions/mhod
 usr/share/doc/mho/examples/mho.conf
 usr/share/doc/mho/examples/mhod.conf
 usr/share/man/man5/mho.conf.5
@@ -238,6 +239,7 @@ lib/systemd/system/mhod.service
 usr/sbin/mhoctl
 usr/sbin/mhod
 usr/share/bash-completion/completions/mhoctl
+usr/share/bash-completion/completions/mhod
 usr/share/man/man5/mho.conf.5.gz
 usr/share/man/man5/mhod.conf.5.gz
 usr/share/man/man8/mhoctl.8.gz
