@@ -5,26 +5,10 @@
 # "complete -p mhoctl" after sourcing it, and what it offers.
 #   test.sh [mhoctl.bash]
 set -u
-. "${1:-$(dirname "$0")/mhoctl.bash}" || exit 1
-failed=0
-
-[ "$(complete -p mhoctl)" = "complete -F _mhoctl mhoctl" ] ||
-	{ echo "complete -p mhoctl: $(complete -p mhoctl 2>&1)"; failed=1; }
-
-# offers "WORDS OF THE LINE" "EXPECTED": complete the last word.
-offers() {
-	local got
-	read -ra COMP_WORDS <<<"$1"
-	[[ $1 == *" " ]] && COMP_WORDS+=("")
-	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-	COMPREPLY=()
-	_mhoctl
-	got=${COMPREPLY[*]}
-	if [ "$got" != "$2" ]; then
-		echo "\"$1\": got \"$got\", expected \"$2\""
-		failed=1
-	fi
-}
+here=$(dirname "$0")
+# shellcheck source=../../completion/lib.sh
+. "$here/../../completion/lib.sh"
+completion_init "${1:-$here/mhoctl.bash}" mhoctl _mhoctl
 
 offers "mhoctl " "peer binding limits stats monitor context showconf setconf help"
 offers "mhoctl sh" "showconf"
@@ -52,5 +36,4 @@ offers "mhoctl peer add 2001:db8::2 " "name local"
 offers "mhoctl context export id 7 dispose " "keep delete inactive"
 offers "mhoctl context import match ::1 mode p" "predictive"
 offers "mhoctl context " "export import activate drop move show help"
-[ "$failed" = 0 ] && echo "completion: ok"
-exit "$failed"
+completion_done
