@@ -130,10 +130,10 @@ $(CHECKPATCH): $(KSRC)
 lint: $(CHECKPATCH)
 	@mkdir -p $(LINT_LOG)
 	@# Policy bounds go through MHO_POLICY_*(), which refuse at build time
-	@# what an s16 cannot hold (kernel/netlink.h).
+	@# what an s16 cannot hold (kernel/policy.h).
 	@if grep -nE 'NLA_POLICY_(MAX|MIN|RANGE)\(' kernel/*.c kernel/*.h | \
 		grep -v 'MHO_S16_BOUND'; then \
-		echo "lint: use MHO_POLICY_MAX/MIN/RANGE (kernel/netlink.h)"; exit 1; fi
+		echo "lint: use MHO_POLICY_MAX/MIN/RANGE (kernel/policy.h)"; exit 1; fi
 	@# The YAML spec against the kernel's schema, the UAPI header and the
 	@# policies (Documentation/uapi.rst, "The YAML spec").
 	python3 tools/check-spec.py
