@@ -154,12 +154,13 @@ int mhonl_family(struct mhonl *h)
 	return id;
 }
 
-int mhonl_join(struct mhonl *h, const char *group)
+/* Join generic netlink family @family's multicast group @group. */
+static int join_group(struct mhonl *h, const char *family, const char *group)
 {
 	int grp;
 
 	errno = 0;
-	grp = genl_ctrl_resolve_grp(h->sk, MHO_GENL_NAME, group);
+	grp = genl_ctrl_resolve_grp(h->sk, family, group);
 	if (grp < 0)
 		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : sys_errno(grp);
 	/* Not nl_socket_add_membership(): it would hide errno (EPERM). */
@@ -169,18 +170,14 @@ int mhonl_join(struct mhonl *h, const char *group)
 	return 0;
 }
 
+int mhonl_join(struct mhonl *h, const char *group)
+{
+	return join_group(h, MHO_GENL_NAME, group);
+}
+
 int mhonl_watch_family(struct mhonl *h)
 {
-	int grp;
-
-	errno = 0;
-	grp = genl_ctrl_resolve_grp(h->sk, "nlctrl", "notify");
-	if (grp < 0)
-		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : sys_errno(grp);
-	if (setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK,
-		       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
-		return -errno;
-	return 0;
+	return join_group(h, "nlctrl", "notify");
 }
 
 bool mhonl_family_removed(const struct mhonl *h, const struct nlmsghdr *nlh)
