@@ -233,7 +233,7 @@ fuzz:
 # mho, in one VM (KERNEL, 6.1 by default); then, on the host, the plot
 # (handoff.svg) and the table (summary.md), in DEMO_OUT (default
 # $(MHO_CACHE)/demo/<date>-<time>). Fails like "make check" if the VM does.
-demo: mhoctl selftests-tools
+demo: mhoctl mhod selftests-tools
 	@demo/demo.sh $(KERNEL)
 
 .PHONY: demo
@@ -241,7 +241,7 @@ demo: mhoctl selftests-tools
 # make bench: the benchmarks of Documentation/performance.rst in one VM
 # (KERNEL, 6.1 by default), as ratios within that run; results in
 # BENCH_OUT (default $(MHO_CACHE)/bench/<date>-<time>). Not part of check.
-bench: mhoctl selftests-tools
+bench: mhoctl mhod selftests-tools
 	@bench/bench.sh $(KERNEL)
 
 .PHONY: bench
