@@ -17,7 +17,7 @@
 
 #include "mho.h"
 #include "binding.h"
-#include "context.h"
+#include "context_build.h"
 #include "handoff.h"
 #include "home.h"
 #include "peer.h"

@@ -2,8 +2,8 @@
 /*
  * mho - binding requests of the "mho" generic netlink family: their
  * policies, the binding as requests and notifications carry it, and the
- * MHO_CMD_BINDING_* handlers. The family itself, and what every request
- * shares, is in netlink.c.
+ * MHO_CMD_BINDING_* handlers. The family itself is in netlink.c, what
+ * every request shares in nlmsg.c.
  */
 
 #include <linux/kernel.h>
@@ -13,10 +13,12 @@
 
 #include "mho.h"
 #include "binding.h"
-#include "context.h"
+#include "context_build.h"
 #include "handoff.h"
 #include "limits.h"
-#include "netlink.h"
+#include "binding_nl.h"
+#include "nlmsg.h"
+#include "policy.h"
 #include "peer.h"
 
 /* A binding's forwarding pace, packets/s; its limits are in limits.c. */
@@ -130,8 +132,9 @@ static int mho_nl_put_eff_limits(struct sk_buff *skb,
 	return 0;
 }
 
-int mho_nl_put_binding(struct sk_buff *skb, const struct mho_binding *b)
+int mho_nl_put_binding(struct sk_buff *skb, const void *obj)
 {
+	const struct mho_binding *b = obj;
 	struct in6_addr bicast[MHO_BICAST_MAX];
 	const struct mho_handoff *h;
 	struct nlattr *nest, *sub;
@@ -222,7 +225,7 @@ void mho_nl_bindings_reap(struct work_struct *work)
 
 	mutex_lock(&mn->lock);
 	while ((b = mho_binding_next_reaped(mn, &id))) {
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
+		mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_DEL);
 		mho_binding_del(mn, b);
 		id++;
 	}
@@ -405,12 +408,12 @@ int mho_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	err = mho_binding_new(mn, &cfg, &b, info->extack);
 	if (!err) {
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_NEW);
+		mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_NEW);
 		/*
 		 * The binding exists now whatever happens to the reply; a
 		 * requester that misses it can find the binding by address.
 		 */
-		mho_nl_reply(info, MHO_OBJ_BINDING, b);
+		mho_nl_reply(info, mho_nl_put_binding, b);
 	}
 	mutex_unlock(&mn->lock);
 	return err;
@@ -438,7 +441,7 @@ int mho_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = mho_binding_set(mn, b, &cfg, info->extack);
 	if (!err)
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
+		mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
 out:
 	mutex_unlock(&mn->lock);
 	return err;
@@ -460,26 +463,11 @@ struct mho_binding *mho_nl_binding_key(struct mho_net *mn,
 	return mho_nl_binding_target(mn, info, tb);
 }
 
-int mho_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct mho_binding *b;
-	int err = 0;
-
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_key(mn, info);
-	if (IS_ERR(b)) {
-		err = PTR_ERR(b);
-	} else {
-		/* Before the binding goes: the message describes it as it was. */
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_DEL);
-		mho_binding_del(mn, b);
-	}
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
-int mho_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Run @fn on the binding @info names, under mho_net.lock for the whole
+ * request: the shape of every request that acts on one existing binding.
+ */
+int mho_nl_binding_do(struct genl_info *info, mho_nl_binding_fn fn)
 {
 	struct mho_net *mn = mho_net(genl_info_net(info));
 	struct mho_binding *b;
@@ -487,13 +475,39 @@ int mho_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&mn->lock);
 	b = mho_nl_binding_key(mn, info);
-	err = IS_ERR(b) ? PTR_ERR(b) : mho_nl_reply(info, MHO_OBJ_BINDING, b);
+	err = IS_ERR(b) ? PTR_ERR(b) : fn(mn, b, info);
 	mutex_unlock(&mn->lock);
 	return err;
 }
 
+static int mho_nl_binding_del_one(struct mho_net *mn, struct mho_binding *b,
+				  struct genl_info *info)
+{
+	/* Before the binding goes: the message describes it as it was. */
+	mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_DEL);
+	mho_binding_del(mn, b);
+	return 0;
+}
+
+int mho_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return mho_nl_binding_do(info, mho_nl_binding_del_one);
+}
+
+static int mho_nl_binding_get_one(struct mho_net *mn, struct mho_binding *b,
+				  struct genl_info *info)
+{
+	return mho_nl_reply(info, mho_nl_put_binding, b);
+}
+
+int mho_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return mho_nl_binding_do(info, mho_nl_binding_get_one);
+}
+
 int mho_nl_binding_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return mho_nl_dump(skb, cb, MHO_OBJ_BINDING, MHO_CMD_BINDING_GET);
+	return mho_nl_dump(skb, cb, &mho_net(sock_net(skb->sk))->bindings,
+			   mho_nl_put_binding, MHO_CMD_BINDING_GET);
 }
 

@@ -34,9 +34,12 @@
 #include <linux/mho.h>
 #include "mho.h"
 #include "binding.h"
+#include "context.h"
 #include "context_priv.h"
 #include "handoff.h"
-#include "netlink.h"
+#include "event.h"
+#include "nlmsg.h"
+#include "policy.h"
 
 /* ---- request policies --------------------------------------------------- */
 

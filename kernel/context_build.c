@@ -24,6 +24,7 @@
 #include <net/xfrm.h>
 #include <linux/mho.h>
 #include "compat.h"
+#include "context_build.h"
 #include "context_priv.h"
 
 /* Reject with @msg, a literal: extack keeps a pointer to static storage. */

@@ -12,8 +12,21 @@
 #include <net/netlink.h>
 #include <net/xfrm.h>
 #include <linux/mho.h>
-#include "binding.h"
-#include "context.h"
+#include "bindtab.h"
+
+/*
+ * How a context's addresses change on its way to the new router (seed 003,
+ * Tables I to IV): the old router's address becomes the new one's, and the
+ * MN's old care-of address its new one. Either pair may be equal.
+ */
+struct mho_ctx_rewrite {
+	struct in6_addr ar, new_ar;
+	struct in6_addr coa, new_coa;
+	u32 seq_margin;
+	u32 n_spi;			/* move: SPIs the MN must change */
+	u32 spi_old[MHO_CTX_MAX_SA];
+	u32 spi_new[MHO_CTX_MAX_SA];
+};
 
 /**
  * struct mho_ctx - a context built for this router, not (yet) installed

@@ -14,6 +14,7 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "binding_nl.h"
 #include "dedup.h"
 #include "home.h"
 #include "hook.h"

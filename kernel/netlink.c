@@ -24,10 +24,14 @@
 
 #include "mho.h"
 #include "binding.h"
+#include "binding_nl.h"
 #include "context.h"
+#include "event.h"
 #include "limits.h"
 #include "netlink.h"
+#include "nlmsg.h"
 #include "peer.h"
+#include "policy.h"
 
 static struct genl_family mho_family;
 
@@ -79,8 +83,9 @@ static const struct nla_policy mho_empty_nl_policy[MHO_A_MAX + 1] = {
 
 /* ---- message builders -------------------------------------------------- */
 
-static int mho_nl_put_peer(struct sk_buff *skb, const struct mho_peer *peer)
+static int mho_nl_put_peer(struct sk_buff *skb, const void *obj)
 {
+	const struct mho_peer *peer = obj;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, MHO_A_PEER);
@@ -99,8 +104,9 @@ static int mho_nl_put_peer(struct sk_buff *skb, const struct mho_peer *peer)
 	return 0;
 }
 
-static int mho_nl_put_limits(struct sk_buff *skb, const struct mho_limits *l)
+static int mho_nl_put_limits(struct sk_buff *skb, const void *obj)
 {
+	const struct mho_limits *l = obj;
 	struct nlattr *nest;
 	int attr;
 
@@ -117,8 +123,9 @@ static int mho_nl_put_limits(struct sk_buff *skb, const struct mho_limits *l)
 	return 0;
 }
 
-static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn)
+static int mho_nl_put_stats(struct sk_buff *skb, const void *obj)
 {
+	const struct mho_net *mn = obj;
 	u64 rx_pkts = 0, rx_bytes = 0;
 	struct nlattr *nest;
 	int cpu;
@@ -162,132 +169,6 @@ static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn)
 	}
 	nla_nest_end(skb, nest);
 	return 0;
-}
-
-/* Put @obj (a peer, a binding or mho_net.limits) into @skb. */
-static int mho_nl_put(struct sk_buff *skb, enum mho_obj kind, const void *obj)
-{
-	switch (kind) {
-	case MHO_OBJ_PEER:
-		return mho_nl_put_peer(skb, obj);
-	case MHO_OBJ_BINDING:
-		return mho_nl_put_binding(skb, obj);
-	case MHO_OBJ_LIMITS:
-		return mho_nl_put_limits(skb, obj);
-	}
-	return -EINVAL;
-}
-
-/* Build a message for @obj. */
-static struct sk_buff *mho_nl_msg(enum mho_obj kind, const void *obj,
-				  u32 portid, u32 seq, u8 cmd)
-{
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return ERR_PTR(-ENOMEM);
-	hdr = genlmsg_put(msg, portid, seq, &mho_family, 0, cmd);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	err = mho_nl_put(msg, kind, obj);
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return msg;
-
-err_free:
-	nlmsg_free(msg);
-	return ERR_PTR(err);
-}
-
-/*
- * Tell the events group about a change. Called under mho_net.lock so that
- * listeners see changes in the order they were made. A failure to build
- * the message is not the requester's problem: the change stands, and the
- * listeners get ENOBUFS, as when their socket overruns, so that they know
- * to resynchronise with a dump.
- */
-static void mho_nl_send_event(struct mho_net *mn, struct sk_buff *msg)
-{
-	lockdep_assert_held(&mn->lock);
-
-	if (IS_ERR(msg)) {
-		genl_set_err(&mho_family, mn->net, 0, MHO_MCGRP_EVENTS_IDX,
-			     -ENOBUFS);
-		return;
-	}
-	genlmsg_multicast_netns(&mho_family, mn->net, msg, 0,
-				MHO_MCGRP_EVENTS_IDX, GFP_KERNEL);
-}
-
-/* The event for a change, or NULL when nobody listens. */
-static struct sk_buff *mho_nl_event(struct mho_net *mn, enum mho_obj kind,
-				    const void *obj, u8 cmd)
-{
-	if (!genl_has_listeners(&mho_family, mn->net, MHO_MCGRP_EVENTS_IDX))
-		return NULL;
-	return mho_nl_msg(kind, obj, 0, 0, cmd);
-}
-
-void mho_nl_notify(struct mho_net *mn, enum mho_obj kind, const void *obj,
-		   u8 cmd)
-{
-	struct sk_buff *msg = mho_nl_event(mn, kind, obj, cmd);
-
-	if (msg)
-		mho_nl_send_event(mn, msg);
-}
-
-int mho_nl_reply(struct genl_info *info, enum mho_obj kind, const void *obj)
-{
-	struct sk_buff *msg;
-
-	msg = mho_nl_msg(kind, obj, info->snd_portid, info->snd_seq,
-			 info->genlhdr->cmd);
-	if (IS_ERR(msg)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "cannot build the reply");
-		return PTR_ERR(msg);
-	}
-	return genlmsg_reply(msg, info);
-}
-
-/*
- * Dump the peers (in creation order) or the bindings (in id order) with
- * @cmd. A dump resumes from the index kept in cb->args[0]; cb->seq carries
- * the generation, so a dump that spans a change is flagged
- * NLM_F_DUMP_INTR.
- */
-int mho_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		enum mho_obj kind, u8 cmd)
-{
-	struct mho_net *mn = mho_net(sock_net(skb->sk));
-	struct xarray *xa = kind == MHO_OBJ_PEER ? &mn->peers : &mn->bindings;
-	unsigned long idx = cb->args[0];
-	void *obj, *hdr;
-
-	mutex_lock(&mn->lock);
-	cb->seq = mn->generation;
-	xa_for_each_start(xa, idx, obj, cb->args[0]) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &mho_family, NLM_F_MULTI,
-				  cmd);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (mho_nl_put(skb, kind, obj)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = idx + 1;
-	}
-	mutex_unlock(&mn->lock);
-	return skb->len;
 }
 
 /* ---- peers ------------------------------------------------------------- */
@@ -341,11 +222,15 @@ static int mho_nl_tunnel_addr_check(const struct in6_addr *a,
 	return 0;
 }
 
+/* Parse a new peer's or a peer's new configuration into @cfg. */
 static int mho_nl_peer_cfg(struct genl_info *info, struct nlattr **tb,
 			   struct mho_peer_cfg *cfg, struct in6_addr *local)
 {
 	int err;
 
+	err = mho_nl_parse_peer(info, mho_peer_cfg_policy, tb, &cfg->addr);
+	if (err)
+		return err;
 	if (ipv6_addr_any(&cfg->addr) || ipv6_addr_is_multicast(&cfg->addr) ||
 	    ipv6_addr_loopback(&cfg->addr)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MHO_PEER_A_ADDR],
@@ -374,57 +259,47 @@ static int mho_nl_peer_cfg(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-static int mho_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
+/* The peer at @addr, from @attr; NULL, with the reason, if there is none. */
+static struct mho_peer *mho_nl_peer_find(struct mho_net *mn,
+					 const struct in6_addr *addr,
+					 const struct nlattr *attr,
+					 struct netlink_ext_ack *extack)
 {
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct nlattr *tb[MHO_PEER_A_MAX + 1];
-	struct mho_peer_cfg cfg = {};
-	struct mho_peer *peer;
-	struct in6_addr local;
-	int err;
+	struct mho_peer *peer = mho_peer_find(mn, addr);
 
-	err = mho_nl_parse_peer(info, mho_peer_cfg_policy, tb, &cfg.addr);
-	if (err)
-		return err;
-	err = mho_nl_peer_cfg(info, tb, &cfg, &local);
-	if (err)
-		return err;
-
-	mutex_lock(&mn->lock);
-	err = mho_peer_new(mn, &cfg, &peer, info->extack);
-	if (!err)
-		mho_nl_notify(mn, MHO_OBJ_PEER, peer, MHO_CMD_PEER_NEW);
-	mutex_unlock(&mn->lock);
-	return err;
+	if (!peer)
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no such peer");
+	return peer;
 }
 
-static int mho_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info)
+/* MHO_CMD_PEER_NEW and MHO_CMD_PEER_SET: the same request, and event. */
+static int mho_nl_peer_cfg_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mho_net *mn = mho_net(genl_info_net(info));
+	u8 cmd = info->genlhdr->cmd;
 	struct nlattr *tb[MHO_PEER_A_MAX + 1];
 	struct mho_peer_cfg cfg = {};
 	struct mho_peer *peer;
 	struct in6_addr local;
 	int err;
 
-	err = mho_nl_parse_peer(info, mho_peer_cfg_policy, tb, &cfg.addr);
-	if (err)
-		return err;
 	err = mho_nl_peer_cfg(info, tb, &cfg, &local);
 	if (err)
 		return err;
 
 	mutex_lock(&mn->lock);
-	peer = mho_peer_find(mn, &cfg.addr);
-	if (!peer) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[MHO_PEER_A_ADDR],
-				    "no such peer");
-		err = -ENOENT;
-		goto out;
+	if (cmd == MHO_CMD_PEER_NEW) {
+		err = mho_peer_new(mn, &cfg, &peer, info->extack);
+	} else {
+		peer = mho_nl_peer_find(mn, &cfg.addr, tb[MHO_PEER_A_ADDR],
+					info->extack);
+		if (peer)
+			mho_peer_set(mn, peer, &cfg);
+		else
+			err = -ENOENT;
 	}
-	mho_peer_set(mn, peer, &cfg);
-	mho_nl_notify(mn, MHO_OBJ_PEER, peer, MHO_CMD_PEER_SET);
-out:
+	if (!err)
+		mho_nl_notify(mn, mho_nl_put_peer, peer, cmd);
 	mutex_unlock(&mn->lock);
 	return err;
 }
@@ -443,15 +318,13 @@ static int mho_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&mn->lock);
-	peer = mho_peer_find(mn, &addr);
+	peer = mho_nl_peer_find(mn, &addr, tb[MHO_PEER_A_ADDR], info->extack);
 	if (!peer) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[MHO_PEER_A_ADDR],
-				    "no such peer");
 		err = -ENOENT;
 		goto out;
 	}
 	/* The notification describes the peer as it was. */
-	msg = mho_nl_event(mn, MHO_OBJ_PEER, peer, MHO_CMD_PEER_DEL);
+	msg = mho_nl_event(mn, mho_nl_put_peer, peer, MHO_CMD_PEER_DEL);
 	err = mho_peer_del(mn, peer, info->extack);
 	if (!err && msg) {
 		mho_nl_send_event(mn, msg);
@@ -477,21 +350,16 @@ static int mho_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&mn->lock);
-	peer = mho_peer_find(mn, &addr);
-	if (!peer) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[MHO_PEER_A_ADDR],
-				    "no such peer");
-		err = -ENOENT;
-	} else {
-		err = mho_nl_reply(info, MHO_OBJ_PEER, peer);
-	}
+	peer = mho_nl_peer_find(mn, &addr, tb[MHO_PEER_A_ADDR], info->extack);
+	err = peer ? mho_nl_reply(info, mho_nl_put_peer, peer) : -ENOENT;
 	mutex_unlock(&mn->lock);
 	return err;
 }
 
 static int mho_nl_peer_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return mho_nl_dump(skb, cb, MHO_OBJ_PEER, MHO_CMD_PEER_GET);
+	return mho_nl_dump(skb, cb, &mho_net(sock_net(skb->sk))->peers,
+			   mho_nl_put_peer, MHO_CMD_PEER_GET);
 }
 
 /* ---- limits and stats -------------------------------------------------- */
@@ -504,7 +372,7 @@ static int mho_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	limits = mn->limits;
 	mutex_unlock(&mn->lock);
-	return mho_nl_reply(info, MHO_OBJ_LIMITS, &limits);
+	return mho_nl_reply(info, mho_nl_put_limits, &limits);
 }
 
 static int mho_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -527,7 +395,7 @@ static int mho_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (tb[attr])
 			mho_limit_set(&mn->limits, attr, nla_get_u32(tb[attr]));
 	mho_net_changed(mn);
-	mho_nl_notify(mn, MHO_OBJ_LIMITS, &mn->limits, MHO_CMD_LIMITS_SET);
+	mho_nl_notify(mn, mho_nl_put_limits, &mn->limits, MHO_CMD_LIMITS_SET);
 	mutex_unlock(&mn->lock);
 	return 0;
 }
@@ -535,51 +403,15 @@ static int mho_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 static int mho_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct sk_buff *msg;
-	void *hdr;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mho_family, 0, MHO_CMD_STATS_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
 	mutex_lock(&mn->lock);
-	err = mho_nl_put_stats(msg, mn);
+	err = mho_nl_reply(info, mho_nl_put_stats, mn);
 	mutex_unlock(&mn->lock);
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	NL_SET_ERR_MSG_MOD(info->extack, "cannot build the reply");
-	nlmsg_free(msg);
 	return err;
 }
 
 /* ---- IPsec contexts ----------------------------------------------------- */
-
-/* A reply of @size for @info; *@hdr is its genl header. */
-struct sk_buff *mho_nl_reply_new(struct genl_info *info, size_t size,
-				 void **hdr)
-{
-	struct sk_buff *msg;
-
-	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
-		return ERR_PTR(-ENOMEM);
-	*hdr = genlmsg_put_reply(msg, info, &mho_family, 0,
-				 info->genlhdr->cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return ERR_PTR(-EMSGSIZE);
-	}
-	return msg;
-}
 
 static int mho_nl_ctx_export_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -598,28 +430,30 @@ static int mho_nl_ctx_export_doit(struct sk_buff *skb, struct genl_info *info)
 	b = mho_nl_binding_key(mn, info);
 	err = IS_ERR(b) ? PTR_ERR(b) : mho_ctx_export(mn, b, tb, info);
 	if (!err)
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
+		mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
 	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mho_nl_ctx_import_one(struct mho_net *mn, struct mho_binding *b,
+				 struct genl_info *info)
+{
+	int err = mho_ctx_import(mn, b, info->attrs[MHO_A_CTX], info);
+
+	if (!err)
+		mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
 	return err;
 }
 
 static int mho_nl_ctx_import_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct mho_binding *b;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MHO_A_CTX)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "the context is required");
 		return -EINVAL;
 	}
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_key(mn, info);
-	err = IS_ERR(b) ? PTR_ERR(b) :
-	      mho_ctx_import(mn, b, info->attrs[MHO_A_CTX], info);
-	if (!err)
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
-	mutex_unlock(&mn->lock);
+	err = mho_nl_binding_do(info, mho_nl_ctx_import_one);
 	/*
 	 * Whatever happened, the request's copy of the keys is not needed
 	 * any more: wipe it, so that neither the error report (which may
@@ -629,44 +463,40 @@ static int mho_nl_ctx_import_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int mho_nl_ctx_activate_one(struct mho_net *mn, struct mho_binding *b,
+				   struct genl_info *info)
+{
+	int err = mho_ctx_activate(mn, b, info->extack);
+
+	if (!err)
+		mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
+	return err;
+}
+
 static int mho_nl_ctx_activate_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct mho_binding *b;
-	int err;
+	return mho_nl_binding_do(info, mho_nl_ctx_activate_one);
+}
 
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_key(mn, info);
-	err = IS_ERR(b) ? PTR_ERR(b) : mho_ctx_activate(mn, b, info->extack);
-	if (!err)
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
-	mutex_unlock(&mn->lock);
-	return err;
+static int mho_nl_ctx_drop_one(struct mho_net *mn, struct mho_binding *b,
+			       struct genl_info *info)
+{
+	if (!b->ctx) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the binding has no pending context");
+		return -ENOENT;
+	}
+	mho_ctx_free(b->ctx);
+	b->ctx = NULL;
+	mho_net_changed(mn);
+	mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
+	return 0;
 }
 
 static int mho_nl_ctx_drop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mho_net *mn = mho_net(genl_info_net(info));
-	struct mho_binding *b;
-	int err = 0;
-
-	mutex_lock(&mn->lock);
-	b = mho_nl_binding_key(mn, info);
-	if (IS_ERR(b)) {
-		err = PTR_ERR(b);
-	} else if (!b->ctx) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "the binding has no pending context");
-		err = -ENOENT;
-	} else {
-		mho_ctx_free(b->ctx);
-		b->ctx = NULL;
-		mho_net_changed(mn);
-		mho_nl_notify(mn, MHO_OBJ_BINDING, b, MHO_CMD_BINDING_SET);
-	}
-	mutex_unlock(&mn->lock);
-	return err;
+	return mho_nl_binding_do(info, mho_nl_ctx_drop_one);
 }
 
 static int mho_nl_ctx_move_doit(struct sk_buff *skb, struct genl_info *info)
@@ -698,8 +528,8 @@ static int mho_nl_ctx_move_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 static const struct genl_ops mho_ops[] = {
-	MHO_OP(MHO_CMD_PEER_NEW, mho_nl_peer_new_doit, mho_peer_cfg_nl_policy),
-	MHO_OP(MHO_CMD_PEER_SET, mho_nl_peer_set_doit, mho_peer_cfg_nl_policy),
+	MHO_OP(MHO_CMD_PEER_NEW, mho_nl_peer_cfg_doit, mho_peer_cfg_nl_policy),
+	MHO_OP(MHO_CMD_PEER_SET, mho_nl_peer_cfg_doit, mho_peer_cfg_nl_policy),
 	MHO_OP(MHO_CMD_PEER_DEL, mho_nl_peer_del_doit, mho_peer_key_nl_policy),
 	MHO_OP_DUMP(MHO_CMD_PEER_GET, mho_nl_peer_get_doit,
 		    mho_nl_peer_dumpit, mho_peer_key_nl_policy),
@@ -750,6 +580,7 @@ int __init mho_genl_init(void)
 {
 	/* Before any request can make a binding that raises events. */
 	mho_event_init(&mho_family);
+	mho_nlmsg_init(&mho_family);
 	return genl_register_family(&mho_family);
 }
 

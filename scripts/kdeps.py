@@ -98,6 +98,16 @@ def uses(text):
     return found
 
 
+def h_prototypes(text):
+    """
+    Functions a header declares: a declaration is the interface, not a
+    use, so a private header shared by several files (context_priv.h)
+    does not depend on the files whose functions it declares.
+    """
+    return set(re.findall(r'^[A-Za-z_][^;{}#()\n=]*?\b(\w+)\s*\([^;{}]*\)\s*;',
+                          text, re.M)) - KEYWORDS
+
+
 def load(kdir):
     files = {}
     for root, _, names in os.walk(kdir):
@@ -134,7 +144,10 @@ def graph(kdir):
             v = os.path.basename(inc)
             if v != u and v in units:
                 edges.setdefault((u, v), set()).add('#include "%s.h"' % inc)
-        for n in uses(t):
+        names = uses(t)
+        if p.endswith('.h'):
+            names -= h_prototypes(t)
+        for n in names:
             v = owner.get(n)
             if v and v != u:
                 edges.setdefault((u, v), set()).add(n)

@@ -186,7 +186,7 @@ class Kernel:
         self.names = dict(uapi_values)
         self.texts = {f: read_c(os.path.join(kdir, f)) for f in self.FILES}
         self.macros = {}
-        for f in ['netlink.h', 'policy.h', 'limits.h'] + self.FILES:
+        for f in ['policy.h', 'limits.h'] + self.FILES:
             text = self.texts.get(f) or read_c(os.path.join(kdir, f))
             for n, (params, body) in c_defines(text).items():
                 self.macros[n] = (params, body)
@@ -543,7 +543,7 @@ def compare_policy(spec, kern, set_name, attr_names, table, where, seen):
             del got['min']
         if checks != got:
             err(f"{what}: {n}: kernel checks {got}, spec {checks}")
-        # The s16 bounds of NLA_POLICY_MIN/MAX/RANGE (see kernel/netlink.h).
+        # The s16 bounds of NLA_POLICY_MIN/MAX/RANGE (see kernel/policy.h).
         bound = max([abs(x) for k, x in got.items() if k in ('min', 'max')] or [0])
         if bound > S16_MAX and ent.get('macro') != 'FULL_RANGE':
             err(f"{what}: {n}: bound {bound} needs NLA_POLICY_FULL_RANGE")

@@ -32,15 +32,109 @@ static void mho_st_no_reap(struct work_struct *work)
 {
 }
 
-bool __init mho_binding_selftest(void)
+/* A new binding is reachable by each of its addresses, under RCU too. */
+static bool __init mho_st_new(struct mho_net *mn, struct mho_binding **b)
 {
 	struct mho_binding_cfg cfg = {};
-	struct mho_binding *b, *b2;
 	struct in6_addr other;
-	struct mho_addr *node;
-	struct mho_net *mn;
-	bool ok = false, found;
+	bool found;
 	int err;
+
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_NCOA;
+	cfg.role = MHO_ROLE_PAR;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 1);
+	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
+	err = mho_binding_new(mn, &cfg, b, NULL);
+	if (!mho_st(!err && (*b)->id == 1, "new"))
+		return false;
+	if (!mho_st(mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_COA]) == *b &&
+		    mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_NCOA]) == *b,
+		    "lookup"))
+		return false;
+	/* The packet path's lookup, under RCU, finds the same; a miss is NULL. */
+	mho_st_addr(&other, 3);
+	rcu_read_lock();
+	found = mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_COA]) == *b &&
+		mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_NCOA]) == *b &&
+		!mho_binding_lookup_rcu(mn, &other);
+	rcu_read_unlock();
+	return mho_st(found, "lookup under rcu");
+}
+
+/*
+ * Handoff: NCOA becomes COA and keeps its node; the old COA goes. Then
+ * swapping two addresses of one binding is not a conflict.
+ */
+static bool __init mho_st_move(struct mho_net *mn, struct mho_binding *b)
+{
+	struct mho_binding_cfg cfg = {};
+	struct mho_addr *node;
+
+	node = mho_st_node(mn, 2);
+	if (!mho_st(node, "node"))
+		return false;
+	cfg.set = MHO_BCFG_COA | MHO_BCFG_NCOA;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
+	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "move"))
+		return false;
+	if (!mho_st(mho_st_node(mn, 2) == node && b->addr[MHO_SLOT_COA] == node &&
+		    !b->addr[MHO_SLOT_NCOA] && !mho_st_node(mn, 1), "move keeps node"))
+		return false;
+
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
+	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
+	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "add"))
+		return false;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
+	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 3);
+	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "swap"))
+		return false;
+	return mho_st(b->addr[MHO_SLOT_COA] == node &&
+		      mho_st_node(mn, 3) == b->addr[MHO_SLOT_NCOA], "swap nodes");
+}
+
+/* What a new binding is refused for; a refusal changes nothing. */
+static bool __init mho_st_refused(struct mho_net *mn)
+{
+	struct mho_binding_cfg cfg = {};
+	struct mho_binding *b2;
+
+	/* Another binding cannot take an address. */
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_HOA;
+	cfg.role = MHO_ROLE_NAR;
+	mho_st_addr(&cfg.addr[MHO_SLOT_HOA], 4);
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EADDRINUSE, "conflict"))
+		return false;
+	if (!mho_st(mn->n_bindings == 1 && !mho_st_node(mn, 4) &&
+		    !xa_load(&mn->bindings, 2), "conflict changes nothing"))
+		return false;
+
+	/* The same address twice in one request is refused. */
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 4);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EINVAL, "twice"))
+		return false;
+
+	/* A home agent binding needs a home address. */
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA;
+	cfg.role = MHO_ROLE_HA;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 5);
+	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EINVAL, "ha hoa"))
+		return false;
+
+	/* The limit on bindings holds. */
+	cfg.role = MHO_ROLE_NAR;
+	if (!mho_st(!mho_binding_new(mn, &cfg, &b2, NULL), "second"))
+		return false;
+	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 6);
+	return mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -ENOSPC, "limit");
+}
+
+bool __init mho_binding_selftest(void)
+{
+	struct mho_binding *b;
+	struct mho_net *mn;
+	bool ok = false;
 
 	mn = kzalloc(sizeof(*mn), GFP_KERNEL);
 	if (!mn)
@@ -55,84 +149,7 @@ bool __init mho_binding_selftest(void)
 		goto out_peers;
 
 	mutex_lock(&mn->lock);
-
-	/* A new binding is reachable by each of its addresses. */
-	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_NCOA;
-	cfg.role = MHO_ROLE_PAR;
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 1);
-	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
-	err = mho_binding_new(mn, &cfg, &b, NULL);
-	if (!mho_st(!err && b->id == 1, "new"))
-		goto out;
-	if (!mho_st(mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_COA]) == b &&
-		    mho_binding_lookup(mn, &cfg.addr[MHO_SLOT_NCOA]) == b,
-		    "lookup"))
-		goto out;
-	/* The packet path's lookup, under RCU, finds the same; a miss is NULL. */
-	mho_st_addr(&other, 3);
-	rcu_read_lock();
-	found = mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_COA]) == b &&
-		mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_NCOA]) == b &&
-		!mho_binding_lookup_rcu(mn, &other);
-	rcu_read_unlock();
-	if (!mho_st(found, "lookup under rcu"))
-		goto out;
-
-	/* Handoff: NCOA becomes COA and keeps its node; the old COA goes. */
-	node = mho_st_node(mn, 2);
-	if (!mho_st(node, "node"))
-		goto out;
-	cfg.set = MHO_BCFG_COA | MHO_BCFG_NCOA;
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
-	memset(&cfg.addr[MHO_SLOT_NCOA], 0, sizeof(struct in6_addr));
-	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "move"))
-		goto out;
-	if (!mho_st(mho_st_node(mn, 2) == node && b->addr[MHO_SLOT_COA] == node &&
-		    !b->addr[MHO_SLOT_NCOA] && !mho_st_node(mn, 1), "move keeps node"))
-		goto out;
-
-	/* Swapping two addresses of one binding is not a conflict. */
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
-	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
-	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "add"))
-		goto out;
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
-	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 3);
-	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "swap"))
-		goto out;
-	if (!mho_st(b->addr[MHO_SLOT_COA] == node &&
-		    mho_st_node(mn, 3) == b->addr[MHO_SLOT_NCOA], "swap nodes"))
-		goto out;
-
-	/* Another binding cannot take an address, and nothing changes. */
-	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_HOA;
-	cfg.role = MHO_ROLE_NAR;
-	mho_st_addr(&cfg.addr[MHO_SLOT_HOA], 4);
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
-	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EADDRINUSE, "conflict"))
-		goto out;
-	if (!mho_st(mn->n_bindings == 1 && !mho_st_node(mn, 4) &&
-		    !xa_load(&mn->bindings, 2), "conflict changes nothing"))
-		goto out;
-
-	/* The same address twice in one request is refused. */
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 4);
-	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EINVAL, "twice"))
-		goto out;
-
-	/* A home agent binding needs a home address. */
-	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA;
-	cfg.role = MHO_ROLE_HA;
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 5);
-	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -EINVAL, "ha hoa"))
-		goto out;
-
-	/* The limit on bindings holds. */
-	cfg.role = MHO_ROLE_NAR;
-	if (!mho_st(!mho_binding_new(mn, &cfg, &b2, NULL), "second"))
-		goto out;
-	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 6);
-	if (!mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -ENOSPC, "limit"))
+	if (!mho_st_new(mn, &b) || !mho_st_move(mn, b) || !mho_st_refused(mn))
 		goto out;
 
 	/* Deleting unlinks every address. */
