@@ -286,6 +286,15 @@ bg_kill() {
 	wait "$1" 2>/dev/null
 }
 
+# bg_stop: stop every process bg_add listed, now.
+bg_stop() {
+	local pid
+	for pid in "${_bg_pids[@]}"; do
+		bg_kill "$pid"
+	done
+	_bg_pids=()
+}
+
 cleanup() {
 	local pid ns
 	for pid in "${_bg_pids[@]}"; do
@@ -301,15 +310,21 @@ cleanup() {
 	rm -rf "$TMPD"
 }
 
-# mho_setup: the common start of a test: root, mho.ko and mhoctl are
-# there, the module is freshly loaded, and cleanup runs at exit.
+# mho_setup [VAR...]: the common start of a test: root, mho.ko and mhoctl
+# are there, the module is freshly loaded, and cleanup runs at exit. Each
+# VAR names a new network namespace, mho-test-PID-var (VAR in lower case).
 mho_setup() {
+	local var
 	[ "$(id -u)" = 0 ] || skip_all "must run as root"
 	[ -n "${MHO_KO:-}" ] && [ -f "$MHO_KO" ] || skip_all "MHO_KO does not name mho.ko"
 	command -v "$MHOCTL" >/dev/null || skip_all "mhoctl not found"
 	trap cleanup EXIT
 	mho_unload || { echo "cannot unload a previous mho"; exit $KSFT_FAIL; }
 	mho_load || { echo "insmod $MHO_KO failed"; exit $KSFT_FAIL; }
+	for var in "$@"; do
+		printf -v "$var" 'mho-test-%s-%s' $$ "${var,,}"
+		ns_add "${!var}" || { echo "cannot create netns ${!var}"; exit $KSFT_FAIL; }
+	done
 }
 
 # need_tool PATH: a selftests/tools helper, for the current case.
