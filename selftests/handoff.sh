@@ -157,16 +157,6 @@ HO_PAR_PEER2=2001:db8:13::1	# the pAR's, towards it
 
 # ---- topology ----------------------------------------------------------------
 
-# _ho_sysctl NS NAME=VALUE...: IPv6 sysctls in NS, one process.
-_ho_sysctl() {
-	local ns=$1 kv script=
-	shift
-	for kv in "$@"; do
-		script+="echo ${kv#*=} >/proc/sys/${kv%%=*} && "
-	done
-	ip netns exec "$ns" sh -c "${script}true"
-}
-
 # _ho_link ID NS1 IF1 NS2 IF2: a veth pair on 2001:db8:ID::/64, NS1's end
 # ::1 (MAC 02:00:00:00:ID:01), NS2's ::2 (02:00:00:00:ID:02), with
 # permanent neighbour entries both ways. NS1's end comes up; NS2's too
@@ -188,23 +178,10 @@ _ho_link() {
 
 # handoff_setup: the topology above, the MN attached to the pAR.
 handoff_setup() {
-	local ns
-	ns_add "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
-	# Before any link exists, so that every interface inherits "default":
-	# no DAD, RA, autoconfiguration or router solicitation, and addresses
-	# survive a link going down (the MN's, across the move).
-	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
-		_ho_sysctl "$ns" \
-			net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
-			net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0 \
-			net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0 \
-			net/ipv6/conf/all/router_solicitations=0 \
-			net/ipv6/conf/default/router_solicitations=0 \
-			net/ipv6/conf/all/keep_addr_on_down=1 \
-			net/ipv6/conf/default/keep_addr_on_down=1 || return 1
-	done
-	_ho_sysctl "$HO_PAR" net/ipv6/conf/all/forwarding=1 || return 1
-	_ho_sysctl "$HO_NAR" net/ipv6/conf/all/forwarding=1 || return 1
+	# The MN's addresses survive its links going down, across the move.
+	ns_add_quiet "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
+	ns_sysctl "$HO_PAR" net/ipv6/conf/all/forwarding=1 || return 1
+	ns_sysctl "$HO_NAR" net/ipv6/conf/all/forwarding=1 || return 1
 
 	_ho_link 1 "$HO_CN" to-par "$HO_PAR" to-cn &&
 	_ho_link 2 "$HO_CN" to-nar "$HO_NAR" to-cn &&
@@ -228,9 +205,9 @@ handoff_setup() {
 # mho configuration).
 ho_home_setup() {
 	ns_add "$HO_SRC" || return 1
-	_ho_sysctl "$HO_SRC" net/ipv6/conf/all/accept_dad=0 \
+	ns_sysctl "$HO_SRC" net/ipv6/conf/all/accept_dad=0 \
 		net/ipv6/conf/default/accept_dad=0 || return 1
-	_ho_sysctl "$HO_CN" net/ipv6/conf/all/forwarding=1 || return 1
+	ns_sysctl "$HO_CN" net/ipv6/conf/all/forwarding=1 || return 1
 	_ho_link c "$HO_CN" to-src "$HO_SRC" to-ha || return 1
 	ip -n "$HO_SRC" route add default via 2001:db8:c::1 &&
 	ip -n "$HO_CN" addr add $HO_HA/128 dev lo nodad &&
@@ -249,7 +226,7 @@ ho_home_setup() {
 # the pAR only.
 ho_candidate_setup() {
 	ns_add "$HO_NAR2" || return 1
-	_ho_sysctl "$HO_NAR2" net/ipv6/conf/all/accept_dad=0 \
+	ns_sysctl "$HO_NAR2" net/ipv6/conf/all/accept_dad=0 \
 		net/ipv6/conf/default/accept_dad=0 net/ipv6/conf/all/forwarding=1 ||
 		return 1
 	_ho_link 13 "$HO_PAR" to-nartwo "$HO_NAR2" to-par
@@ -527,7 +504,7 @@ _ho_move() {
 		# DAD (100 ms), and then announces it.
 		_ho_ctl_do nar-mho "binding set match $HOA ncoa 2001:db8:b::2"
 		_ho_ctl_do mn "addr del 2001:db8:b::2/64 dev mn1"
-		_ho_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
+		ns_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
 			net/ipv6/conf/mn1/accept_dad=1 net/ipv6/conf/mn1/dad_transmits=1 \
 			net/ipv6/neigh/mn1/retrans_time_ms=100
 	fi
@@ -903,7 +880,7 @@ handoff_run() {
 ho_firewall() {
 	local ns
 	for ns in "$HO_PAR" "$HO_NAR"; do
-		_ho_sysctl "$ns" net/netfilter/nf_conntrack_tcp_be_liberal=1 || return 1
+		ns_sysctl "$ns" net/netfilter/nf_conntrack_tcp_be_liberal=1 || return 1
 		ip netns exec "$ns" nft -f - <<-EOF || return 1
 		table inet fw {
 			chain input_filter {

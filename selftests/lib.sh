@@ -265,6 +265,35 @@ ns_add() {
 	done
 }
 
+# ns_sysctl NS KEY=VALUE...: /proc/sys/KEY in NS, one process.
+ns_sysctl() {
+	local ns=$1 kv script=
+	shift
+	for kv in "$@"; do
+		script+="echo ${kv#*=} >/proc/sys/${kv%%=*} && "
+	done
+	ip netns exec "$ns" sh -c "${script}true"
+}
+
+# ns_add_quiet NAME...: ns_add, each namespace's IPv6 set before any link
+# exists, so that every interface inherits "default": no DAD, RA,
+# autoconfiguration or router solicitation, and addresses survive their
+# link going down.
+ns_add_quiet() {
+	local ns
+	ns_add "$@" || return 1
+	for ns in "$@"; do
+		ns_sysctl "$ns" \
+			net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
+			net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0 \
+			net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0 \
+			net/ipv6/conf/all/router_solicitations=0 \
+			net/ipv6/conf/default/router_solicitations=0 \
+			net/ipv6/conf/all/keep_addr_on_down=1 \
+			net/ipv6/conf/default/keep_addr_on_down=1 || return 1
+	done
+}
+
 ns_del() {
 	local ns i
 	for ns in "$@"; do

@@ -182,7 +182,7 @@ t_frag_bad() {
 	settle untrusted $((u + 4)) untrusted
 	want tunnel_rx "$rx"
 	# Incomplete: first fragments only, which time out.
-	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_timeout=2 || return
+	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_timeout=2 || return
 	tmo=$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout | awk '$1 == "Ip6ReasmTimeout" { print $2 }')
 	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
 		-x first -n 10 -S 200 || return
@@ -196,7 +196,7 @@ t_frag_bad() {
 	# The memory: room for a few incomplete datagrams only; the
 	# fragments beyond it are refused, and counted.
 	u=$(untrusted)
-	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_low_thresh=16384 \
+	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_low_thresh=16384 \
 		net/netfilter/nf_conntrack_frag6_high_thresh=32768 || return
 	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
 		-x first -n $n -S 300 || return
@@ -204,7 +204,7 @@ t_frag_bad() {
 	[ "$(untrusted)" -lt $((u + n)) ] || fail "everything was refused"
 	want tunnel_rx "$rx"
 	want queued_pkts 0
-	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_high_thresh=4194304 \
+	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_high_thresh=4194304 \
 		net/netfilter/nf_conntrack_frag6_low_thresh=3145728 \
 		net/netfilter/nf_conntrack_frag6_timeout=60
 	nar_state idle
