@@ -997,11 +997,11 @@ ho_mn_home() {
 	wait_for 60 ho_oper_up "$HO_MN" mn0
 }
 
-# ho_ctr NS KEY [ADDR]: a number from the JSON of ADDR's (the HOA's)
-# binding in NS: a counter, queued_pkts, id...
+# ho_ctr NS KEY [ADDR]: a value from the JSON of ADDR's (the HOA's)
+# binding in NS: a counter, queued_pkts, id, the state...
 ho_ctr() {
 	"$MHOCTL" -n "$1" -j binding show match "${3:-$HOA}" |
-		sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+		sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
 }
 
 # ho_ctr_is NS KEY VALUE [ADDR], for wait_for.
