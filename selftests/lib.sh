@@ -294,6 +294,15 @@ ns_add_quiet() {
 	done
 }
 
+# fresh_ns: NS becomes a new namespace, mho-test-PID-N, and the one it
+# named before (if any) is removed: a fresh one for each case.
+fresh_ns() {
+	[ -z "${NS:-}" ] || ns_del "$NS"
+	_nsn=$((${_nsn:-0} + 1))
+	NS=mho-test-$$-$_nsn
+	ns_add "$NS"
+}
+
 ns_del() {
 	local ns i
 	for ns in "$@"; do

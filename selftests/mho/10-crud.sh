@@ -7,15 +7,6 @@
 
 mho_setup
 
-_nsn=0
-NS=
-# A fresh network namespace for each case.
-fresh_ns() {
-	[ -z "$NS" ] || ns_del "$NS"
-	_nsn=$((_nsn + 1))
-	NS=mho-test-$$-$_nsn
-	ns_add "$NS"
-}
 M() { "$MHOCTL" -n "$NS" "$@"; }
 
 P1=2001:db8::2
