@@ -35,9 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../selftests/vm/lib.sh"
 
 kernel=${1:-6.1}
-out=${BENCH_OUT:-$MHO_CACHE/bench/$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out" || die "cannot create $out"
-out=$(cd "$out" && pwd)
+out=$(out_dir bench "${BENCH_OUT:-}") || exit 1
 
 # The guest gets the settings in a file next to guest.sh, in a copy of
 # the selftests and of bench/ beside them (mkinitramfs.sh takes bench/
@@ -79,15 +77,10 @@ if [ -f "$out/results.md" ]; then
 	cat "$out/results.md"
 	echo
 	echo "results: $out (results.json, results.md, bench.log)"
-	[ -n "${BENCH_OUT:-}" ] || ln -sfn "${out##*/}" "$MHO_CACHE/bench/latest"
+	out_latest bench "$out" "${BENCH_OUT:-}"
 else
 	msg "no results"
 	rc=1
 fi
-if [ "$rc" = 0 ]; then
-	echo "bench: PASS"
-else
-	echo "bench: FAIL (see above)"
-fi
-exit "$rc"
+pass_fail bench "$rc"
 }

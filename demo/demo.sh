@@ -25,9 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../selftests/vm/lib.sh"
 
 kernel=${1:-6.1}
-out=${DEMO_OUT:-$MHO_CACHE/demo/$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out" || die "cannot create $out"
-out=$(cd "$out" && pwd)
+out=$(out_dir demo "${DEMO_OUT:-}") || exit 1
 rm -rf "${out:?}"/{none,classic,mho,stay}{,-full,-tcp} "${out:?}"/{params,handoff.svg,summary.md}
 
 MHO_DEMO_OUT=$out "$here/../selftests/vm/run.sh" "$kernel"
@@ -39,17 +37,11 @@ if [ -f "$out/params" ] || [ -d "$out/none" ]; then
 else
 	msg "no results to plot"
 	rmdir "$out" 2>/dev/null
-	echo "demo: FAIL (see above)"
-	exit 1
+	pass_fail demo 1
 fi
-[ -n "${DEMO_OUT:-}" ] || ln -sfn "${out##*/}" "$MHO_CACHE/demo/latest"
+out_latest demo "$out" "${DEMO_OUT:-}"
 echo
 [ ! -f "$out/handoff.svg" ] || echo "plot:    $out/handoff.svg"
 [ ! -f "$out/summary.md" ] || echo "table:   $out/summary.md"
 echo "results: $out (per mode and traffic: send.log, recv.log, events, summary, counters)"
-if [ "$rc" = 0 ]; then
-	echo "demo: PASS"
-else
-	echo "demo: FAIL (see above)"
-fi
-exit "$rc"
+pass_fail demo "$rc"

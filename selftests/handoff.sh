@@ -157,16 +157,6 @@ HO_PAR_PEER2=2001:db8:13::1	# the pAR's, towards it
 
 # ---- topology ----------------------------------------------------------------
 
-# _ho_sysctl NS NAME=VALUE...: IPv6 sysctls in NS, one process.
-_ho_sysctl() {
-	local ns=$1 kv script=
-	shift
-	for kv in "$@"; do
-		script+="echo ${kv#*=} >/proc/sys/${kv%%=*} && "
-	done
-	ip netns exec "$ns" sh -c "${script}true"
-}
-
 # _ho_link ID NS1 IF1 NS2 IF2: a veth pair on 2001:db8:ID::/64, NS1's end
 # ::1 (MAC 02:00:00:00:ID:01), NS2's ::2 (02:00:00:00:ID:02), with
 # permanent neighbour entries both ways. NS1's end comes up; NS2's too
@@ -188,23 +178,10 @@ _ho_link() {
 
 # handoff_setup: the topology above, the MN attached to the pAR.
 handoff_setup() {
-	local ns
-	ns_add "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
-	# Before any link exists, so that every interface inherits "default":
-	# no DAD, RA, autoconfiguration or router solicitation, and addresses
-	# survive a link going down (the MN's, across the move).
-	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
-		_ho_sysctl "$ns" \
-			net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
-			net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0 \
-			net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0 \
-			net/ipv6/conf/all/router_solicitations=0 \
-			net/ipv6/conf/default/router_solicitations=0 \
-			net/ipv6/conf/all/keep_addr_on_down=1 \
-			net/ipv6/conf/default/keep_addr_on_down=1 || return 1
-	done
-	_ho_sysctl "$HO_PAR" net/ipv6/conf/all/forwarding=1 || return 1
-	_ho_sysctl "$HO_NAR" net/ipv6/conf/all/forwarding=1 || return 1
+	# The MN's addresses survive its links going down, across the move.
+	ns_add_quiet "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
+	ns_sysctl "$HO_PAR" net/ipv6/conf/all/forwarding=1 || return 1
+	ns_sysctl "$HO_NAR" net/ipv6/conf/all/forwarding=1 || return 1
 
 	_ho_link 1 "$HO_CN" to-par "$HO_PAR" to-cn &&
 	_ho_link 2 "$HO_CN" to-nar "$HO_NAR" to-cn &&
@@ -228,9 +205,9 @@ handoff_setup() {
 # mho configuration).
 ho_home_setup() {
 	ns_add "$HO_SRC" || return 1
-	_ho_sysctl "$HO_SRC" net/ipv6/conf/all/accept_dad=0 \
+	ns_sysctl "$HO_SRC" net/ipv6/conf/all/accept_dad=0 \
 		net/ipv6/conf/default/accept_dad=0 || return 1
-	_ho_sysctl "$HO_CN" net/ipv6/conf/all/forwarding=1 || return 1
+	ns_sysctl "$HO_CN" net/ipv6/conf/all/forwarding=1 || return 1
 	_ho_link c "$HO_CN" to-src "$HO_SRC" to-ha || return 1
 	ip -n "$HO_SRC" route add default via 2001:db8:c::1 &&
 	ip -n "$HO_CN" addr add $HO_HA/128 dev lo nodad &&
@@ -249,7 +226,7 @@ ho_home_setup() {
 # the pAR only.
 ho_candidate_setup() {
 	ns_add "$HO_NAR2" || return 1
-	_ho_sysctl "$HO_NAR2" net/ipv6/conf/all/accept_dad=0 \
+	ns_sysctl "$HO_NAR2" net/ipv6/conf/all/accept_dad=0 \
 		net/ipv6/conf/default/accept_dad=0 net/ipv6/conf/all/forwarding=1 ||
 		return 1
 	_ho_link 13 "$HO_PAR" to-nartwo "$HO_NAR2" to-par
@@ -508,6 +485,24 @@ _ho_link_loss() {
 	_ho_ctl_wait "$r-tc"
 }
 
+# _ho_cross MODE: after the MN went silent on the old link (mn-tc), the
+# pAR's end goes silent too and the MN is gone (event down) for HO_GAP;
+# then the arrival: both ends of the new link come up, and the MN's route
+# out (in mho-na mode, after its new address on mn1). Returns once the
+# links are up; the MN's commands are waited for with _ho_ctl_wait mn.
+_ho_cross() {
+	_ho_ctl_do par-tc "qdisc change dev to-mn root netem loss 100%"
+	_ho_ctl_wait mn-tc
+	_ho_event down
+	_ho_nap "$HO_GAP"
+	_ho_ctl_send nar-tc "qdisc change dev to-mn root netem loss 0%"
+	_ho_ctl_send mn-tc "qdisc change dev mn1 root netem loss 0%"
+	[ "$1" != mho-na ] || _ho_ctl_send mn "addr add 2001:db8:b::2/64 dev mn1"
+	_ho_ctl_send mn "route replace default via 2001:db8:b::1 dev mn1"
+	_ho_ctl_wait nar-tc
+	_ho_ctl_wait mn-tc
+}
+
 # _ho_move MODE: the move, with what MODE does around it. What a router
 # can prepare (the nAR's hold: FMIPv6's HI and HAck) is done first; the
 # pAR starts forwarding (or buffering) when the MN leaves: its FBU.
@@ -527,7 +522,7 @@ _ho_move() {
 		# DAD (100 ms), and then announces it.
 		_ho_ctl_do nar-mho "binding set match $HOA ncoa 2001:db8:b::2"
 		_ho_ctl_do mn "addr del 2001:db8:b::2/64 dev mn1"
-		_ho_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
+		ns_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
 			net/ipv6/conf/mn1/accept_dad=1 net/ipv6/conf/mn1/dad_transmits=1 \
 			net/ipv6/neigh/mn1/retrans_time_ms=100
 	fi
@@ -545,17 +540,7 @@ _ho_move() {
 		_ho_state "$HO_PAR" forward
 		;;
 	esac
-	_ho_ctl_do par-tc "qdisc change dev to-mn root netem loss 100%"
-	_ho_ctl_wait mn-tc
-	_ho_event down
-	_ho_nap "$HO_GAP"
-	# The arrival: both ends of the new link, and the MN's route out.
-	_ho_ctl_send nar-tc "qdisc change dev to-mn root netem loss 0%"
-	_ho_ctl_send mn-tc "qdisc change dev mn1 root netem loss 0%"
-	[ "$1" != mho-na ] || _ho_ctl_send mn "addr add 2001:db8:b::2/64 dev mn1"
-	_ho_ctl_send mn "route replace default via 2001:db8:b::1 dev mn1"
-	_ho_ctl_wait nar-tc
-	_ho_ctl_wait mn-tc
+	_ho_cross "$1"
 	_ho_event up
 	case $1 in
 	mho | ha | bicast)
@@ -903,7 +888,7 @@ handoff_run() {
 ho_firewall() {
 	local ns
 	for ns in "$HO_PAR" "$HO_NAR"; do
-		_ho_sysctl "$ns" net/netfilter/nf_conntrack_tcp_be_liberal=1 || return 1
+		ns_sysctl "$ns" net/netfilter/nf_conntrack_tcp_be_liberal=1 || return 1
 		ip netns exec "$ns" nft -f - <<-EOF || return 1
 		table inet fw {
 			chain input_filter {
@@ -1012,11 +997,11 @@ ho_mn_home() {
 	wait_for 60 ho_oper_up "$HO_MN" mn0
 }
 
-# ho_ctr NS KEY [ADDR]: a number from the JSON of ADDR's (the HOA's)
-# binding in NS: a counter, queued_pkts, id...
+# ho_ctr NS KEY [ADDR]: a value from the JSON of ADDR's (the HOA's)
+# binding in NS: a counter, queued_pkts, id, the state...
 ho_ctr() {
 	"$MHOCTL" -n "$1" -j binding show match "${3:-$HOA}" |
-		sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+		sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
 }
 
 # ho_ctr_is NS KEY VALUE [ADDR], for wait_for.
@@ -1106,106 +1091,61 @@ HO_MHOD_KEY2=f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff00010203
 HO_AP_NAR=02:00:00:00:0b:01	# the nAR's access link, as the MN hears it
 declare -A _ho_mhod_pid
 
+# _ho_conf SECTION KEY=VALUE...: one section of an mhod configuration.
+_ho_conf() {
+	local kv
+	printf '[%s]\n' "$1"
+	shift
+	for kv in "$@"; do
+		printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+	done
+}
+
+# _ho_conf_general DIR NAME ROLE: the [General] section, its control
+# socket DIR/NAME.sock.
+_ho_conf_general() {
+	_ho_conf General Role="$3" LogLevel=debug ControlSocket="$1/$2.sock"
+}
+
+# _ho_conf_key NAME FILE SPI: the BADF [Key] NAME-badf, in FILE.
+_ho_conf_key() {
+	_ho_conf Key Name="$1-badf" Kind=badf File="$2" SPI="$3"
+}
+
+# _ho_conf_ipsec NAME SPI_IN SPI_OUT: a static [IPsec] NAME.
+_ho_conf_ipsec() {
+	_ho_conf IPsec Name="$1" Mode=static SPIIn="$2" SPIOut="$3"
+}
+
 _ho_mhod_ar_conf() {
 	local d=$1 name=$2 access=$3 alla=$4 core=$5 nb=$6 nbrouter=$7 nbprefix=$8 nblla=$9
-	cat <<-EOF
-	[General]
-	Role = access-router
-	LogLevel = debug
-	ControlSocket = $d/$name.sock
-	[Interface]
-	Name = to-mn
-	Kind = access
-	Address = $access
-	LinkLayerAddress = $alla
-	[Interface]
-	Name = to-$nb
-	Kind = core
-	Address = $core
-	[Neighbor]
-	Name = $nb
-	Router = $nbrouter
-	Prefix = $nbprefix
-	LinkLayerAddress = $nblla
-	AccessPoint = $nblla
-	IPsec = ars
-	[Peer]
-	Name = mn
-	Kind = mobile-node
-	Address = $HOA
-	LinkLayerAddress = 02:00:00:00:0a:02
-	Key = mn-badf
-	IPsec = mn
-	[Peer]
-	Name = mn2
-	Kind = mobile-node
-	Address = 2001:db8:a::2
-	Key = mn2-badf
-	IPsec = mn
-	[Key]
-	Name = mn-badf
-	Kind = badf
-	File = $d/mn.key
-	SPI = 0x100
-	[Key]
-	Name = mn2-badf
-	Kind = badf
-	File = $d/mn2.key
-	SPI = 0x101
-	[IPsec]
-	Name = mn
-	Mode = static
-	SPIIn = 0x1001
-	SPIOut = 0x1002
-	[IPsec]
-	Name = ars
-	Mode = static
-	SPIIn = 0x2001
-	SPIOut = 0x2002
-	[Timers]
-	HITimeout = 500ms
-	[Limits]
-	BufferPackets = 65536
-	BufferBytes = 134217728
-	EOF
+	_ho_conf_general "$d" "$name" access-router
+	_ho_conf Interface Name=to-mn Kind=access Address="$access" LinkLayerAddress="$alla"
+	_ho_conf Interface Name="to-$nb" Kind=core Address="$core"
+	_ho_conf Neighbor Name="$nb" Router="$nbrouter" Prefix="$nbprefix" \
+		LinkLayerAddress="$nblla" AccessPoint="$nblla" IPsec=ars
+	_ho_conf Peer Name=mn Kind=mobile-node Address="$HOA" \
+		LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn
+	_ho_conf Peer Name=mn2 Kind=mobile-node Address=2001:db8:a::2 Key=mn2-badf IPsec=mn
+	_ho_conf_key mn "$d/mn.key" 0x100
+	_ho_conf_key mn2 "$d/mn2.key" 0x101
+	_ho_conf_ipsec mn 0x1001 0x1002
+	_ho_conf_ipsec ars 0x2001 0x2002
+	_ho_conf Timers HITimeout=500ms
+	_ho_conf Limits BufferPackets=65536 BufferBytes=134217728
 }
 
 _ho_mhod_mn_conf() {
 	local d=$1 addr=$2
-	cat <<-EOF
-	[General]
-	Role = mobile-node
-	LogLevel = debug
-	ControlSocket = $d/mn.sock
-	[Interface]
-	Name = mn0
-	Kind = mobile
-	Address = $addr/128
-	LinkLayerAddress = 02:00:00:00:0a:02
-	[Interface]
-	Name = mn1
-	Kind = mobile
-	Address = 2001:db8:b::2/64
-	LinkLayerAddress = 02:00:00:00:0b:02
-	[Peer]
-	Name = par
-	Kind = access-router
-	Address = 2001:db8:a::1
-	Key = ar-badf
-	IPsec = ar
-	[Key]
-	Name = ar-badf
-	Kind = badf
-	File = $d/mn-agent.key
-	SPI = 0x100
-	[IPsec]
-	Name = ar
-	Mode = static
-	SPIIn = 0x1002
-	SPIOut = 0x1001
-	[Timers]
-	FBUTimeout = 1s
-	EOF
+	_ho_conf_general "$d" mn mobile-node
+	_ho_conf Interface Name=mn0 Kind=mobile Address="$addr/128" \
+		LinkLayerAddress=02:00:00:00:0a:02
+	_ho_conf Interface Name=mn1 Kind=mobile Address=2001:db8:b::2/64 \
+		LinkLayerAddress=02:00:00:00:0b:02
+	_ho_conf Peer Name=par Kind=access-router Address=2001:db8:a::1 Key=ar-badf IPsec=ar
+	_ho_conf_key ar "$d/mn-agent.key" 0x100
+	_ho_conf_ipsec ar 0x1002 0x1001
+	_ho_conf Timers FBUTimeout=1s
 }
 
 _ho_mhod_up() {
@@ -1289,15 +1229,7 @@ _ho_move_mhod() {
 	_ho_mhodctl_step mn fback handoff "$HO_AP_NAR"
 	_ho_event leave
 	_ho_ctl_send mn-tc "qdisc change dev mn0 root netem loss 100%"
-	_ho_ctl_do par-tc "qdisc change dev to-mn root netem loss 100%"
-	_ho_ctl_wait mn-tc
-	_ho_event down
-	_ho_nap "$HO_GAP"
-	_ho_ctl_send nar-tc "qdisc change dev to-mn root netem loss 0%"
-	_ho_ctl_send mn-tc "qdisc change dev mn1 root netem loss 0%"
-	_ho_ctl_send mn "route replace default via 2001:db8:b::1 dev mn1"
-	_ho_ctl_wait nar-tc
-	_ho_ctl_wait mn-tc
+	_ho_cross mhod
 	_ho_ctl_wait mn
 	_ho_event up
 	# The UNA: the nAR's module releases the old stream.

@@ -265,6 +265,44 @@ ns_add() {
 	done
 }
 
+# ns_sysctl NS KEY=VALUE...: /proc/sys/KEY in NS, one process.
+ns_sysctl() {
+	local ns=$1 kv script=
+	shift
+	for kv in "$@"; do
+		script+="echo ${kv#*=} >/proc/sys/${kv%%=*} && "
+	done
+	ip netns exec "$ns" sh -c "${script}true"
+}
+
+# ns_add_quiet NAME...: ns_add, each namespace's IPv6 set before any link
+# exists, so that every interface inherits "default": no DAD, RA,
+# autoconfiguration or router solicitation, and addresses survive their
+# link going down.
+ns_add_quiet() {
+	local ns
+	ns_add "$@" || return 1
+	for ns in "$@"; do
+		ns_sysctl "$ns" \
+			net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
+			net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0 \
+			net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0 \
+			net/ipv6/conf/all/router_solicitations=0 \
+			net/ipv6/conf/default/router_solicitations=0 \
+			net/ipv6/conf/all/keep_addr_on_down=1 \
+			net/ipv6/conf/default/keep_addr_on_down=1 || return 1
+	done
+}
+
+# fresh_ns: NS becomes a new namespace, mho-test-PID-N, and the one it
+# named before (if any) is removed: a fresh one for each case.
+fresh_ns() {
+	[ -z "${NS:-}" ] || ns_del "$NS"
+	_nsn=$((${_nsn:-0} + 1))
+	NS=mho-test-$$-$_nsn
+	ns_add "$NS"
+}
+
 ns_del() {
 	local ns i
 	for ns in "$@"; do
@@ -286,6 +324,15 @@ bg_kill() {
 	wait "$1" 2>/dev/null
 }
 
+# bg_stop: stop every process bg_add listed, now.
+bg_stop() {
+	local pid
+	for pid in "${_bg_pids[@]}"; do
+		bg_kill "$pid"
+	done
+	_bg_pids=()
+}
+
 cleanup() {
 	local pid ns
 	for pid in "${_bg_pids[@]}"; do
@@ -301,15 +348,21 @@ cleanup() {
 	rm -rf "$TMPD"
 }
 
-# mho_setup: the common start of a test: root, mho.ko and mhoctl are
-# there, the module is freshly loaded, and cleanup runs at exit.
+# mho_setup [VAR...]: the common start of a test: root, mho.ko and mhoctl
+# are there, the module is freshly loaded, and cleanup runs at exit. Each
+# VAR names a new network namespace, mho-test-PID-var (VAR in lower case).
 mho_setup() {
+	local var
 	[ "$(id -u)" = 0 ] || skip_all "must run as root"
 	[ -n "${MHO_KO:-}" ] && [ -f "$MHO_KO" ] || skip_all "MHO_KO does not name mho.ko"
 	command -v "$MHOCTL" >/dev/null || skip_all "mhoctl not found"
 	trap cleanup EXIT
 	mho_unload || { echo "cannot unload a previous mho"; exit $KSFT_FAIL; }
 	mho_load || { echo "insmod $MHO_KO failed"; exit $KSFT_FAIL; }
+	for var in "$@"; do
+		printf -v "$var" 'mho-test-%s-%s' $$ "${var,,}"
+		ns_add "${!var}" || { echo "cannot create netns ${!var}"; exit $KSFT_FAIL; }
+	done
 }
 
 # need_tool PATH: a selftests/tools helper, for the current case.

@@ -7,15 +7,6 @@
 
 mho_setup
 
-_nsn=0
-NS=
-# A fresh network namespace for each case.
-fresh_ns() {
-	[ -z "$NS" ] || ns_del "$NS"
-	_nsn=$((_nsn + 1))
-	NS=mho-test-$$-$_nsn
-	ns_add "$NS"
-}
 M() { "$MHOCTL" -n "$NS" "$@"; }
 
 P1=2001:db8::2
@@ -280,10 +271,7 @@ t_monitor() {
 	expect_eq "after a failed request" "$(sed -n 7p "$TMPD/mon")" \
 		"[SET] limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096"
 	kill -0 $pid 2>/dev/null || fail "monitor died: $(cat "$TMPD/mon.err")"
-	for pid in "${_bg_pids[@]}"; do
-		bg_kill "$pid"
-	done
-	_bg_pids=()
+	bg_stop
 }
 
 # stamped WHAT FILE RE BEFORE AFTER: FILE matches RE, whose first group
@@ -318,10 +306,7 @@ t_monitor_ts() {
 	re="^\\{\"timestamp\":\"$t\",\"event\":\"set\",\"object\":\"limits\",\"max_pkts\":66,"
 	stamped "monitor -j -t" "$TMPD/montj" "$re" "$before" "$after"
 	kill -0 $pid 2>/dev/null || fail "monitor -t died: $(cat "$TMPD/mont.err")"
-	for pid in "${_bg_pids[@]}"; do
-		bg_kill "$pid"
-	done
-	_bg_pids=()
+	bg_stop
 }
 
 # A binding's limits show the values in force: the namespace's when it
@@ -464,10 +449,7 @@ event expired binding 3"
 	expect_eq "monitor -j event match type" "$(grep -o '"event":"[a-z]*","object":"binding","id":[0-9]*' "$TMPD/f.json")" \
 		'"event":"expired","object":"binding","id":1
 "event":"expired","object":"binding","id":3'
-	for f in "${_bg_pids[@]}"; do
-		bg_kill "$f"
-	done
-	_bg_pids=()
+	bg_stop
 	# What mhoctl refuses itself.
 	xusage M monitor id 1 match $HOA
 	xusage M monitor type bogus

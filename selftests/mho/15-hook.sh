@@ -11,11 +11,7 @@
 # h routes 2001:db8:200::/64 via r; r's bindings own addresses in it.
 . "$(dirname "$0")/../lib.sh"
 
-mho_setup
-
-R=mho-test-$$-r
-H=mho-test-$$-h
-ns_add "$R" "$H"
+mho_setup R H
 MR() { "$MHOCTL" -n "$R" "$@"; }
 
 ip link add veth-r netns "$R" type veth peer name veth-h netns "$H"

@@ -6,10 +6,7 @@
 # (including the generation counter) is byte-identical.
 . "$(dirname "$0")/../lib.sh"
 
-mho_setup
-
-NS=mho-test-$$-a
-ns_add "$NS"
+mho_setup NS
 M() { "$MHOCTL" -n "$NS" "$@"; }
 R() { ip netns exec "$NS" "$NLRAW" "$@"; }
 

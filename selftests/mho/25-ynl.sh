@@ -17,14 +17,6 @@ SPEC=$YNL_ROOT/Documentation/netlink/specs/mho.yaml
 mho_setup
 command -v python3 >/dev/null || { echo "python3 not found"; exit $KSFT_FAIL; }
 
-_nsn=0
-NS=
-fresh_ns() {
-	[ -z "$NS" ] || ns_del "$NS"
-	_nsn=$((_nsn + 1))
-	NS=mho-ynl-$$-$_nsn
-	ns_add "$NS"
-}
 M() { "$MHOCTL" -n "$NS" "$@"; }
 # The schema check is make lint's (it needs jsonschema); the guest's
 # python3 has only what YNL loads. -u: the notifications go to a file.

@@ -6,10 +6,7 @@
 # nothing changes. Root of a user namespace that owns its netns has it.
 . "$(dirname "$0")/../lib.sh"
 
-mho_setup
-
-NS=mho-test-$$-a
-ns_add "$NS"
+mho_setup NS
 M() { "$MHOCTL" -n "$NS" "$@"; }
 
 P1=2001:db8::2

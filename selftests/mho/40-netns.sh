@@ -6,11 +6,7 @@
 # can go away with objects inside without disturbing the others.
 . "$(dirname "$0")/../lib.sh"
 
-mho_setup
-
-A=mho-test-$$-a
-B=mho-test-$$-b
-ns_add "$A" "$B"
+mho_setup A B
 MA() { "$MHOCTL" -n "$A" "$@"; }
 MB() { "$MHOCTL" -n "$B" "$@"; }
 

@@ -5,10 +5,7 @@
 # race with changes stay sane and are flagged as interrupted.
 . "$(dirname "$0")/../lib.sh"
 
-mho_setup
-
-NS=mho-test-$$-a
-ns_add "$NS"
+mho_setup NS
 M() { "$MHOCTL" -n "$NS" "$@"; }
 # 100,000 on release kernels. Under KASAN, lockdep and kmemleak in TCG a
 # binding costs about 100 times more, and the debug tier is there to find

@@ -45,14 +45,13 @@ forge() {
 
 # untrusted: the nAR's netns counter.
 untrusted() {
-	"$MHOCTL" -n "$HO_NAR" stats | sed -n 's/.* untrusted \([0-9]*\).*/\1/p'
+	ho_stat "$HO_NAR" untrusted
 }
 
-# field KEY: KEY of the nAR's binding, from mhoctl's JSON (state,
-# queued_pkts, tunnel_rx, markers_rx, held, ...).
+# field KEY: KEY of the nAR's binding (state, queued_pkts, tunnel_rx,
+# markers_rx, held, ...).
 field() {
-	"$MHOCTL" -n "$HO_NAR" -j binding show match $HOA |
-		sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
+	ho_ctr "$HO_NAR" "$1"
 }
 
 
@@ -65,11 +64,33 @@ nar_state() {
 	x "$MHOCTL" -n "$HO_NAR" binding change match $HOA state "$1"
 }
 
-t_nonpeer_data() {
-	local u
-	nar_state hold || return
+# begin [STATE]: the nAR's binding put in STATE, if given; then the
+# caller's u and rx take the untrusted count and the binding's tunnel_rx.
+begin() {
+	[ -z "${1:-}" ] || nar_state "$1" || return
 	u=$(untrusted)
-	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -n 5 || return
+	rx=$(field tunnel_rx)
+}
+
+want_untrusted() {
+	expect_eq untrusted "$(untrusted)" "$1"
+}
+
+# from_peer ARGS...: mho_forge's packets from the pAR, the nAR's peer, to
+# the nAR's endpoint, inner destination the HOA; from_cn: the same from
+# the CN, not a peer.
+from_peer() {
+	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA "$@"
+}
+
+from_cn() {
+	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA "$@"
+}
+
+t_nonpeer_data() {
+	local u rx
+	begin hold || return
+	from_cn -n 5 || return
 	settle untrusted $((u + 5)) untrusted
 	want state hold
 	want tunnel_rx 0
@@ -78,58 +99,54 @@ t_nonpeer_data() {
 }
 
 t_nonpeer_marker() {
-	local u
-	nar_state release || return
-	u=$(untrusted)
-	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -e -S 0 || return
+	local u rx
+	begin release || return
+	from_cn -e -S 0 || return
 	settle untrusted $((u + 1)) untrusted
 	want state release
 	want markers_rx 0
 }
 
 t_peer_marker() {
-	local u
+	local u rx
 	want state release || return
-	u=$(untrusted)
+	begin
 	# The marker says one packet was forwarded before it; none came yet,
 	# so the old stream is not complete and the release goes on...
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -e -S 1 || return
+	from_peer -e -S 1 || return
 	settle "nAR binding's markers_rx" 1 field markers_rx
 	want state release
 	# ...until that packet, overtaken by the marker, arrives.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 1 || return
+	from_peer -S 1 || return
 	settle "nAR binding's state" idle field state
 	want tunnel_rx 1
-	expect_eq untrusted "$(untrusted)" "$u"
+	want_untrusted "$u"
 }
 
 t_version_magic() {
 	local u rx
-	u=$(untrusted)
-	rx=$(field tunnel_rx)
+	begin
 	# Another magic first: if it were taken for mho's, the count below
 	# would be 2. Both from the real peer to its endpoint.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -m 0x6d69 || return
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -V 2 || return
+	from_peer -m 0x6d69 || return
+	from_peer -V 2 || return
 	settle untrusted $((u + 1)) untrusted
 	want tunnel_rx "$rx"
 }
 
 t_wrong_local() {
 	local u rx
-	nar_state hold || return
-	u=$(untrusted)
-	rx=$(field tunnel_rx)
+	begin hold || return
 	# To the nAR's address on the CN's link, not its endpoint for the pAR.
 	forge "$HO_PAR" -s $HO_PAR_PEER -d 2001:db8:2::2 -i $HOA || return
 	settle untrusted $((u + 1)) untrusted
 	want tunnel_rx "$rx"
 	want queued_pkts 0
 	# The same packet to the endpoint is taken: it was the address.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA || return
+	from_peer || return
 	settle "nAR binding's tunnel_rx" $((rx + 1)) field tunnel_rx
 	want queued_pkts 1
-	expect_eq untrusted "$(untrusted)" $((u + 1))
+	want_untrusted $((u + 1))
 	nar_state idle
 }
 
@@ -137,30 +154,26 @@ t_wrong_local() {
 # nAR reassembles them when, and only when, they come from a peer.
 t_frag_peer() {
 	local u rx
-	nar_state hold || return
-	u=$(untrusted)
-	rx=$(field tunnel_rx)
+	begin hold || return
 	# 1400 bytes of UDP payload in 512-byte fragments: 3 each.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 -n 4 || return
+	from_peer -P 1400 -F 512 -n 4 || return
 	settle "nAR binding's tunnel_rx" $((rx + 4)) field tunnel_rx
 	want queued_pkts 4
 	want queued_bytes $((4 * 1448))
 	# The smallest fragments there are, 8 bytes each (181 of them): as
 	# legitimate as any, and reassembled too.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 8 -n 1 -S 50 || return
+	from_peer -P 1400 -F 8 -n 1 -S 50 || return
 	settle "nAR binding's tunnel_rx" $((rx + 5)) field tunnel_rx
 	want queued_pkts 5
-	expect_eq untrusted "$(untrusted)" "$u"
+	want_untrusted "$u"
 	nar_state idle
 }
 
 t_frag_nonpeer() {
 	local u rx
-	nar_state hold || return
-	u=$(untrusted)
-	rx=$(field tunnel_rx)
+	begin hold || return
 	# Each fragment is refused on its own: nothing is kept to reassemble.
-	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 -n 4 || return
+	from_cn -P 1400 -F 512 -n 4 || return
 	settle untrusted $((u + 12)) untrusted
 	want tunnel_rx "$rx"
 	want queued_pkts 0
@@ -173,19 +186,15 @@ t_frag_nonpeer() {
 # missing fragments is bounded and expires.
 t_frag_bad() {
 	local u rx n=40 tmo
-	nar_state hold || return
-	rx=$(field tunnel_rx)
-	u=$(untrusted)
+	begin hold || return
 	# Overlap: the second fragment of each packet kills its datagram.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
-		-x overlap -n 4 -S 100 || return
+	from_peer -P 1400 -F 512 -x overlap -n 4 -S 100 || return
 	settle untrusted $((u + 4)) untrusted
 	want tunnel_rx "$rx"
 	# Incomplete: first fragments only, which time out.
-	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_timeout=2 || return
+	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_timeout=2 || return
 	tmo=$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout | awk '$1 == "Ip6ReasmTimeout" { print $2 }')
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
-		-x first -n 10 -S 200 || return
+	from_peer -P 1400 -F 512 -x first -n 10 -S 200 || return
 	reasm_timeouts_are() {
 		[ "$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout |
 			awk '$1 == "Ip6ReasmTimeout" { print $2 }')" -ge "$1" ]
@@ -196,15 +205,14 @@ t_frag_bad() {
 	# The memory: room for a few incomplete datagrams only; the
 	# fragments beyond it are refused, and counted.
 	u=$(untrusted)
-	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_low_thresh=16384 \
+	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_low_thresh=16384 \
 		net/netfilter/nf_conntrack_frag6_high_thresh=32768 || return
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -P 1400 -F 512 \
-		-x first -n $n -S 300 || return
+	from_peer -P 1400 -F 512 -x first -n $n -S 300 || return
 	[ "$(untrusted)" -gt "$u" ] || fail "nothing was refused past the memory limit"
 	[ "$(untrusted)" -lt $((u + n)) ] || fail "everything was refused"
 	want tunnel_rx "$rx"
 	want queued_pkts 0
-	_ho_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_high_thresh=4194304 \
+	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_high_thresh=4194304 \
 		net/netfilter/nf_conntrack_frag6_low_thresh=3145728 \
 		net/netfilter/nf_conntrack_frag6_timeout=60
 	nar_state idle
@@ -214,25 +222,23 @@ t_frag_bad() {
 # drops only the unnumbered copies held before it.
 t_cut() {
 	local u rx
-	nar_state hold || return
-	u=$(untrusted)
-	rx=$(field tunnel_rx)
-	forge "$HO_CN" -s $CN_ADDR -d $HO_NAR_PEER -i $HOA -c || return
+	begin hold || return
+	from_cn -c || return
 	settle untrusted $((u + 1)) untrusted
 	# Two copies (sequence number 0), one forwarded packet (1), a cut.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 0 || return
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 0 -p 9910 || return
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 1 || return
+	from_peer -S 0 || return
+	from_peer -S 0 -p 9910 || return
+	from_peer -S 1 || return
 	settle "nAR binding's queued_pkts" 3 field queued_pkts
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -c || return
+	from_peer -c || return
 	settle "nAR binding's queued_pkts" 1 field queued_pkts
 	want duplicates 2
 	# A copy after the cut is a duplicate too.
-	forge "$HO_PAR" -s $HO_PAR_PEER -d $HO_NAR_PEER -i $HOA -S 0 -p 9911 || return
+	from_peer -S 0 -p 9911 || return
 	settle "nAR binding's duplicates" 3 field duplicates
 	want queued_pkts 1
 	want tunnel_rx $((rx + 4))
-	expect_eq untrusted "$(untrusted)" $((u + 1))
+	want_untrusted $((u + 1))
 	nar_state idle
 }
 

@@ -109,14 +109,9 @@ setup >/dev/null || { echo "setup failed"; exit $KSFT_FAIL; }
 PLAIN0=0
 PLAIN0=$(plaintext)
 
+# untrusted: the nAR's netns counter.
 untrusted() {
-	"$MHOCTL" -n "$HO_NAR" stats | sed -n 's/.* untrusted \([0-9]*\).*/\1/p'
-}
-
-# field NS KEY: KEY of the HOA's binding in NS, from mhoctl's JSON.
-field() {
-	"$MHOCTL" -n "$1" -j binding show match $HOA |
-		sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
+	ho_stat "$HO_NAR" untrusted
 }
 
 # xfrm_stat NAME: a counter of /proc/net/xfrm_stat in the nAR's netns.
@@ -188,8 +183,8 @@ t_handoff() {
 	x "$MHOCTL" -n "$HO_PAR" binding set match $HOA state end
 	# What the pAR forwarded when its end-marker left: anything it
 	# forwards later reaches the nAR after the marker, too late.
-	wait_for 5 prints 1 field "$HO_PAR" markers_tx
-	fwd_marker=$(field "$HO_PAR" forwarded)
+	wait_for 5 prints 1 ho_ctr "$HO_PAR" markers_tx
+	fwd_marker=$(ho_ctr "$HO_PAR" forwarded)
 	wait $send_pid || fail "the sender failed: $(cat "$out/send.err")"
 	[ -z "$mask" ] || taskset -p "$mask" "$BASHPID" >/dev/null 2>&1
 	wait_for 10 _ho_settled "$HO_NAR" ||
@@ -208,13 +203,13 @@ t_handoff() {
 	want lost "$(num lost "$res")" == 0
 	want out_of_order "$(num out_of_order "$res")" == 0 || diag "$(reordered "$out/recv.log")"
 	want duplicates "$(num duplicates "$res")" == 0
-	fwd=$(field "$HO_PAR" forwarded)
-	mtx=$(field "$HO_PAR" markers_tx)
+	fwd=$(ho_ctr "$HO_PAR" forwarded)
+	mtx=$(ho_ctr "$HO_PAR" markers_tx)
 	want "the pAR's forwarded" "$fwd" '>' 0
 	want "the pAR's markers-tx" "$mtx" == 1
 	want "packets the pAR forwarded after its end-marker" $((fwd - fwd_marker)) == 0
-	want "the nAR's tunnel-rx" "$(field "$HO_NAR" tunnel_rx)" == "$fwd"
-	want "the nAR's markers-rx" "$(field "$HO_NAR" markers_rx)" == 1
+	want "the nAR's tunnel-rx" "$(ho_ctr "$HO_NAR" tunnel_rx)" == "$fwd"
+	want "the nAR's markers-rx" "$(ho_ctr "$HO_NAR" markers_rx)" == 1
 	want "the nAR's untrusted" "$(untrusted)" == 0
 	want "the pAR's outbound SA packets" "$(sa_pkts "$HO_PAR" $PAR_EP)" '>=' $((fwd + mtx))
 	want "the nAR's inbound SA packets" "$(sa_pkts "$HO_NAR" $PAR_EP)" '>=' $((fwd + mtx))
@@ -227,20 +222,20 @@ t_policy() {
 	local u rx plain mism
 	ctl "$HO_NAR" binding set match $HOA state hold || return
 	u=$(untrusted)
-	rx=$(field "$HO_NAR" tunnel_rx)
+	rx=$(ho_ctr "$HO_NAR" tunnel_rx)
 	plain=$(plaintext)
 	mism=$(xfrm_stat XfrmInTmplMismatch)
 	x ip netns exec "$HO_PAR" "$FORGE" -s $PAR_EP -d $NAR_EP -i $HOA || return
 	settle "plaintext packets on the link" $((plain + 1)) plaintext
 	settle untrusted $((u + 1)) untrusted
-	expect_eq "the nAR's tunnel-rx" "$(field "$HO_NAR" tunnel_rx)" "$rx"
+	expect_eq "the nAR's tunnel-rx" "$(ho_ctr "$HO_NAR" tunnel_rx)" "$rx"
 	[ -z "$mism" ] || expect_eq "XfrmInTmplMismatch" "$(xfrm_stat XfrmInTmplMismatch)" $((mism + 1))
 
 	# Without the nAR's "dir in" policy, the same packet is taken.
 	x policy "$HO_NAR" in $PAR_EP $NAR_EP del || return
 	x ip netns exec "$HO_PAR" "$FORGE" -s $PAR_EP -d $NAR_EP -i $HOA || return
 	settle "plaintext packets on the link" $((plain + 2)) plaintext
-	settle "the nAR's tunnel-rx" $((rx + 1)) field "$HO_NAR" tunnel_rx
+	settle "the nAR's tunnel-rx" $((rx + 1)) ho_ctr "$HO_NAR" tunnel_rx
 	expect_eq untrusted "$(untrusted)" $((u + 1))
 	ctl "$HO_NAR" binding set match $HOA state idle
 }

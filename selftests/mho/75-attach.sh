@@ -107,7 +107,7 @@ t_pingpong() {
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
 	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER || return
 	for ns in "$HO_MN"; do
-		_ho_sysctl "$ns" net/ipv6/conf/mn0/ndisc_notify=1 net/ipv6/conf/mn1/ndisc_notify=1 \
+		ns_sysctl "$ns" net/ipv6/conf/mn0/ndisc_notify=1 net/ipv6/conf/mn1/ndisc_notify=1 \
 			net/ipv6/conf/mn0/accept_dad=1 net/ipv6/conf/mn1/accept_dad=1 \
 			net/ipv6/conf/mn0/dad_transmits=1 net/ipv6/conf/mn1/dad_transmits=1 \
 			net/ipv6/neigh/mn0/retrans_time_ms=100 net/ipv6/neigh/mn1/retrans_time_ms=100 ||

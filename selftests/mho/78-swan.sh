@@ -100,34 +100,6 @@ ctl() {
 
 # ---- topology ------------------------------------------------------------------
 
-# sw_sysctl NS KEY=VALUE...: /proc/sys/KEY in NS.
-sw_sysctl() {
-	local ns=$1 kv script=
-	shift
-	for kv in "$@"; do
-		script+="echo ${kv#*=} >/proc/sys/${kv%%=*} && "
-	done
-	ip netns exec "$ns" sh -c "${script}true"
-}
-
-# sw_ns NS...: namespaces without DAD, RA or autoconfiguration, whose
-# addresses survive their link going down (the MN's CoA1, across the
-# move: charon's IKE_SA is bound to it).
-sw_ns() {
-	local ns
-	ns_add "$@" || return 1
-	for ns in "$@"; do
-		sw_sysctl "$ns" \
-			net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
-			net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0 \
-			net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0 \
-			net/ipv6/conf/all/router_solicitations=0 \
-			net/ipv6/conf/default/router_solicitations=0 \
-			net/ipv6/conf/all/keep_addr_on_down=1 \
-			net/ipv6/conf/default/keep_addr_on_down=1 || return 1
-	done
-}
-
 # sw_link NS1 IF1 ADDR1 NS2 IF2 ADDR2 [down]: a veth pair, /64s, both
 # ends up (NS2's stays down with "down").
 sw_link() {
@@ -140,7 +112,7 @@ sw_link() {
 
 # sw_router NS: NS forwards.
 sw_router() {
-	sw_sysctl "$1" net/ipv6/conf/all/forwarding=1
+	ns_sysctl "$1" net/ipv6/conf/all/forwarding=1
 }
 
 # sw_topology: the namespaces and links above, and the routes of the
@@ -149,7 +121,9 @@ sw_router() {
 # routes the inner address to the MN's care-of address behind it, and the
 # CN's network to the CN.
 sw_topology() {
-	sw_ns "$SW_MN" "$SW_PAR" "$SW_NAR" "$SW_CN" &&
+	# The MN's CoA1 survives its link going down across the move:
+	# charon's IKE_SA is bound to it.
+	ns_add_quiet "$SW_MN" "$SW_PAR" "$SW_NAR" "$SW_CN" &&
 	sw_router "$SW_PAR" &&
 	sw_router "$SW_NAR" &&
 	sw_link "$SW_PAR" to-cn $PAR_CN "$SW_CN" cn0 2001:db8:1::2 &&

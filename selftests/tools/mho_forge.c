@@ -75,6 +75,9 @@ struct mho_opt {
 	uint8_t pad[2];
 };
 
+/* Every field is naturally aligned: no padding, no packed needed. */
+_Static_assert(sizeof(struct mho_opt) == 16, "mho option header");
+
 struct udp {
 	uint16_t sport;
 	uint16_t dport;
@@ -91,9 +94,6 @@ struct packet {
 	struct udp udp;
 	uint8_t payload[MAX_PAYLOAD];
 };
-
-/* Every field is naturally aligned: no padding, no packed needed. */
-_Static_assert(sizeof(struct mho_opt) == 16, "mho option header");
 
 static void usage(FILE *f)
 {

@@ -117,6 +117,9 @@ struct hao_opt {
 	struct in6_addr hoa;
 };
 
+/* Every field is naturally aligned: no padding, no packed needed. */
+_Static_assert(sizeof(struct hao_opt) == 24, "HAO destination options header");
+
 /* Every message sent is 16 bytes or less: the MH header and 10 more. */
 struct mh {
 	uint8_t proto;
@@ -141,15 +144,13 @@ struct mh {
 	};
 };
 
+_Static_assert(sizeof(struct mh) == 16, "mobility header");
+
 /* At most: IPv6, fragment, HAO, MH. */
 struct packet {
 	struct ip6 ip;
 	uint8_t rest[sizeof(struct frag) + sizeof(struct hao_opt) + sizeof(struct mh)];
 };
-
-/* Every field is naturally aligned: no padding, no packed needed. */
-_Static_assert(sizeof(struct hao_opt) == 24, "HAO destination options header");
-_Static_assert(sizeof(struct mh) == 16, "mobility header");
 
 static void usage(FILE *f)
 {

@@ -466,19 +466,43 @@ static void fail(const char *what, unsigned int i, const char *ns, int err)
 	exit(1);
 }
 
+/* talk(), no reply kept: an error is fatal, WHAT for MN I in its message. */
+static void must(struct sock *s, struct nl_msg *m, const char *what,
+		 unsigned int i)
+{
+	int r = talk(s, m, NULL, 0);
+
+	if (r < 0)
+		fail(what, i, s->ns, r);
+}
+
+/*
+ * A request CMD of mho's family in *M, for the binding whose ATTR is A
+ * (MHO_BINDING_A_COA to create it, MHO_BINDING_A_MATCH to find it), with
+ * ROLE unless it is 0.
+ */
+static void binding_msg(struct nl_msg **m, struct sock *s, int cmd, int flags,
+			int attr, const struct in6_addr *a, int role)
+{
+	struct nlattr *nest;
+
+	genl_new(m, s, cmd, flags);
+	nest = mho_nest_start(*m, MHO_A_BINDING);
+	if (role)
+		mho_put_u8(*m, MHO_BINDING_A_ROLE, role);
+	mho_put_addr(*m, attr, a);
+	mho_nest_end(*m, nest);
+}
+
 static void binding_new(struct sock *s, int role, const struct in6_addr *a,
 			unsigned int i)
 {
 	static char rep[4096] __attribute__((aligned(8)));
-	struct nlattr *nest;
 	struct nl_msg *m;
 	int r;
 
-	genl_new(&m, s, MHO_CMD_BINDING_NEW, NLM_F_ACK);
-	nest = mho_nest_start(m, MHO_A_BINDING);
-	mho_put_u8(m, MHO_BINDING_A_ROLE, role);
-	mho_put_addr(m, MHO_BINDING_A_COA, a);
-	mho_nest_end(m, nest);
+	binding_msg(&m, s, MHO_CMD_BINDING_NEW, NLM_F_ACK, MHO_BINDING_A_COA, a,
+		    role);
 	r = talk(s, m, rep, sizeof(rep));
 	if (r < 0)
 		fail("binding new", i, s->ns, r);
@@ -494,20 +518,16 @@ static void cmd_setup(void)
 	struct sa_p p;
 	struct nl_msg *m;
 	unsigned int i;
-	int dir, r;
+	int dir;
 
 	for (i = 0; i < opt.n; i++) {
 		coa(&ca, i);
 		for (dir = DIR_IN; dir <= DIR_OUT; dir++) {
 			sa_params(&p, i, dir, &ar_a, &ca, 0);
 			put_sa(&m, &p);
-			r = talk(&xa, m, NULL, 0);
-			if (r < 0)
-				fail("XFRM_MSG_NEWSA", i, xa.ns, r);
+			must(&xa, m, "XFRM_MSG_NEWSA", i);
 			put_policy(&m, XFRM_MSG_NEWPOLICY, i, dir, &ar_a, &ca);
-			r = talk(&xa, m, NULL, 0);
-			if (r < 0)
-				fail("XFRM_MSG_NEWPOLICY", i, xa.ns, r);
+			must(&xa, m, "XFRM_MSG_NEWPOLICY", i);
 		}
 		if (opt.no_bindings)
 			continue;
@@ -521,30 +541,22 @@ static void flush(struct sock *s)
 {
 	struct xfrm_usersa_flush *f;
 	struct nl_msg *m;
-	int r;
 
 	f = msg_new(&m, XFRM_MSG_FLUSHSA, NLM_F_ACK, sizeof(*f));
 	f->proto = IPSEC_PROTO_ANY;
-	r = talk(s, m, NULL, 0);
-	if (r < 0)
-		fail("XFRM_MSG_FLUSHSA", 0, s->ns, r);
+	must(s, m, "XFRM_MSG_FLUSHSA", 0);
 	msg_new(&m, XFRM_MSG_FLUSHPOLICY, NLM_F_ACK, 0);
-	r = talk(s, m, NULL, 0);
-	if (r < 0)
-		fail("XFRM_MSG_FLUSHPOLICY", 0, s->ns, r);
+	must(s, m, "XFRM_MSG_FLUSHPOLICY", 0);
 }
 
 static void binding_del(struct sock *s, const struct in6_addr *a,
 			unsigned int i)
 {
-	struct nlattr *nest;
 	struct nl_msg *m;
 	int r;
 
-	genl_new(&m, s, MHO_CMD_BINDING_DEL, NLM_F_ACK);
-	nest = mho_nest_start(m, MHO_A_BINDING);
-	mho_put_addr(m, MHO_BINDING_A_MATCH, a);
-	mho_nest_end(m, nest);
+	binding_msg(&m, s, MHO_CMD_BINDING_DEL, NLM_F_ACK, MHO_BINDING_A_MATCH, a,
+		    0);
 	r = talk(s, m, NULL, 0);
 	if (r < 0 && r != -ENOENT)
 		fail("binding del", i, s->ns, r);
@@ -602,10 +614,8 @@ static void cmd_module(void)
 		coa(&ca, i);
 		ncoa(&nca, i);
 
-		genl_new(&m, &ga, MHO_CMD_CTX_EXPORT, 0);
-		nest = mho_nest_start(m, MHO_A_BINDING);
-		mho_put_addr(m, MHO_BINDING_A_MATCH, &ca);
-		mho_nest_end(m, nest);
+		binding_msg(&m, &ga, MHO_CMD_CTX_EXPORT, 0, MHO_BINDING_A_MATCH,
+			    &ca, 0);
 		nest = mho_nest_start(m, MHO_A_CTX);
 		mho_put_addr(m, MHO_CTX_A_AR, &ar_a);
 		mho_put_u8(m, MHO_CTX_A_DISPOSE, MHO_CTX_DELETE);
@@ -618,10 +628,8 @@ static void cmd_module(void)
 			die("MHO_CMD_CTX_EXPORT of MN %u: no MHO_A_CTX", i);
 
 		/* The context as exported, then what changes. */
-		genl_new(&m, &gb, MHO_CMD_CTX_IMPORT, 0);
-		nest = mho_nest_start(m, MHO_A_BINDING);
-		mho_put_addr(m, MHO_BINDING_A_MATCH, &nca);
-		mho_nest_end(m, nest);
+		binding_msg(&m, &gb, MHO_CMD_CTX_IMPORT, 0, MHO_BINDING_A_MATCH,
+			    &nca, 0);
 		nest = mho_nest_start(m, MHO_A_CTX);
 		nla_for_each_nested(a, ctx, rem) {
 			switch (nla_type(a)) {
@@ -732,9 +740,7 @@ static void recipe_sa(unsigned int i, const struct in6_addr *daddr,
 	id->family = AF_INET6;
 	id->proto = IPPROTO_ESP;
 	put_mark(m);
-	r = talk(&xa, m, NULL, 0);
-	if (r < 0)
-		fail("XFRM_MSG_DELSA", i, xa.ns, r);
+	must(&xa, m, "XFRM_MSG_DELSA", i);
 
 	info = NLMSG_DATA(hs);
 	x = msg_new(&m, XFRM_MSG_NEWSA, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
@@ -766,9 +772,7 @@ static void recipe_sa(unsigned int i, const struct in6_addr *daddr,
 			mho_put_raw(m, a->nla_type, nla_data(a), nla_len(a));
 		}
 	}
-	r = talk(&xb, m, NULL, 0);
-	if (r < 0)
-		fail("XFRM_MSG_NEWSA", i, xb.ns, r);
+	must(&xb, m, "XFRM_MSG_NEWSA", i);
 }
 
 static void cmd_recipe(void)
@@ -777,7 +781,7 @@ static void cmd_recipe(void)
 	uint64_t t0, t1;
 	struct nl_msg *m;
 	unsigned int i;
-	int dir, r;
+	int dir;
 
 	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < opt.n; i++) {
@@ -789,13 +793,9 @@ static void cmd_recipe(void)
 			continue;
 		for (dir = DIR_IN; dir <= DIR_OUT; dir++) {
 			put_policy(&m, XFRM_MSG_DELPOLICY, i, dir, &ar_a, &ca);
-			r = talk(&xa, m, NULL, 0);
-			if (r < 0)
-				fail("XFRM_MSG_DELPOLICY", i, xa.ns, r);
+			must(&xa, m, "XFRM_MSG_DELPOLICY", i);
 			put_policy(&m, XFRM_MSG_NEWPOLICY, i, dir, &ar_b, &nca);
-			r = talk(&xb, m, NULL, 0);
-			if (r < 0)
-				fail("XFRM_MSG_NEWPOLICY", i, xb.ns, r);
+			must(&xb, m, "XFRM_MSG_NEWPOLICY", i);
 		}
 	}
 	t1 = clock_ns(CLOCK_MONOTONIC);
@@ -998,18 +998,19 @@ static int count(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-static void dump_all(struct sock *s, int (*fn)(const struct nlmsghdr *, void *),
+/* Every SA in S to SA_FN, every policy to POL_FN. */
+static void dump_all(struct sock *s, mhonl_msg_fn sa_fn, mhonl_msg_fn pol_fn,
 		     struct tally *t)
 {
 	struct nl_msg *m;
 	int r;
 
 	msg_new(&m, XFRM_MSG_GETSA, NLM_F_DUMP, 0);
-	r = request(s, m, fn, t);
+	r = request(s, m, sa_fn, t);
 	if (r < 0)
 		fail("XFRM_MSG_GETSA dump", 0, s->ns, r);
 	msg_new(&m, XFRM_MSG_GETPOLICY, NLM_F_DUMP, 0);
-	r = request(s, m, fn, t);
+	r = request(s, m, pol_fn, t);
 	if (r < 0)
 		fail("XFRM_MSG_GETPOLICY dump", 0, s->ns, r);
 }
@@ -1022,23 +1023,11 @@ static int cmd_verify(void)
 	t.seen = calloc(opt.n, 1);
 	if (!t.seen)
 		die("out of memory");
-	dump_all(&xa, count, &left);
+	dump_all(&xa, count, count, &left);
 	if (left.sas || left.policies != (opt.sas_only ? 2ul * opt.n : 0))
 		bad(&t, "%s still holds %lu SAs and %lu policies", xa.ns,
 		    left.sas, left.policies);
-	{
-		struct nl_msg *m;
-		int r;
-
-		msg_new(&m, XFRM_MSG_GETSA, NLM_F_DUMP, 0);
-		r = request(&xb, m, check_sa, &t);
-		if (r < 0)
-			fail("XFRM_MSG_GETSA dump", 0, xb.ns, r);
-		msg_new(&m, XFRM_MSG_GETPOLICY, NLM_F_DUMP, 0);
-		r = request(&xb, m, check_policy, &t);
-		if (r < 0)
-			fail("XFRM_MSG_GETPOLICY dump", 0, xb.ns, r);
-	}
+	dump_all(&xb, check_sa, check_policy, &t);
 	for (i = 0; i < opt.n; i++) {
 		if (t.seen[i] != want) {
 			if (!missing)

@@ -41,3 +41,30 @@ apt_download() {
 	[ -n "$deb" ] || die "no .deb for $pkg in $dir"
 	echo "$deb"
 }
+
+# ---- make bench and make demo ------------------------------------------------
+
+# out_dir NAME [DIR]: the results directory of make NAME: DIR (its NAME_OUT)
+# if given, else a new $MHO_CACHE/NAME/<date>-<time>; created, and printed
+# as an absolute path.
+out_dir() {
+	local dir=${2:-$MHO_CACHE/$1/$(date +%Y%m%d-%H%M%S)}
+	mkdir -p "$dir" || die "cannot create $dir"
+	cd "$dir" && pwd
+}
+
+# out_latest NAME OUT [DIR]: $MHO_CACHE/NAME/latest points to OUT, unless
+# DIR (NAME_OUT) chose where the results go.
+out_latest() {
+	[ -n "${3:-}" ] || ln -sfn "${2##*/}" "$MHO_CACHE/$1/latest"
+}
+
+# pass_fail NAME RC: "NAME: PASS" or "NAME: FAIL (see above)", and exit RC.
+pass_fail() {
+	if [ "$2" = 0 ]; then
+		echo "$1: PASS"
+	else
+		echo "$1: FAIL (see above)"
+	fi
+	exit "$2"
+}
