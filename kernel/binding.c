@@ -22,26 +22,46 @@
 #include "home.h"
 #include "peer.h"
 
+/*
+ * Their own caches, so that an idle binding and its address cost their
+ * size and no more (kmalloc would round a binding up to 128 bytes and an
+ * address to 64).
+ */
 static struct kmem_cache *mho_binding_cache;
+static struct kmem_cache *mho_addr_cache;
 
 int mho_bindings_init(void)
 {
-	int err;
+	int err = -ENOMEM;
 
 	mho_binding_cache = KMEM_CACHE(mho_binding, 0);
 	if (!mho_binding_cache)
-		return -ENOMEM;
+		return err;
+	mho_addr_cache = KMEM_CACHE(mho_addr, 0);
+	if (!mho_addr_cache)
+		goto err_binding;
 	err = mho_handoff_cache_init();
 	if (err)
-		kmem_cache_destroy(mho_binding_cache);
+		goto err_addr;
+	return 0;
+
+err_addr:
+	kmem_cache_destroy(mho_addr_cache);
+err_binding:
+	kmem_cache_destroy(mho_binding_cache);
 	return err;
 }
 
 void mho_bindings_exit(void)
 {
-	/* Wait for mho_binding_free_rcu() callbacks still in flight. */
+	/*
+	 * Wait for the mho_binding_free_rcu() and mho_addr_free_rcu()
+	 * callbacks still in flight (call_rcu(), not kfree_rcu(), whose
+	 * batches rcu_barrier() does not wait for on older kernels).
+	 */
 	rcu_barrier();
 	mho_handoff_cache_exit();
+	kmem_cache_destroy(mho_addr_cache);
 	kmem_cache_destroy(mho_binding_cache);
 }
 
@@ -102,10 +122,15 @@ static void mho_binding_free_rcu(struct rcu_head *head)
 	kmem_cache_free(mho_binding_cache, b);
 }
 
+static void mho_addr_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(mho_addr_cache, container_of(head, struct mho_addr, rcu));
+}
+
 static void mho_addr_unlink(struct mho_net *mn, struct mho_addr *a)
 {
 	rhashtable_remove_fast(&mn->addrs, &a->node, mho_addr_params);
-	kfree_rcu(a, rcu);
+	call_rcu(&a->rcu, mho_addr_free_rcu);
 }
 
 /* The node of @b, in any slot, that holds @addr; NULL if none does. */
@@ -317,7 +342,8 @@ static void mho_binding_unprepare(struct mho_binding_change *ch)
 	int slot;
 
 	for (slot = 0; slot < MHO_NSLOTS; slot++)
-		kfree(ch->fresh[slot]);
+		if (ch->fresh[slot])
+			kmem_cache_free(mho_addr_cache, ch->fresh[slot]);
 	mho_handoff_unprepare(ch->prep);
 	if (ch->newh)
 		mho_handoff_free(ch->newh);
@@ -339,14 +365,15 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 	/*
 	 * The handoff state, the first time the binding needs it: a peer
 	 * (the tunnel's packets and markers are counted), a state other than
-	 * idle, a handoff setting, or the home agent role.
+	 * idle, a handoff setting or limit, or the home agent role.
 	 */
 	if (!b->h && (b->role == MHO_ROLE_HA || ch->peer ||
 		      ((cfg->set & MHO_BCFG_STATE) &&
 		       cfg->state != MHO_STATE_IDLE) ||
 		      (cfg->set & (MHO_BCFG_BICAST | MHO_BCFG_RATE |
 				   MHO_BCFG_LINGER | MHO_BCFG_MARKER_WAIT |
-				   MHO_BCFG_CACHE_MS)))) {
+				   MHO_BCFG_CACHE_MS | MHO_BCFG_MAX_PKTS |
+				   MHO_BCFG_MAX_BYTES | MHO_BCFG_MAX_HOLD)))) {
 		ch->newh = mho_handoff_new(b);
 		if (!ch->newh) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
@@ -355,7 +382,11 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 		mho_home_init(ch->newh);
 	}
 	if (cfg->set & MHO_BCFG_STATE) {
-		ch->prep = mho_handoff_prepare(b, cfg->state);
+		u32 max_pkts = b->h ? b->h->cfg_max_pkts : 0;
+
+		if (cfg->set & MHO_BCFG_MAX_PKTS)
+			max_pkts = cfg->max_pkts;
+		ch->prep = mho_handoff_prepare(b, cfg->state, max_pkts);
 		if (IS_ERR(ch->prep)) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			err = PTR_ERR(ch->prep);
@@ -371,7 +402,7 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 		ch->next[slot] = mho_binding_has(b, ch->want[slot]);
 		if (ch->next[slot])
 			continue;
-		ch->fresh[slot] = kzalloc(sizeof(*ch->fresh[slot]), GFP_KERNEL);
+		ch->fresh[slot] = kmem_cache_zalloc(mho_addr_cache, GFP_KERNEL);
 		if (!ch->fresh[slot]) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			err = -ENOMEM;
@@ -408,7 +439,7 @@ err_unlink:
 	/* The nodes were visible to RCU readers: free them after a grace period. */
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
 		if (ch->fresh[slot])
-			kfree_rcu(ch->fresh[slot], rcu);
+			call_rcu(&ch->fresh[slot]->rcu, mho_addr_free_rcu);
 		ch->fresh[slot] = NULL;
 	}
 err_free:
@@ -423,6 +454,12 @@ static void mho_binding_commit_handoff(struct mho_binding *b,
 {
 	int i;
 
+	if (cfg->set & MHO_BCFG_MAX_PKTS)
+		WRITE_ONCE(b->h->cfg_max_pkts, cfg->max_pkts);
+	if (cfg->set & MHO_BCFG_MAX_BYTES)
+		WRITE_ONCE(b->h->cfg_max_bytes, cfg->max_bytes);
+	if (cfg->set & MHO_BCFG_MAX_HOLD)
+		WRITE_ONCE(b->h->cfg_max_hold_ms, cfg->max_hold_ms);
 	if (cfg->set & MHO_BCFG_RATE)
 		WRITE_ONCE(b->h->cfg_rate, cfg->rate);
 	if (cfg->set & MHO_BCFG_LINGER)
@@ -479,12 +516,6 @@ static void mho_binding_commit(struct mho_net *mn, struct mho_binding *b,
 			ch->peer->n_bindings++;
 		WRITE_ONCE(b->peer, ch->peer);
 	}
-	if (cfg->set & MHO_BCFG_MAX_PKTS)
-		b->max_pkts = cfg->max_pkts;
-	if (cfg->set & MHO_BCFG_MAX_BYTES)
-		b->max_bytes = cfg->max_bytes;
-	if (cfg->set & MHO_BCFG_MAX_HOLD)
-		b->max_hold_ms = cfg->max_hold_ms;
 	mho_binding_commit_handoff(b, cfg, ch);
 
 	/* A home agent's binding update: the MN's path changes. */

@@ -113,7 +113,8 @@ static const struct mho_handoff mho_nl_idle;
  * without the lock, as the packet path reads them.
  */
 static int mho_nl_put_eff_limits(struct sk_buff *skb,
-				 const struct mho_binding *b)
+				 const struct mho_binding *b,
+				 const struct mho_handoff *h)
 {
 	const struct mho_limits *l = &b->mn->limits;
 	struct nlattr *sub;
@@ -121,11 +122,13 @@ static int mho_nl_put_eff_limits(struct sk_buff *skb,
 	sub = nla_nest_start(skb, MHO_BINDING_A_EFFECTIVE_LIMITS);
 	if (!sub ||
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS,
-			mho_limit_eff(b->max_pkts, READ_ONCE(l->max_pkts))) ||
+			mho_limit_eff(h->cfg_max_pkts,
+				      READ_ONCE(l->max_pkts))) ||
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BYTES,
-			mho_limit_eff(b->max_bytes, READ_ONCE(l->max_bytes))) ||
+			mho_limit_eff(h->cfg_max_bytes,
+				      READ_ONCE(l->max_bytes))) ||
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS,
-			mho_limit_eff(b->max_hold_ms,
+			mho_limit_eff(h->cfg_max_hold_ms,
 				      READ_ONCE(l->max_hold_ms))))
 		return -EMSGSIZE;
 	nla_nest_end(skb, sub);
@@ -154,18 +157,17 @@ int mho_nl_put_binding(struct sk_buff *skb, const void *obj)
 	if (b->peer && nla_put_in6_addr(skb, MHO_BINDING_A_PEER, &b->peer->addr))
 		goto cancel;
 
-	sub = nla_nest_start(skb, MHO_BINDING_A_LIMITS);
-	if (!sub ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS, b->max_pkts) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BYTES, b->max_bytes) ||
-	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS, b->max_hold_ms))
-		goto cancel;
-	nla_nest_end(skb, sub);
-	if (mho_nl_put_eff_limits(skb, b))
-		goto cancel;
-
 	/* A binding without handoff state is idle, with nothing set. */
 	h = b->h ?: &mho_nl_idle;
+	sub = nla_nest_start(skb, MHO_BINDING_A_LIMITS);
+	if (!sub ||
+	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS, h->cfg_max_pkts) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_MAX_BYTES, h->cfg_max_bytes) ||
+	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS, h->cfg_max_hold_ms))
+		goto cancel;
+	nla_nest_end(skb, sub);
+	if (mho_nl_put_eff_limits(skb, b, h))
+		goto cancel;
 	if (nla_put_u8(skb, MHO_BINDING_A_STATE, READ_ONCE(h->state)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_RATE, READ_ONCE(h->cfg_rate)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_LINGER_MS,

@@ -94,23 +94,20 @@ static const struct rhashtable_params mho_addr_params = {
  * @role: enum mho_role; fixed at creation
  * @addr: the binding's addresses, NULL where absent
  * @peer: the peer this binding is tied to, or NULL; holds a use count
- * @max_pkts: per-binding limits, 0 meaning "the netns-wide value"
- * @max_bytes: see @max_pkts
- * @max_hold_ms: see @max_pkts
  * @rx_pkts: packets matched by the hook
  * @rx_bytes: their bytes
  * @mn: the namespace's mho state, for the packet path and the timers
  * @h: the handoff machinery, with its own lock (see handoff.h); NULL
  *	until the binding first needs it (a peer, a state other than idle,
- *	a handoff setting, or the home agent role), so that an idle binding
- *	costs little. Set once, under mho_net.lock, with
+ *	a handoff setting or limit, or the home agent role), so that an
+ *	idle binding costs little. Set once, under mho_net.lock, with
  *	smp_store_release(); freed with the binding.
  * @ctx: the IPsec context kept for this binding, not installed: a
  *	predictive import, or an export kept for switch-back; NULL if none.
  *	Under mho_net.lock.
  * @rcu: the binding is freed after a grace period
  *
- * @addr, @peer and the limits are written under mho_net.lock; the packet
+ * @addr and @peer are written under mho_net.lock; the packet
  * path reaches a binding through an mho_addr under RCU and touches only
  * the counters.
  */
@@ -119,9 +116,6 @@ struct mho_binding {
 	u8 role;
 	struct mho_addr *addr[MHO_NSLOTS];
 	struct mho_peer *peer;
-	u32 max_pkts;
-	u32 max_bytes;
-	u32 max_hold_ms;
 	atomic64_t rx_pkts;
 	atomic64_t rx_bytes;
 	struct mho_net *mn;

@@ -46,7 +46,7 @@ static void mho_kick_work(struct work_struct *work);
 
 static u32 mho_hold_ms(const struct mho_binding *b)
 {
-	return mho_limit_eff(b->max_hold_ms,
+	return mho_limit_eff(READ_ONCE(b->h->cfg_max_hold_ms),
 			     READ_ONCE(b->mn->limits.max_hold_ms));
 }
 
@@ -164,9 +164,9 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 
 	lockdep_assert_held(&h->lock);
 
-	if (h->q_pkts + 1 > mho_limit_eff(b->max_pkts,
+	if (h->q_pkts + 1 > mho_limit_eff(READ_ONCE(h->cfg_max_pkts),
 					  READ_ONCE(mn->limits.max_pkts)) ||
-	    h->q_bytes + len > mho_limit_eff(b->max_bytes,
+	    h->q_bytes + len > mho_limit_eff(READ_ONCE(h->cfg_max_bytes),
 					     READ_ONCE(mn->limits.max_bytes))) {
 		why = MHO_CTR_DROP_LIMIT;
 		goto drop;
@@ -499,15 +499,17 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 
 /*
  * What a change to @state needs allocated, done before anything is changed
- * (it may sleep). Returns NULL when nothing is needed, or an ERR_PTR.
+ * (it may sleep), for the binding's limit @max_pkts once the change is
+ * made (0: the namespace's). Returns NULL when nothing is needed, or an
+ * ERR_PTR.
  */
-void *mho_handoff_prepare(struct mho_binding *b, u8 state)
+void *mho_handoff_prepare(struct mho_binding *b, u8 state, u32 max_pkts)
 {
 	struct mho_dedup *dd;
 
 	if (b->role != MHO_ROLE_NAR || state != MHO_STATE_HOLD)
 		return NULL;
-	dd = mho_dedup_alloc(mho_limit_eff(b->max_pkts,
+	dd = mho_dedup_alloc(mho_limit_eff(max_pkts,
 					   READ_ONCE(b->mn->limits.max_pkts)));
 	return dd ?: ERR_PTR(-ENOMEM);
 }

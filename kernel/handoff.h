@@ -137,6 +137,9 @@ struct mho_handoff {
 	u32 cfg_rate;
 	u32 cfg_linger_ms;
 	u32 cfg_marker_wait_ms;
+	u32 cfg_max_pkts;
+	u32 cfg_max_bytes;
+	u32 cfg_max_hold_ms;
 	struct mho_peer *bicast[MHO_BICAST_MAX];
 	atomic64_t ctr[MHO_NCTR];
 	struct mho_home home;
@@ -147,7 +150,7 @@ void mho_handoff_cache_exit(void);
 struct mho_handoff *mho_handoff_new(struct mho_binding *b);
 void mho_handoff_free(struct mho_handoff *h);
 void mho_handoff_destroy(struct mho_binding *b);
-void *mho_handoff_prepare(struct mho_binding *b, u8 state);
+void *mho_handoff_prepare(struct mho_binding *b, u8 state, u32 max_pkts);
 void mho_handoff_unprepare(void *prep);
 void mho_handoff_rearm(struct mho_binding *b);
 void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep);
