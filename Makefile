@@ -256,12 +256,7 @@ bench: mhoctl mhod selftests-tools
 # system, a chroot); a staging DESTDIR gets none (a package's postinst
 # runs depmod). modules_install signs with the kernel's own key only
 # where KDIR has it (a kernel built here; headers packages have none).
-PREFIX ?= /usr
-SBINDIR ?= $(PREFIX)/sbin
-MANDIR ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-UNITDIR ?= $(PREFIX)/lib/systemd/system
-EXAMPLEDIR ?= $(PREFIX)/share/doc/mho/examples
+include tools/dirs.mk
 INSTALL_MOD_PATH ?= $(DESTDIR)
 INSTALL_MOD_DIR ?= extra
 MHO_KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \

@@ -113,10 +113,7 @@ path_setup() {
 }
 
 teardown() {
-	local ns
-	for ns in "$S" "$R" "$N" "$PA" "$NA" "$X"; do
-		[ ! -e "/run/netns/$ns" ] || ns_del "$ns"
-	done
+	ns_del_existing "$S" "$R" "$N" "$PA" "$NA" "$X"
 }
 
 # settle: wait (up to SETTLE seconds) until the guest is idle: less than 3% of

@@ -113,14 +113,15 @@ static int mho_nl_put_limits(struct sk_buff *skb, const void *obj)
 	nest = nla_nest_start(skb, MHO_A_LIMITS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (attr = 1; attr <= MHO_LIMITS_A_MAX; attr++) {
-		if (nla_put_u32(skb, attr, mho_limit_get(l, attr))) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
+	for (attr = 1; attr <= MHO_LIMITS_A_MAX; attr++)
+		if (nla_put_u32(skb, attr, mho_limit_get(l, attr)))
+			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 static int mho_nl_put_stats(struct sk_buff *skb, const void *obj)

@@ -233,10 +233,8 @@ ho_candidate_setup() {
 }
 
 handoff_teardown() {
-	local ns
-	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" "$HO_SRC" "$HO_NAR2"; do
-		[ ! -e "/run/netns/$ns" ] || ns_del "$ns"
-	done
+	ns_del_existing "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" "$HO_SRC" \
+		"$HO_NAR2"
 }
 
 # ---- the run -----------------------------------------------------------------

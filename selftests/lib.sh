@@ -313,6 +313,15 @@ ns_del() {
 	done
 }
 
+# ns_del_existing NS...: ns_del those of the namespaces that exist (a
+# topology's teardown, whichever of its parts were set up).
+ns_del_existing() {
+	local ns
+	for ns in "$@"; do
+		[ ! -e "/run/netns/$ns" ] || ns_del "$ns"
+	done
+}
+
 # bg_add PID: a background process for cleanup to kill.
 bg_add() {
 	_bg_pids+=("$1")

@@ -29,8 +29,7 @@ for m in xfrm_user esp6 gcm authenc echainiv; do
 done
 
 fresh() {
-	[ ! -e "/run/netns/$A" ] || ns_del "$A"
-	[ ! -e "/run/netns/$B" ] || ns_del "$B"
+	ns_del_existing "$A" "$B"
 	ns_add "$A" "$B"
 }
 
