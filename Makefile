@@ -220,9 +220,13 @@ test: mhoctl mhod selftests-tools
 	@$(MAKE) --no-print-directory check-mhod
 	@selftests/vm/matrix.sh
 
-# mhod's wire layer needs no VM: its tests run here (tools/mhod/Makefile).
+# mhod's wire layer needs no VM: its tests run here (tools/mhod/Makefile);
+# so does the check of the VM's signaling captures (selftests/vm/
+# pcap-check.sh), on consoles made up from the same messages.
 check-mhod:
 	$(MAKE) -C tools/mhod test asan interop
+	cd tools/mhod && ../../selftests/vm/test-pcap-check.sh build/mhod-test \
+		$(or $(SHARED),../../../shared)/signaling/vectors.hex mhod.conf.example
 
 fuzz:
 	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)

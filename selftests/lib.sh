@@ -342,6 +342,41 @@ bg_stop() {
 	_bg_pids=()
 }
 
+# ---- signaling captures, decoded on the host ---------------------------------
+
+declare -A _pcap_pids=()
+
+# pcap_start NS NAME: capture NS's mobility signaling (tools/mho_cap: MH,
+# ICMPv6 150 and 154, UNA) into NAME.pcap until pcap_emit NAME. Returns
+# once the capture is listening.
+pcap_start() {
+	local f=$TMPD/$2.pcap
+	ip netns exec "$1" "$MHO_SELFTESTS/tools/mho_cap" -o "$f" \
+		2>"$TMPD/$2.cap.log" &
+	_pcap_pids[$2]=$!
+	bg_add $!
+	wait_for 5 test -s "$f"
+}
+
+# pcap_emit NAME FILTER...: end NAME's capture and print it, in base64, as
+# KTAP diagnostics ("mho-pcap-begin NAME FILTER...", "mho-pcap-data ...",
+# "mho-pcap-end NAME"). The host (selftests/vm/pcap-check.sh, from
+# run.sh) decodes every capture with tshark and fails the run unless each
+# frame is a mobility message without a malformed or error-level expert
+# item, and each tshark display FILTER (no spaces) matches a frame.
+# Returns non-zero if the capture failed or caught nothing.
+pcap_emit() {
+	local name=$1 f=$TMPD/$1.pcap
+	shift
+	bg_kill "${_pcap_pids[$name]}" || true
+	unset "_pcap_pids[$name]"
+	diag "$(cat "$TMPD/$name.cap.log")"
+	echo "${KTAP_INDENT}# mho-pcap-begin $name $*"
+	base64 "$f" | sed "s/^/${KTAP_INDENT}# mho-pcap-data /"
+	echo "${KTAP_INDENT}# mho-pcap-end $name"
+	grep -q '^captured [1-9]' "$TMPD/$name.cap.log"
+}
+
 cleanup() {
 	local pid ns
 	for pid in "${_bg_pids[@]}"; do

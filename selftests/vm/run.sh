@@ -279,6 +279,17 @@ if [ -n "$bad" ]; then
 	extra=$((extra + 1))
 fi
 
+# The signaling captures the tests printed, decoded by tshark here (the
+# guest has none): a failure fails the run.
+if ! "$here/pcap-check.sh" "$log" >"$rundir/pcap-check.log" 2>&1; then
+	problems+=("signaling captures:"$'\n'"$(grep -v '^ok ' "$rundir/pcap-check.log" | head -n 40)")
+	extra=$((extra + 1))
+fi
+if [ -s "$rundir/pcap-check.log" ]; then
+	echo "mho-vm: signaling captures decoded by tshark:"
+	sed 's/^/  /' "$rundir/pcap-check.log"
+fi
+
 if [ -n "$job" ]; then
 	if [ ! -s "$rundir/$job.tar" ]; then
 		problems+=("no $job results from the guest")

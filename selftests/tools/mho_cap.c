@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mho_cap - capture the mobility signaling seen in a network namespace
+ * into a pcap file, for tshark on the host (the test guest has no
+ * tcpdump).
+ *
+ *   mho_cap -o FILE
+ *
+ * Every IPv6 packet on the namespace's interfaces but lo, in and out,
+ * whose upper layer is the Mobility Header (135) or ICMPv6 type 150
+ * (CXTP/CARD), 154 (FMIPv6) or an unsolicited Neighbor Advertisement
+ * (136 with S and O clear: FMIPv6's UNA), after any hop-by-hop, routing
+ * or destination options header. Each is written (LINKTYPE_RAW, the IPv6
+ * packet) and flushed as it comes, so that the file is whole whenever the
+ * program is killed; SIGTERM and SIGINT end it with status 0. Prints
+ * "captured N" on stderr at the end.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "common.h"
+#include "pcap.h"
+
+const char prog[] = "mho_cap";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s -o FILE\n", prog);
+}
+
+/* Is @pkt (@len bytes of IPv6) signaling this program keeps? */
+static bool is_signaling(const uint8_t *pkt, size_t len)
+{
+	const struct ip6 *h = (const void *)pkt;
+	size_t off = sizeof(*h);
+	uint8_t nh;
+
+	if (len < sizeof(*h) || (pkt[0] >> 4) != 6)
+		return false;
+	nh = h->nexthdr;
+	/* Hop-by-hop, routing and destination options: 8 * (len + 1). */
+	while ((nh == 0 || nh == 43 || nh == 60) && off + 2 <= len) {
+		uint8_t next = pkt[off];
+
+		off += 8 * ((size_t)pkt[off + 1] + 1);
+		nh = next;
+	}
+	if (off >= len)
+		return false;
+	if (nh == 135)
+		return true;
+	if (nh != IPPROTO_ICMPV6)
+		return false;
+	switch (pkt[off]) {
+	case 150:
+	case 154:
+		return true;
+	case 136:	/* R|S|O in the octet after the checksum */
+		return off + 5 <= len && !(pkt[off + 4] & 0x60);
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = NULL;
+	const struct opt opts[] = {
+		O_STR('o', &out, .required = true),
+		{ 0 }
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	static uint8_t pkt[65536];
+	unsigned long n = 0;
+	FILE *f;
+	int fd;
+
+	parse_opts(argc, argv, opts, 10, usage);
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IPV6));
+	if (fd < 0)
+		die("socket(AF_PACKET): %s", strerror(errno));
+	f = mhod_pcap_open(out);
+	if (!f)
+		die("%s: %s", out, strerror(errno));
+	/* No SA_RESTART: a signal ends the blocking recvfrom() with EINTR. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stop) {
+		struct sockaddr_ll ll;
+		socklen_t sl = sizeof(ll);
+		struct timeval tv;
+		ssize_t len;
+		char name[IF_NAMESIZE];
+
+		len = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ll,
+			       &sl);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			die("recvfrom: %s", strerror(errno));
+		}
+		if (ll.sll_pkttype == PACKET_LOOPBACK ||
+		    (if_indextoname(ll.sll_ifindex, name) &&
+		     !strcmp(name, "lo")) ||
+		    !is_signaling(pkt, len))
+			continue;
+		gettimeofday(&tv, NULL);
+		if (mhod_pcap_write(f, pkt, len, tv.tv_sec, tv.tv_usec) ||
+		    fflush(f))
+			die("%s: %s", out, strerror(errno));
+		n++;
+	}
+	if (mhod_pcap_close(f))
+		die("%s: %s", out, strerror(errno));
+	fprintf(stderr, "captured %lu\n", n);
+	return 0;
+}
