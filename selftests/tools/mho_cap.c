@@ -98,7 +98,8 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		die("socket(AF_PACKET): %s", strerror(errno));
 	f = mhod_pcap_open(out);
-	if (!f)
+	/* The header written out: a file with one means "listening". */
+	if (!f || fflush(f))
 		die("%s: %s", out, strerror(errno));
 	/* No SA_RESTART: a signal ends the blocking recvfrom() with EINTR. */
 	sigaction(SIGTERM, &sa, NULL);

@@ -24,13 +24,19 @@ trap 'rm -rf "$dir"' EXIT
 TS=(tshark -n -o esp.enable_null_encryption_decode_heuristic:TRUE)
 MOBILITY='mip6.mhtype || icmpv6.fmip6.subtype || (icmpv6.type==136 && icmpv6.nd.na.flag.s==0 && icmpv6.nd.na.flag.o==0)'
 
-# NAME FILTER... lines in $dir/list, NAME.b64 beside them.
-tr -d '\r' <"$log" | sed 's/^[[:space:]]*//' | awk -v dir="$dir" '
-	/^# mho-pcap-begin / { name = $3; out = dir "/" name ".b64";
-		line = ""; for (i = 3; i <= NF; i++) line = line (i > 3 ? " " : "") $i;
+# NAME FILTER... lines in $dir/list, NAME.b64 beside them. The markers
+# come after whatever KTAP's nesting put before them ("#     # ").
+tr -d '\r' <"$log" | awk -v dir="$dir" '
+	function at(tag,   i) { for (i = 1; i < NF; i++) if ($i == tag) return i; return 0 }
+	(k = at("mho-pcap-begin")) { out = dir "/" $(k + 1) ".b64"; line = $(k + 1);
+		for (i = k + 2; i <= NF; i++) line = line " " $i;
 		print line >> (dir "/list"); printf "" > out; next }
-	/^# mho-pcap-data / && out != "" { print $3 >> out; next }
-	/^# mho-pcap-end / { out = ""; next }'
+	(k = at("mho-pcap-data")) && out != "" { print $(k + 1) >> out; next }
+	at("mho-pcap-end") { out = ""; next }'
+if [ ! -s "$dir/list" ]; then
+	echo "not ok: the console announces captures, none could be read"
+	exit 1
+fi
 
 bad=0
 while read -r name filters; do

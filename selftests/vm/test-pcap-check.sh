@@ -30,9 +30,9 @@ console() {
 	local name=$1 pcap=$2
 	shift 2
 	echo "[    1.0] boot"
-	echo "    # mho-pcap-begin $name $*"
-	base64 "$dir/$pcap.pcap" | sed 's/^/    # mho-pcap-data /'
-	echo "    # mho-pcap-end $name"
+	echo "#     # mho-pcap-begin $name $*"
+	base64 "$dir/$pcap.pcap" | sed 's/^/#     # mho-pcap-data /'
+	echo "#     # mho-pcap-end $name"
 	echo "ok 1 87-mhod"
 }
 
