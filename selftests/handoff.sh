@@ -99,6 +99,11 @@
 # during the transfer: timeouts (RTOs), retrans_segs, loss_probes,
 # spurious_rtos and packet_too_big. HO_HOOK: a function called with
 # MODE once the topology is up (a firewall, IPsec between the routers).
+# HO_PCAP (mhod mode): a name; the signaling at the pAR, the nAR and the
+# MN is captured (NAME-par, NAME-nar, NAME-mn) and printed for the host
+# to decode (lib.sh, pcap_emit), each required to hold the messages its
+# node must see in that kind of move; a capture that holds nothing
+# fails the run.
 
 HO_RATE=${HO_RATE:-1000}
 # On the debug kernel the move takes longer (each step a few hundred
@@ -118,6 +123,7 @@ HO_TRAFFIC=${HO_TRAFFIC:-udp}
 HO_TCP_BYTES=${HO_TCP_BYTES:-4000000}
 HO_TCP_SHAPE=${HO_TCP_SHAPE:-delay 5ms rate 40mbit limit 10000}
 HO_HOOK=${HO_HOOK:-}
+HO_PCAP=${HO_PCAP:-}
 HO_BULK=${MHO_BULK:-$MHO_SELFTESTS/tools/mho_bulk}
 HO_PROBE=${MHO_PROBE:-$MHO_SELFTESTS/tools/mho_probe}
 
@@ -309,12 +315,49 @@ _ho_limits() {
 	_ho_ctl "$1" limits set $HO_LIMITS
 }
 
+# FMIPv6's messages, as tshark's display filters (no spaces).
+_HO_RTSOLPR=icmpv6.fmip6.subtype==2 _HO_PRRTADV=icmpv6.fmip6.subtype==3
+_HO_FBU=mip6.mhtype==8 _HO_FBACK=mip6.mhtype==9 _HO_HI=mip6.mhtype==14
+_HO_HACK=mip6.mhtype==15 _HO_UNA=icmpv6.type==136
+
+# _ho_pcap_start: with HO_PCAP, capture the signaling at the pAR, the nAR
+# and the MN.
+_ho_pcap_start() {
+	[ -n "$HO_PCAP" ] || return 0
+	pcap_start "$HO_PAR" "$HO_PCAP-par" &&
+	pcap_start "$HO_NAR" "$HO_PCAP-nar" &&
+	pcap_start "$HO_MN" "$HO_PCAP-mn"
+}
+
+# _ho_pcap_emit: print the captures, each with the messages its node must
+# have seen: predictive, the MN's RtSolPr and FBU on the old link, the
+# routers' HI and HAck, the FBack, the UNA on the new link; reactive, the
+# UNA, and the FBU and FBack through the nAR.
+_ho_pcap_emit() {
+	local rc=0
+	[ -n "$HO_PCAP" ] || return 0
+	if [ "${HO_MHOD_MOVE:-predictive}" = reactive ]; then
+		pcap_emit "$HO_PCAP-par" $_HO_FBU $_HO_HI $_HO_HACK $_HO_FBACK || rc=1
+		pcap_emit "$HO_PCAP-nar" $_HO_UNA $_HO_FBU $_HO_HI $_HO_HACK $_HO_FBACK || rc=1
+		pcap_emit "$HO_PCAP-mn" $_HO_UNA $_HO_FBU $_HO_FBACK || rc=1
+	else
+		pcap_emit "$HO_PCAP-par" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU $_HO_HI \
+			$_HO_HACK $_HO_FBACK || rc=1
+		pcap_emit "$HO_PCAP-nar" $_HO_HI $_HO_HACK $_HO_UNA || rc=1
+		pcap_emit "$HO_PCAP-mn" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU $_HO_FBACK \
+			$_HO_UNA || rc=1
+	fi
+	return $rc
+}
+
 # _ho_bindings: the routers as each other's peers, and the MN's binding
 # on each (idle).
 _ho_bindings() {
 	_ho_limits "$HO_PAR"
 	_ho_limits "$HO_NAR"
 	if [ "$1" = mhod ]; then
+		_ho_pcap_start ||
+			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no capture"; }
 		# The daemons make the peers and bindings themselves.
 		ho_mhod_start "$_ho_out/mhod" ||
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "mhod did not start"; }
@@ -858,6 +901,7 @@ handoff_run() {
 
 	_ho_ctl_stop
 	[ "$mode" != mhod ] || ho_mhod_stop
+	[ "$mode" != mhod ] || _ho_pcap_emit || rc=1
 	[ ! -s "$_ho_out/ctl.err" ] || diag "$(cat "$_ho_out/ctl.err")"
 	handoff_teardown
 

@@ -53,7 +53,7 @@ signaled() {
 t_udp() {
 	need_tool "$HO_PROBE" || return
 	# Mixed sizes up to a full 1500-octet packet.
-	ho_run udp mhod HO_SIZE=64-1452 || return
+	ho_run udp mhod HO_SIZE=64-1452 HO_PCAP=udp || return
 	ho_run_clean
 	signaled
 	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||

@@ -94,7 +94,12 @@ int main(int argc, char **argv)
 	int fd;
 
 	parse_opts(argc, argv, opts, 10, usage);
-	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IPV6));
+	/*
+	 * ETH_P_ALL, not ETH_P_IPV6: a socket for one protocol sees only
+	 * what comes in; what the namespace sends reaches only the taps of
+	 * every protocol (dev_queue_xmit_nit()).
+	 */
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
 	if (fd < 0)
 		die("socket(AF_PACKET): %s", strerror(errno));
 	f = mhod_pcap_open(out);
@@ -118,7 +123,8 @@ int main(int argc, char **argv)
 				continue;
 			die("recvfrom: %s", strerror(errno));
 		}
-		if (ll.sll_pkttype == PACKET_LOOPBACK ||
+		if (ll.sll_protocol != htons(ETH_P_IPV6) ||
+		    ll.sll_pkttype == PACKET_LOOPBACK ||
 		    (if_indextoname(ll.sll_ifindex, name) &&
 		     !strcmp(name, "lo")) ||
 		    !is_signaling(pkt, len))
