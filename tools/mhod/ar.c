@@ -182,10 +182,7 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 	const struct mhod_conf_iface *ifc = iface_by_index(rx->ifindex);
 	const struct mhod_conf *c = mhod_conf;
 	static struct mhod_icmp a;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MSG_MAX];
 	int i, known = 0, unknown = 0;
-	size_t len;
 
 	mhod_ctr.rtsolpr++;
 	if (!ifc || ifc->kind != MHOD_IF_ACCESS) {
@@ -239,16 +236,7 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 	} else if (unknown) {
 		a.code = 3;	/* information for a subset only */
 	}
-	memset(&pi, 0, sizeof(pi));
-	pi.src = rx->pi.dst;
-	pi.dst = rx->pi.src;
-	pi.hop_limit = -1;
-	if (mhod_icmp_build(&a, &pi, buf, sizeof(buf), &len)) {
-		mhod_log(MHOD_LOG_WARN, "PrRtAdv for %s: cannot build it",
-			 mhod_ntop(&rx->pi.src));
-		return;
-	}
-	if (!net_send_icmp(buf, len, &rx->pi.dst, &rx->pi.src, rx->ifindex))
+	if (!net_tx_icmp(&a, &rx->pi.dst, &rx->pi.src, rx->ifindex))
 		mhod_ctr.prrtadv++;
 	mhod_log(MHOD_LOG_INFO, "RtSolPr from %s: PrRtAdv code %u, %d known",
 		 mhod_ntop(&rx->pi.src), a.code, known);
@@ -258,13 +246,11 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 
 static void send_fback(struct par_mn *s, uint8_t status)
 {
-	const struct mhod_key *key = mhod_peer_key(s->peer);
+	const struct net_badf sign = { .key = mhod_peer_key(s->peer),
+				       .coa = &s->ncoa, .par = &s->par };
 	const struct in6_addr *dst[2] = { &s->pcoa, &s->ncoa };
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
 	int i;
 
 	s->fback_status = status;
@@ -281,17 +267,7 @@ static void send_fback(struct par_mn *s, uint8_t status)
 		o = opt_add(&m, MHOD_MHO_BADF);
 		o->spi = mhod_peer_spi(s->peer);
 		o->len = 12;
-		memset(&pi, 0, sizeof(pi));
-		pi.src = s->par;
-		pi.dst = *dst[i];
-		pi.hop_limit = -1;
-		if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len) ||
-		    mhod_mh_badf_sign(buf, len, &pi, key->k, key->len,
-				      &s->ncoa, &s->par)) {
-			mhod_log(MHOD_LOG_WARN, "FBack: cannot build it");
-			return;
-		}
-		if (!net_send_mh(buf, len, &s->par, dst[i], 0))
+		if (!net_tx_mh(&m, &s->par, dst[i], 0, &sign))
 			mhod_ctr.fback++;
 	}
 	mhod_log(MHOD_LOG_INFO, "FBack to %s: status %u, seq %u, %llu ms after the FBU",
@@ -329,9 +305,6 @@ static void send_hi(struct par_mn *s)
 	const struct in6_addr *src = mhod_core_addr();
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MHOD_MH_HI;
@@ -352,16 +325,7 @@ static void send_hi(struct par_mn *s)
 		o->lla_len = s->peer->lla.len;
 		memcpy(o->lla, s->peer->lla.addr, s->peer->lla.len);
 	}
-	memset(&pi, 0, sizeof(pi));
-	if (src)
-		pi.src = *src;
-	pi.dst = s->nar->router;
-	pi.hop_limit = -1;
-	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len)) {
-		mhod_log(MHOD_LOG_WARN, "HI: cannot build it");
-		return;
-	}
-	if (!net_send_mh(buf, len, src, &s->nar->router, 0))
+	if (!net_tx_mh(&m, src, &s->nar->router, 0, NULL))
 		mhod_ctr.hi++;
 	mhod_log(MHOD_LOG_INFO, "HI to %s (%s): seq %u, try %u",
 		 s->nar->name, mhod_ntop(&s->nar->router), s->hi_seq,
@@ -560,22 +524,14 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 static void send_hack(const struct mhod_rx *rx, uint16_t seq, uint8_t code)
 {
 	static struct mhod_mh m;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MHOD_MH_HACK;
 	m.seq = seq;
 	m.code = code;
-	memset(&pi, 0, sizeof(pi));
-	pi.src = rx->pi.dst;
-	pi.dst = rx->pi.src;
-	pi.hop_limit = -1;
-	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len))
+	if (net_tx_mh(&m, &rx->pi.dst, &rx->pi.src, 0, NULL))
 		return;
-	if (!net_send_mh(buf, len, &rx->pi.dst, &rx->pi.src, 0))
-		mhod_ctr.hack++;
+	mhod_ctr.hack++;
 	mhod_log(MHOD_LOG_INFO, "HAck to %s: seq %u, code %u",
 		 mhod_ntop(&rx->pi.src), seq, code);
 }

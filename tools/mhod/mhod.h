@@ -76,15 +76,28 @@ typedef void (*mhod_rx_fn)(const struct mhod_rx *rx);
 int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn);
 void net_close(void);
 /*
- * Send an ICMPv6 message or a Mobility Header from src (NULL: the kernel
- * picks) to dst, out of ifindex (0: the routing table's choice; else the
- * routes through that interface). ICMPv6 goes out with Hop Limit 255. The kernel
+ * Build an ICMPv6 message or a Mobility Header from src (NULL: the kernel
+ * picks) to dst and send it out of ifindex (0: the routing table's
+ * choice; else the routes through that interface); 0 or -1 (logged when
+ * it cannot be built). ICMPv6 goes out with Hop Limit 255. The kernel
  * computes both checksums (raw sockets of these protocols).
  */
-int net_send_icmp(const uint8_t *buf, size_t len, const struct in6_addr *src,
-		  const struct in6_addr *dst, int ifindex);
-int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
+int net_tx_icmp(const struct mhod_icmp *m, const struct in6_addr *src,
 		const struct in6_addr *dst, int ifindex);
+
+/* An FBU's or FBack's BADF: signed with key over the CoA and the pAR. */
+struct net_badf {
+	const struct mhod_key *key;
+	const struct in6_addr *coa, *par;
+	/* Sign over src but leave the source to the kernel (the BADF does
+	 * not cover it).
+	 */
+	bool kernel_src;
+};
+
+int net_tx_mh(const struct mhod_mh *m, const struct in6_addr *src,
+	      const struct in6_addr *dst, int ifindex,
+	      const struct net_badf *sign);
 int net_ifindex(const char *name);
 
 /* ---- the kernel module (kern.c), through tools/lib/mhonl.h ---- */

@@ -103,9 +103,6 @@ static const struct mhod_conf_peer *ar_by_addr(const struct in6_addr *a)
 static void send_rtsolpr(void)
 {
 	static struct mhod_icmp m;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MSG_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.msg = MHOD_MSG_RTSOLPR;
@@ -113,14 +110,7 @@ static void send_rtsolpr(void)
 	if (mn.cur->has_lla)
 		mhod_nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_SENDER, &mn.cur->lla);
 	mhod_nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, &mn.ap);
-	memset(&pi, 0, sizeof(pi));
-	pi.src = mn.pcoa;
-	pi.dst = mn.ar->addr;
-	pi.hop_limit = -1;
-	if (mhod_icmp_build(&m, &pi, buf, sizeof(buf), &len))
-		return;
-	if (!net_send_icmp(buf, len, &mn.pcoa, &mn.ar->addr,
-			   net_ifindex(mn.cur->name)))
+	if (!net_tx_icmp(&m, &mn.pcoa, &mn.ar->addr, net_ifindex(mn.cur->name)))
 		mhod_ctr.rtsolpr++;
 	loop_timer_arm(&mn.timer, mn.wait_ms);
 }
@@ -141,9 +131,7 @@ static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 	const struct mhod_key *key = mhod_peer_key(mn.ar);
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
+	struct net_badf sign;
 
 	if (!key)
 		return -1;
@@ -159,15 +147,11 @@ static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 	o->type = MHOD_MHO_BADF;
 	o->spi = mhod_peer_spi(mn.ar);
 	o->len = 12;
-	memset(&pi, 0, sizeof(pi));
-	pi.src = *src;
-	pi.dst = *ar;
-	pi.hop_limit = -1;
-	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len) ||
-	    mhod_mh_badf_sign(buf, len, &pi, key->k, key->len, &mn.ncoa, ar))
-		return -1;
-	if (net_send_mh(buf, len, lifetime ? src : NULL, ar,
-			net_ifindex(mn.cur->name)))
+	sign.key = key;
+	sign.coa = &mn.ncoa;
+	sign.par = ar;
+	sign.kernel_src = !lifetime;
+	if (net_tx_mh(&m, src, ar, net_ifindex(mn.cur->name), &sign))
 		return -1;
 	mhod_ctr.fbu++;
 	mhod_log(MHOD_LOG_INFO, "FBU to %s from %s: seq %u, NCoA %s, lifetime %u",
@@ -405,24 +389,14 @@ static int cmd_handoff(const char *arg, char *out, size_t cap)
 static int send_una(void)
 {
 	static struct mhod_icmp m;
-	struct mhod_pkt_info pi;
 	struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
-	uint8_t buf[MHOD_MSG_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.msg = MHOD_MSG_NA;
 	m.target = mn.ncoa;
 	if (mn.next->has_lla)
 		mhod_nd_lla(&m, MHOD_ND_TLLA, 0, &mn.next->lla);
-	memset(&pi, 0, sizeof(pi));
-	pi.src = mn.ncoa;
-	pi.dst = all_nodes;
-	pi.hop_limit = -1;
-	if (mhod_icmp_build(&m, &pi, buf, sizeof(buf), &len))
-		return -1;
-	if (net_send_icmp(buf, len, &mn.ncoa, &all_nodes,
-			  net_ifindex(mn.next->name)))
+	if (net_tx_icmp(&m, &mn.ncoa, &all_nodes, net_ifindex(mn.next->name)))
 		return -1;
 	mhod_ctr.una++;
 	return 0;
