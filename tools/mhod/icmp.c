@@ -608,19 +608,4 @@ enum mhod_err mhod_icmp_build(const struct mhod_icmp *m,
 	return MHOD_OK;
 }
 
-enum mhod_err mhod_icmp_pa_get(const struct mhod_icmp *m, uint8_t kind,
-			       uint8_t *out, size_t cap, size_t *len)
-{
-	struct pa_opts o = PA_OPTS_OF((struct mhod_icmp *)m, MHOD_ND_PA,
-					 MHOD_PA_ND_FRAG_MAX);
-
-	return pa_opts_get(&o, kind, out, cap, len);
-}
-
-enum mhod_err mhod_icmp_pa_add(struct mhod_icmp *m, uint8_t kind,
-			       const uint8_t *data, size_t len)
-{
-	struct pa_opts o = PA_OPTS_OF(m, MHOD_ND_PA, MHOD_PA_ND_FRAG_MAX);
-
-	return pa_opts_add(&o, kind, data, len);
-}
+PA_ACCESSORS(mhod_icmp, MHOD_ND_PA, MHOD_PA_ND_FRAG_MAX)

@@ -633,19 +633,4 @@ bool mhod_mh_badf_verify(const struct mhod_mh *m, const uint8_t *mh,
 	return ok;
 }
 
-enum mhod_err mhod_mh_pa_get(const struct mhod_mh *m, uint8_t kind,
-			     uint8_t *out, size_t cap, size_t *len)
-{
-	struct pa_opts o = PA_OPTS_OF((struct mhod_mh *)m, MHOD_MHO_EXP,
-					 MHOD_PA_MH_FRAG_MAX);
-
-	return pa_opts_get(&o, kind, out, cap, len);
-}
-
-enum mhod_err mhod_mh_pa_add(struct mhod_mh *m, uint8_t kind,
-			     const uint8_t *data, size_t len)
-{
-	struct pa_opts o = PA_OPTS_OF(m, MHOD_MHO_EXP, MHOD_PA_MH_FRAG_MAX);
-
-	return pa_opts_add(&o, kind, data, len);
-}
+PA_ACCESSORS(mhod_mh, MHOD_MHO_EXP, MHOD_PA_MH_FRAG_MAX)

@@ -46,6 +46,26 @@ struct pa_opts {
 	.pa_off = offsetof(__typeof__((m)->opts[0]), pa),		\
 	.nopts = &(m)->nopts, .type = (opt_type), .frag_max = (max) })
 
+/*
+ * name_pa_get() and name_pa_add() for the message struct name, whose
+ * pre-auth options are of type opt_type and carry max data octets each.
+ */
+#define PA_ACCESSORS(name, opt_type, max)				\
+enum mhod_err name##_pa_get(const struct name *m, uint8_t kind,	\
+			    uint8_t *out, size_t cap, size_t *len)	\
+{									\
+	struct pa_opts o = PA_OPTS_OF((struct name *)m, opt_type, max);	\
+									\
+	return pa_opts_get(&o, kind, out, cap, len);			\
+}									\
+enum mhod_err name##_pa_add(struct name *m, uint8_t kind,		\
+			    const uint8_t *data, size_t len)		\
+{									\
+	struct pa_opts o = PA_OPTS_OF(m, opt_type, max);		\
+									\
+	return pa_opts_add(&o, kind, data, len);			\
+}
+
 /* Reassemble the payload of that kind into out (cap octets). */
 enum mhod_err pa_opts_get(const struct pa_opts *o, uint8_t kind,
 			  uint8_t *out, size_t cap, size_t *len);
