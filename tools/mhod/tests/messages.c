@@ -114,6 +114,17 @@ static struct mhod_pkt pkt_between(const char *src, const char *dst,
 	return p;
 }
 
+/* A message that cannot be built is a failed test of its own. */
+static bool built(const char *name, enum mhod_err err)
+{
+	if (!err)
+		return true;
+	t_begin("build %s", name);
+	t_check(false, "build: %s", mhod_err_name(err));
+	t_end();
+	return false;
+}
+
 static void icmp_msg(const char *name, struct mhod_icmp *m,
 		     struct mhod_pkt *pkt, const char *filter, bool known_bad)
 {
@@ -124,12 +135,8 @@ static void icmp_msg(const char *name, struct mhod_icmp *m,
 
 	mhod_pkt_info_of(pkt, &pi);
 	err = mhod_icmp_build(m, &pi, buf, sizeof(buf), &n);
-	if (err) {
-		t_begin("build %s", name);
-		t_check(false, "build: %s", mhod_err_name(err));
-		t_end();
+	if (!built(name, err))
 		return;
-	}
 	emit(name, pkt, buf, n, m->msg, filter, known_bad);
 }
 
@@ -161,12 +168,8 @@ static void mh_msg(const char *name, struct mhod_mh *m, struct mhod_pkt *pkt,
 	if (!err && badf)
 		err = mhod_mh_badf_sign(buf, n, &pi, t_k_mn_par,
 					sizeof(t_k_mn_par), &ncoa, &par);
-	if (err) {
-		t_begin("build %s", name);
-		t_check(false, "build: %s", mhod_err_name(err));
-		t_end();
+	if (!built(name, err))
 		return;
-	}
 	pkt->hop_limit = 64;
 	emit(name, pkt, buf, n, mh_msg_of(m->type), filter, false);
 }
@@ -279,21 +282,29 @@ static struct mhod_pkt sctp_pkt(const char *src, const char *dst,
 	return p;
 }
 
+static void cxtp_new(struct mhod_cxtp *c, uint8_t type, bool flag)
+{
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	c->flag = flag;
+	c->prev_ip = A("2001:db8:1::a");
+}
+
+/* A CXTP message over SCTP; filter: what it must match beyond SCTP's. */
 static void cxtp_msg(const char *name, const struct mhod_cxtp *c,
 		     struct mhod_pkt *pkt, const char *filter)
 {
 	uint8_t msg[MHOD_MSG_MAX];
+	char full[256];
 	enum mhod_err err;
 	size_t n;
 
 	err = mhod_cxtp_build(c, msg, sizeof(msg), &n);
-	if (err) {
-		t_begin("build %s", name);
-		t_check(false, "build: %s", mhod_err_name(err));
-		t_end();
+	if (!built(name, err))
 		return;
-	}
-	emit(name, pkt, msg, n, MHOD_MSG_CXTP, filter, false);
+	snprintf(full, sizeof(full),
+		 "sctp.port==5091 && sctp.checksum.status==1 && %s", filter);
+	emit(name, pkt, msg, n, MHOD_MSG_CXTP, full, false);
 }
 
 static void add_pa_icmp(struct mhod_icmp *m, const uint8_t *cert, size_t n)
@@ -707,10 +718,7 @@ static void cxtp_msgs(void)
 	}
 	t_end();
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_PCTD;
-	c.flag = true;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_PCTD, true);
 	c.has_key = true;
 	c.alg = MHOD_CXTP_ALG_HMAC_SHA1;
 	c.key_len = sizeof(t_k_cxtp);
@@ -720,47 +728,31 @@ static void cxtp_msgs(void)
 				       .len = (uint16_t)n, .data = sa_buf };
 	p = sctp_pkt("2001:db8:1::1", "2001:db8:2::1", 0x0c0ffee0);
 	cxtp_msg("PCTD (SCTP 5091)", &c, &p,
-		 "sctp.port==5091 && sctp.checksum.status==1 && "
 		 "sctp.data_u_bit==1 && data.data[0]==0x24");
 
 	c.type = MHOD_CXTP_CTD;
 	c.elapsed_ms = 12;
 	c.has_key = false;
 	p.tsn = 2;
-	cxtp_msg("CTD (SCTP 5091)", &c, &p,
-		 "sctp.port==5091 && sctp.checksum.status==1 && "
-		 "data.data[0]==0x23");
+	cxtp_msg("CTD (SCTP 5091)", &c, &p, "data.data[0]==0x23");
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_CTDR;
-	c.flag = true;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_CTDR, true);
 	c.nstatus = 1;
 	c.status[0] = (struct mhod_cxtp_status){ MHOD_FPT_IPSEC_SA, 0 };
 	p = sctp_pkt("2001:db8:2::1", "2001:db8:1::1", 0x0decaf00);
-	cxtp_msg("CTDR (SCTP 5091)", &c, &p,
-		 "sctp.port==5091 && sctp.checksum.status==1 && "
-		 "data.data[0]==0x25");
+	cxtp_msg("CTDR (SCTP 5091)", &c, &p, "data.data[0]==0x25");
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_CTC;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_CTC, false);
 	p.tsn = 2;
-	cxtp_msg("CTC (SCTP 5091)", &c, &p,
-		 "sctp.port==5091 && sctp.checksum.status==1 && "
-		 "data.data[0]==0x26");
+	cxtp_msg("CTC (SCTP 5091)", &c, &p, "data.data[0]==0x26");
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_CTREQ;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_CTREQ, false);
 	c.seq = 0x5eed0002;
 	c.ncdbs = 1;
 	c.cdbs[0] = (struct mhod_cdb){ .fpt = MHOD_FPT_IPSEC_SA, .len = 4,
 				       .data = (const uint8_t *)"\0\0\0" };
 	p.tsn = 3;
-	cxtp_msg("CT-Req token 0 (SCTP 5091)", &c, &p,
-		 "sctp.port==5091 && sctp.checksum.status==1 && "
-		 "data.data[0]==0x27");
+	cxtp_msg("CT-Req token 0 (SCTP 5091)", &c, &p, "data.data[0]==0x27");
 }
 
 void test_messages(const char *pcap_path)
