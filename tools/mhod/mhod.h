@@ -28,7 +28,8 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 #define MHOD_COUNTERS(X)						\
 	X(rx_msgs) X(tx_msgs) X(rx_malformed) X(rx_unexpected)		\
 	X(rx_unknown_peer) X(rx_bad_auth) X(rx_wrong_addr)		\
-	X(rx_hi_unknown_ar) X(rx_rate_limited) X(rtsolpr) X(prrtadv)	\
+	X(rx_hi_unknown_ar) X(rx_rate_limited) X(rx_replayed)		\
+	X(rtsolpr) X(prrtadv)						\
 	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
 	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
 	X(kernel_events)
@@ -93,11 +94,17 @@ struct net_badf {
 	 * not cover it).
 	 */
 	bool kernel_src;
+	/* If set: the message as sent (MHOD_MH_MAX octets at most). */
+	uint8_t *copy;
+	size_t *copy_len;
 };
 
 int net_tx_mh(const struct mhod_mh *m, const struct in6_addr *src,
 	      const struct in6_addr *dst, int ifindex,
 	      const struct net_badf *sign);
+/* A message as it is (the MN agent's "replay"). */
+int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
+		const struct in6_addr *dst, int ifindex);
 int net_ifindex(const char *name);
 
 /* ---- the kernel module (kern.c), through tools/lib/mhonl.h ---- */

@@ -215,8 +215,18 @@ int net_tx_mh(const struct mhod_mh *m, const struct in6_addr *src,
 			 m->type, mhod_ntop(dst));
 		return -1;
 	}
+	if (sign && sign->copy && len <= MHOD_MH_MAX) {
+		memcpy(sign->copy, buf, len);
+		*sign->copy_len = len;
+	}
 	return send_raw(mh.lf.fd, buf, len, sign && sign->kernel_src ?
 			NULL : src, dst, ifindex);
+}
+
+int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
+		const struct in6_addr *dst, int ifindex)
+{
+	return send_raw(mh.lf.fd, buf, len, src, dst, ifindex);
 }
 
 int net_ifindex(const char *name)
