@@ -1267,15 +1267,22 @@ _ho_mhodctl_step() {
 
 # The move, told to the MN agent only: what it tells the routers sets
 # them up. The MN's FBU is its departure: it leaves once the FBack came.
+# HO_MHOD_MOVE=reactive: it leaves unannounced, and signals (UNA, FBU
+# from the NCoA) once on the new link (RFC 5568 3.3's reactive mode).
 _ho_move_mhod() {
-	_ho_mhodctl_step mn fback handoff "$HO_AP_NAR"
+	[ "${HO_MHOD_MOVE:-}" = reactive ] ||
+		_ho_mhodctl_step mn fback handoff "$HO_AP_NAR"
 	_ho_event leave
 	_ho_ctl_send mn-tc "qdisc change dev mn0 root netem loss 100%"
 	_ho_cross mhod
 	_ho_ctl_wait mn
 	_ho_event up
-	# The UNA: the nAR's module releases the old stream.
-	_ho_mhodctl_step mn una attach
+	if [ "${HO_MHOD_MOVE:-}" = reactive ]; then
+		_ho_mhodctl_step mn fback reactive
+	else
+		# The UNA: the nAR's module releases the old stream.
+		_ho_mhodctl_step mn una attach
+	fi
 	_ho_ctl_do cn "route replace $HOA via 2001:db8:2::2"
 	_ho_old_path_drained
 	_ho_event bu

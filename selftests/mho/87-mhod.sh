@@ -12,6 +12,17 @@
 # And what must change nothing: an FBU whose Binding Authorization Data
 # does not verify (a wrong key), and an FBU for another mobile node's
 # address; each is counted, and the routers have no binding after it.
+#
+# Reactive mode (RFC 5568 3.3): the MN leaves without an FBU; on the new
+# link its agent sends the UNA and then the FBU from the NCoA, through
+# the nAR, to the pAR; the pAR's HI has Code 1, the nAR answers HAck 0
+# (its binding holds and is released at once: the MN is there), the pAR
+# forwards to the nAR and sends the FBack to the NCoA. What the pAR sent
+# to the old link before the FBU is lost (nothing announced the move);
+# nothing may be reordered, duplicated or damaged, TCP's transfer
+# arrives whole. A reactive FBU signed with a wrong key, and the
+# handoff's FBU replayed after the MN's next one, change nothing and are
+# counted.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../handoff.sh"
 
@@ -41,9 +52,18 @@ signaled() {
 	[ "$n" -ge 1 ] || fail "$n HIs at the nAR"
 	expect_eq "UNAs from the MN" "$(run_stat mn una)" 1
 	expect_eq "rejected at the pAR" \
-		"$(($(run_stat par rx_bad_auth) + $(run_stat par rx_malformed) + $(run_stat par rx_unknown_peer)))" 0
+		"$(($(run_stat par rx_bad_auth) + $(run_stat par rx_malformed) + $(run_stat par rx_unknown_peer) + $(run_stat par rx_replayed)))" 0
 	expect_eq "kernel errors at the pAR" "$(run_stat par kernel_errors)" 0
 	expect_eq "kernel errors at the nAR" "$(run_stat nar kernel_errors)" 0
+	if [ "${1:-}" = reactive ]; then
+		grep -q "FBU (reactive) from $HOA" "$RUN/mhod/par.log" ||
+			fail "the pAR did not take the FBU as reactive"
+		grep -q "HI code 1, .*: code 0" "$RUN/mhod/nar.log" ||
+			fail "the nAR did not accept an HI with Code 1"
+		grep -q "^mn reactive: ok status 0 " "$RUN/mhod/steps" ||
+			fail "no FBack status 0: $(cat "$RUN/mhod/steps")"
+		return
+	fi
 	grep -q "kernel event attach" "$RUN/mhod/nar.log" ||
 		fail "the nAR's module did not report the MN's attach (UNA)"
 	grep -q "^mn handoff .*: ok status 0 " "$RUN/mhod/steps" ||
@@ -60,30 +80,68 @@ t_udp() {
 		fail "the nAR released nothing: the move missed the stream"
 }
 
+# t_tcp [reactive]
 t_tcp() {
 	need_tool "$HO_BULK" || return
 	# Long enough for the move (the MN agent's RtSolPr, FBU and FBack
 	# under emulation) to come in its middle.
-	ho_run tcp mhod HO_TRAFFIC=tcp HO_TCP_BYTES=16000000 || return
+	ho_run "tcp${1:+-$1}" mhod HO_TRAFFIC=tcp HO_TCP_BYTES=16000000 \
+		HO_MHOD_MOVE="${1:-predictive}" || return
 	expect_eq short "$(handoff_get "$RUN" short)" 0
 	expect_eq bad "$(handoff_get "$RUN" bad)" 0
 	expect_eq bytes "$(handoff_get "$RUN" bytes)" 16000000
 	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
 	expect_eq "Packet Too Big messages" "$(handoff_get "$RUN" packet_too_big)" 0
 	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
-	signaled
-	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+	signaled "$@"
+	[ "${1:-}" = reactive ] || [ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
 		fail "the nAR released nothing: the move missed the transfer"
 }
 
-# topo: the topology, the routers' limits (the only mhoctl commands
-# before mhod starts).
+t_udp_reactive() {
+	local v
+	need_tool "$HO_PROBE" || return
+	ho_run udp-reactive mhod HO_SIZE=64-1452 HO_MHOD_MOVE=reactive || return
+	for v in out_of_order duplicates corrupt ctl_errors packet_too_big; do
+		expect_eq "$v" "$(handoff_get "$RUN" "$v")" 0
+	done
+	diag "lost $(handoff_get "$RUN" lost) (sent to the old link before the FBU)"
+	[ "$(handoff_get "$RUN" lost)" -lt "$(handoff_get "$RUN" received)" ] ||
+		fail "more lost than received"
+	signaled reactive
+	# (TCP's sender, backing off, may send nothing in that time.)
+	[ "$(handoff_ctr "$RUN" nar tunnel_rx)" -gt 0 ] 2>/dev/null ||
+		fail "the nAR got nothing through the pAR's tunnel"
+}
+
+# topo [moved]: the topology, the routers' limits (the only mhoctl
+# commands before mhod starts); moved: the MN is on the nAR's link
+# already (mn1 up, its default route there).
 topo() {
 	handoff_setup || { fail "topology setup failed"; return 1; }
 	# shellcheck disable=SC2086 # words
 	x "$MHOCTL" -n "$HO_PAR" limits set $HO_LIMITS || return 1
 	# shellcheck disable=SC2086 # words
-	x "$MHOCTL" -n "$HO_NAR" limits set $HO_LIMITS
+	x "$MHOCTL" -n "$HO_NAR" limits set $HO_LIMITS || return 1
+	[ "${1:-}" = moved ] || return 0
+	x ip -n "$HO_MN" link set mn1 up &&
+	wait_for 60 ho_oper_up "$HO_MN" mn1 &&
+	wait_for 60 ho_oper_up "$HO_NAR" to-mn &&
+	x ip -n "$HO_MN" route replace default via 2001:db8:b::1 dev mn1
+}
+
+# fbu_tries DIR: how many FBUs the MN agent sends before it gives up.
+fbu_tries() {
+	local tries
+	tries=$(($(sed -n 's/^FBURetries = //p' "$1/mn.conf") + 0))
+	[ "$tries" -gt 0 ] || tries=3
+	echo $((tries + 1))
+}
+
+# no_bindings: neither router has a binding.
+no_bindings() {
+	expect_eq "bindings at the pAR" "$("$MHOCTL" -n "$HO_PAR" -j binding show)" "[]"
+	expect_eq "bindings at the nAR" "$("$MHOCTL" -n "$HO_NAR" -j binding show)" "[]"
 }
 
 # forged KEY ADDR COUNTER: the MN agent signs with KEY from ADDR on mn0;
@@ -100,13 +158,11 @@ forged() {
 	if out=$(ho_mhodctl mn handoff "$HO_AP_NAR"); then
 		fail "the forged handoff succeeded: $out"
 	fi
-	tries=$(($(sed -n 's/^FBURetries = //p' "$d/mn.conf") + 0))
-	[ "$tries" -gt 0 ] || tries=3
-	expect_eq "answer" "$out" "error no FBack after $((tries + 1)) tries"
-	expect_eq "$3 at the pAR" "$(ho_mhod_stat par "$3")" $((tries + 1))
+	tries=$(fbu_tries "$d")
+	expect_eq "answer" "$out" "error no FBack after $tries tries"
+	expect_eq "$3 at the pAR" "$(ho_mhod_stat par "$3")" "$tries"
 	expect_eq "HIs sent by the pAR" "$(ho_mhod_stat par hi)" 0
-	expect_eq "bindings at the pAR" "$("$MHOCTL" -n "$HO_PAR" -j binding show)" "[]"
-	expect_eq "bindings at the nAR" "$("$MHOCTL" -n "$HO_NAR" -j binding show)" "[]"
+	no_bindings
 	ho_mhod_stop || fail "mhod did not stop cleanly"
 	handoff_teardown
 }
@@ -124,6 +180,70 @@ t_other_mn() {
 # An address no mobile node has: counted as such.
 t_unknown() {
 	forged "$HO_MHOD_KEY" 2001:db8:ff::99 rx_unknown_peer
+}
+
+# A reactive FBU (from the NCoA, the MN's SPI) signed with another key:
+# the pAR counts each (the first and the retries) as bad
+# authentication, sends no HI, and neither router has a binding.
+t_reactive_wrong_key() {
+	local d=$TMPD/reactive-wrong-key out tries
+	topo moved || return
+	ho_mhod_start "$d" 00112233445566778899aabbccddeeff00112233 ||
+		{ fail "mhod did not start"; return; }
+	if out=$(ho_mhodctl mn reactive); then
+		fail "the forged reactive handoff succeeded: $out"
+	fi
+	tries=$(fbu_tries "$d")
+	expect_eq "answer" "$out" "error no FBack after $tries tries"
+	expect_eq "UNAs from the MN" "$(ho_mhod_stat mn una)" 1
+	expect_eq "rx_bad_auth at the pAR" "$(ho_mhod_stat par rx_bad_auth)" "$tries"
+	expect_eq "HIs sent by the pAR" "$(ho_mhod_stat par hi)" 0
+	no_bindings
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+replayed_counted() {
+	[ "$(ho_mhod_stat par rx_replayed)" = 1 ]
+}
+
+# A reactive handoff, its end (the MN's next FBU, lifetime 0), then the
+# handoff's FBU again: the pAR counts the replay and does nothing (no
+# HI, its binding still ends).
+t_replay() {
+	topo moved || return
+	if ho_mhod_start "$TMPD/replay"; then
+		replay
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+replay() {
+	local out hi st
+	out=$(ho_mhodctl mn reactive)
+	case $out in
+	"ok status 0 "*) ;;
+	*) fail "reactive handoff: $out"; return ;;
+	esac
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" forward
+	x ho_mhodctl mn end || return
+	wait_for 10 ho_state_is "$HO_PAR" linger ||
+		fail "the pAR's binding is \"$(handoff_state "$HO_PAR")\" after end"
+	hi=$(ho_mhod_stat par hi)
+	out=$(ho_mhodctl mn replay) || { fail "replay: $out"; return; }
+	wait_for 10 replayed_counted ||
+		fail "the pAR counted $(ho_mhod_stat par rx_replayed) replays"
+	expect_eq "HIs at the pAR" "$(ho_mhod_stat par hi)" "$hi"
+	st=$(handoff_state "$HO_PAR")
+	case $st in
+	linger | "") ;;
+	*) fail "the pAR's binding is \"$st\" after the replay" ;;
+	esac
+	expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" 1
+	expect_eq "rx_bad_auth at the pAR" "$(ho_mhod_stat par rx_bad_auth)" 0
 }
 
 # The nAR's module is full (max-bindings 1, and a binding there): its
@@ -173,9 +293,13 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 7
+ktap_plan 11
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod: a TCP transfer arrives whole" t_tcp
+run_case "mhod reactive: UDP of mixed sizes, nothing reordered or duplicated" t_udp_reactive
+run_case "mhod reactive: a TCP transfer arrives whole" t_tcp reactive
+run_case "a reactive FBU with a wrong key changes nothing and is counted" t_reactive_wrong_key
+run_case "a replayed FBU changes nothing and is counted" t_replay
 run_case "an FBU with a wrong key changes nothing and is counted" t_wrong_key
 run_case "an FBU for another mobile node's address changes nothing" t_other_mn
 run_case "an FBU from an unknown address changes nothing" t_unknown

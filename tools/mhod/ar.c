@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The access-router role, FMIPv6 predictive mode (RFC 5568 3.3, 5.1).
+ * The access-router role, FMIPv6 predictive and reactive modes (RFC 5568
+ * 3.3, 5.1).
  * Every AR is a pAR and an nAR at once:
  *
  *   pAR  RtSolPr -> PrRtAdv from the [Neighbor] table;
@@ -11,10 +12,17 @@
  *        back to idle (what it held is delivered on the old link) and
  *        the FBack carries the refusal;
  *        the FBU's lifetime over, or an FBU with lifetime 0 from the
- *        NCoA -> "end": the end-marker follows the last forwarded packet
+ *        NCoA -> "end": the end-marker follows the last forwarded packet;
+ *        reactive: an FBU from the NCoA (the MN is already on the nAR's
+ *        link) -> the same, with HI Code 1; the MN is the one whose BADF
+ *        SPI and key it carries, the PCoA that MN's configured address
  *   nAR  HI from a configured neighbour -> the MN's binding holds (ncoa
  *        = the NCoA), HAck; the MN's UNA releases the hold in the module
- *        itself (kernel/hook.c), so the daemon never sets "release".
+ *        itself (kernel/hook.c), so the daemon never sets "release" but
+ *        for an HI with Code 1: the MN is here already (its UNA came
+ *        before), the binding (without the NCoA) holds and is released
+ *        at once (the old stream goes to the MN, the new one waits for
+ *        the end-marker).
  *
  * Documentation/mhod.rst has the state machines.
  */
@@ -47,6 +55,7 @@ struct par_mn {
 	uint16_t lifetime;		/* granted, seconds */
 	uint32_t hi_tries, hi_wait_ms;
 	struct in6_addr pcoa, ncoa, par;	/* par: the FBU's destination */
+	bool reactive;			/* the FBU came from the NCoA */
 	uint8_t fback_status;		/* of the last FBack sent */
 	bool fback_sent;
 	uint64_t t_fbu;
@@ -118,6 +127,19 @@ static struct par_mn *mn_by_ncoa(const struct in6_addr *a)
 	return NULL;
 }
 
+/* The MN whose BADF key has that SPI (an FBU from a new link). */
+static struct par_mn *mn_by_spi(uint32_t spi)
+{
+	int i;
+
+	for (i = 0; i < mhod_conf->npeers; i++)
+		if (mns[i].peer->kind == MHOD_PEER_MN &&
+		    mhod_peer_key(mns[i].peer) &&
+		    mhod_peer_spi(mns[i].peer) == spi)
+			return &mns[i];
+	return NULL;
+}
+
 static const struct mhod_conf_peer *peer_by_lla(const uint8_t *lla,
 						size_t len)
 {
@@ -182,10 +204,7 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 	const struct mhod_conf_iface *ifc = iface_by_index(rx->ifindex);
 	const struct mhod_conf *c = mhod_conf;
 	static struct mhod_icmp a;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MSG_MAX];
 	int i, known = 0, unknown = 0;
-	size_t len;
 
 	mhod_ctr.rtsolpr++;
 	if (!ifc || ifc->kind != MHOD_IF_ACCESS) {
@@ -239,16 +258,7 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 	} else if (unknown) {
 		a.code = 3;	/* information for a subset only */
 	}
-	memset(&pi, 0, sizeof(pi));
-	pi.src = rx->pi.dst;
-	pi.dst = rx->pi.src;
-	pi.hop_limit = -1;
-	if (mhod_icmp_build(&a, &pi, buf, sizeof(buf), &len)) {
-		mhod_log(MHOD_LOG_WARN, "PrRtAdv for %s: cannot build it",
-			 mhod_ntop(&rx->pi.src));
-		return;
-	}
-	if (!net_send_icmp(buf, len, &rx->pi.dst, &rx->pi.src, rx->ifindex))
+	if (!net_tx_icmp(&a, &rx->pi.dst, &rx->pi.src, rx->ifindex))
 		mhod_ctr.prrtadv++;
 	mhod_log(MHOD_LOG_INFO, "RtSolPr from %s: PrRtAdv code %u, %d known",
 		 mhod_ntop(&rx->pi.src), a.code, known);
@@ -258,13 +268,11 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 
 static void send_fback(struct par_mn *s, uint8_t status)
 {
-	const struct mhod_key *key = mhod_peer_key(s->peer);
+	const struct net_badf sign = { .key = mhod_peer_key(s->peer),
+				       .coa = &s->ncoa, .par = &s->par };
 	const struct in6_addr *dst[2] = { &s->pcoa, &s->ncoa };
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
 	int i;
 
 	s->fback_status = status;
@@ -281,17 +289,7 @@ static void send_fback(struct par_mn *s, uint8_t status)
 		o = opt_add(&m, MHOD_MHO_BADF);
 		o->spi = mhod_peer_spi(s->peer);
 		o->len = 12;
-		memset(&pi, 0, sizeof(pi));
-		pi.src = s->par;
-		pi.dst = *dst[i];
-		pi.hop_limit = -1;
-		if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len) ||
-		    mhod_mh_badf_sign(buf, len, &pi, key->k, key->len,
-				      &s->ncoa, &s->par)) {
-			mhod_log(MHOD_LOG_WARN, "FBack: cannot build it");
-			return;
-		}
-		if (!net_send_mh(buf, len, &s->par, dst[i], 0))
+		if (!net_tx_mh(&m, &s->par, dst[i], 0, &sign))
 			mhod_ctr.fback++;
 	}
 	mhod_log(MHOD_LOG_INFO, "FBack to %s: status %u, seq %u, %llu ms after the FBU",
@@ -329,15 +327,14 @@ static void send_hi(struct par_mn *s)
 	const struct in6_addr *src = mhod_core_addr();
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MHOD_MH_HI;
 	m.seq = s->hi_seq;
 	m.flags = MHOD_HI_U;
-	m.code = 0;			/* the FBU came from the PCoA */
+	m.code = s->reactive ? 1 : 0;	/* Code 1: not from the PCoA */
+	if (s->reactive)
+		m.flags = 0;	/* U SHOULD be 0 with Code 1 (6.2.1.1) */
 	o = opt_add(&m, MHOD_MHO_IPAP);
 	o->code = MHOD_IPA_PCOA;
 	o->plen = 128;
@@ -352,16 +349,7 @@ static void send_hi(struct par_mn *s)
 		o->lla_len = s->peer->lla.len;
 		memcpy(o->lla, s->peer->lla.addr, s->peer->lla.len);
 	}
-	memset(&pi, 0, sizeof(pi));
-	if (src)
-		pi.src = *src;
-	pi.dst = s->nar->router;
-	pi.hop_limit = -1;
-	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len)) {
-		mhod_log(MHOD_LOG_WARN, "HI: cannot build it");
-		return;
-	}
-	if (!net_send_mh(buf, len, src, &s->nar->router, 0))
+	if (!net_tx_mh(&m, src, &s->nar->router, 0, NULL))
 		mhod_ctr.hi++;
 	mhod_log(MHOD_LOG_INFO, "HI to %s (%s): seq %u, try %u",
 		 s->nar->name, mhod_ntop(&s->nar->router), s->hi_seq,
@@ -448,17 +436,25 @@ static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 /* The FBU's peer, checked: the MN whose key signed it, for its own PCoA. */
 static struct par_mn *fbu_check(const struct mhod_rx *rx,
 				const struct mhod_mh *m,
-				struct in6_addr *ncoa)
+				struct in6_addr *ncoa, bool *reactive)
 {
 	const struct mhod_mh_opt *alt = mhod_mh_opt_find(m, MHOD_MHO_ALTCOA,
 							 -1);
+	const struct mhod_mh_opt *badf = mhod_mh_opt_find(m, MHOD_MHO_BADF,
+							  -1);
 	const struct mhod_key *key;
 	struct par_mn *s;
 
 	*ncoa = alt ? alt->addr : rx->pi.src;
+	*reactive = false;
 	s = mn_by_pcoa(&rx->pi.src);
 	if (!s && m->lifetime == 0)
 		s = mn_by_ncoa(&rx->pi.src);	/* ending from the new link */
+	if (!s && m->lifetime && badf && mhod_addr_eq(ncoa, &rx->pi.src)) {
+		/* Reactive: from the NCoA; the key must be that MN's. */
+		s = mn_by_spi(badf->spi);
+		*reactive = s != NULL;
+	}
 	if (!s) {
 		mhod_ctr.rx_unknown_peer++;
 		mhod_log_reject("FBU from %s: no such mobile node",
@@ -466,7 +462,7 @@ static struct par_mn *fbu_check(const struct mhod_rx *rx,
 		return NULL;
 	}
 	key = mhod_peer_key(s->peer);
-	if (!key || !mhod_mh_opt_find(m, MHOD_MHO_BADF, -1) ||
+	if (!key || !badf ||
 	    !mhod_mh_badf_verify(m, rx->buf, rx->len, key->k, key->len, ncoa,
 				 &rx->pi.dst)) {
 		mhod_ctr.rx_bad_auth++;
@@ -476,7 +472,8 @@ static struct par_mn *fbu_check(const struct mhod_rx *rx,
 	}
 	if (s->have_seq && !mhod_seq_after(m->seq, s->fbu_seq) &&
 	    m->seq != s->fbu_seq) {
-		mhod_ctr.rx_unexpected++;
+		/* Signed by the MN, but old: a replay. */
+		mhod_ctr.rx_replayed++;
 		mhod_log_reject("FBU from %s: sequence %u is not after %u",
 				mhod_ntop(&rx->pi.src), m->seq, s->fbu_seq);
 		return NULL;
@@ -490,11 +487,12 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	struct in6_addr ncoa;
 	struct kern_binding b;
 	struct par_mn *s;
+	bool reactive;
 	uint32_t life;
 	int err;
 
 	mhod_ctr.fbu++;
-	s = fbu_check(rx, m, &ncoa);
+	s = fbu_check(rx, m, &ncoa, &reactive);
 	if (!s)
 		return;
 	if (s->have_seq && m->seq == s->fbu_seq) {
@@ -520,13 +518,15 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 				par_state_names[s->state]);
 		return;
 	}
-	s->pcoa = rx->pi.src;
+	/* Reactive: the PCoA is the address of the MN whose key signed it. */
+	s->reactive = reactive;
+	s->pcoa = reactive ? s->peer->addr : rx->pi.src;
 	s->ncoa = ncoa;
 	s->par = rx->pi.dst;
 	life = mhod_conf->timers.fbu_lifetime_ms / 1000;
 	s->lifetime = m->lifetime < life ? m->lifetime : (uint16_t)life;
 	nar = nar_of(&ncoa);
-	if (!nar || mhod_addr_eq(&ncoa, &rx->pi.src)) {
+	if (!nar || mhod_addr_eq(&ncoa, &s->pcoa)) {
 		/* No neighbour serves that NCoA: nothing to prepare. */
 		mhod_log(MHOD_LOG_WARN, "FBU from %s: no neighbour serves %s",
 			 mhod_ntop(&s->pcoa), mhod_ntop(&ncoa));
@@ -550,8 +550,9 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	s->hi_seq = ++hi_seq;
 	s->hi_tries = 0;
 	s->hi_wait_ms = mhod_conf->timers.hi_timeout_ms;
-	mhod_log(MHOD_LOG_INFO, "FBU from %s: seq %u, NCoA %s, nAR %s",
-		 mhod_ntop(&s->pcoa), m->seq, mhod_ntop(&ncoa), nar->name);
+	mhod_log(MHOD_LOG_INFO, "FBU %sfrom %s: seq %u, NCoA %s, nAR %s",
+		 reactive ? "(reactive) " : "", mhod_ntop(&s->pcoa), m->seq,
+		 mhod_ntop(&ncoa), nar->name);
 	send_hi(s);
 }
 
@@ -560,22 +561,14 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 static void send_hack(const struct mhod_rx *rx, uint16_t seq, uint8_t code)
 {
 	static struct mhod_mh m;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MHOD_MH_HACK;
 	m.seq = seq;
 	m.code = code;
-	memset(&pi, 0, sizeof(pi));
-	pi.src = rx->pi.dst;
-	pi.dst = rx->pi.src;
-	pi.hop_limit = -1;
-	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len))
+	if (net_tx_mh(&m, &rx->pi.dst, &rx->pi.src, 0, NULL))
 		return;
-	if (!net_send_mh(buf, len, &rx->pi.dst, &rx->pi.src, 0))
-		mhod_ctr.hack++;
+	mhod_ctr.hack++;
 	mhod_log(MHOD_LOG_INFO, "HAck to %s: seq %u, code %u",
 		 mhod_ntop(&rx->pi.src), seq, code);
 }
@@ -610,24 +603,33 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 	pcoa = mhod_mh_opt_find(m, MHOD_MHO_IPAP, MHOD_IPA_PCOA);
 	ncoa = mhod_mh_opt_find(m, MHOD_MHO_IPAP, MHOD_IPA_NCOA);
 	lla = mhod_mh_opt_find(m, MHOD_MHO_LLA, MHOD_LLA_MN);
-	if (m->code != 0 || !pcoa || !ncoa) {
-		/* Reactive handoffs (Code 1) are not built yet. */
+	if (m->code > 1 || !pcoa || !ncoa) {
 		code = 128;
-	} else if (!(m->flags & MHOD_HI_U)) {
+	} else if (m->code == 0 && !(m->flags & MHOD_HI_U)) {
 		code = 0;	/* nothing to hold */
 	} else {
 		memset(&b, 0, sizeof(b));
 		b.role = MHO_ROLE_NAR;
 		b.hoa = pcoa->addr;
-		b.ncoa = ncoa->addr;
+		/* Code 1: not the NCoA, which would hold what goes to it
+		 * (the FBack) until the end-marker that follows the FBack.
+		 */
+		if (m->code == 0)
+			b.ncoa = ncoa->addr;
 		b.peer = rx->pi.src;
 		b.max_pkts = mhod_conf->limits.buffer_packets;
 		b.max_bytes = mhod_conf->limits.buffer_bytes;
 		err = kern_binding_state(&b, MHO_STATE_HOLD);
+		/* Code 1: the MN is here (its UNA came first): what the pAR
+		 * forwards goes to it at once, what comes to it directly
+		 * waits for the pAR's end-marker.
+		 */
+		if (!err && m->code == 1)
+			err = kern_binding_state(&b, MHO_STATE_RELEASE);
 		code = err ? kern_status(err) : 0;
 	}
-	mhod_log(MHOD_LOG_INFO, "HI from %s (%s): seq %u, PCoA %s, NCoA %s%s: code %u",
-		 par->name, mhod_ntop(&rx->pi.src), m->seq,
+	mhod_log(MHOD_LOG_INFO, "HI from %s (%s): seq %u, HI code %u, PCoA %s, NCoA %s%s: code %u",
+		 par->name, mhod_ntop(&rx->pi.src), m->seq, m->code,
 		 pcoa ? mhod_ntop(&pcoa->addr) : "-",
 		 ncoa ? mhod_ntop(&ncoa->addr) : "-",
 		 lla && peer_by_lla(lla->lla, lla->lla_len) ? " (known MN)" : "",

@@ -608,37 +608,4 @@ enum mhod_err mhod_icmp_build(const struct mhod_icmp *m,
 	return MHOD_OK;
 }
 
-enum mhod_err mhod_icmp_pa_get(const struct mhod_icmp *m, uint8_t kind,
-			       uint8_t *out, size_t cap, size_t *len)
-{
-	const struct mhod_pa_frag *frags[MHOD_OPTS_MAX];
-	size_t n = 0;
-	int i;
-
-	for (i = 0; i < m->nopts; i++)
-		if (m->opts[i].pa.kind)
-			frags[n++] = &m->opts[i].pa;
-	return pa_gather(frags, n, kind, out, cap, len);
-}
-
-enum mhod_err mhod_icmp_pa_add(struct mhod_icmp *m, uint8_t kind,
-			       const uint8_t *data, size_t len)
-{
-	struct mhod_pa_frag frags[MHOD_OPTS_MAX];
-	size_t n, i;
-
-	if (m->nopts >= MHOD_OPTS_MAX)
-		return MHOD_E_INVAL;
-	n = pa_fragment(kind, data, len, MHOD_PA_ND_FRAG_MAX, frags,
-			(size_t)(MHOD_OPTS_MAX - m->nopts));
-	if (!n)
-		return MHOD_E_INVAL;
-	for (i = 0; i < n; i++) {
-		struct mhod_nd_opt *o = &m->opts[m->nopts++];
-
-		memset(o, 0, sizeof(*o));
-		o->type = MHOD_ND_PA;
-		o->pa = frags[i];
-	}
-	return MHOD_OK;
-}
+PA_ACCESSORS(mhod_icmp, MHOD_ND_PA, MHOD_PA_ND_FRAG_MAX)

@@ -28,7 +28,8 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 #define MHOD_COUNTERS(X)						\
 	X(rx_msgs) X(tx_msgs) X(rx_malformed) X(rx_unexpected)		\
 	X(rx_unknown_peer) X(rx_bad_auth) X(rx_wrong_addr)		\
-	X(rx_hi_unknown_ar) X(rx_rate_limited) X(rtsolpr) X(prrtadv)	\
+	X(rx_hi_unknown_ar) X(rx_rate_limited) X(rx_replayed)		\
+	X(rtsolpr) X(prrtadv)						\
 	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
 	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
 	X(kernel_events)
@@ -76,13 +77,32 @@ typedef void (*mhod_rx_fn)(const struct mhod_rx *rx);
 int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn);
 void net_close(void);
 /*
- * Send an ICMPv6 message or a Mobility Header from src (NULL: the kernel
- * picks) to dst, out of ifindex (0: the routing table's choice; else the
- * routes through that interface). ICMPv6 goes out with Hop Limit 255. The kernel
+ * Build an ICMPv6 message or a Mobility Header from src (NULL: the kernel
+ * picks) to dst and send it out of ifindex (0: the routing table's
+ * choice; else the routes through that interface); 0 or -1 (logged when
+ * it cannot be built). ICMPv6 goes out with Hop Limit 255. The kernel
  * computes both checksums (raw sockets of these protocols).
  */
-int net_send_icmp(const uint8_t *buf, size_t len, const struct in6_addr *src,
-		  const struct in6_addr *dst, int ifindex);
+int net_tx_icmp(const struct mhod_icmp *m, const struct in6_addr *src,
+		const struct in6_addr *dst, int ifindex);
+
+/* An FBU's or FBack's BADF: signed with key over the CoA and the pAR. */
+struct net_badf {
+	const struct mhod_key *key;
+	const struct in6_addr *coa, *par;
+	/* Sign over src but leave the source to the kernel (the BADF does
+	 * not cover it).
+	 */
+	bool kernel_src;
+	/* If set: the message as sent (MHOD_MH_MAX octets at most). */
+	uint8_t *copy;
+	size_t *copy_len;
+};
+
+int net_tx_mh(const struct mhod_mh *m, const struct in6_addr *src,
+	      const struct in6_addr *dst, int ifindex,
+	      const struct net_badf *sign);
+/* A message as it is (the MN agent's "replay"). */
 int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
 		const struct in6_addr *dst, int ifindex);
 int net_ifindex(const char *name);

@@ -11,6 +11,13 @@
  *   attach           the MN is on the new link: the UNA from the NCoA
  *                    (the nAR's module releases its hold on it); the new
  *                    link becomes the current one
+ *   reactive         the MN is on another link already, without an
+ *                    FBack (reactive mode, RFC 5568 3.3): the UNA from
+ *                    its address there (the NCoA), then the FBU from the
+ *                    NCoA to the AR it left; answers as "handoff" does,
+ *                    and the new link is then the current one
+ *   replay           the last handoff's FBU again, octet for octet (a
+ *                    replay, for testing an AR's replay protection)
  *   end              an FBU with lifetime 0 from the new link: the pAR's
  *                    tunnel is no longer needed (after the MN's binding
  *                    updates); the pAR sends its end-marker
@@ -53,6 +60,12 @@ static struct {
 	uint16_t lifetime;
 	int client;		/* control client waiting for the answer */
 	bool end_pending;
+	bool reactive;		/* the FBU goes from the NCoA */
+	/* The last FBU with a lifetime (a handoff's), as sent: "replay". */
+	uint8_t last_fbu[MHOD_MH_MAX];
+	size_t last_fbu_len;
+	struct in6_addr last_fbu_dst;
+	int last_fbu_ifindex;
 } mn = { .client = -1 };
 
 void mn_defer_reply(int fd)
@@ -98,14 +111,29 @@ static const struct mhod_conf_peer *ar_by_addr(const struct in6_addr *a)
 	return NULL;
 }
 
+/* The AR on a link: the one in its address's prefix, else the first. */
+static const struct mhod_conf_peer *ar_on(const struct mhod_conf_iface *ifc)
+{
+	const struct mhod_conf_peer *ar = NULL;
+	int i;
+
+	for (i = 0; i < mhod_conf->npeers; i++) {
+		const struct mhod_conf_peer *p = &mhod_conf->peers[i];
+
+		if (p->kind != MHOD_PEER_AR)
+			continue;
+		if (!ar || mhod_in_prefix(&p->addr, &ifc->addr[0],
+					  ifc->plen[0]))
+			ar = p;
+	}
+	return ar;
+}
+
 /* ------------------------------------------------------------ RtSolPr */
 
 static void send_rtsolpr(void)
 {
 	static struct mhod_icmp m;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MSG_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.msg = MHOD_MSG_RTSOLPR;
@@ -113,14 +141,7 @@ static void send_rtsolpr(void)
 	if (mn.cur->has_lla)
 		mhod_nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_SENDER, &mn.cur->lla);
 	mhod_nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, &mn.ap);
-	memset(&pi, 0, sizeof(pi));
-	pi.src = mn.pcoa;
-	pi.dst = mn.ar->addr;
-	pi.hop_limit = -1;
-	if (mhod_icmp_build(&m, &pi, buf, sizeof(buf), &len))
-		return;
-	if (!net_send_icmp(buf, len, &mn.pcoa, &mn.ar->addr,
-			   net_ifindex(mn.cur->name)))
+	if (!net_tx_icmp(&m, &mn.pcoa, &mn.ar->addr, net_ifindex(mn.cur->name)))
 		mhod_ctr.rtsolpr++;
 	loop_timer_arm(&mn.timer, mn.wait_ms);
 }
@@ -132,7 +153,8 @@ static void send_rtsolpr(void)
  * may still be there (an on-link prefix whose link is gone), and Linux
  * only holds a unicast route lookup to the interface IPV6_PKTINFO names
  * when the source is left to it (ip6_route_output_flags()). From the new
- * link the source is left to the kernel, which picks the NCoA there (the
+ * link (src is the NCoA: the FBU that ends forwarding, the reactive FBU)
+ * the source is left to the kernel, which picks the NCoA there (the
  * checksum is the kernel's; the BADF does not cover the source).
  */
 static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
@@ -141,9 +163,7 @@ static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 	const struct mhod_key *key = mhod_peer_key(mn.ar);
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
-	struct mhod_pkt_info pi;
-	uint8_t buf[MHOD_MH_MAX];
-	size_t len;
+	struct net_badf sign = { 0 };
 
 	if (!key)
 		return -1;
@@ -159,21 +179,31 @@ static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 	o->type = MHOD_MHO_BADF;
 	o->spi = mhod_peer_spi(mn.ar);
 	o->len = 12;
-	memset(&pi, 0, sizeof(pi));
-	pi.src = *src;
-	pi.dst = *ar;
-	pi.hop_limit = -1;
-	if (mhod_mh_build(&m, &pi, buf, sizeof(buf), &len) ||
-	    mhod_mh_badf_sign(buf, len, &pi, key->k, key->len, &mn.ncoa, ar))
-		return -1;
-	if (net_send_mh(buf, len, lifetime ? src : NULL, ar,
-			net_ifindex(mn.cur->name)))
+	sign.key = key;
+	sign.coa = &mn.ncoa;
+	sign.par = ar;
+	sign.kernel_src = mhod_addr_eq(src, &mn.ncoa);
+	if (lifetime) {
+		/* The handoff's FBU, kept for "replay". */
+		sign.copy = mn.last_fbu;
+		sign.copy_len = &mn.last_fbu_len;
+		mn.last_fbu_len = 0;
+		mn.last_fbu_dst = *ar;
+		mn.last_fbu_ifindex = net_ifindex(mn.cur->name);
+	}
+	if (net_tx_mh(&m, src, ar, net_ifindex(mn.cur->name), &sign))
 		return -1;
 	mhod_ctr.fbu++;
 	mhod_log(MHOD_LOG_INFO, "FBU to %s from %s: seq %u, NCoA %s, lifetime %u",
 		 mhod_ntop(ar), mhod_ntop(src), mn.seq, mhod_ntop(&mn.ncoa),
 		 lifetime);
 	return 0;
+}
+
+/* Predictive: from the PCoA, on the old link; reactive: from the NCoA. */
+static const struct in6_addr *fbu_src(void)
+{
+	return mn.reactive ? &mn.ncoa : &mn.pcoa;
 }
 
 static void start_fbu(void)
@@ -185,7 +215,7 @@ static void start_fbu(void)
 	mn.wait_ms = mhod_conf->timers.fbu_timeout_ms;
 	mn.t_fbu = loop_now_ms();
 	mn.lifetime = (uint16_t)(mhod_conf->timers.fbu_lifetime_ms / 1000);
-	if (send_fbu(mn.lifetime, &mn.pcoa, &mn.ar->addr) < 0) {
+	if (send_fbu(mn.lifetime, fbu_src(), &mn.ar->addr) < 0) {
 		mn.state = MN_IDLE;
 		answer("error cannot send the FBU");
 		return;
@@ -217,7 +247,7 @@ static void timeout(struct loop_timer *t)
 		mn.wait_ms *= 2;
 		send_rtsolpr();
 	} else {
-		send_fbu(mn.lifetime, &mn.pcoa, &mn.ar->addr);
+		send_fbu(mn.lifetime, fbu_src(), &mn.ar->addr);
 		loop_timer_arm(&mn.timer, mn.wait_ms);
 	}
 }
@@ -312,8 +342,16 @@ static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 	}
 	mn.state = MN_READY;
 	mhod_ctr.handoffs_ok++;
+	if (mn.reactive) {
+		/* The UNA went before the FBU: the new link is current. */
+		mn.state = MN_IDLE;
+		mn.ar = ar_on(mn.cur);
+		mn.end_pending = true;
+	}
 	answer("ok status %u seq %u ncoa %s nar %s ms %llu", m->status, m->seq,
-	       mhod_ntop(&mn.ncoa), mhod_ntop(&mn.nar),
+	       mhod_ntop(&mn.ncoa),
+	       mn.reactive ? (mn.ar ? mhod_ntop(&mn.ar->addr) : "-") :
+	       mhod_ntop(&mn.nar),
 	       (unsigned long long)(loop_now_ms() - mn.t_fbu));
 }
 
@@ -391,6 +429,7 @@ static int cmd_handoff(const char *arg, char *out, size_t cap)
 	}
 	mn.pcoa = mn.cur->addr[0];
 	mn.old_ar = mn.ar->addr;
+	mn.reactive = false;
 	mn.have_nar = false;
 	mn.plen = 0;
 	mn.state = MN_SOLICITING;
@@ -405,24 +444,14 @@ static int cmd_handoff(const char *arg, char *out, size_t cap)
 static int send_una(void)
 {
 	static struct mhod_icmp m;
-	struct mhod_pkt_info pi;
 	struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
-	uint8_t buf[MHOD_MSG_MAX];
-	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.msg = MHOD_MSG_NA;
 	m.target = mn.ncoa;
 	if (mn.next->has_lla)
 		mhod_nd_lla(&m, MHOD_ND_TLLA, 0, &mn.next->lla);
-	memset(&pi, 0, sizeof(pi));
-	pi.src = mn.ncoa;
-	pi.dst = all_nodes;
-	pi.hop_limit = -1;
-	if (mhod_icmp_build(&m, &pi, buf, sizeof(buf), &len))
-		return -1;
-	if (net_send_icmp(buf, len, &mn.ncoa, &all_nodes,
-			  net_ifindex(mn.next->name)))
+	if (net_tx_icmp(&m, &mn.ncoa, &all_nodes, net_ifindex(mn.next->name)))
 		return -1;
 	mhod_ctr.una++;
 	return 0;
@@ -446,6 +475,57 @@ static int cmd_attach(char *out, size_t cap)
 	snprintf(out, cap, "ok una %s on %s", mhod_ntop(&mn.ncoa),
 		 mn.cur->name);
 	mhod_log(MHOD_LOG_INFO, "%s", out);
+	return 0;
+}
+
+/*
+ * Reactive mode: the MN is on another link (the caller moved it) and has
+ * no FBack. The UNA from its address there, then the FBU from it to the
+ * AR it left, signed with that AR's key; the answer waits for the FBack.
+ */
+static int cmd_reactive(char *out, size_t cap)
+{
+	const struct mhod_conf_iface *ifc;
+	int i;
+
+	if (mn.state != MN_IDLE) {
+		snprintf(out, cap, "error not idle (%s)",
+			 mn_state_names[mn.state]);
+		return 0;
+	}
+	mn.next = NULL;
+	for (i = 0; (ifc = mobile_iface(i)); i++)
+		if (ifc != mn.cur && ifc->naddrs && !mn.next)
+			mn.next = ifc;
+	if (!mn.ar || !mn.next) {
+		snprintf(out, cap, "error no access router or no other link");
+		return 0;
+	}
+	mn.pcoa = mn.cur->addr[0];
+	mn.old_ar = mn.ar->addr;
+	mn.ncoa = mn.next->addr[0];
+	if (send_una() < 0) {
+		snprintf(out, cap, "error cannot send the UNA");
+		return 0;
+	}
+	mn.cur = mn.next;
+	mn.reactive = true;
+	mhod_log(MHOD_LOG_INFO, "reactive: UNA %s on %s, FBU to %s",
+		 mhod_ntop(&mn.ncoa), mn.cur->name, mhod_ntop(&mn.old_ar));
+	start_fbu();
+	return 1;
+}
+
+static int cmd_replay(char *out, size_t cap)
+{
+	if (!mn.last_fbu_len ||
+	    net_send_mh(mn.last_fbu, mn.last_fbu_len, NULL, &mn.last_fbu_dst,
+			mn.last_fbu_ifindex)) {
+		snprintf(out, cap, "error no FBU to replay");
+		return 0;
+	}
+	snprintf(out, cap, "ok replayed %zu octets to %s", mn.last_fbu_len,
+		 mhod_ntop(&mn.last_fbu_dst));
 	return 0;
 }
 
@@ -479,6 +559,10 @@ int mn_command(const char *cmd, char *out, size_t cap)
 		return cmd_attach(out, cap);
 	if (!strcmp(cmd, "end"))
 		return cmd_end(out, cap);
+	if (!strcmp(cmd, "reactive"))
+		return cmd_reactive(out, cap);
+	if (!strcmp(cmd, "replay"))
+		return cmd_replay(out, cap);
 	if (!strcmp(cmd, "state")) {
 		snprintf(out, cap, "%s on %s ar %s", mn_state_names[mn.state],
 			 mn.cur->name, mn.ar ? mhod_ntop(&mn.ar->addr) : "-");
@@ -492,25 +576,12 @@ int mn_command(const char *cmd, char *out, size_t cap)
 
 int mn_start(void)
 {
-	int i;
-
 	mn.cur = mobile_iface(0);
 	if (!mn.cur || !mn.cur->naddrs) {
 		mhod_log(MHOD_LOG_ERR, "a mobile node needs a mobile interface with an address");
 		return -1;
 	}
-	/* The current AR: the first one, unless one is on the current
-	 * link's prefix.
-	 */
-	for (i = 0; i < mhod_conf->npeers; i++) {
-		const struct mhod_conf_peer *p = &mhod_conf->peers[i];
-
-		if (p->kind != MHOD_PEER_AR)
-			continue;
-		if (!mn.ar || mhod_in_prefix(&p->addr, &mn.cur->addr[0],
-					mn.cur->plen[0]))
-			mn.ar = p;
-	}
+	mn.ar = ar_on(mn.cur);
 	srandom((unsigned int)loop_now_ms() ^ (unsigned int)getpid());
 	if (loop_timer_init(&mn.timer, timeout) < 0)
 		return -1;

@@ -172,10 +172,55 @@ static int send_raw(int fd, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-int net_send_icmp(const uint8_t *buf, size_t len, const struct in6_addr *src,
-		  const struct in6_addr *dst, int ifindex)
+static void tx_pi(struct mhod_pkt_info *pi, const struct in6_addr *src,
+		  const struct in6_addr *dst)
 {
+	memset(pi, 0, sizeof(*pi));
+	if (src)
+		pi->src = *src;
+	pi->dst = *dst;
+	pi->hop_limit = -1;
+}
+
+int net_tx_icmp(const struct mhod_icmp *m, const struct in6_addr *src,
+		const struct in6_addr *dst, int ifindex)
+{
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MSG_MAX];
+	size_t len;
+
+	tx_pi(&pi, src, dst);
+	if (mhod_icmp_build(m, &pi, buf, sizeof(buf), &len)) {
+		mhod_log(MHOD_LOG_WARN, "%s to %s: cannot build it",
+			 mhod_msg_name(m->msg), mhod_ntop(dst));
+		return -1;
+	}
 	return send_raw(icmp.lf.fd, buf, len, src, dst, ifindex);
+}
+
+int net_tx_mh(const struct mhod_mh *m, const struct in6_addr *src,
+	      const struct in6_addr *dst, int ifindex,
+	      const struct net_badf *sign)
+{
+	struct mhod_pkt_info pi;
+	uint8_t buf[MHOD_MH_MAX];
+	size_t len;
+
+	tx_pi(&pi, src, dst);
+	if (mhod_mh_build(m, &pi, buf, sizeof(buf), &len) ||
+	    (sign && mhod_mh_badf_sign(buf, len, &pi, sign->key->k,
+				       sign->key->len, sign->coa,
+				       sign->par))) {
+		mhod_log(MHOD_LOG_WARN, "MH type %u to %s: cannot build it",
+			 m->type, mhod_ntop(dst));
+		return -1;
+	}
+	if (sign && sign->copy && len <= MHOD_MH_MAX) {
+		memcpy(sign->copy, buf, len);
+		*sign->copy_len = len;
+	}
+	return send_raw(mh.lf.fd, buf, len, sign && sign->kernel_src ?
+			NULL : src, dst, ifindex);
 }
 
 int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,

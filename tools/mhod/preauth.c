@@ -53,41 +53,53 @@ enum mhod_err pa_end(const struct pa_state *s)
 	return s->pending ? MHOD_E_PA_FRAG : MHOD_OK;
 }
 
-size_t pa_fragment(uint8_t kind, const uint8_t *data, size_t len, size_t max,
-		   struct mhod_pa_frag *out, size_t room)
+static struct mhod_pa_frag *opt_pa(const struct pa_opts *o, size_t i)
 {
-	size_t n = (len + max - 1) / max, i;
-
-	if (!len || n > room)
-		return 0;
-	for (i = 0; i < n; i++) {
-		size_t chunk = len > max ? max : len;
-
-		out[i] = (struct mhod_pa_frag){ .kind = kind, .data = data,
-						.len = (uint16_t)chunk,
-						.more = chunk < len };
-		data += chunk;
-		len -= chunk;
-	}
-	return n;
+	return (struct mhod_pa_frag *)((uint8_t *)o->opts + i * o->stride +
+				       o->pa_off);
 }
 
-enum mhod_err pa_gather(const struct mhod_pa_frag *const *frags, size_t n,
-			uint8_t kind, uint8_t *out, size_t cap, size_t *len)
+enum mhod_err pa_opts_get(const struct pa_opts *o, uint8_t kind,
+			  uint8_t *out, size_t cap, size_t *len)
 {
 	size_t i, got = 0;
 
-	for (i = 0; i < n; i++) {
-		if (frags[i]->kind != kind)
+	for (i = 0; i < *o->nopts; i++) {
+		const struct mhod_pa_frag *f = opt_pa(o, i);
+
+		if (!f->kind || f->kind != kind)
 			continue;
-		if (frags[i]->len > cap - got)
+		if (f->len > cap - got)
 			return MHOD_E_NOSPACE;
-		memcpy(out + got, frags[i]->data, frags[i]->len);
-		got += frags[i]->len;
-		if (!frags[i]->more)
+		memcpy(out + got, f->data, f->len);
+		got += f->len;
+		if (!f->more)
 			break;
 	}
 	*len = got;
+	return MHOD_OK;
+}
+
+enum mhod_err pa_opts_add(const struct pa_opts *o, uint8_t kind,
+			  const uint8_t *data, size_t len)
+{
+	size_t n = (len + o->frag_max - 1) / o->frag_max, i;
+
+	if (!len || *o->nopts >= MHOD_OPTS_MAX ||
+	    n > (size_t)(MHOD_OPTS_MAX - *o->nopts))
+		return MHOD_E_INVAL;
+	for (i = 0; i < n; i++) {
+		uint8_t *opt = (uint8_t *)o->opts + *o->nopts * o->stride;
+		size_t chunk = len > o->frag_max ? o->frag_max : len;
+
+		memset(opt, 0, o->stride);
+		opt[o->type_off] = o->type;
+		*opt_pa(o, (*o->nopts)++) = (struct mhod_pa_frag){
+			.kind = kind, .data = data, .len = (uint16_t)chunk,
+			.more = chunk < len };
+		data += chunk;
+		len -= chunk;
+	}
 	return MHOD_OK;
 }
 

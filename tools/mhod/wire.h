@@ -315,13 +315,22 @@ struct mhod_icmp {
 /* An UNA (RFC 5568 6.3): an NA with R, S and O clear. */
 bool mhod_na_is_una(const struct mhod_icmp *m);
 
-enum mhod_err mhod_icmp_parse(struct mhod_icmp *m, const uint8_t *buf,
-			      size_t len, const struct mhod_pkt_info *pi,
-			      size_t *err_off);
-/* Writes the message, its checksum over pi->src/pi->dst included. */
-enum mhod_err mhod_icmp_build(const struct mhod_icmp *m,
-			      const struct mhod_pkt_info *pi, uint8_t *buf,
-			      size_t cap, size_t *len);
+/*
+ * The codec of a message struct: name_parse() fills *m from buf (len
+ * octets) that came between pi's addresses (*err_off: where it failed);
+ * name_build() writes m, its checksum over pi->src/pi->dst included.
+ */
+#define MHOD_CODEC(name)						\
+	enum mhod_err name##_parse(struct name *m, const uint8_t *buf,	\
+				   size_t len,				\
+				   const struct mhod_pkt_info *pi,	\
+				   size_t *err_off);			\
+	enum mhod_err name##_build(const struct name *m,		\
+				   const struct mhod_pkt_info *pi,	\
+				   uint8_t *buf, size_t cap, size_t *len)
+
+/* mhod_icmp_parse(), mhod_icmp_build() */
+MHOD_CODEC(mhod_icmp);
 
 /* ---------------------------------------------------------------------
  * Mobility Header messages and options.
@@ -377,16 +386,11 @@ struct mhod_mh {
 	struct mhod_mh_opt opts[MHOD_OPTS_MAX];
 };
 
-enum mhod_err mhod_mh_parse(struct mhod_mh *m, const uint8_t *buf,
-			    size_t len, const struct mhod_pkt_info *pi,
-			    size_t *err_off);
-/* Writes the header with its options and padding, and its checksum. A
- * BAD/BADF option whose data is NULL gets a zero authenticator of len
- * octets, for mhod_mh_badf_sign().
+/* mhod_mh_parse(), mhod_mh_build(): the build writes the header with its
+ * options and padding. A BAD/BADF option whose data is NULL gets a zero
+ * authenticator of len octets, for mhod_mh_badf_sign().
  */
-enum mhod_err mhod_mh_build(const struct mhod_mh *m,
-			    const struct mhod_pkt_info *pi, uint8_t *buf,
-			    size_t cap, size_t *len);
+MHOD_CODEC(mhod_mh);
 
 /* The option of that type (and, for code >= 0, that code), or NULL. */
 const struct mhod_mh_opt *mhod_mh_opt_find(const struct mhod_mh *m,

@@ -114,6 +114,17 @@ static struct mhod_pkt pkt_between(const char *src, const char *dst,
 	return p;
 }
 
+/* A message that cannot be built is a failed test of its own. */
+static bool built(const char *name, enum mhod_err err)
+{
+	if (!err)
+		return true;
+	t_begin("build %s", name);
+	t_check(false, "build: %s", mhod_err_name(err));
+	t_end();
+	return false;
+}
+
 static void icmp_msg(const char *name, struct mhod_icmp *m,
 		     struct mhod_pkt *pkt, const char *filter, bool known_bad)
 {
@@ -124,12 +135,8 @@ static void icmp_msg(const char *name, struct mhod_icmp *m,
 
 	mhod_pkt_info_of(pkt, &pi);
 	err = mhod_icmp_build(m, &pi, buf, sizeof(buf), &n);
-	if (err) {
-		t_begin("build %s", name);
-		t_check(false, "build: %s", mhod_err_name(err));
-		t_end();
+	if (!built(name, err))
 		return;
-	}
 	emit(name, pkt, buf, n, m->msg, filter, known_bad);
 }
 
@@ -161,12 +168,8 @@ static void mh_msg(const char *name, struct mhod_mh *m, struct mhod_pkt *pkt,
 	if (!err && badf)
 		err = mhod_mh_badf_sign(buf, n, &pi, t_k_mn_par,
 					sizeof(t_k_mn_par), &ncoa, &par);
-	if (err) {
-		t_begin("build %s", name);
-		t_check(false, "build: %s", mhod_err_name(err));
-		t_end();
+	if (!built(name, err))
 		return;
-	}
 	pkt->hop_limit = 64;
 	emit(name, pkt, buf, n, mh_msg_of(m->type), filter, false);
 }
@@ -204,6 +207,106 @@ static struct mhod_mh_opt *mh_opt(struct mhod_mh *m, uint8_t type)
 	return o;
 }
 
+/* A message of that kind with no options. */
+static void icmp_new(struct mhod_icmp *m, enum mhod_msg msg, uint8_t code,
+		     uint16_t ident)
+{
+	memset(m, 0, sizeof(*m));
+	m->msg = msg;
+	m->code = code;
+	m->ident = ident;
+}
+
+static void mh_new(struct mhod_mh *m, uint8_t type, uint16_t seq,
+		   uint16_t flags, uint16_t lifetime)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->seq = seq;
+	m->flags = flags;
+	m->lifetime = lifetime;
+}
+
+static void mh_ipap(struct mhod_mh *m, uint8_t code, const char *addr)
+{
+	struct mhod_mh_opt *o = mh_opt(m, MHOD_MHO_IPAP);
+
+	o->code = code;
+	o->plen = 128;
+	o->addr = A(addr);
+}
+
+static void mh_lla(struct mhod_mh *m, const uint8_t *mac)
+{
+	struct mhod_mh_opt *o = mh_opt(m, MHOD_MHO_LLA);
+
+	o->code = MHOD_LLA_MN;
+	o->lla_len = 6;
+	memcpy(o->lla, mac, 6);
+}
+
+/* A BADF (or BAD) option; auth NULL: mh_msg() signs it. */
+static void mh_auth(struct mhod_mh *m, uint8_t type, uint32_t spi,
+		    const uint8_t *auth)
+{
+	struct mhod_mh_opt *o = mh_opt(m, type);
+
+	o->spi = spi;
+	o->len = 12;
+	o->data = auth;
+}
+
+/* An MH packet; hoa: with a Home Address option. */
+static struct mhod_pkt mh_pkt(const char *src, const char *dst,
+			      const char *hoa)
+{
+	struct mhod_pkt p = pkt_between(src, dst, MHOD_IPPROTO_MH);
+
+	if (hoa) {
+		p.has_hao = true;
+		p.hoa = A(hoa);
+	}
+	return p;
+}
+
+static struct mhod_pkt sctp_pkt(const char *src, const char *dst,
+				uint32_t vtag)
+{
+	struct mhod_pkt p = pkt_between(src, dst, MHOD_IPPROTO_SCTP);
+
+	p.sport = MHOD_CXTP_PORT;
+	p.dport = MHOD_CXTP_PORT;
+	p.vtag = vtag;
+	p.tsn = 1;
+	p.chunk_flags = 7;
+	return p;
+}
+
+static void cxtp_new(struct mhod_cxtp *c, uint8_t type, bool flag)
+{
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	c->flag = flag;
+	c->prev_ip = A("2001:db8:1::a");
+}
+
+/* A CXTP message over SCTP; filter: what it must match beyond SCTP's. */
+static void cxtp_msg(const char *name, const struct mhod_cxtp *c,
+		     struct mhod_pkt *pkt, const char *filter)
+{
+	uint8_t msg[MHOD_MSG_MAX];
+	char full[256];
+	enum mhod_err err;
+	size_t n;
+
+	err = mhod_cxtp_build(c, msg, sizeof(msg), &n);
+	if (!built(name, err))
+		return;
+	snprintf(full, sizeof(full),
+		 "sctp.port==5091 && sctp.checksum.status==1 && %s", filter);
+	emit(name, pkt, msg, n, MHOD_MSG_CXTP, full, false);
+}
+
 static void add_pa_icmp(struct mhod_icmp *m, const uint8_t *cert, size_t n)
 {
 	mhod_icmp_pa_add(m, MHOD_PA_SA, pa_sa, sizeof(pa_sa));
@@ -231,9 +334,7 @@ static void fmip_icmp(void)
 	static struct mhod_icmp m;
 	struct mhod_pkt p;
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_RTSOLPR;
-	m.ident = 0x1234;
+	icmp_new(&m, MHOD_MSG_RTSOLPR, 0, 0x1234);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_SENDER, mn_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap2_mac);
@@ -244,18 +345,14 @@ static void fmip_icmp(void)
 		 "icmpv6.fmip6.identifier==0x1234 && icmpv6.opt.lla.option_code==4 && "
 		 F_PA_ND, false);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_RTSOLPR;
-	m.ident = 7;
+	icmp_new(&m, MHOD_MSG_RTSOLPR, 0, 7);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_WILDCARD, ap_mac);
 	p = pkt_between(MN_PAR, MHOD_IPPROTO_ICMPV6);
 	icmp_msg("RtSolPr wildcard", &m, &p,
 		 "icmpv6.fmip6.subtype==2 && icmpv6.opt.lla.option_code==0",
 		 false);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_PRRTADV;
-	m.ident = 0x1234;
+	icmp_new(&m, MHOD_MSG_PRRTADV, 0, 0x1234);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_SENDER, par_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NAR, nar_mac);
@@ -283,9 +380,7 @@ static void fmip_icmp(void)
 		t_end();
 	}
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_PRRTADV;
-	m.code = 1;
+	icmp_new(&m, MHOD_MSG_PRRTADV, 1, 0);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_NAR, nar_mac);
 	nd_addr(&m, MHOD_ND_IPA, MHOD_IPA_NAR, 128, "2001:db8:2::1");
@@ -296,9 +391,7 @@ static void fmip_icmp(void)
 		 "icmpv6.fmip6.identifier==0 && icmpv6.opt.ipa.option_code==2",
 		 false);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_PRRTADV;
-	m.code = 2;
+	icmp_new(&m, MHOD_MSG_PRRTADV, 2, 0);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_AP_SAME_IF, ap_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_AP_NO_PREFIX, ap2_mac);
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_AP_NO_FMIP, nar_mac);
@@ -307,10 +400,8 @@ static void fmip_icmp(void)
 		 "icmpv6.fmip6.subtype==3 && icmpv6.code==2 && "
 		 "icmpv6.opt.lla.option_code==7", false);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_HI_4068;
+	icmp_new(&m, MHOD_MSG_HI_4068, 0, 9);
 	m.flags = MHOD_HI_U;
-	m.ident = 9;
 	nd_lla(&m, MHOD_ND_LLA, MHOD_LLA_MN, mn_mac);
 	nd_addr(&m, MHOD_ND_IPA, MHOD_IPA_PCOA, 128, "2001:db8:1::a");
 	nd_addr(&m, MHOD_ND_IPA, MHOD_IPA_NCOA, 128, "2001:db8:2::a");
@@ -318,17 +409,13 @@ static void fmip_icmp(void)
 	icmp_msg("HI (RFC 4068 ICMPv6)", &m, &p,
 		 "icmpv6.fmip6.subtype==4 && icmpv6.fmip6.hi.flag.a==1", false);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_HACK_4068;
-	m.code = 2;
-	m.ident = 9;
+	icmp_new(&m, MHOD_MSG_HACK_4068, 2, 9);
 	nd_addr(&m, MHOD_ND_IPA, MHOD_IPA_NCOA, 128, "2001:db8:2::b");
 	p = pkt_between("2001:db8:2::1", "2001:db8:1::1", MHOD_IPPROTO_ICMPV6);
 	icmp_msg("HAck (RFC 4068 ICMPv6)", &m, &p,
 		 "icmpv6.fmip6.subtype==5 && icmpv6.code==2", false);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_NA;
+	icmp_new(&m, MHOD_MSG_NA, 0, 0);
 	m.target = A("2001:db8:2::a");
 	nd_lla(&m, MHOD_ND_TLLA, 0, mn_mac);
 	p = pkt_between("2001:db8:2::a", "ff02::1", MHOD_IPPROTO_ICMPV6);
@@ -339,8 +426,7 @@ static void fmip_icmp(void)
 		 "icmpv6.opt.target_linkaddr==02:00:00:00:00:0a", false);
 
 	/* NAACK with an NCoA: tshark reads it at the wrong offset */
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_RA;
+	icmp_new(&m, MHOD_MSG_RA, 0, 0);
 	m.cur_hop_limit = 64;
 	nd_lla(&m, MHOD_ND_SLLA, 0, nar_mac);
 	m.opts[m.nopts].type = MHOD_ND_NAACK;
@@ -351,8 +437,7 @@ static void fmip_icmp(void)
 	icmp_msg("RA+NAACK(2, NCoA)", &m, &p,
 		 "icmpv6.type==134 && icmpv6.opt.naack.status==2", true);
 
-	memset(&m, 0, sizeof(m));
-	m.msg = MHOD_MSG_RA;
+	icmp_new(&m, MHOD_MSG_RA, 0, 0);
 	m.opts[m.nopts].type = MHOD_ND_NAACK;
 	m.opts[m.nopts++].status = 128;
 	p = pkt_between("fe80::2", "2001:db8:2::a", MHOD_IPPROTO_ICMPV6);
@@ -392,8 +477,7 @@ static void preauth_relay(const struct mhod_mh *hi)
 	static uint8_t a[8192], b[8192];
 	size_t na, nb, want;
 
-	memset(&rs, 0, sizeof(rs));
-	rs.msg = MHOD_MSG_RTSOLPR;
+	icmp_new(&rs, MHOD_MSG_RTSOLPR, 0, 0);
 	nd_lla(&rs, MHOD_ND_LLA, MHOD_LLA_NEW_AP, ap_mac);
 	add_pa_icmp(&rs, pa_cert, 600);
 	na = signed_of(&rs, NULL, a, sizeof(a));
@@ -411,65 +495,35 @@ static void preauth_relay(const struct mhod_mh *hi)
 static void fmip_mh(void)
 {
 	static struct mhod_mh m;
-	struct mhod_mh_opt *o;
 	struct mhod_pkt p;
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_FBU;
-	m.seq = 0x1001;
-	m.flags = MHOD_BU_A | MHOD_BU_H;
-	m.lifetime = 30;
+	mh_new(&m, MHOD_MH_FBU, 0x1001, MHOD_BU_A | MHOD_BU_H, 30);
 	mh_opt(&m, MHOD_MHO_ALTCOA)->addr = A("2001:db8:2::a");
-	o = mh_opt(&m, MHOD_MHO_LLA);
-	o->code = MHOD_LLA_MN;
-	o->lla_len = 6;
-	memcpy(o->lla, mn_mac, 6);
-	o = mh_opt(&m, MHOD_MHO_BADF);
-	o->spi = 0x100;
-	o->len = 12;
-	p = pkt_between("2001:db8:1::a", "2001:db8:1::1", MHOD_IPPROTO_MH);
-	p.has_hao = true;
-	p.hoa = A("2001:db8:1::a");
+	mh_lla(&m, mn_mac);
+	mh_auth(&m, MHOD_MHO_BADF, 0x100, NULL);
+	p = mh_pkt("2001:db8:1::a", "2001:db8:1::1", "2001:db8:1::a");
 	mh_msg("FBU", &m, &p,
 	       "mip6.mhtype==8 && mip6.fbu.seqnr==4097 && mip6.fbu.a_flag==1 && "
 	       "mip6.fbu.h_flag==1 && mip6.acoa.acoa==2001:db8:2::a && "
 	       "mip6.lla.optcode==2 && mip6.badff.spi==256 && "
 	       "ipv6.opt.mipv6.home_address==2001:db8:1::a", true);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_FBACK;
+	mh_new(&m, MHOD_MH_FBACK, 0x1001, MHOD_BA_K, 30);
 	m.status = 1;
-	m.flags = MHOD_BA_K;
-	m.seq = 0x1001;
-	m.lifetime = 30;
 	mh_opt(&m, MHOD_MHO_ALTCOA)->addr = A("2001:db8:2::c");
-	o = mh_opt(&m, MHOD_MHO_BADF);
-	o->spi = 0x100;
-	o->len = 12;
-	p = pkt_between("2001:db8:1::1", "2001:db8:2::a", MHOD_IPPROTO_MH);
+	mh_auth(&m, MHOD_MHO_BADF, 0x100, NULL);
+	p = mh_pkt("2001:db8:1::1", "2001:db8:2::a", NULL);
 	mh_msg("FBack status 1 + AltCoA", &m, &p,
 	       "mip6.mhtype==9 && mip6.fback.status==1 && mip6.fback.k_flag==1 && "
 	       "mip6.fback.seqnr==4097 && mip6.acoa.acoa==2001:db8:2::c && "
 	       "mip6.badff.spi==256", true);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_HI;
-	m.seq = 0x2001;
-	m.flags = MHOD_HI_S | MHOD_HI_U;
-	o = mh_opt(&m, MHOD_MHO_IPAP);
-	o->code = MHOD_IPA_PCOA;
-	o->plen = 128;
-	o->addr = A("2001:db8:1::a");
-	o = mh_opt(&m, MHOD_MHO_IPAP);
-	o->code = MHOD_IPA_NCOA;
-	o->plen = 128;
-	o->addr = A("2001:db8:2::a");
-	o = mh_opt(&m, MHOD_MHO_LLA);
-	o->code = MHOD_LLA_MN;
-	o->lla_len = 6;
-	memcpy(o->lla, mn_mac, 6);
+	mh_new(&m, MHOD_MH_HI, 0x2001, MHOD_HI_S | MHOD_HI_U, 0);
+	mh_ipap(&m, MHOD_IPA_PCOA, "2001:db8:1::a");
+	mh_ipap(&m, MHOD_IPA_NCOA, "2001:db8:2::a");
+	mh_lla(&m, mn_mac);
 	add_pa_mh(&m);
-	p = pkt_between("2001:db8:1::1", "2001:db8:2::1", MHOD_IPPROTO_MH);
+	p = mh_pkt("2001:db8:1::1", "2001:db8:2::1", NULL);
 	mh_msg("HI S+U + preauth", &m, &p,
 	       "mip6.mhtype==14 && mip6.hi.seqnr==8193 && mip6.hi.s_flag==1 && "
 	       "mip6.hi.u_flag==1 && mip6.hi.code==0 && "
@@ -489,25 +543,18 @@ static void fmip_mh(void)
 	}
 	preauth_relay(&m);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_HACK;
-	m.seq = 0x2001;
+	mh_new(&m, MHOD_MH_HACK, 0x2001, 0, 0);
 	m.code = 2;
-	o = mh_opt(&m, MHOD_MHO_IPAP);
-	o->code = MHOD_IPA_NCOA;
-	o->plen = 128;
-	o->addr = A("2001:db8:2::b");
+	mh_ipap(&m, MHOD_IPA_NCOA, "2001:db8:2::b");
 	add_pa_mh(&m);
-	p = pkt_between("2001:db8:2::1", "2001:db8:1::1", MHOD_IPPROTO_MH);
+	p = mh_pkt("2001:db8:2::1", "2001:db8:1::1", NULL);
 	mh_msg("HAck code 2 + NCoA + preauth", &m, &p,
 	       "mip6.mhtype==15 && mip6.hack.seqnr==8193 && mip6.hack.code==2 && "
 	       "mip6.mhipv6ap.ipv6_address==2001:db8:2::b && " F_PA_MH, false);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_HACK;
-	m.seq = 0x2002;
+	mh_new(&m, MHOD_MH_HACK, 0x2002, 0, 0);
 	m.code = 130;
-	p = pkt_between("2001:db8:2::1", "2001:db8:1::1", MHOD_IPPROTO_MH);
+	p = mh_pkt("2001:db8:2::1", "2001:db8:1::1", NULL);
 	mh_msg("HAck insufficient resources", &m, &p,
 	       "mip6.mhtype==15 && mip6.hack.code==130", false);
 }
@@ -519,23 +566,16 @@ static void mip6_mh(void)
 	struct mhod_mh_opt *o;
 	struct mhod_pkt p;
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_BU;
-	m.seq = 0x3001;
-	m.flags = MHOD_BU_A | MHOD_BU_H | MHOD_BU_K;
-	m.lifetime = 150;
+	mh_new(&m, MHOD_MH_BU, 0x3001, MHOD_BU_A | MHOD_BU_H | MHOD_BU_K,
+	       150);
 	mh_opt(&m, MHOD_MHO_ALTCOA)->addr = A("2001:db8:2::a");
-	p = pkt_between("2001:db8:2::a", "2001:db8:100::1", MHOD_IPPROTO_MH);
-	p.has_hao = true;
-	p.hoa = A("2001:db8:100::a");
+	p = mh_pkt("2001:db8:2::a", "2001:db8:100::1", "2001:db8:100::a");
 	mh_msg("BU home registration", &m, &p,
 	       "mip6.mhtype==5 && mip6.bu.seqnr==12289 && mip6.bu.a_flag==1 && "
 	       "mip6.bu.h_flag==1 && mip6.bu.k_flag==1 && mip6.bu.lifetime==150 && "
 	       "ipv6.opt.mipv6.home_address==2001:db8:100::a", false);
 
-	p = pkt_between("2001:db8:2::a", "2001:db8:100::1", MHOD_IPPROTO_MH);
-	p.has_hao = true;
-	p.hoa = A("2001:db8:100::a");
+	p = mh_pkt("2001:db8:2::a", "2001:db8:100::1", "2001:db8:100::a");
 	p.has_esp = true;
 	p.esp_spi = 0x1001;
 	p.esp_seq = 7;
@@ -543,36 +583,22 @@ static void mip6_mh(void)
 	       "esp.spi==0x1001 && esp.protocol==135 && mip6.mhtype==5 && "
 	       "mip6.bu.seqnr==12289", false);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_BU;
-	m.seq = 0x3002;
-	m.flags = MHOD_BU_A;
-	m.lifetime = 100;
+	mh_new(&m, MHOD_MH_BU, 0x3002, MHOD_BU_A, 100);
 	mh_opt(&m, MHOD_MHO_ALTCOA)->addr = A("2001:db8:2::a");
 	o = mh_opt(&m, MHOD_MHO_NONCE);
 	o->home_nonce = 0x11;
 	o->careof_nonce = 0x22;
-	o = mh_opt(&m, MHOD_MHO_BAD);
-	o->len = 12;
-	o->data = auth;
-	p = pkt_between("2001:db8:2::a", "2001:db8:300::1", MHOD_IPPROTO_MH);
-	p.has_hao = true;
-	p.hoa = A("2001:db8:100::a");
+	mh_auth(&m, MHOD_MHO_BAD, 0, auth);
+	p = mh_pkt("2001:db8:2::a", "2001:db8:300::1", "2001:db8:100::a");
 	mh_msg("BU correspondent registration (nonces, BAD)", &m, &p,
 	       "mip6.mhtype==5 && mip6.bu.h_flag==0 && mip6.ni.hni==0x11 && "
 	       "mip6.ni.cni==0x22 && mip6.bad.auth", false);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_BA;
+	mh_new(&m, MHOD_MH_BA, 0x2fff, MHOD_BA_K, 0);
 	m.status = 135;
-	m.flags = MHOD_BA_K;
-	m.seq = 0x2fff;
-	m.lifetime = 0;
 	mh_opt(&m, MHOD_MHO_BRA)->refresh = 60;
-	o = mh_opt(&m, MHOD_MHO_BAD);
-	o->len = 12;
-	o->data = auth;
-	p = pkt_between("2001:db8:100::1", "2001:db8:2::a", MHOD_IPPROTO_MH);
+	mh_auth(&m, MHOD_MHO_BAD, 0, auth);
+	p = mh_pkt("2001:db8:100::1", "2001:db8:2::a", NULL);
 	p.has_rh2 = true;
 	p.rh2 = A("2001:db8:100::a");
 	mh_msg("BA seq out of window + BRA + BAD", &m, &p,
@@ -580,11 +606,10 @@ static void mip6_mh(void)
 	       "mip6.ba.seqnr==12287 && mip6.bra.interval==60 && "
 	       "ipv6.routing.mipv6.home_address==2001:db8:100::a", false);
 
-	memset(&m, 0, sizeof(m));
-	m.type = MHOD_MH_BE;
+	mh_new(&m, MHOD_MH_BE, 0, 0, 0);
 	m.status = 2;
 	m.home_addr = A("2001:db8:100::a");
-	p = pkt_between("2001:db8:1::1", "2001:db8:2::a", MHOD_IPPROTO_MH);
+	p = mh_pkt("2001:db8:1::1", "2001:db8:2::a", NULL);
 	mh_msg("BE unrecognized MH type", &m, &p,
 	       "mip6.mhtype==7 && mip6.be.status==2 && "
 	       "mip6.be.haddr==2001:db8:100::a", false);
@@ -693,10 +718,7 @@ static void cxtp_msgs(void)
 	}
 	t_end();
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_PCTD;
-	c.flag = true;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_PCTD, true);
 	c.has_key = true;
 	c.alg = MHOD_CXTP_ALG_HMAC_SHA1;
 	c.key_len = sizeof(t_k_cxtp);
@@ -704,64 +726,33 @@ static void cxtp_msgs(void)
 	c.ncdbs = 1;
 	c.cdbs[0] = (struct mhod_cdb){ .fpt = MHOD_FPT_IPSEC_SA,
 				       .len = (uint16_t)n, .data = sa_buf };
-	p = pkt_between("2001:db8:1::1", "2001:db8:2::1", MHOD_IPPROTO_SCTP);
-	p.sport = MHOD_CXTP_PORT;
-	p.dport = MHOD_CXTP_PORT;
-	p.vtag = 0x0c0ffee0;
-	p.tsn = 1;
-	p.chunk_flags = 7;
-	if (!mhod_cxtp_build(&c, msg, sizeof(msg), &n))
-		emit("PCTD (SCTP 5091)", &p, msg, n, MHOD_MSG_CXTP,
-		     "sctp.port==5091 && sctp.checksum.status==1 && "
-		     "sctp.data_u_bit==1 && data.data[0]==0x24", false);
+	p = sctp_pkt("2001:db8:1::1", "2001:db8:2::1", 0x0c0ffee0);
+	cxtp_msg("PCTD (SCTP 5091)", &c, &p,
+		 "sctp.data_u_bit==1 && data.data[0]==0x24");
 
 	c.type = MHOD_CXTP_CTD;
 	c.elapsed_ms = 12;
 	c.has_key = false;
 	p.tsn = 2;
-	if (!mhod_cxtp_build(&c, msg, sizeof(msg), &n))
-		emit("CTD (SCTP 5091)", &p, msg, n, MHOD_MSG_CXTP,
-		     "sctp.port==5091 && sctp.checksum.status==1 && "
-		     "data.data[0]==0x23", false);
+	cxtp_msg("CTD (SCTP 5091)", &c, &p, "data.data[0]==0x23");
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_CTDR;
-	c.flag = true;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_CTDR, true);
 	c.nstatus = 1;
 	c.status[0] = (struct mhod_cxtp_status){ MHOD_FPT_IPSEC_SA, 0 };
-	p = pkt_between("2001:db8:2::1", "2001:db8:1::1", MHOD_IPPROTO_SCTP);
-	p.sport = MHOD_CXTP_PORT;
-	p.dport = MHOD_CXTP_PORT;
-	p.vtag = 0x0decaf00;
-	p.tsn = 1;
-	p.chunk_flags = 7;
-	if (!mhod_cxtp_build(&c, msg, sizeof(msg), &n))
-		emit("CTDR (SCTP 5091)", &p, msg, n, MHOD_MSG_CXTP,
-		     "sctp.port==5091 && sctp.checksum.status==1 && "
-		     "data.data[0]==0x25", false);
+	p = sctp_pkt("2001:db8:2::1", "2001:db8:1::1", 0x0decaf00);
+	cxtp_msg("CTDR (SCTP 5091)", &c, &p, "data.data[0]==0x25");
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_CTC;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_CTC, false);
 	p.tsn = 2;
-	if (!mhod_cxtp_build(&c, msg, sizeof(msg), &n))
-		emit("CTC (SCTP 5091)", &p, msg, n, MHOD_MSG_CXTP,
-		     "sctp.port==5091 && sctp.checksum.status==1 && "
-		     "data.data[0]==0x26", false);
+	cxtp_msg("CTC (SCTP 5091)", &c, &p, "data.data[0]==0x26");
 
-	memset(&c, 0, sizeof(c));
-	c.type = MHOD_CXTP_CTREQ;
-	c.prev_ip = A("2001:db8:1::a");
+	cxtp_new(&c, MHOD_CXTP_CTREQ, false);
 	c.seq = 0x5eed0002;
 	c.ncdbs = 1;
 	c.cdbs[0] = (struct mhod_cdb){ .fpt = MHOD_FPT_IPSEC_SA, .len = 4,
 				       .data = (const uint8_t *)"\0\0\0" };
 	p.tsn = 3;
-	if (!mhod_cxtp_build(&c, msg, sizeof(msg), &n))
-		emit("CT-Req token 0 (SCTP 5091)", &p, msg, n, MHOD_MSG_CXTP,
-		     "sctp.port==5091 && sctp.checksum.status==1 && "
-		     "data.data[0]==0x27", false);
+	cxtp_msg("CT-Req token 0 (SCTP 5091)", &c, &p, "data.data[0]==0x27");
 }
 
 void test_messages(const char *pcap_path)
