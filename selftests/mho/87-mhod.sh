@@ -101,7 +101,8 @@ t_tcp() {
 t_udp_reactive() {
 	local v
 	need_tool "$HO_PROBE" || return
-	ho_run udp-reactive mhod HO_SIZE=64-1452 HO_MHOD_MOVE=reactive || return
+	ho_run udp-reactive mhod HO_SIZE=64-1452 HO_MHOD_MOVE=reactive \
+		HO_PCAP=udp-reactive || return
 	for v in out_of_order duplicates corrupt ctl_errors packet_too_big; do
 		expect_eq "$v" "$(handoff_get "$RUN" "$v")" 0
 	done
