@@ -10,7 +10,7 @@
  * whose upper layer is the Mobility Header (135) or ICMPv6 type 150
  * (CXTP/CARD), 154 (FMIPv6) or an unsolicited Neighbor Advertisement
  * (136 with S and O clear: FMIPv6's UNA), after any hop-by-hop, routing
- * or destination options header. Each is written (LINKTYPE_RAW, the IPv6
+ * or destination options header, and inside IPv6-in-IPv6. Each is written (LINKTYPE_RAW, the IPv6
  * packet) and flushed as it comes, so that the file is whole whenever the
  * program is killed; SIGTERM and SIGINT end it with status 0. Prints
  * "captured N" on stderr at the end.
@@ -47,14 +47,19 @@ static void usage(FILE *f)
 	fprintf(f, "usage: %s -o FILE\n", prog);
 }
 
-/* Is @pkt (@len bytes of IPv6) signaling this program keeps? */
-static bool is_signaling(const uint8_t *pkt, size_t len)
+/*
+ * Is @pkt (@len bytes of IPv6) signaling this program keeps? Also inside
+ * an IPv6-in-IPv6 tunnel (a router forwarding the MN's traffic to its
+ * new care-of address tunnels the FBack sent there too); @depth bounds
+ * the nesting.
+ */
+static bool is_signaling(const uint8_t *pkt, size_t len, int depth)
 {
 	const struct ip6 *h = (const void *)pkt;
 	size_t off = sizeof(*h);
 	uint8_t nh;
 
-	if (len < sizeof(*h) || (pkt[0] >> 4) != 6)
+	if (len < sizeof(*h) || (pkt[0] >> 4) != 6 || depth > 2)
 		return false;
 	nh = h->nexthdr;
 	/* Hop-by-hop, routing and destination options: 8 * (len + 1). */
@@ -68,6 +73,8 @@ static bool is_signaling(const uint8_t *pkt, size_t len)
 		return false;
 	if (nh == 135)
 		return true;
+	if (nh == IPPROTO_IPV6)
+		return is_signaling(pkt + off, len - off, depth + 1);
 	if (nh != IPPROTO_ICMPV6)
 		return false;
 	switch (pkt[off]) {
@@ -127,7 +134,7 @@ int main(int argc, char **argv)
 		    ll.sll_pkttype == PACKET_LOOPBACK ||
 		    (if_indextoname(ll.sll_ifindex, name) &&
 		     !strcmp(name, "lo")) ||
-		    !is_signaling(pkt, len))
+		    !is_signaling(pkt, len, 0))
 			continue;
 		gettimeofday(&tv, NULL);
 		if (mhod_pcap_write(f, pkt, len, tv.tv_sec, tv.tv_usec) ||
