@@ -335,7 +335,27 @@ t_effective_limits() {
 count_ge() { [ "$(grep -Ec "$2" "$1")" -ge "$3" ]; }
 wait_count() {
 	wait_for 5 count_ge "$@" ||
-		{ fail "$1 never had $3 lines /$2/: $(cat "$1")"; return 1; }
+		{ fail "$1 never had $3 lines /$2/: $(cat "$1")$(mon_state "$1")"; return 1; }
+}
+
+# A monitor of t_monitor_filter writes FILE, its stderr FILE.err (never
+# emptied) and its pid is _mon_pid[FILE]: what the failure messages say.
+declare -A _mon_pid=()
+mon_start() {
+	local file=$1
+
+	shift
+	M "$@" >>"$file" 2>>"$file.err" &
+	bg_add $!
+	_mon_pid[$file]=$!
+}
+mon_state() {
+	local pid=${_mon_pid[$1]:-}
+
+	[ -n "$pid" ] || return 0
+	kill -0 "$pid" 2>/dev/null && printf ' (monitor running' ||
+		printf ' (monitor exited'
+	printf ', stderr: %s)' "$(cat "$1.err" 2>/dev/null)"
 }
 
 # joined FILE RE CMD...: run CMD until the monitor writing FILE shows a
@@ -346,7 +366,7 @@ joined() {
 		"${@:3}" >/dev/null || return 1
 		wait_for 1 grep -Eq "$2" "$1" && return 0
 	done
-	fail "the monitor writing $1 never showed /$2/: $(cat "$1")"
+	fail "the monitor writing $1 never showed /$2/: $(cat "$1")$(mon_state "$1")"
 	return 1
 }
 
@@ -360,29 +380,22 @@ t_monitor_filter() {
 	x M peer add $P2
 	x M binding add id 1 role par hoa $HOA coa $COA peer $P1 max-hold 200
 	x M binding add id 2 role par coa $NCOA peer $P2 max-hold 200
-	M monitor peer >>"$TMPD/f.peer" 2>&1 &
-	bg_add $!
-	M monitor limits >>"$TMPD/f.limits" 2>&1 &
-	bg_add $!
-	M monitor binding event >>"$TMPD/f.be" 2>&1 &
-	bg_add $!
-	M monitor id 2 >>"$TMPD/f.id" 2>&1 &
-	bg_add $!
-	M monitor match $HOA >>"$TMPD/f.match" 2>&1 &
-	bg_add $!
-	M monitor peer $P2 >>"$TMPD/f.bypeer" 2>&1 &
-	bg_add $!
-	M monitor type expired >>"$TMPD/f.type" 2>&1 &
-	bg_add $!
-	M -j monitor event match $HOA type overflow,expired >>"$TMPD/f.json" 2>&1 &
-	bg_add $!
+	mon_start "$TMPD/f.peer" monitor peer
+	mon_start "$TMPD/f.limits" monitor limits
+	mon_start "$TMPD/f.be" monitor binding event
+	mon_start "$TMPD/f.id" monitor id 2
+	mon_start "$TMPD/f.match" monitor match $HOA
+	mon_start "$TMPD/f.bypeer" monitor peer $P2
+	mon_start "$TMPD/f.type" monitor type expired
+	mon_start "$TMPD/f.json" -j monitor event match $HOA type overflow,expired
 	# Until each has joined: a change it shows; then emptied.
-	joined "$TMPD/f.peer" . M peer change $P1 name s || return
-	joined "$TMPD/f.limits" . M limits set max-peers 200 || return
+	joined "$TMPD/f.peer" "^\[SET\] peer $P1 " M peer change $P1 name s || return
+	joined "$TMPD/f.limits" "^\[SET\] limits " M limits set max-peers 200 || return
 	for f in be id bypeer; do
-		joined "$TMPD/f.$f" . M binding change id 2 rate $((n += 1)) || return
+		joined "$TMPD/f.$f" "^\[SET\] binding 2 " \
+			M binding change id 2 rate $((n += 1)) || return
 	done
-	joined "$TMPD/f.match" . M binding change id 1 rate 7 || return
+	joined "$TMPD/f.match" "^\[SET\] binding 1 " M binding change id 1 rate 7 || return
 	for f in type json; do
 		joined "$TMPD/f.$f" expired M binding change id 1 state buffer || return
 	done
