@@ -1199,7 +1199,7 @@ _ho_mhod_run() {
 	local name=$1 ns=$2 conf=$3 d
 	d=$(dirname "$conf")
 	"$HO_MHOD" -t -c "$conf" >/dev/null || { diag "mhod -t: $conf is refused"; return 1; }
-	ip netns exec "$ns" "$HO_MHOD" -c "$conf" 2>"$d/$name.log" &
+	ip netns exec "$ns" "$HO_MHOD" -c "$conf" 2>>"$d/$name.log" &
 	_ho_mhod_pid[$name]=$!
 	bg_add $!
 	wait_for 20 _ho_mhod_up "$d/$name.sock" ||
@@ -1220,6 +1220,18 @@ ho_mhod_start() {
 	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
 	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf" &&
 	_ho_mhod_run mn "$HO_MN" "$d/mn.conf"
+}
+
+# ho_mhod_kill_restart NAME NS: the daemon NAME (in NS) killed with
+# SIGKILL, as a crash would, and started again with its configuration;
+# its log goes on in the same file.
+ho_mhod_kill_restart() {
+	local name=$1 ns=$2 pid=${_ho_mhod_pid[$1]}
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "---- killed (SIGKILL) and started again ----" >>"$_ho_mhod_dir/$name.log"
+	rm -f "$_ho_mhod_dir/$name.sock"
+	_ho_mhod_run "$name" "$ns" "$_ho_mhod_dir/$name.conf"
 }
 
 # ho_mhodctl NAME COMMAND...: a control command to a daemon; its answer
@@ -1269,9 +1281,20 @@ _ho_mhodctl_step() {
 # them up. The MN's FBU is its departure: it leaves once the FBack came.
 # HO_MHOD_MOVE=reactive: it leaves unannounced, and signals (UNA, FBU
 # from the NCoA) once on the new link (RFC 5568 3.3's reactive mode).
+# HO_MHOD_MOVE=restart: predictive, and the pAR's mhod is killed once it
+# forwards and started again (it takes the forwarding over from the
+# kernel; the MN's FBU with lifetime 0 must still end it).
 _ho_move_mhod() {
 	[ "${HO_MHOD_MOVE:-}" = reactive ] ||
 		_ho_mhodctl_step mn fback handoff "$HO_AP_NAR"
+	if [ "${HO_MHOD_MOVE:-}" = restart ]; then
+		if ho_mhod_kill_restart par "$HO_PAR"; then
+			_ho_event restart
+		else
+			echo "mhod par did not start again" >>"$_ho_out/ctl.err"
+			_ho_ctl_errors=$((_ho_ctl_errors + 1))
+		fi
+	fi
 	_ho_event leave
 	_ho_ctl_send mn-tc "qdisc change dev mn0 root netem loss 100%"
 	_ho_cross mhod

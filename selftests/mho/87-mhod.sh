@@ -23,6 +23,9 @@
 # arrives whole. A reactive FBU signed with a wrong key, and the
 # handoff's FBU replayed after the MN's next one, change nothing and are
 # counted.
+#
+# And a restart: the pAR's mhod killed mid-handoff and started again
+# takes the forwarding over from the kernel (resynchronization).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../handoff.sh"
 
@@ -113,6 +116,28 @@ t_udp_reactive() {
 	# (TCP's sender, backing off, may send nothing in that time.)
 	[ "$(handoff_ctr "$RUN" nar tunnel_rx)" -gt 0 ] 2>/dev/null ||
 		fail "the nAR got nothing through the pAR's tunnel"
+}
+
+# The pAR's mhod killed (SIGKILL) once it forwards, and started again:
+# it takes the forwarding over from the kernel, and the MN's FBU with
+# lifetime 0 (from the NCoA, which the new daemon never heard of) ends
+# it, the end-marker releasing the nAR's new stream: a UDP stream of
+# mixed sizes loses, reorders and duplicates nothing.
+t_udp_restart() {
+	need_tool "$HO_PROBE" || return
+	ho_run udp-restart mhod HO_SIZE=64-1452 HO_MHOD_MOVE=restart || return
+	ho_run_clean
+	grep -q "^restart " "$RUN/events" || fail "the pAR's mhod was not restarted"
+	expect_eq "resynced at the pAR" "$(run_stat par resynced)" 1
+	grep -q "resync: $HOA forwards to nar" "$RUN/mhod/par.log" ||
+		fail "the restarted pAR did not take the forwarding over"
+	grep -q "forwarding for $HOA ends: the mobile node ended it" "$RUN/mhod/par.log" ||
+		fail "the MN's FBU did not end the forwarding: $(tail -n 5 "$RUN/mhod/par.log")"
+	expect_eq "unknown or unverified FBUs at the pAR" \
+		"$(($(run_stat par rx_unknown_peer) + $(run_stat par rx_bad_auth)))" 0
+	expect_eq "handoffs at the MN" "$(run_stat mn handoffs_ok)" 1
+	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+		fail "the nAR released nothing: the move missed the stream"
 }
 
 # topo [moved]: the topology, the routers' limits (the only mhoctl
@@ -294,8 +319,9 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 11
+ktap_plan 12
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
+run_case "mhod killed and restarted mid-handoff: it resynchronizes, nothing lost" t_udp_restart
 run_case "mhod: a TCP transfer arrives whole" t_tcp
 run_case "mhod reactive: UDP of mixed sizes, nothing reordered or duplicated" t_udp_reactive
 run_case "mhod reactive: a TCP transfer arrives whole" t_tcp reactive

@@ -56,6 +56,10 @@ struct par_mn {
 	uint32_t hi_tries, hi_wait_ms;
 	struct in6_addr pcoa, ncoa, par;	/* par: the FBU's destination */
 	bool reactive;			/* the FBU came from the NCoA */
+	/* Forwarding taken over from the kernel at start (resync): the
+	 * NCoA is not known until the MN's FBU with lifetime 0 names it.
+	 */
+	bool resynced;
 	uint8_t fback_status;		/* of the last FBack sent */
 	bool fback_sent;
 	uint64_t t_fbu;
@@ -386,6 +390,7 @@ static void par_end(struct par_mn *s, const char *why)
 		 mhod_ntop(&s->pcoa), why);
 	kern_binding_state(&b, MHO_STATE_END);
 	s->state = PAR_IDLE;
+	s->resynced = false;
 }
 
 static void life_timeout(struct loop_timer *t)
@@ -450,6 +455,14 @@ static struct par_mn *fbu_check(const struct mhod_rx *rx,
 	s = mn_by_pcoa(&rx->pi.src);
 	if (!s && m->lifetime == 0)
 		s = mn_by_ncoa(&rx->pi.src);	/* ending from the new link */
+	if (!s && m->lifetime == 0 && badf) {
+		/* Ending forwarding this daemon took over at start: it does
+		 * not know the NCoA, the key must be that MN's.
+		 */
+		s = mn_by_spi(badf->spi);
+		if (s && !(s->state == PAR_FORWARDING && s->resynced))
+			s = NULL;
+	}
 	if (!s && m->lifetime && badf && mhod_addr_eq(ncoa, &rx->pi.src)) {
 		/* Reactive: from the NCoA; the key must be that MN's. */
 		s = mn_by_spi(badf->spi);
@@ -507,6 +520,8 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	s->fback_sent = false;
 	s->t_fbu = loop_now_ms();
 	if (m->lifetime == 0) {
+		if (s->resynced && s->state == PAR_FORWARDING)
+			s->ncoa = ncoa;		/* verified: the BADF covers it */
 		/* The MN needs the tunnel no longer (RFC 5568 5.6). */
 		if (s->state == PAR_FORWARDING)
 			par_end(s, "the mobile node ended it");
@@ -547,6 +562,7 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 		return;
 	}
 	s->state = PAR_HI_SENT;
+	s->resynced = false;
 	s->hi_seq = ++hi_seq;
 	s->hi_tries = 0;
 	s->hi_wait_ms = mhod_conf->timers.hi_timeout_ms;
@@ -693,6 +709,54 @@ static void rx_mh(const struct mhod_rx *rx)
 
 /* ---------------------------------------------------------- lifecycle */
 
+/*
+ * Resynchronization at start: what a previous mhod left in the kernel
+ * (it was killed, or crashed) for a configured mobile node. A pAR binding
+ * that forwards is taken over: forwarding goes on, for at most
+ * FBULifetime from now, and the MN's FBU with lifetime 0 ends it (found
+ * by its key, as the NCoA is not known). One that buffers waited for a
+ * HAck that this daemon cannot match: it goes back to idle (what it holds
+ * is delivered on the old link) and the MN's retransmitted FBU starts the
+ * handoff again. nAR bindings are the module's (see ar_stop()), and an
+ * ending or idle binding needs nothing.
+ */
+static void ar_resync(struct par_mn *s)
+{
+	struct in6_addr peer;
+	struct kern_binding b;
+	int role, state;
+
+	state = kern_binding_get(&s->peer->addr, &role, &peer);
+	if (state < 0 || role != MHO_ROLE_PAR ||
+	    (state != MHO_STATE_FORWARD && state != MHO_STATE_BUFFER))
+		return;
+	s->pcoa = s->peer->addr;
+	s->nar = mhod_conf_neighbor_by_addr(mhod_conf, &peer);
+	mhod_ctr.resynced++;
+	memset(&b, 0, sizeof(b));
+	b.role = MHO_ROLE_PAR;
+	b.hoa = s->pcoa;
+	if (state == MHO_STATE_BUFFER) {
+		mhod_log(MHOD_LOG_WARN, "resync: %s was waiting for a HAck: back to idle",
+			 mhod_ntop(&s->pcoa));
+		kern_binding_state(&b, MHO_STATE_IDLE);
+		return;
+	}
+	if (!s->nar) {
+		/* Not a neighbour of this configuration: nothing ends it. */
+		mhod_log(MHOD_LOG_WARN, "resync: %s forwards to %s, not a neighbour: ended",
+			 mhod_ntop(&s->pcoa), mhod_ntop(&peer));
+		kern_binding_state(&b, MHO_STATE_END);
+		return;
+	}
+	s->state = PAR_FORWARDING;
+	s->resynced = true;
+	s->lifetime = (uint16_t)(mhod_conf->timers.fbu_lifetime_ms / 1000);
+	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
+	mhod_log(MHOD_LOG_INFO, "resync: %s forwards to %s, for at most %u s",
+		 mhod_ntop(&s->pcoa), s->nar->name, s->lifetime);
+}
+
 int ar_start(void)
 {
 	int i;
@@ -718,6 +782,9 @@ int ar_start(void)
 	}
 	if (kern_peers() < 0 || kern_events_open() < 0)
 		return -1;
+	for (i = 0; i < mhod_conf->npeers; i++)
+		if (mns[i].peer->kind == MHOD_PEER_MN)
+			ar_resync(&mns[i]);
 	return net_open(rx_icmp, rx_mh);
 }
 
@@ -765,10 +832,12 @@ void ar_dump(char *out, size_t cap)
 				      par_state_names[s->state]);
 		if (s->state != PAR_IDLE && n < cap)
 			n += (size_t)snprintf(out + n, cap - n,
-					      " pcoa %s ncoa %s nar %s",
+					      " pcoa %s ncoa %s nar %s%s",
 					      mhod_ntop(&s->pcoa),
+					      s->resynced ? "unknown" :
 					      mhod_ntop(&s->ncoa),
-					      s->nar->name);
+					      s->nar->name,
+					      s->resynced ? " (resynced)" : "");
 	}
 	if (!n)
 		snprintf(out, cap, "no mobile nodes");

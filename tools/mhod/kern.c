@@ -70,6 +70,7 @@ int kern_peers(void)
 
 struct got {
 	int role, state;
+	struct in6_addr peer;		/* :: when the binding has none */
 };
 
 static int got_binding(uint8_t cmd, struct nlattr **tb, void *arg)
@@ -85,6 +86,8 @@ static int got_binding(uint8_t cmd, struct nlattr **tb, void *arg)
 		g->role = (int)mho_get_uint(b[MHO_BINDING_A_ROLE]);
 	if (b[MHO_BINDING_A_STATE])
 		g->state = (int)mho_get_uint(b[MHO_BINDING_A_STATE]);
+	if (mho_get_addr(b[MHO_BINDING_A_PEER]))
+		g->peer = *mho_get_addr(b[MHO_BINDING_A_PEER]);
 	return 0;
 }
 
@@ -95,16 +98,22 @@ static int get(const struct in6_addr *addr, struct got *g)
 
 	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
 	mho_nest_end(msg, nest);
+	memset(g, 0, sizeof(*g));
 	g->role = g->state = -1;
 	return request(msg, got_binding, g);
 }
 
-int kern_binding_get_state(const struct in6_addr *addr)
+int kern_binding_get(const struct in6_addr *addr, int *role,
+		     struct in6_addr *peer)
 {
 	struct got g;
 	int err = get(addr, &g);
 
-	return err ? err : g.state;
+	if (err)
+		return err;
+	*role = g.role;
+	*peer = g.peer;
+	return g.state;
 }
 
 int kern_binding_del(const struct in6_addr *addr)

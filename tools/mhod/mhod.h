@@ -32,7 +32,7 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(rtsolpr) X(prrtadv)						\
 	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
 	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
-	X(kernel_events)
+	X(kernel_events) X(resynced)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {
@@ -121,8 +121,11 @@ int kern_peers(void);
  * or a negative errno (the module's message is logged).
  */
 int kern_binding_state(const struct kern_binding *b, uint8_t state);
-/* The binding of addr: its state, or -ENOENT. */
-int kern_binding_get_state(const struct in6_addr *addr);
+/* The binding of addr: its state (or -ENOENT), its role and peer (::
+ * if none).
+ */
+int kern_binding_get(const struct in6_addr *addr, int *role,
+		     struct in6_addr *peer);
 int kern_binding_del(const struct in6_addr *addr);
 
 /* The module's events, read by the loop (logged and counted). */
