@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: the handoff three ways (no mho, classic smooth handoff, mho)
+# make demo: the handoff three ways (no mho, classic smooth handoff, mho
+# driven by the signaling daemon mhod)
 # in one VM, then, here on the host, a plot of sequence number against
 # time and of each packet's delay, and a table of what each lost,
 # duplicated and reordered.

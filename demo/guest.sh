@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The handoff demo's guest side (make demo; selftests/vm/init runs it
-# instead of the tests when booted with mho_job=demo): the three modes of
-# selftests/handoff.sh, none, classic and mho, each with three kinds of
+# instead of the tests when booted with mho_job=demo): three modes of
+# selftests/handoff.sh, none, classic and mhod (mho driven by the
+# signaling: mhod on the routers, its MN agent on the MN; its results in
+# the mho directories), each with three kinds of
 # traffic: the probe's small datagrams into OUTDIR/MODE/ (the plot),
 # full-size ones into OUTDIR/MODE-full/, and a bulk TCP transfer into
 # OUTDIR/MODE-tcp/, with the same transfer without a move, for its time,
@@ -37,10 +39,12 @@ demo_run() {
 		failed=$((failed + 1))
 	fi
 }
-for mode in none classic mho; do
-	demo_run "$mode" "$mode" HO_SIZE=64
-	demo_run "$mode-full" "$mode" HO_SIZE=1452
-	demo_run "$mode-tcp" "$mode" HO_TRAFFIC=tcp
+for dir in none classic mho; do
+	mode=$dir
+	[ "$dir" != mho ] || mode=mhod
+	demo_run "$dir" "$mode" HO_SIZE=64
+	demo_run "$dir-full" "$mode" HO_SIZE=1452
+	demo_run "$dir-tcp" "$mode" HO_TRAFFIC=tcp
 done
 demo_run stay-tcp stay HO_TRAFFIC=tcp
 {

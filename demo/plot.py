@@ -40,7 +40,7 @@ import sys
 MODES = [
     ("none", "(a) no mho"),
     ("classic", "(b) classic smooth handoff"),
-    ("mho", "(c) mho"),
+    ("mho", "(c) mho, driven by mhod"),
 ]
 # Events that mark the stream's start and end, not the move.
 STREAM_EVENTS = {"send", "sent", "nar-idle"}
@@ -64,7 +64,8 @@ SERIES = [
     ("out_of_order", "received out of order", 3.0),
     ("duplicate", "duplicate", 3.0),
 ]
-EVENT_TEXT = "a step of the move (bu: the binding update; nar-*, par-*: mho's state)"
+EVENT_TEXT = ("a step of the move (fback, una, end: the MN's signaling; bu: the binding "
+              "update; nar-*, par-*: mho's state)")
 STALL_TEXT = ("sender more than %g ms behind its schedule: an emulation stall, "
               "not the network" % STALL_MS)
 
@@ -502,17 +503,21 @@ def svg(runs, params, path):
 UDP_COLS = [("sent", "sent"), ("received", "received"), ("lost", "lost"),
             ("duplicates", "duplicates"), ("out_of_order", "out-of-order"),
             ("max_interruption_ms", "max interruption ms"),
-            ("added_delay_max_ms", "max added delay ms"), ("gap_ms", "gap ms")]
+            ("added_delay_max_ms", "max added delay ms"), ("gap_ms", "gap ms"),
+            ("signaling_ms", "FBU to FBack ms")]
 TCP_COLS = [("bytes", "bytes"), ("completion_ms", "completion ms"),
             ("timeouts", "RTOs"), ("retrans_segs", "retransmitted segments"),
-            ("bad", "bad bytes"), ("gap_ms", "gap ms")]
+            ("bad", "bad bytes"), ("gap_ms", "gap ms"), ("signaling_ms", "FBU to FBack ms")]
+# Columns only some modes have: "-" where a mode has none (no signaling).
+OPTIONAL = {"signaling_ms"}
 
 
 def rows(cols, runs):
     lines = ["| mode | " + " | ".join(c[1] for c in cols) + " |",
              "|---|" + "---:|" * len(cols)]
     for _mode, label, s in runs:
-        lines.append("| %s | " % label + " | ".join(s.get(k, "?") for k, _ in cols) + " |")
+        lines.append("| %s | " % label + " | ".join(
+            s.get(k, "-" if k in OPTIONAL and s else "?") for k, _ in cols) + " |")
     return lines
 
 
@@ -532,7 +537,9 @@ def table(runs, params, d):
     lines.append("")
     lines.append("%s packets at %s pkt/s; the MN leaves its link to the pAR %s s in "
                  "and reaches its link to the nAR after \"%s s\" (gap ms: from the "
-                 "departure to the arrival, as it happened)." % (
+                 "departure to the arrival, as it happened; FBU to FBack ms: from the MN "
+                 "agent's Fast Binding Update to the pAR's acknowledgement, the "
+                 "signaling's latency)." % (
                      params.get("count", "?"), params.get("rate", "?"),
                      params.get("move_at_s", "?"), params.get("gap_s", "?")))
     for _mode, label, run in runs:
@@ -547,7 +554,7 @@ def table(runs, params, d):
         if s.get("socket_drops", "0") not in ("0", "?"):
             note += "; %s dropped by the receiving socket" % s["socket_drops"]
         if s.get("ctl_errors", "0") not in ("0", "?"):
-            note += "; %s mhoctl commands failed (see %s/ctl.err)" % (s["ctl_errors"], _mode)
+            note += "; %s control commands failed (see %s/ctl.err)" % (s["ctl_errors"], _mode)
         lines.append("- " + note)
     return "\n".join(lines) + "\n"
 

@@ -78,7 +78,8 @@
 #              delay_avg_ms delay_max_ms added_delay_max_ms socket_drops
 #              corrupt) and send_errors, for TCP those below; ctl_errors
 #              (control commands that failed), gap_ms (from the departure
-#              to the arrival, leave to up, as it happened)
+#              to the arrival, leave to up, as it happened); mhod mode:
+#              signaling_ms (the MN agent's FBU to its FBack)
 #
 # It returns non-zero only if the run could not be made (topology, probe);
 # what the run measured is for the caller to judge. Needs mho loaded
@@ -913,6 +914,10 @@ handoff_run() {
 		"_ho_${HO_TRAFFIC}_summary"
 		echo "ctl_errors=$_ho_ctl_errors"
 		awk -v d="$down" -v u="$up" 'BEGIN { printf "gap_ms=%.3f\n", (u - d) / 1e6 }'
+		# The MN agent's FBU to its FBack, as its answer says.
+		[ "$mode" != mhod ] ||
+			sed -n 's/^mn \(handoff\|reactive\).*: ok status .* ms \([0-9]*\)$/signaling_ms=\2/p' \
+				"$_ho_out/mhod/steps" | head -n 1
 	} >"$_ho_out/summary"
 	diag "$mode: $(tr '\n' ' ' <"$_ho_out/summary")"
 	return $rc
