@@ -658,6 +658,38 @@ static void defaults(struct mhod_conf *c)
 
 /* ------------------------------------------------------------ lines */
 
+/*
+ * Room for entry n (zeroed) in *arr, which has *cap entries of size
+ * octets: doubled when full, up to max.
+ */
+static int grow(void **arr, uint16_t *cap, size_t n, size_t size, size_t max)
+{
+	size_t want;
+	void *a;
+
+	if (n < *cap)
+		return 0;
+	want = *cap ? 2u * *cap : 8;
+	if (want > max)
+		want = max;
+	a = realloc(*arr, want * size);
+	if (!a)
+		return -1;
+	memset((char *)a + n * size, 0, (want - n) * size);
+	*arr = a;
+	*cap = (uint16_t)want;
+	return 0;
+}
+
+void mhod_conf_free(struct mhod_conf *c)
+{
+	free(c->peers);
+	free(c->keys);
+	c->peers = NULL;
+	c->keys = NULL;
+	c->npeers = c->nkeys = c->peers_cap = c->keys_cap = 0;
+}
+
 static int section(struct parser *p, const char *name, uint32_t col)
 {
 	struct mhod_conf *c = p->c;
@@ -690,6 +722,13 @@ static int section(struct parser *p, const char *name, uint32_t col)
 			return fail(p, p->line, col,
 				    "more than %u [%s] sections", max[s],
 				    sect_names[s]);
+		if ((s == S_PEER &&
+		     grow((void **)&c->peers, &c->peers_cap, c->npeers,
+			  sizeof(*c->peers), MHOD_CONF_PEERS) < 0) ||
+		    (s == S_KEY &&
+		     grow((void **)&c->keys, &c->keys_cap, c->nkeys,
+			  sizeof(*c->keys), MHOD_CONF_KEYS) < 0))
+			return fail(p, p->line, col, "out of memory");
 		if (s == S_IFACE)
 			c->ifaces[c->nifaces++].pos = here;
 		else if (s == S_NEIGHBOR)
@@ -986,8 +1025,8 @@ static int check(struct parser *p)
 	return check_peers(p);
 }
 
-int mhod_conf_parse(struct mhod_conf *c, const char *text, size_t len,
-		    const char *fname, char err[MHOD_CONF_ERR_MAX])
+static int parse(struct mhod_conf *c, const char *text, size_t len,
+		 const char *fname, char err[MHOD_CONF_ERR_MAX])
 {
 	struct parser p = { .c = c, .fname = fname, .err = err };
 	char line[MHOD_CONF_LINE_MAX + 1];
@@ -1021,6 +1060,16 @@ int mhod_conf_parse(struct mhod_conf *c, const char *text, size_t len,
 	}
 	p.line++;
 	return check(&p);
+}
+
+int mhod_conf_parse(struct mhod_conf *c, const char *text, size_t len,
+		    const char *fname, char err[MHOD_CONF_ERR_MAX])
+{
+	int ret = parse(c, text, len, fname, err);
+
+	if (ret)
+		mhod_conf_free(c);
+	return ret;
 }
 
 int mhod_conf_load(struct mhod_conf *c, const char *path,

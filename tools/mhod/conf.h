@@ -11,15 +11,16 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define MHOD_CONF_MAX_BYTES	(1 << 20)
+#define MHOD_CONF_MAX_BYTES	(4 << 20)
 #define MHOD_CONF_LINE_MAX	1024
 #define MHOD_CONF_NAME_MAX	32	/* section names, with the NUL */
 #define MHOD_CONF_PATH_MAX	256
 #define MHOD_CONF_IFACES	16
 #define MHOD_CONF_NEIGHBORS	64
 #define MHOD_CONF_APS		16	/* access points per neighbour */
-#define MHOD_CONF_PEERS		256
-#define MHOD_CONF_KEYS		64
+/* [Peer] and [Key]: one of each per mobile node, allocated as they come */
+#define MHOD_CONF_PEERS		4096
+#define MHOD_CONF_KEYS		4096
 #define MHOD_CONF_IPSEC		64
 #define MHOD_CONF_ERR_MAX	512
 
@@ -134,12 +135,13 @@ struct mhod_conf {
 	enum mhod_log log_level;
 	enum mhod_preauth preauth;
 	char control[108];		/* sun_path */
-	uint8_t nifaces, nneighbors, nkeys, nipsec;
-	uint16_t npeers;
+	uint8_t nifaces, nneighbors, nipsec;
+	uint16_t npeers, nkeys;
+	uint16_t peers_cap, keys_cap;	/* allocated */
 	struct mhod_conf_iface ifaces[MHOD_CONF_IFACES];
 	struct mhod_conf_neighbor neighbors[MHOD_CONF_NEIGHBORS];
-	struct mhod_conf_peer peers[MHOD_CONF_PEERS];
-	struct mhod_conf_key keys[MHOD_CONF_KEYS];
+	struct mhod_conf_peer *peers;		/* npeers of them */
+	struct mhod_conf_key *keys;		/* nkeys */
 	struct mhod_conf_ipsec ipsec[MHOD_CONF_IPSEC];
 	struct mhod_conf_timers timers;
 	struct mhod_conf_limits limits;
@@ -148,11 +150,14 @@ struct mhod_conf {
 
 /*
  * Parse text (len octets, NULs rejected) named fname in messages. On
- * error returns -1 and writes "fname:line:col: message" to err. The
- * struct is filled with defaults first.
+ * error returns -1 and writes "fname:line:col: message" to err, and c
+ * holds no memory. The struct is filled with defaults first: a parsed one
+ * must be given to mhod_conf_free() before it is parsed into again.
  */
 int mhod_conf_parse(struct mhod_conf *c, const char *text, size_t len,
 		    const char *fname, char err[MHOD_CONF_ERR_MAX]);
+/* What a successful parse allocated (the peers and keys); c is emptied. */
+void mhod_conf_free(struct mhod_conf *c);
 /* Read and parse a file (at most MHOD_CONF_MAX_BYTES). */
 int mhod_conf_load(struct mhod_conf *c, const char *path,
 		   char err[MHOD_CONF_ERR_MAX]);

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,11 @@ struct mhod_counters mhod_ctr;
 struct mhod_conf *mhod_conf;
 
 static enum mhod_log log_level = MHOD_LOG_INFO;
-static struct mhod_key keys[MHOD_CONF_KEYS];
+/* The keys' material, as [Key] i says (nkeys), and each peer's key:
+ * key_of[peer index] is its index in keys, or -1.
+ */
+static struct mhod_key *keys;
+static int *key_of;
 
 /* ------------------------------------------------------------ logging */
 
@@ -192,22 +197,41 @@ static int key_load(const struct mhod_conf_key *ck, struct mhod_key *k)
 
 static int keys_load(void)
 {
-	int i;
+	const struct mhod_conf *c = mhod_conf;
+	int i, j;
 
-	for (i = 0; i < mhod_conf->nkeys; i++)
-		if (key_load(&mhod_conf->keys[i], &keys[i]) < 0)
+	keys = calloc(c->nkeys ? c->nkeys : 1, sizeof(*keys));
+	key_of = calloc(c->npeers ? c->npeers : 1, sizeof(*key_of));
+	if (!keys || !key_of) {
+		mhod_log(MHOD_LOG_ERR, "keys: out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->nkeys; i++)
+		if (key_load(&c->keys[i], &keys[i]) < 0)
 			return -1;
+	for (i = 0; i < c->npeers; i++) {
+		key_of[i] = -1;
+		for (j = 0; c->peers[i].key[0] && j < c->nkeys; j++)
+			if (!strcmp(c->keys[j].name, c->peers[i].key))
+				key_of[i] = j;
+	}
 	return 0;
+}
+
+static void keys_free(void)
+{
+	if (keys)
+		explicit_bzero(keys, (mhod_conf->nkeys ? mhod_conf->nkeys : 1) *
+			       sizeof(*keys));
+	free(keys);
+	free(key_of);
+	keys = NULL;
+	key_of = NULL;
 }
 
 static int key_index(const struct mhod_conf_peer *p)
 {
-	int i;
-
-	for (i = 0; p->key[0] && i < mhod_conf->nkeys; i++)
-		if (!strcmp(mhod_conf->keys[i].name, p->key))
-			return i;
-	return -1;
+	return key_of ? key_of[p - mhod_conf->peers] : -1;
 }
 
 const struct mhod_key *mhod_peer_key(const struct mhod_conf_peer *p)
@@ -376,15 +400,17 @@ static void usage(FILE *f)
 		"  -V       print the version and exit\n");
 }
 
+/* SIGTERM, SIGINT: the loop stops; SIGHUP, SIGUSR1: the counters. */
 static void on_signal(int signo)
 {
-	(void)signo;
-	{
-		char out[2048];
+	char out[2048];
 
-		stats_line(out, sizeof(out));
-		mhod_log(MHOD_LOG_INFO, "%s", out);
+	if (signo == SIGTERM || signo == SIGINT) {
+		mhod_log(MHOD_LOG_INFO, "signal %d: shutting down", signo);
+		return;
 	}
+	stats_line(out, sizeof(out));
+	mhod_log(MHOD_LOG_INFO, "%s", out);
 }
 
 int main(int argc, char **argv)
@@ -393,7 +419,7 @@ int main(int argc, char **argv)
 	const char *path = DEFAULT_CONF;
 	char err[MHOD_CONF_ERR_MAX];
 	bool test = false, client = false;
-	int opt, ret = 1, i;
+	int opt, ret = 1;
 
 	while ((opt = getopt(argc, argv, "+c:tChV")) != -1) {
 		switch (opt) {
@@ -456,8 +482,8 @@ stop:
 	else
 		mn_stop();
 out:
-	for (i = 0; i < MHOD_CONF_KEYS; i++)
-		explicit_bzero(&keys[i], sizeof(keys[i]));
+	keys_free();
 	mhod_log(MHOD_LOG_INFO, "exit %d", ret);
+	mhod_conf_free(&conf);
 	return ret;
 }

@@ -35,5 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       n->ap[0].len) == n);
 		CHECK(mhod_conf_neighbor_by_addr(&c, &n->router) == n);
 	}
+	mhod_conf_free(&c);
 	return 0;
 }

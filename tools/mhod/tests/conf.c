@@ -134,6 +134,58 @@ static void long_line(void)
 	free(text);
 }
 
+/*
+ * An access router with n mobile nodes, each a [Peer] with its own
+ * [Key]: text in buf (cap octets); returns its length.
+ */
+static size_t many_mns(char *buf, size_t cap, unsigned int n)
+{
+	size_t len = (size_t)snprintf(buf, cap, "%s", AR_HEAD NB);
+	unsigned int i;
+
+	for (i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len,
+			"[Peer]\nName = mn%u\nKind = mobile-node\n"
+			"Address = 2001:db8:a::%x\nKey = k%u\nIPsec = s\n"
+			"[Key]\nName = k%u\nKind = badf\nFile = /k\nSPI = %u\n",
+			i, i + 1, i, i, 0x100 + i);
+	return len < cap ? len : cap;
+}
+
+/* As many mobile nodes as MHOD_CONF_PEERS, each with its key; one more
+ * is refused, and no memory is left behind either way (ASan).
+ */
+static void many(void)
+{
+	static char text[MHOD_CONF_MAX_BYTES];
+	char err[MHOD_CONF_ERR_MAX], want[64];
+	size_t len;
+	int ret;
+
+	t_begin("conf: %d mobile nodes, each with its key", MHOD_CONF_PEERS);
+	len = many_mns(text, sizeof(text), MHOD_CONF_PEERS);
+	ret = mhod_conf_parse(&conf, text, len, "many", err);
+	if (t_check(ret == 0, "%s", err))
+		t_check(conf.npeers == MHOD_CONF_PEERS &&
+			conf.nkeys == MHOD_CONF_KEYS &&
+			conf.keys[MHOD_CONF_KEYS - 1].spi ==
+			0x100 + MHOD_CONF_KEYS - 1 &&
+			!strcmp(conf.peers[MHOD_CONF_PEERS - 1].key, "k4095"),
+			"%u peers, %u keys", conf.npeers, conf.nkeys);
+	mhod_conf_free(&conf);
+	t_check(!conf.peers && !conf.keys && !conf.npeers, "not emptied");
+	t_end();
+
+	t_begin("conf: mobile node %d is refused", MHOD_CONF_PEERS + 1);
+	len = many_mns(text, sizeof(text), MHOD_CONF_PEERS + 1);
+	ret = mhod_conf_parse(&conf, text, len, "many", err);
+	snprintf(want, sizeof(want), "more than %d [Peer] sections",
+		 MHOD_CONF_PEERS);
+	t_check(ret == -1 && strstr(err, want), "got \"%s\"", err);
+	t_check(!conf.peers && !conf.keys, "a refused file left memory");
+	t_end();
+}
+
 void test_conf(const char *example)
 {
 	const struct mhod_conf_neighbor *n;
@@ -173,6 +225,7 @@ void test_conf(const char *example)
 			conf.timers.bindack_max_ms == 32000, "durations");
 		t_check(conf.limits.buffer_bytes == 384000, "limits");
 	}
+	mhod_conf_free(&conf);
 	t_end();
 
 	t_seed("conf", -1, mn_conf, sizeof(mn_conf) - 1);
@@ -186,6 +239,7 @@ void test_conf(const char *example)
 			conf.timers.bindack_max_ms == 1250 &&
 			conf.peers[0].kind == MHOD_PEER_AR &&
 			conf.preauth == MHOD_PREAUTH_IKEV2, "values");
+	mhod_conf_free(&conf);
 	t_end();
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -200,4 +254,5 @@ void test_conf(const char *example)
 		t_end();
 	}
 	long_line();
+	many();
 }

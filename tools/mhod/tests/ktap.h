@@ -69,5 +69,6 @@ void test_vectors(const char *path);
 void test_messages(const char *pcap_path);
 void test_malformed(const char *vectors_path);
 void test_conf(const char *example_path);
+void test_loop(void);
 
 #endif /* MHOD_KTAP_H */

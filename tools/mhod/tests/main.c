@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	test_messages(argc > 3 ? argv[3] : NULL);
 	test_malformed(argv[1]);
 	test_conf(argv[2]);
+	test_loop();
 	test_doc(getenv("MHOD_WIRE_DOC") ? getenv("MHOD_WIRE_DOC") :
 		 "../../Documentation/mhod-wire.rst");
 	return t_finish();
