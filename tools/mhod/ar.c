@@ -56,6 +56,10 @@ struct par_mn {
 	uint32_t hi_tries, hi_wait_ms;
 	struct in6_addr pcoa, ncoa, par;	/* par: the FBU's destination */
 	bool reactive;			/* the FBU came from the NCoA */
+	/* The MN's link-layer address, which the HI must carry (RFC 5568
+	 * 6.2.1.1): its [Peer] LinkLayerAddress, else its FBU's option.
+	 */
+	struct mhod_conf_lla lla;
 	/* Forwarding taken over from the kernel at start (resync): the
 	 * NCoA is not known until the MN's FBU with lifetime 0 names it.
 	 */
@@ -347,12 +351,10 @@ static void send_hi(struct par_mn *s)
 	o->code = MHOD_IPA_NCOA;
 	o->plen = 128;
 	o->addr = s->ncoa;
-	if (s->peer->has_lla) {
-		o = opt_add(&m, MHOD_MHO_LLA);
-		o->code = MHOD_LLA_MN;
-		o->lla_len = s->peer->lla.len;
-		memcpy(o->lla, s->peer->lla.addr, s->peer->lla.len);
-	}
+	o = opt_add(&m, MHOD_MHO_LLA);
+	o->code = MHOD_LLA_MN;
+	o->lla_len = s->lla.len;
+	memcpy(o->lla, s->lla.addr, s->lla.len);
 	if (!net_tx_mh(&m, src, &s->nar->router, 0, NULL))
 		mhod_ctr.hi++;
 	mhod_log(MHOD_LOG_INFO, "HI to %s (%s): seq %u, try %u",
@@ -494,6 +496,23 @@ static struct par_mn *fbu_check(const struct mhod_rx *rx,
 	return s;
 }
 
+/* The MN's link-layer address for the HI: configured, or the FBU's. */
+static bool fbu_lla(struct par_mn *s, const struct mhod_mh *m)
+{
+	const struct mhod_mh_opt *o = mhod_mh_opt_find(m, MHOD_MHO_LLA,
+						       MHOD_LLA_MN);
+
+	if (s->peer->has_lla) {
+		s->lla = s->peer->lla;
+	} else if (o && o->lla_len && o->lla_len <= sizeof(s->lla.addr)) {
+		s->lla.len = o->lla_len;
+		memcpy(s->lla.addr, o->lla, o->lla_len);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 {
 	const struct mhod_conf_neighbor *nar;
@@ -540,6 +559,15 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	s->par = rx->pi.dst;
 	life = mhod_conf->timers.fbu_lifetime_ms / 1000;
 	s->lifetime = m->lifetime < life ? m->lifetime : (uint16_t)life;
+	if (!fbu_lla(s, m)) {
+		/* The HI could not say who the MN is on the new link. */
+		mhod_log(MHOD_LOG_WARN, "FBU from %s: its link-layer address is unknown (no LinkLayerAddress in its [Peer], none in the FBU)",
+			 mhod_ntop(&s->pcoa));
+		mhod_ctr.handoffs_failed++;
+		s->nar = NULL;
+		send_fback(s, 128);
+		return;
+	}
 	nar = nar_of(&ncoa);
 	if (!nar || mhod_addr_eq(&ncoa, &s->pcoa)) {
 		/* No neighbour serves that NCoA: nothing to prepare. */

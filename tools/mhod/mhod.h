@@ -32,7 +32,7 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(rtsolpr) X(prrtadv)						\
 	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
 	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
-	X(kernel_events) X(resynced)
+	X(kernel_events) X(resynced) X(rx_overflow)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {

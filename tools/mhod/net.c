@@ -22,9 +22,29 @@
 struct rawsock {
 	struct loop_fd lf;
 	mhod_rx_fn fn;
+	uint32_t drops;		/* SO_RXQ_OVFL's count, last seen */
 };
 
 static struct rawsock icmp = { .lf.fd = -1 }, mh = { .lf.fd = -1 };
+
+/*
+ * What a burst needs: every mobile node's FBU (or, at an nAR, every HI)
+ * at once, while the daemon is busy with the first ones. The default
+ * receive buffer holds about 200 such messages; this one 4 KiB a mobile
+ * node, from 256 KiB to 32 MiB (SO_RCVBUFFORCE: mhod has CAP_NET_ADMIN;
+ * else SO_RCVBUF, which rmem_max caps). What overflows anyway is counted
+ * (rx_overflow, from SO_RXQ_OVFL).
+ */
+static int rcvbuf_size(void)
+{
+	long n = 4096L * ((long)mhod_conf->npeers + 64);
+
+	if (n < 256 * 1024)
+		n = 256 * 1024;
+	if (n > 32 * 1024 * 1024)
+		n = 32 * 1024 * 1024;
+	return (int)n;
+}
 
 static void rx(struct loop_fd *lf)
 {
@@ -32,7 +52,7 @@ static void rx(struct loop_fd *lf)
 	uint8_t buf[MHOD_MSG_MAX + 1];
 	union {
 		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-		       CMSG_SPACE(sizeof(int))];
+		       CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(uint32_t))];
 		struct cmsghdr align;
 	} c;
 	struct sockaddr_in6 from;
@@ -58,6 +78,16 @@ static void rx(struct loop_fd *lf)
 		r.pi.src = from.sin6_addr;
 		r.pi.hop_limit = -1;
 		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SO_RXQ_OVFL) {
+				uint32_t drops;
+
+				/* The socket's drops so far. */
+				memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
+				mhod_ctr.rx_overflow += drops - rs->drops;
+				rs->drops = drops;
+				continue;
+			}
 			if (cm->cmsg_level != IPPROTO_IPV6)
 				continue;
 			if (cm->cmsg_type == IPV6_PKTINFO) {
@@ -81,7 +111,7 @@ static void rx(struct loop_fd *lf)
 
 static int open_raw(struct rawsock *rs, int proto, mhod_rx_fn fn)
 {
-	int one = 1, hops = 255;
+	int one = 1, hops = 255, rcvbuf = rcvbuf_size();
 
 	rs->fn = fn;
 	rs->lf.fn = rx;
@@ -96,8 +126,14 @@ static int open_raw(struct rawsock *rs, int proto, mhod_rx_fn fn)
 	    setsockopt(rs->lf.fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
 		       sizeof(hops)) < 0 ||
 	    setsockopt(rs->lf.fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-		       sizeof(hops)) < 0)
+		       sizeof(hops)) < 0 ||
+	    setsockopt(rs->lf.fd, SOL_SOCKET, SO_RXQ_OVFL, &one,
+		       sizeof(one)) < 0)
 		return -1;
+	if (setsockopt(rs->lf.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(rs->lf.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
 	if (proto == IPPROTO_ICMPV6) {
 		struct icmp6_filter f;
 
