@@ -19,7 +19,8 @@
 # benchmarks 1 and 5, 100000), MHO_BENCH_LOOKUP ("1 10000 1000000"; the
 # first is the reference), MHO_BENCH_RATES ("100 1000 5000"),
 # MHO_BENCH_GAPS ("10 50 200", ms), MHO_BENCH_REHOME_N (IPsec contexts
-# re-homed by benchmark 7, "1 100 10000"), MHO_BENCH_ONLY (a list of
+# re-homed by benchmark 7, "1 100 10000"), MHO_BENCH_BURST (mobile nodes
+# handing off at once in benchmark 8, 1000), MHO_BENCH_ONLY (a list of
 # benchmark numbers), MHO_BENCH_SETTLE (the longest wait for an idle
 # guest, 60 s), MHO_BENCH_CLOCK ("icount" when the guest's clock counts
 # instructions: bench.sh's first VM; benchmark 1's rows say so),
@@ -48,7 +49,8 @@ LOOKUP=${MHO_BENCH_LOOKUP:-1 10000 1000000}
 RATES=${MHO_BENCH_RATES:-100 1000 5000}
 GAPS=${MHO_BENCH_GAPS:-10 50 200}
 REHOME_N=${MHO_BENCH_REHOME_N:-1 100 10000}
-ONLY=${MHO_BENCH_ONLY:-1 2 3 4 5 6 7}
+ONLY=${MHO_BENCH_ONLY:-1 2 3 4 5 6 7 8}
+BURST=${MHO_BENCH_BURST:-1000}
 SETTLE=${MHO_BENCH_SETTLE:-60}
 CLOCK=${MHO_BENCH_CLOCK:-wall}
 IMPORT=${MHO_BENCH_IMPORT:-$(dirname "$0")/import}
@@ -570,6 +572,68 @@ bench_rehome() {
 	add_json "{\"bench\":7,\"name\":\"re-homing IPsec contexts\",\"runs\":[$(IFS=,; echo "${rows[*]}")],\"goal\":\"recipe/module >= 10 at 10000 contexts\"}"
 }
 
+# ---- 8: mhod's handoff signaling --------------------------------------------
+
+# burst_run DIR MNS N FIRST: handoff.sh's topology, mhod on the pAR and the
+# nAR configured with MNS mobile nodes; in $res, mho_fbu_burst's line for
+# N of them from FIRST on, then " rss_kb=" the pAR's mhod's resident
+# memory after it. Leaves the daemons running (burst_end). Not in a
+# subshell: the daemons are this shell's children.
+burst_run() {
+	local d=$1 mns=$2 n=$3 first=$4
+	res=
+	handoff_setup >>"$out/bench.log" 2>&1 &&
+		ho_mhod_burst_start "$d" "$mns" >>"$out/bench.log" 2>&1 || return 1
+	settle >&2
+	res="$(ho_mhod_burst "$n" "$first" -t 2000 -r 5 2>>"$out/bench.log") rss_kb=$(ho_mhod_rss_kb par)"
+}
+
+burst_end() {
+	ho_mhod_stop >>"$out/bench.log" 2>&1
+	handoff_teardown
+}
+
+# kv LINE KEY: KEY's value in a "k=v k=v" line.
+kv() {
+	sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1"
+}
+
+bench_signaling() {
+	local i res one=() rss_base rss_burst per med max acked
+	log "8: mhod's handoff signaling: one mobile node ($ROUNDS times), then $BURST at once"
+	mho_load || return 1
+	# As a router runs: no debug log line per step.
+	HO_MHOD_LOG=info
+	[ -x "$HO_BURST" ] || { log "8: $HO_BURST is missing"; return 1; }
+	# One mobile node at a time, each a whole handoff (FBU, HI, HAck,
+	# FBack), in one configuration of ROUNDS mobile nodes.
+	burst_run "$out/signaling-1" "$ROUNDS" 1 0 || { burst_end; return 1; }
+	for ((i = 0; i < ROUNDS; i++)); do
+		[ "$i" = 0 ] || res=$(ho_mhod_burst 1 "$i" -t 2000 -r 5 2>>"$out/bench.log")
+		log "8: one mobile node: $res"
+		[ "$(kv "$res" acked)" = 1 ] || { log "8: mobile node $i got no FBack"; burst_end; return 1; }
+		one+=("$(kv "$res" max_ms)")
+	done
+	rss_base=$(ho_mhod_rss_kb par)
+	burst_end
+	# BURST at once, in a configuration of BURST.
+	burst_run "$out/signaling-$BURST" "$BURST" "$BURST" 0 || { burst_end; return 1; }
+	burst_end
+	log "8: $BURST at once: $res"
+	rss_burst=$(kv "$res" rss_kb)
+	acked=$(kv "$res" acked)
+	med=$(printf '%s\n' "${one[@]}" | median)
+	# What each mobile node adds to the daemon: the difference between the
+	# two configurations, each after its handoffs.
+	per=$(( (rss_burst - rss_base) * 1024 / (BURST - ROUNDS) ))
+	md+=("| 8 | mhod: one mobile node's handoff signaling, FBU to FBack (ms, median of $ROUNDS) | $med | reported |")
+	md+=("| 8 | mhod: $BURST mobile nodes at once: completed | $acked of $BURST | all |")
+	md+=("| 8 | the same: FBU to FBack, median / p90 / max (ms) | $(kv "$res" median_ms) / $(kv "$res" p90_ms) / $(kv "$res" max_ms) | reported |")
+	md+=("| 8 | the same: the pAR's mhod, bytes per mobile node | $per | <= 2048 |")
+	add_json "{\"bench\":8,\"name\":\"mhod signaling\",\"one_ms\":[$(IFS=,; echo "${one[*]}")],\"one_median_ms\":$med,\"burst\":$BURST,\"acked\":$acked,\"refused\":$(kv "$res" refused),\"failed\":$(kv "$res" failed),\"retransmits\":$(kv "$res" retransmits),\"median_ms\":$(kv "$res" median_ms),\"p90_ms\":$(kv "$res" p90_ms),\"max_ms\":$(kv "$res" max_ms),\"total_ms\":$(kv "$res" total_ms),\"rss_kb_base\":$rss_base,\"rss_kb_burst\":$rss_burst,\"bytes_per_mn\":$per,\"goal\":\"all complete; <= 2048 bytes per mobile node\"}"
+	[ "$acked" = "$BURST" ] || log "8: only $acked of $BURST mobile nodes completed"
+}
+
 # ---- main -------------------------------------------------------------------------------
 
 failed=0 passed=0
@@ -582,6 +646,7 @@ for b in $ONLY; do
 	5) f=bench_memory ;;
 	6) f=bench_sweep ;;
 	7) f=bench_rehome ;;
+	8) f=bench_signaling ;;
 	*) log "unknown benchmark $b"; failed=$((failed + 1)); continue ;;
 	esac
 	if $f; then

@@ -1124,6 +1124,10 @@ ho_expect_stream() {
 
 # ---- mhod: the signaling drives the move ---------------------------------------
 #
+# HO_MHOD_LOG: the daemons' LogLevel (debug); HO_MHOD_HI_TIMEOUT: the
+# routers' HITimeout (500ms); HO_MHOD_BUFFER_PACKETS, _BYTES: their
+# BufferPackets and BufferBytes (65536, 134217728: a whole stream).
+#
 # ho_mhod_start DIR [MN_KEY [MN_ADDR]]: configurations, a BADF key and the
 # daemons, in DIR: mhod on the pAR and the nAR (each the other's
 # neighbour, the MN a peer of both) and the MN agent (its links mn0, with
@@ -1151,7 +1155,7 @@ _ho_conf() {
 # _ho_conf_general DIR NAME ROLE: the [General] section, its control
 # socket DIR/NAME.sock.
 _ho_conf_general() {
-	_ho_conf General Role="$3" LogLevel=debug ControlSocket="$1/$2.sock"
+	_ho_conf General Role="$3" LogLevel="${HO_MHOD_LOG:-debug}" ControlSocket="$1/$2.sock"
 }
 
 # _ho_conf_key NAME FILE SPI: the BADF [Key] NAME-badf, in FILE.
@@ -1178,8 +1182,9 @@ _ho_mhod_ar_conf() {
 	_ho_conf_key mn2 "$d/mn2.key" 0x101
 	_ho_conf_ipsec mn 0x1001 0x1002
 	_ho_conf_ipsec ars 0x2001 0x2002
-	_ho_conf Timers HITimeout=500ms
-	_ho_conf Limits BufferPackets=65536 BufferBytes=134217728
+	_ho_conf Timers HITimeout="${HO_MHOD_HI_TIMEOUT:-500ms}"
+	_ho_conf Limits BufferPackets="${HO_MHOD_BUFFER_PACKETS:-65536}" \
+		BufferBytes="${HO_MHOD_BUFFER_BYTES:-134217728}"
 }
 
 _ho_mhod_mn_conf() {
@@ -1225,6 +1230,77 @@ ho_mhod_start() {
 	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
 	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf" &&
 	_ho_mhod_run mn "$HO_MN" "$d/mn.conf"
+}
+
+# ---- a burst: many mobile nodes hand off at once -----------------------------
+#
+# ho_mhod_burst_start DIR N: after handoff_setup, mhod on the pAR and the
+# nAR (as ho_mhod_start configures them) that also know N mobile nodes:
+# node i has the PCoA 2001:db8:ff::1:0 + i, its own [Key] (SPI 0x1000 +
+# i; all with HO_MHOD_KEY's material) and the NCoA 2001:db8:b::1:0 + i,
+# and no LinkLayerAddress: its FBU brings it. The routers hold up to
+# mhod's default BufferPackets (256) per mobile node: the nAR's duplicate
+# table is sized by it (36 bytes a packet, see design.rst), and a thousand
+# holds sized for a whole stream each would take gigabytes.
+# The N PCoAs are addresses of the MN (its lo), which the pAR routes to
+# it. ho_mhod_burst then has mho_fbu_burst send their N FBUs at once.
+HO_BURST_PCOA=2001:db8:ff::1:0
+HO_BURST_SPI=4096
+HO_BURST=${MHO_FBU_BURST:-$MHO_SELFTESTS/tools/mho_fbu_burst}
+
+# _ho_burst_peers N: the [Peer] and [Key] sections of N mobile nodes.
+_ho_burst_peers() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '[Peer]\nName = b%d\nKind = mobile-node\nAddress = 2001:db8:ff::1:%x\nKey = b%d\nIPsec = mn\n' \
+			"$i" "$i" "$i"
+		printf '[Key]\nName = b%d\nKind = badf\nFile = %s\nSPI = %d\n' \
+			"$i" "$_ho_mhod_dir/mn.key" $((HO_BURST_SPI + i))
+	done
+}
+
+ho_mhod_burst_start() {
+	local d=$1 n=$2 i
+	_ho_mhod_dir=$d
+	mkdir -p "$d" || return 1
+	(umask 077 && echo "$HO_MHOD_KEY" >"$d/mn.key" &&
+		echo "$HO_MHOD_KEY2" >"$d/mn2.key") || return 1
+	{
+		HO_MHOD_BUFFER_PACKETS=256 HO_MHOD_BUFFER_BYTES=384000 \
+			_ho_mhod_ar_conf "$d" par 2001:db8:a::1/64 02:00:00:00:0a:01 \
+			2001:db8:12::1/64 nar 2001:db8:12::2 2001:db8:b::/64 02:00:00:00:0b:01
+		_ho_burst_peers "$n"
+	} >"$d/par.conf" &&
+	{
+		HO_MHOD_BUFFER_PACKETS=256 HO_MHOD_BUFFER_BYTES=384000 \
+			_ho_mhod_ar_conf "$d" nar 2001:db8:b::1/64 02:00:00:00:0b:01 \
+			2001:db8:12::2/64 par 2001:db8:12::1 2001:db8:a::/64 02:00:00:00:0a:01
+		_ho_burst_peers "$n"
+	} >"$d/nar.conf" || return 1
+	for ((i = 0; i < n; i++)); do
+		printf 'address add 2001:db8:ff::1:%x/128 dev lo nodad\n' "$i"
+	done >"$d/addrs" &&
+	ip -n "$HO_MN" -batch "$d/addrs" &&
+	ip -n "$HO_PAR" route add $HO_BURST_PCOA/112 via 2001:db8:a::2 || return 1
+	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
+	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf"
+}
+
+# ho_mhod_burst N FIRST [ARGS...]: the FBUs of mobile nodes FIRST to
+# FIRST + N - 1 at once, from the MN; prints mho_fbu_burst's line (mns=
+# acked= ... median_ms= max_ms=).
+ho_mhod_burst() {
+	local n=$1 first=$2
+	shift 2
+	ip netns exec "$HO_MN" "$HO_BURST" -n "$n" -p 2001:db8:a::1 \
+		-a "$(printf '2001:db8:ff::1:%x' "$first")" \
+		-c "$(printf '2001:db8:b::1:%x' "$first")" \
+		-k "$_ho_mhod_dir/mn.key" -s $((HO_BURST_SPI + first)) "$@"
+}
+
+# ho_mhod_rss_kb NAME: the resident memory of a running daemon, in KiB.
+ho_mhod_rss_kb() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/${_ho_mhod_pid[$1]}/status"
 }
 
 # ho_mhod_kill_restart NAME NS: the daemon NAME (in NS) killed with

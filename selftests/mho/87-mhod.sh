@@ -25,7 +25,8 @@
 # counted.
 #
 # And a restart: the pAR's mhod killed mid-handoff and started again
-# takes the forwarding over from the kernel (resynchronization).
+# takes the forwarding over from the kernel (resynchronization). And a
+# burst: 200 mobile nodes, each with its own key, hand off at once.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../handoff.sh"
 
@@ -138,6 +139,47 @@ t_udp_restart() {
 	expect_eq "handoffs at the MN" "$(run_stat mn handoffs_ok)" 1
 	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
 		fail "the nAR released nothing: the move missed the stream"
+}
+
+# A burst: BURST_N mobile nodes (each its own key) send their FBUs at
+# once; every one gets its FBack (status 0), the pAR forwards for each and
+# the nAR holds for each, and nothing is refused or rejected on the way.
+BURST_N=${MHO_BURST_N:-200}
+bindings_in() {
+	"$MHOCTL" -n "$1" binding show | grep -c " state $2\b"
+}
+t_burst() {
+	local d=$TMPD/burst out v
+	need_tool "$HO_BURST" || return
+	topo || return
+	if ho_mhod_burst_start "$d" "$BURST_N"; then
+		out=$(ho_mhod_burst "$BURST_N" 0 -t 2000 -r 5)
+		diag "burst: $out"
+		case $out in
+		"mns=$BURST_N acked=$BURST_N refused=0 failed=0 "*) ;;
+		*)
+			fail "not every mobile node got its FBack: $out"
+			diag "pAR: $(ho_mhodctl par stats)"
+			diag "nAR: $(ho_mhodctl nar stats)"
+			diag "pAR: $(grep -vE 'debug' "$d/par.log" | head -n 30)"
+			diag "nAR: $(grep -vE 'debug' "$d/nar.log" | head -n 30)"
+			;;
+		esac
+		expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" "$BURST_N"
+		expect_eq "failed handoffs at the pAR" "$(ho_mhod_stat par handoffs_failed)" 0
+		expect_eq "overflows at the nAR" "$(ho_mhod_stat nar rx_overflow)" 0
+		for v in rx_malformed rx_unknown_peer rx_bad_auth rx_replayed kernel_errors; do
+			expect_eq "$v at the pAR" "$(ho_mhod_stat par $v)" 0
+			expect_eq "$v at the nAR" "$(ho_mhod_stat nar $v)" 0
+		done
+		expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" "$BURST_N"
+		expect_eq "holding bindings at the nAR" "$(bindings_in "$HO_NAR" hold)" "$BURST_N"
+		diag "pAR's mhod: $(ho_mhod_rss_kb par) KiB resident"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
 }
 
 # topo [moved]: the topology, the routers' limits (the only mhoctl
@@ -319,9 +361,10 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 12
+ktap_plan 13
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod killed and restarted mid-handoff: it resynchronizes, nothing lost" t_udp_restart
+run_case "$BURST_N mobile nodes hand off at once: every one completes" t_burst
 run_case "mhod: a TCP transfer arrives whole" t_tcp
 run_case "mhod reactive: UDP of mixed sizes, nothing reordered or duplicated" t_udp_reactive
 run_case "mhod reactive: a TCP transfer arrives whole" t_tcp reactive
