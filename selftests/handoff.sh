@@ -1126,7 +1126,8 @@ ho_expect_stream() {
 #
 # HO_MHOD_LOG: the daemons' LogLevel (debug); HO_MHOD_HI_TIMEOUT: the
 # routers' HITimeout (500ms); HO_MHOD_BUFFER_PACKETS, _BYTES: their
-# BufferPackets and BufferBytes (65536, 134217728: a whole stream).
+# BufferPackets and BufferBytes (65536, 134217728: a whole stream);
+# HO_MHOD_LIMITS: more of their [Limits], KEY=VALUE words.
 #
 # ho_mhod_start DIR [MN_KEY [MN_ADDR]]: configurations, a BADF key and the
 # daemons, in DIR: mhod on the pAR and the nAR (each the other's
@@ -1183,8 +1184,9 @@ _ho_mhod_ar_conf() {
 	_ho_conf_ipsec mn 0x1001 0x1002
 	_ho_conf_ipsec ars 0x2001 0x2002
 	_ho_conf Timers HITimeout="${HO_MHOD_HI_TIMEOUT:-500ms}"
+	# shellcheck disable=SC2086 # KEY=VALUE words
 	_ho_conf Limits BufferPackets="${HO_MHOD_BUFFER_PACKETS:-65536}" \
-		BufferBytes="${HO_MHOD_BUFFER_BYTES:-134217728}"
+		BufferBytes="${HO_MHOD_BUFFER_BYTES:-134217728}" ${HO_MHOD_LIMITS:-}
 }
 
 _ho_mhod_mn_conf() {

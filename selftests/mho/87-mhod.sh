@@ -144,6 +144,10 @@ t_udp_restart() {
 # A burst: BURST_N mobile nodes (each its own key) send their FBUs at
 # once; every one gets its FBack (status 0), the pAR forwards for each and
 # the nAR holds for each, and nothing is refused or rejected on the way.
+# For the first 1.5 s the nAR's answers to the pAR are lost, so the pAR
+# sends its HIs again: the nAR must take every one of those for what it
+# is, a retransmission (answered as before, nothing changed), however
+# many HIs it answered in between.
 BURST_N=${MHO_BURST_N:-200}
 bindings_in() {
 	"$MHOCTL" -n "$1" binding show | grep -c " state $2\b"
@@ -153,7 +157,10 @@ t_burst() {
 	need_tool "$HO_BURST" || return
 	topo || return
 	if ho_mhod_burst_start "$d" "$BURST_N"; then
-		out=$(ho_mhod_burst "$BURST_N" 0 -t 2000 -r 5)
+		x tc -n "$HO_NAR" qdisc add dev to-par root netem loss 100% || return
+		(sleep 1.5; tc -n "$HO_NAR" qdisc del dev to-par root) &
+		bg_add $!
+		out=$(ho_mhod_burst "$BURST_N" 0 -t 3000 -r 5)
 		diag "burst: $out"
 		case $out in
 		"mns=$BURST_N acked=$BURST_N refused=0 failed=0 "*) ;;
@@ -168,6 +175,10 @@ t_burst() {
 		expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" "$BURST_N"
 		expect_eq "failed handoffs at the pAR" "$(ho_mhod_stat par handoffs_failed)" 0
 		expect_eq "overflows at the nAR" "$(ho_mhod_stat nar rx_overflow)" 0
+		v=$(ho_mhod_stat nar hi)
+		[ "$v" -gt "$BURST_N" ] || fail "the pAR sent no HI again ($v HIs)"
+		expect_eq "HIs the nAR took for retransmissions" \
+			"$(ho_mhod_stat nar retransmits)" $((v - BURST_N))
 		for v in rx_malformed rx_unknown_peer rx_bad_auth rx_replayed kernel_errors; do
 			expect_eq "$v at the pAR" "$(ho_mhod_stat par $v)" 0
 			expect_eq "$v at the nAR" "$(ho_mhod_stat nar $v)" 0
@@ -175,6 +186,41 @@ t_burst() {
 		expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" "$BURST_N"
 		expect_eq "holding bindings at the nAR" "$(bindings_in "$HO_NAR" hold)" "$BURST_N"
 		diag "pAR's mhod: $(ho_mhod_rss_kb par) KiB resident"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# [Limits] at the pAR. SignalingRate: one mobile node floods 30 copies
+# of its FBU; the pAR takes what the rate allows (10 at once, then 10 a
+# second: the first starts the handoff, the others are retransmissions),
+# drops and counts the rest, and the handoff completes. MobileNodes = 3:
+# with that one still forwarding, five more at once: two complete, three
+# get FBack 130 (insufficient resources) and no binding.
+t_limits() {
+	local d=$TMPD/limits out n
+	need_tool "$HO_BURST" || return
+	topo || return
+	if HO_MHOD_LIMITS="SignalingRate=10 MobileNodes=3" ho_mhod_burst_start "$d" 6; then
+		out=$(ho_mhod_burst 1 0 -R 30 -l 60)
+		case $out in
+		"mns=1 acked=1 refused=0 failed=0 "*) ;;
+		*) fail "the flooding mobile node's handoff: $out" ;;
+		esac
+		expect_eq "FBUs at the pAR" "$(ho_mhod_stat par fbu)" 30
+		n=$(ho_mhod_stat par rx_rate_limited)
+		[ "$n" -ge 1 ] && [ "$n" -le 20 ] ||
+			fail "$n of 30 FBUs over SignalingRate (10 at once, 10/s)"
+		out=$(ho_mhod_burst 5 1)
+		case $out in
+		"mns=5 acked=2 refused=3 failed=0 "*) ;;
+		*) fail "five more with MobileNodes = 3: $out" ;;
+		esac
+		expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" 3
+		expect_eq "refused at the pAR" "$(ho_mhod_stat par handoffs_failed)" 3
+		expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" 3
 	else
 		fail "mhod did not start"
 	fi
@@ -361,10 +407,11 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 13
+ktap_plan 14
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod killed and restarted mid-handoff: it resynchronizes, nothing lost" t_udp_restart
 run_case "$BURST_N mobile nodes hand off at once: every one completes" t_burst
+run_case "SignalingRate and MobileNodes: what is over them is refused and counted" t_limits
 run_case "mhod: a TCP transfer arrives whole" t_tcp
 run_case "mhod reactive: UDP of mixed sizes, nothing reordered or duplicated" t_udp_reactive
 run_case "mhod reactive: a TCP transfer arrives whole" t_tcp reactive

@@ -7,7 +7,7 @@
  * completes).
  *
  *   mho_fbu_burst -n N -p PAR -a PCOA -c NCOA -k KEYFILE -s SPI
- *                 [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME]
+ *                 [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME] [-R COPIES]
  *
  * Mobile node i (0 to N-1) sends from PCOA + i (the address's last 32
  * bits count) to PAR, NCoA NCOA + i in an Alternate Care-of Address
@@ -18,7 +18,9 @@
  * its own SPI), sequence number i, lifetime LIFETIME s (10). The PCoAs
  * must be addresses of this namespace. All N are sent back to back; an
  * FBU without an answer after TIMEOUT_MS (1000) is sent again, RETRIES
- * times (3), as the MN agent does. An FBack counts when it is for one of
+ * times (3), as the MN agent does. -R sends each FBU COPIES times back to
+ * back, the same message (a flood, for SignalingRate; 1). An FBack counts
+ * when it is for one of
  * them (its destination a PCoA, its sequence number that MN's) and its
  * Binding Authorization Data verifies with the key.
  *
@@ -58,7 +60,7 @@ struct mn {
 };
 
 static struct {
-	uint64_t n, timeout_ms, retries, lifetime;
+	uint64_t n, timeout_ms, retries, lifetime, copies;
 	const char *par, *pcoa, *ncoa, *keyfile;
 	uint64_t spi;
 	struct in6_addr par_a, pcoa_a, ncoa_a;
@@ -67,12 +69,12 @@ static struct {
 	struct mn *mns;
 	int fd;
 	uint64_t retransmits;
-} b = { .timeout_ms = 1000, .retries = 3, .lifetime = 10 };
+} b = { .timeout_ms = 1000, .retries = 3, .lifetime = 10, .copies = 1 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s -n N -p PAR -a PCOA -c NCOA -k KEYFILE -s SPI\n"
-		"       [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME]\n",
+		"       [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME] [-R COPIES]\n",
 		prog);
 }
 
@@ -150,6 +152,7 @@ static void send_fbu(uint32_t i)
 			      .msg_controllen = sizeof(cm.buf) };
 	struct in6_pktinfo *ipi;
 	struct mhod_mh_opt *o;
+	uint64_t c;
 	size_t len;
 
 	memset(&m, 0, sizeof(m));
@@ -187,8 +190,10 @@ static void send_fbu(uint32_t i)
 	/* A full socket buffer: the answers are read, then it is sent again
 	 * by the retry timer; anything else is fatal.
 	 */
-	if (sendmsg(b.fd, &msg, 0) < 0 && errno != ENOBUFS && errno != EAGAIN)
-		die("send from mobile node %u: %s", i, strerror(errno));
+	for (c = 0; c < b.copies; c++)
+		if (sendmsg(b.fd, &msg, 0) < 0 && errno != ENOBUFS &&
+		    errno != EAGAIN)
+			die("send from mobile node %u: %s", i, strerror(errno));
 	b.mns[i].t_last = clock_ns(CLOCK_MONOTONIC);
 	if (!b.mns[i].tries++)
 		b.mns[i].t_first = b.mns[i].t_last;
@@ -259,6 +264,7 @@ int main(int argc, char **argv)
 		O_NUM('t', &b.timeout_ms, 60000),
 		O_NUM('r', &b.retries, 100),
 		O_NUM('l', &b.lifetime, 65535),
+		O_NUM('R', &b.copies, 1000),
 		{ 0 }
 	};
 	uint64_t now, first = 0, last = 0, *lat;

@@ -64,12 +64,24 @@ struct par_mn {
 	 * NCoA is not known until the MN's FBU with lifetime 0 names it.
 	 */
 	bool resynced;
+	/* SignalingRate: a token bucket per MN, for its RtSolPrs and its
+	 * verified FBUs (thousandths of a message, refilled since rl_ms).
+	 */
+	uint64_t rl_ms;
+	uint64_t rl_tokens;
 	uint8_t fback_status;		/* of the last FBack sent */
 	bool fback_sent;
 	uint64_t t_fbu;
 };
 
-/* HIs this router answered as an nAR (retransmissions get the same). */
+/*
+ * HIs this router answered as an nAR: a retransmission gets the same
+ * answer, and changes nothing. One per configured peer and NAR_SEEN more
+ * (made at start), so that when every mobile node hands off at once and
+ * the pAR sends each HI again (its HAck was late), each still finds its
+ * first answer: one taken for new could put a binding the MN has
+ * claimed since back in hold.
+ */
 #define NAR_SEEN 64
 struct nar_seen {
 	bool used;
@@ -79,11 +91,51 @@ struct nar_seen {
 };
 
 static struct par_mn *mns;
-static struct nar_seen seen[NAR_SEEN];
-static unsigned int seen_next;
+static struct nar_seen *seen;
+static unsigned int nseen, seen_next;
+/* RtSolPrs from addresses no mobile node has share one bucket. */
+static struct par_mn others;
 static uint16_t hi_seq;
 
 /* ------------------------------------------------------------ helpers */
+
+/*
+ * [Limits] SignalingRate: may s send one more message now? A bucket of
+ * SignalingRate messages, refilled at SignalingRate a second; the first
+ * message finds it full. What it refuses is counted and dropped.
+ */
+static bool rate_ok(struct par_mn *s, const char *what,
+		    const struct in6_addr *src)
+{
+	uint64_t rate = mhod_conf->limits.signal_rate, now = loop_now_ms();
+	uint64_t cap = rate * 1000, t;
+
+	t = s->rl_ms ? s->rl_tokens + (now - s->rl_ms) * rate : cap;
+	if (t > cap)
+		t = cap;
+	s->rl_ms = now;
+	if (t < 1000) {
+		s->rl_tokens = t;
+		mhod_ctr.rx_rate_limited++;
+		mhod_log_reject("%s from %s: over SignalingRate (%llu/s)", what,
+				mhod_ntop(src), (unsigned long long)rate);
+		return false;
+	}
+	s->rl_tokens = t - 1000;
+	return true;
+}
+
+/* The MNs in a handoff now, and those of them waiting for a HAck. */
+static void busy(unsigned int *handoffs, unsigned int *pending)
+{
+	int i;
+
+	*handoffs = *pending = 0;
+	for (i = 0; i < mhod_conf->npeers; i++) {
+		*handoffs += mns[i].state != PAR_IDLE;
+		*pending += mns[i].state == PAR_HI_SENT;
+	}
+}
 
 static const struct mhod_conf_iface *iface_by_index(int ifindex)
 {
@@ -221,6 +273,9 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 				mhod_ntop(&rx->pi.src));
 		return;
 	}
+	if (!rate_ok(mn_by_pcoa(&rx->pi.src) ?: &others, "RtSolPr",
+		     &rx->pi.src))
+		return;
 	memset(&a, 0, sizeof(a));
 	a.msg = MHOD_MSG_PRRTADV;
 	a.ident = q->ident;
@@ -518,6 +573,7 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	const struct mhod_conf_neighbor *nar;
 	struct in6_addr ncoa;
 	struct kern_binding b;
+	unsigned int handoffs, pending;
 	struct par_mn *s;
 	bool reactive;
 	uint32_t life;
@@ -525,7 +581,8 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 
 	mhod_ctr.fbu++;
 	s = fbu_check(rx, m, &ncoa, &reactive);
-	if (!s)
+	/* After the check: forged FBUs must not use up the MN's rate. */
+	if (!s || !rate_ok(s, "FBU", &rx->pi.src))
 		return;
 	if (s->have_seq && m->seq == s->fbu_seq) {
 		/* A retransmission: the answer again, if there is one. */
@@ -579,6 +636,16 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 		return;
 	}
 	s->nar = nar;
+	busy(&handoffs, &pending);
+	if (handoffs >= mhod_conf->limits.mobile_nodes ||
+	    pending >= mhod_conf->limits.pending_hi) {
+		/* [Limits] MobileNodes, PendingHandovers. */
+		mhod_log(MHOD_LOG_WARN, "FBU from %s: %u handoffs, %u waiting for a HAck: over [Limits]",
+			 mhod_ntop(&s->pcoa), handoffs, pending);
+		mhod_ctr.handoffs_failed++;
+		send_fback(s, 130);
+		return;
+	}
 	/* The departure: from now on the MN's packets wait here, and go to
 	 * the nAR once it holds (HAck).
 	 */
@@ -635,7 +702,7 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 				mhod_ntop(&rx->pi.src));
 		return;
 	}
-	for (i = 0; i < NAR_SEEN; i++) {
+	for (i = 0; i < (int)nseen; i++) {
 		n = &seen[i];
 		if (n->used && n->seq == m->seq &&
 		    mhod_addr_eq(&n->par, &rx->pi.src)) {
@@ -678,7 +745,7 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 		 ncoa ? mhod_ntop(&ncoa->addr) : "-",
 		 lla && peer_by_lla(lla->lla, lla->lla_len) ? " (known MN)" : "",
 		 code);
-	n = &seen[seen_next++ % NAR_SEEN];
+	n = &seen[seen_next++ % nseen];
 	n->used = true;
 	n->par = rx->pi.src;
 	n->seq = m->seq;
@@ -795,7 +862,9 @@ int ar_start(void)
 	srandom((unsigned int)loop_now_ms() ^ (unsigned int)getpid());
 	hi_seq = (uint16_t)random();
 	mns = calloc(mhod_conf->npeers ? mhod_conf->npeers : 1, sizeof(*mns));
-	if (!mns)
+	nseen = mhod_conf->npeers + NAR_SEEN;
+	seen = calloc(nseen, sizeof(*seen));
+	if (!mns || !seen)
 		return -1;
 	for (i = 0; i < mhod_conf->npeers; i++) {
 		mns[i].peer = &mhod_conf->peers[i];
@@ -843,6 +912,8 @@ void ar_stop(void)
 	}
 	free(mns);
 	mns = NULL;
+	free(seen);
+	seen = NULL;
 }
 
 void ar_dump(char *out, size_t cap)
