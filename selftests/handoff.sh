@@ -320,11 +320,19 @@ _ho_limits() {
 _HO_RTSOLPR=icmpv6.fmip6.subtype==2 _HO_PRRTADV=icmpv6.fmip6.subtype==3
 _HO_FBU=mip6.mhtype==8 _HO_FBACK=mip6.mhtype==9 _HO_HI=mip6.mhtype==14
 _HO_HACK=mip6.mhtype==15 _HO_UNA=icmpv6.type==136
+# The same in ESP (mhod's signaling, ho_esp_setup).
+_HO_FBU_ESP=esp\&\&$_HO_FBU _HO_FBACK_ESP=esp\&\&$_HO_FBACK
+_HO_HI_ESP=esp\&\&$_HO_HI _HO_HACK_ESP=esp\&\&$_HO_HACK
 
 # _ho_pcap_start: with HO_PCAP, capture the signaling at the pAR, the nAR
 # and the MN.
 _ho_pcap_start() {
 	[ -n "$HO_PCAP" ] || return 0
+	if ! _ho_esp_null; then
+		diag "no capture: this kernel has no cipher_null, its ESP is encrypted (see ho_esp_setup)"
+		HO_PCAP=
+		return 0
+	fi
 	pcap_start "$HO_PAR" "$HO_PCAP-par" &&
 	pcap_start "$HO_NAR" "$HO_PCAP-nar" &&
 	pcap_start "$HO_MN" "$HO_PCAP-mn"
@@ -338,14 +346,14 @@ _ho_pcap_emit() {
 	local rc=0
 	[ -n "$HO_PCAP" ] || return 0
 	if [ "${HO_MHOD_MOVE:-predictive}" = reactive ]; then
-		pcap_emit "$HO_PCAP-par" $_HO_FBU $_HO_HI $_HO_HACK $_HO_FBACK || rc=1
-		pcap_emit "$HO_PCAP-nar" $_HO_UNA $_HO_FBU $_HO_HI $_HO_HACK $_HO_FBACK || rc=1
-		pcap_emit "$HO_PCAP-mn" $_HO_UNA $_HO_FBU $_HO_FBACK || rc=1
+		pcap_emit "$HO_PCAP-par" $_HO_FBU_ESP $_HO_HI_ESP $_HO_HACK_ESP $_HO_FBACK || rc=1
+		pcap_emit "$HO_PCAP-nar" $_HO_UNA $_HO_FBU_ESP $_HO_HI_ESP $_HO_HACK_ESP $_HO_FBACK || rc=1
+		pcap_emit "$HO_PCAP-mn" $_HO_UNA $_HO_FBU_ESP $_HO_FBACK || rc=1
 	else
-		pcap_emit "$HO_PCAP-par" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU $_HO_HI \
-			$_HO_HACK $_HO_FBACK || rc=1
-		pcap_emit "$HO_PCAP-nar" $_HO_HI $_HO_HACK $_HO_UNA || rc=1
-		pcap_emit "$HO_PCAP-mn" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU $_HO_FBACK \
+		pcap_emit "$HO_PCAP-par" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU_ESP $_HO_HI_ESP \
+			$_HO_HACK_ESP $_HO_FBACK_ESP || rc=1
+		pcap_emit "$HO_PCAP-nar" $_HO_HI_ESP $_HO_HACK_ESP $_HO_UNA || rc=1
+		pcap_emit "$HO_PCAP-mn" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU_ESP $_HO_FBACK \
 			$_HO_UNA || rc=1
 	fi
 	return $rc
@@ -1181,8 +1189,13 @@ _ho_mhod_ar_conf() {
 	_ho_conf Peer Name=mn2 Kind=mobile-node Address=2001:db8:a::2 Key=mn2-badf IPsec=mn
 	_ho_conf_key mn "$d/mn.key" 0x100
 	_ho_conf_key mn2 "$d/mn2.key" 0x101
-	_ho_conf_ipsec mn 0x1001 0x1002
-	_ho_conf_ipsec ars 0x2001 0x2002
+	if [ "$name" = par ]; then
+		_ho_conf_ipsec mn $HO_ESP_PAR_IN $HO_ESP_PAR_OUT
+		_ho_conf_ipsec ars $HO_ESP_ARS_PAR_IN $HO_ESP_ARS_NAR_IN
+	else
+		_ho_conf_ipsec mn $HO_ESP_NAR_IN $HO_ESP_NAR_OUT
+		_ho_conf_ipsec ars $HO_ESP_ARS_NAR_IN $HO_ESP_ARS_PAR_IN
+	fi
 	_ho_conf Timers HITimeout="${HO_MHOD_HI_TIMEOUT:-500ms}"
 	# shellcheck disable=SC2086 # KEY=VALUE words
 	_ho_conf Limits BufferPackets="${HO_MHOD_BUFFER_PACKETS:-65536}" \
@@ -1198,8 +1211,124 @@ _ho_mhod_mn_conf() {
 		LinkLayerAddress=02:00:00:00:0b:02
 	_ho_conf Peer Name=par Kind=access-router Address=2001:db8:a::1 Key=ar-badf IPsec=ar
 	_ho_conf_key ar "$d/mn-agent.key" 0x100
-	_ho_conf_ipsec ar 0x1002 0x1001
+	_ho_conf_ipsec ar $HO_ESP_PAR_OUT $HO_ESP_PAR_IN
 	_ho_conf Timers FBUTimeout=1s
+}
+
+# ---- IPsec for the signaling (Documentation/mhod.rst, IPsec) -----------------
+#
+# mhod protects nothing itself and refuses to start unless the kernel's
+# policies protect its signaling: the tests install static SAs and
+# policies with ip xfrm, as an operator would (or strongSwan). ESP in
+# transport mode for the Mobility Header only, with NULL encryption and
+# HMAC-SHA-256-128, so that tshark still decodes what the captures hold
+# (pcap-check.sh; integrity is what RFC 5568 10 asks for). A kernel
+# without cipher_null (CONFIG_CRYPTO_NULL: the 7.2 "latest" lane) gets
+# AES-GCM instead, and its runs capture nothing (_ho_pcap_start says so):
+# the captures are decoded on the kernels that have it. Every SA's
+# source is the wildcard, so that the MN's FBU from its NCoA uses the SA
+# with its old AR. SPIs: the MN's SA towards an AR is the AR's SPIIn.
+HO_ESP_PAR_IN=0x1001 HO_ESP_PAR_OUT=0x1002	# MN <-> pAR
+HO_ESP_NAR_IN=0x1011 HO_ESP_NAR_OUT=0x1012	# MN <-> nAR
+HO_ESP_ARS_PAR_IN=0x2001 HO_ESP_ARS_NAR_IN=0x2002	# pAR <-> nAR
+HO_ESP_CATCHALL_PRIO=2000
+_ho_esp_clear=1
+declare -A _ho_esp_key
+
+# _ho_esp_null: can this kernel do ESP with NULL encryption?
+_ho_esp_null() {
+	modprobe -q crypto_null 2>/dev/null && grep -q '^name *: cipher_null' /proc/crypto
+}
+
+# _ho_esp_sa SPI DST REQID: one SA, its key the SPI's (both ends have it;
+# 36 octets: the HMAC key, or AES-256 and the GCM salt).
+_ho_esp_sa() {
+	local alg="enc cipher_null \"\" auth-trunc hmac(sha256) ${_ho_esp_key[$1]} 128"
+	[ "$_ho_esp_clear" = 1 ] || alg="aead rfc4106(gcm(aes)) ${_ho_esp_key[$1]} 128"
+	printf 'xfrm state add src :: dst %s proto esp spi %s reqid %s mode transport %s\n' \
+		"$2" "$1" "$3" "$alg"
+}
+
+# _ho_esp_pol DIR SRC DST SPI REQID [PRIO]: a policy requiring ESP (with
+# that SPI, if not 0) for the Mobility Header from SRC to DST.
+_ho_esp_pol() {
+	local spi=
+	[ "$4" = 0 ] || spi="spi $4"
+	printf 'xfrm policy add src %s dst %s proto 135 dir %s priority %s tmpl proto esp %s reqid %s mode transport\n' \
+		"$2" "$3" "$1" "${6:-0}" "$spi" "$5"
+}
+
+# _ho_esp_ar ACCESS CORE OTHER_CORE IN OUT ARS_IN ARS_OUT PCOA...: an
+# access router's: its MNs' (each PCoA an address or a prefix), a
+# catch-all of lower priority for FBUs from an NCoA, its neighbour's.
+_ho_esp_ar() {
+	local acc=$1 core=$2 other=$3 in=$4 out=$5 ars_in=$6 ars_out=$7 a
+	shift 7
+	_ho_esp_sa "$in" "$acc" 1
+	for a in "$@"; do
+		case $a in */*) ;; *) _ho_esp_sa "$out" "$a" 1; a=$a/128 ;; esac
+		_ho_esp_pol in "$a" "$acc/128" "$in" 1
+		_ho_esp_pol out "$acc/128" "$a" "$out" 1
+	done
+	_ho_esp_pol in ::/0 "$acc/128" 0 1 $HO_ESP_CATCHALL_PRIO
+	_ho_esp_sa "$ars_in" "$core" 2
+	_ho_esp_sa "$ars_out" "$other" 2
+	_ho_esp_pol in "$other/128" "$core/128" "$ars_in" 2
+	_ho_esp_pol out "$core/128" "$other/128" "$ars_out" 2
+}
+
+# _ho_esp_mn AR_ACCESS IN OUT PCOA...: the MN's with one AR (its FBUs
+# from any address).
+_ho_esp_mn() {
+	local acc=$1 in=$2 out=$3 a
+	shift 3
+	_ho_esp_sa "$in" "$acc" 1
+	_ho_esp_pol out ::/0 "$acc/128" "$in" 1
+	for a in "$@"; do
+		case $a in */*) ;; *) _ho_esp_sa "$out" "$a" 1; a=$a/128 ;; esac
+		_ho_esp_pol in "$acc/128" "$a" "$out" 1
+	done
+}
+
+# ho_esp_setup DIR [N [PCOA]]: the SAs and policies of ho_mhod_start's
+# nodes (and of N burst mobile nodes: ho_mhod_burst_start; and for the
+# MN's address PCOA, if it is another one), in place of any
+# the namespaces had. Keys are new each time, never printed.
+ho_esp_setup() {
+	local d=$1 n=${2:-0} spi i ns pcoas=("$HOA" 2001:db8:a::2) burst=()
+	case ${3:-$HOA} in "$HOA" | 2001:db8:a::2) ;; *) pcoas+=("$3") ;; esac
+	modprobe -q xfrm_user && modprobe -q esp6 ||
+		{ diag "IPsec: esp6 or xfrm_user cannot be loaded"; return 1; }
+	_ho_esp_clear=0
+	! _ho_esp_null || _ho_esp_clear=1
+	for spi in $HO_ESP_PAR_IN $HO_ESP_PAR_OUT $HO_ESP_NAR_IN $HO_ESP_NAR_OUT \
+		   $HO_ESP_ARS_PAR_IN $HO_ESP_ARS_NAR_IN; do
+		_ho_esp_key[$spi]=0x$(od -An -tx1 -N36 /dev/urandom | tr -d ' \n')
+	done
+	for ((i = 0; i < n; i++)); do
+		burst+=("$(printf '2001:db8:ff::1:%x' "$i")")
+	done
+	[ "$n" = 0 ] || pcoas+=("$HO_BURST_PCOA/112")
+	{
+		_ho_esp_ar 2001:db8:a::1 2001:db8:12::1 2001:db8:12::2 \
+			$HO_ESP_PAR_IN $HO_ESP_PAR_OUT $HO_ESP_ARS_PAR_IN $HO_ESP_ARS_NAR_IN \
+			"${pcoas[@]}"
+		for i in "${burst[@]}"; do _ho_esp_sa $HO_ESP_PAR_OUT "$i" 1; done
+	} >"$d/esp-par"
+	_ho_esp_ar 2001:db8:b::1 2001:db8:12::2 2001:db8:12::1 \
+		$HO_ESP_NAR_IN $HO_ESP_NAR_OUT $HO_ESP_ARS_NAR_IN $HO_ESP_ARS_PAR_IN \
+		"${pcoas[@]}" >"$d/esp-nar"
+	{
+		_ho_esp_mn 2001:db8:a::1 $HO_ESP_PAR_IN $HO_ESP_PAR_OUT "${pcoas[@]}"
+		_ho_esp_mn 2001:db8:b::1 $HO_ESP_NAR_IN $HO_ESP_NAR_OUT "${pcoas[@]}"
+		for i in "${burst[@]}"; do _ho_esp_sa $HO_ESP_PAR_OUT "$i" 1; done
+	} >"$d/esp-mn"
+	for ns in par:"$HO_PAR" nar:"$HO_NAR" mn:"$HO_MN"; do
+		ip -n "${ns#*:}" xfrm state flush && ip -n "${ns#*:}" xfrm policy flush &&
+		ip -n "${ns#*:}" -batch "$d/esp-${ns%%:*}" 2>"$d/esp.err" ||
+			{ diag "IPsec setup (${ns%%:*}): $(head -c 300 "$d/esp.err")"; rm -f "$d"/esp-*; return 1; }
+	done
+	rm -f "$d"/esp-*	# they hold the keys
 }
 
 _ho_mhod_up() {
@@ -1229,6 +1358,7 @@ ho_mhod_start() {
 	_ho_mhod_ar_conf "$d" nar 2001:db8:b::1/64 02:00:00:00:0b:01 2001:db8:12::2/64 \
 		par 2001:db8:12::1 2001:db8:a::/64 02:00:00:00:0a:01 >"$d/nar.conf" &&
 	_ho_mhod_mn_conf "$d" "$addr" >"$d/mn.conf" || return 1
+	ho_esp_setup "$d" 0 "$addr" || return 1
 	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
 	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf" &&
 	_ho_mhod_run mn "$HO_MN" "$d/mn.conf"
@@ -1283,7 +1413,8 @@ ho_mhod_burst_start() {
 		printf 'address add 2001:db8:ff::1:%x/128 dev lo nodad\n' "$i"
 	done >"$d/addrs" &&
 	ip -n "$HO_MN" -batch "$d/addrs" &&
-	ip -n "$HO_PAR" route add $HO_BURST_PCOA/112 via 2001:db8:a::2 || return 1
+	ip -n "$HO_PAR" route add $HO_BURST_PCOA/112 via 2001:db8:a::2 &&
+	ho_esp_setup "$d" "$n" || return 1
 	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
 	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf"
 }

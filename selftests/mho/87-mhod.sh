@@ -384,6 +384,70 @@ t_refused() {
 # mhod -t refuses a broken configuration, naming the line; SIGTERM while
 # the pAR forwards: mhod exits 0 and the binding has been told "end" (it
 # lingers), the nAR's hold stays for the module (the UNA still releases).
+# xfrm_stat NS NAME: one of the kernel's IPsec counters in NS.
+xfrm_stat() {
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/xfrm_stat
+}
+
+# An FBU without ESP (the MN's policy towards its pAR deleted): the pAR's
+# kernel drops each copy (XfrmInTmplMismatch: its policy requires ESP)
+# before mhod sees it, so nothing changes: no FBU counted, no HI, no
+# binding. The ESP-protected FBUs of the other cases reach mhod.
+t_unprotected() {
+	local d=$TMPD/unprotected out tries before after
+	topo || return
+	ho_mhod_start "$d" || { fail "mhod did not start"; return; }
+	x ip -n "$HO_MN" xfrm policy delete src ::/0 dst 2001:db8:a::1/128 \
+		proto 135 dir out || return
+	before=$(xfrm_stat "$HO_PAR" XfrmInTmplMismatch)
+	if out=$(ho_mhodctl mn handoff "$HO_AP_NAR"); then
+		fail "a handoff without ESP succeeded: $out"
+	fi
+	tries=$(fbu_tries "$d")
+	after=$(xfrm_stat "$HO_PAR" XfrmInTmplMismatch)
+	expect_eq "answer" "$out" "error no FBack after $tries tries"
+	expect_eq "FBUs dropped by the pAR's kernel" $((after - before)) "$tries"
+	expect_eq "FBUs seen by the pAR's mhod" "$(ho_mhod_stat par fbu)" 0
+	expect_eq "HIs sent by the pAR" "$(ho_mhod_stat par hi)" 0
+	no_bindings
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# refuses NAME NS WANT: mhod NAME, started in NS, exits non-zero at once
+# and its log says WANT.
+refuses() {
+	local log=$_ho_mhod_dir/$1.refused
+	if ip netns exec "$2" timeout 60 "$HO_MHOD" -c "$_ho_mhod_dir/$1.conf" 2>"$log"; then
+		fail "mhod $1 started without IPsec"
+		return
+	fi
+	grep -q -- "$3" "$log" || fail "mhod $1's log does not say '$3': $(head -c 600 "$log")"
+}
+
+# mhod does not start while a flow of its signaling is unprotected: the
+# pAR without its outbound policy to the MN, the nAR with a policy that
+# lets the pAR's HIs in without ESP ("level use"), the MN agent with a
+# policy naming another SPI than its [IPsec] section. Each log names the
+# flow; restored, each starts.
+t_ipsec_refused() {
+	local d=$TMPD/ipsec-refused
+	topo || return
+	ho_mhod_start "$d" && ho_mhod_stop || { fail "mhod did not start with IPsec"; return; }
+	x ip -n "$HO_PAR" xfrm policy delete src 2001:db8:a::1/128 dst $HOA/128 \
+		proto 135 dir out &&
+	x ip -n "$HO_NAR" xfrm policy update src 2001:db8:12::1/128 dst 2001:db8:12::2/128 \
+		proto 135 dir in tmpl proto esp reqid 2 mode transport level use &&
+	x ip -n "$HO_MN" xfrm policy update src ::/0 dst 2001:db8:a::1/128 \
+		proto 135 dir out tmpl proto esp spi 0x9999 reqid 1 mode transport || return
+	refuses par "$HO_PAR" "\[Peer\] mn, \[IPsec\] mn: outbound FBack 2001:db8:a::1 to $HOA: no IPsec policy"
+	refuses nar "$HO_NAR" "\[Neighbor\] par, \[IPsec\] ars: inbound HI 2001:db8:12::1 to 2001:db8:12::2: .*optional"
+	refuses mn "$HO_MN" "\[Peer\] par, \[IPsec\] ar: outbound FBU .*another SPI"
+	ho_mhod_start "$d" || fail "mhod did not start once IPsec was restored"
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
 t_stop() {
 	local d=$TMPD/stop out
 	mkdir -p "$d"
@@ -407,7 +471,7 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 14
+ktap_plan 16
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod killed and restarted mid-handoff: it resynchronizes, nothing lost" t_udp_restart
 run_case "$BURST_N mobile nodes hand off at once: every one completes" t_burst
@@ -417,6 +481,8 @@ run_case "mhod reactive: UDP of mixed sizes, nothing reordered or duplicated" t_
 run_case "mhod reactive: a TCP transfer arrives whole" t_tcp reactive
 run_case "a reactive FBU with a wrong key changes nothing and is counted" t_reactive_wrong_key
 run_case "a replayed FBU changes nothing and is counted" t_replay
+run_case "an FBU without ESP is dropped by the kernel and changes nothing" t_unprotected
+run_case "mhod refuses to start while its signaling is not protected by ESP" t_ipsec_refused
 run_case "an FBU with a wrong key changes nothing and is counted" t_wrong_key
 run_case "an FBU for another mobile node's address changes nothing" t_other_mn
 run_case "an FBU from an unknown address changes nothing" t_unknown

@@ -10,7 +10,9 @@
  * whose upper layer is the Mobility Header (135) or ICMPv6 type 150
  * (CXTP/CARD), 154 (FMIPv6) or an unsolicited Neighbor Advertisement
  * (136 with S and O clear: FMIPv6's UNA), after any hop-by-hop, routing
- * or destination options header, and inside IPv6-in-IPv6. Each is written (LINKTYPE_RAW, the IPv6
+ * or destination options header, and inside IPv6-in-IPv6 or ESP with
+ * NULL encryption (RFC 2410, as the tests protect mhod's signaling, so
+ * that tshark decodes it: Documentation/mhod.rst, IPsec). Each is written (LINKTYPE_RAW, the IPv6
  * packet) and flushed as it comes, so that the file is whole whenever the
  * program is killed; SIGTERM and SIGINT end it with status 0. Prints
  * "captured N" on stderr at the end.
@@ -53,6 +55,33 @@ static void usage(FILE *f)
  * new care-of address tunnels the FBack sent there too); @depth bounds
  * the nesting.
  */
+/*
+ * ESP with NULL encryption (SPI, sequence number, payload, padding 1, 2,
+ * ..., pad length, next header, ICV): the next header, if the trailer
+ * is well formed for an ICV of 12 (HMAC-SHA1-96) or 16 octets
+ * (HMAC-SHA-256-128); 0 otherwise.
+ */
+static uint8_t esp_null_next(const uint8_t *esp, size_t len)
+{
+	static const size_t icvs[] = { 12, 16 };
+	size_t i, j, t;
+	uint8_t pad;
+
+	for (i = 0; i < sizeof(icvs) / sizeof(icvs[0]); i++) {
+		if (len < 8 + 2 + icvs[i])
+			continue;
+		t = len - icvs[i] - 2;		/* the pad length octet */
+		pad = esp[t];
+		if (t < 8 + (size_t)pad)
+			continue;
+		for (j = 0; j < pad && esp[t - pad + j] == j + 1; j++)
+			;
+		if (j == pad && esp[t + 1])
+			return esp[t + 1];
+	}
+	return 0;
+}
+
 static bool is_signaling(const uint8_t *pkt, size_t len, int depth)
 {
 	const struct ip6 *h = (const void *)pkt;
@@ -71,6 +100,8 @@ static bool is_signaling(const uint8_t *pkt, size_t len, int depth)
 	}
 	if (off >= len)
 		return false;
+	if (nh == IPPROTO_ESP && esp_null_next(pkt + off, len - off) == 135)
+		return true;
 	if (nh == 135)
 		return true;
 	if (nh == IPPROTO_IPV6)

@@ -96,15 +96,20 @@ const char *mhod_ntop(const struct in6_addr *a)
 	return inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN) ? s : "?";
 }
 
-const struct in6_addr *mhod_core_addr(void)
+const struct in6_addr *mhod_first_addr(enum mhod_if_kind kind)
 {
 	const struct mhod_conf *c = mhod_conf;
 	int i;
 
 	for (i = 0; i < c->nifaces; i++)
-		if (c->ifaces[i].kind == MHOD_IF_CORE && c->ifaces[i].naddrs)
+		if (c->ifaces[i].kind == kind && c->ifaces[i].naddrs)
 			return &c->ifaces[i].addr[0];
 	return NULL;
+}
+
+const struct in6_addr *mhod_core_addr(void)
+{
+	return mhod_first_addr(MHOD_IF_CORE);
 }
 
 bool mhod_in_prefix(const struct in6_addr *a, const struct in6_addr *p,
@@ -467,6 +472,8 @@ int main(int argc, char **argv)
 		mhod_log(MHOD_LOG_ERR, "start-up failed");
 		goto out;
 	}
+	if (mhod_ipsec_check() < 0)
+		goto out;
 	if (conf.role == MHOD_ROLE_AR ? ar_start() : mn_start())
 		goto out;
 	if (ctl_open() < 0)

@@ -53,10 +53,17 @@ struct mhod_key {
 const struct mhod_key *mhod_peer_key(const struct mhod_conf_peer *p);
 uint32_t mhod_peer_spi(const struct mhod_conf_peer *p);
 
+/* xfrm.c: the signaling with every configured peer and neighbour is
+ * protected by ESP (the kernel's XFRM policies say so); 0 or -1, logged.
+ */
+int mhod_ipsec_check(void);
+
 /* Our end of the tunnels to the neighbours: the first address of the
  * first core interface (NULL if none).
  */
 const struct in6_addr *mhod_core_addr(void);
+/* The first address of the first interface of that kind (NULL if none). */
+const struct in6_addr *mhod_first_addr(enum mhod_if_kind kind);
 bool mhod_in_prefix(const struct in6_addr *a, const struct in6_addr *p,
 		    unsigned int plen);
 

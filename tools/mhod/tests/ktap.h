@@ -70,5 +70,6 @@ void test_messages(const char *pcap_path);
 void test_malformed(const char *vectors_path);
 void test_conf(const char *example_path);
 void test_loop(void);
+void test_ipsec(void);
 
 #endif /* MHOD_KTAP_H */

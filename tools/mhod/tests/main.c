@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	test_malformed(argv[1]);
 	test_conf(argv[2]);
 	test_loop();
+	test_ipsec();
 	test_doc(getenv("MHOD_WIRE_DOC") ? getenv("MHOD_WIRE_DOC") :
 		 "../../Documentation/mhod-wire.rst");
 	return t_finish();
