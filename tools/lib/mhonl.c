@@ -154,13 +154,26 @@ int mhonl_family(struct mhonl *h)
 	return id;
 }
 
-/* Join generic netlink family @family's multicast group @group. */
+/*
+ * Join generic netlink family @family's multicast group @group. The
+ * group's ID is asked on a socket of its own: on @h, once it has joined
+ * a group, a notification can come in place of the controller's answer,
+ * and the lookup then fails (ENOENT) although the group exists.
+ */
 static int join_group(struct mhonl *h, const char *family, const char *group)
 {
-	int grp;
+	struct nl_sock *ask = nl_socket_alloc();
+	int grp, err;
 
+	if (!ask)
+		return -ENOMEM;
 	errno = 0;
-	grp = genl_ctrl_resolve_grp(h->sk, family, group);
+	grp = genl_connect(ask);
+	if (!grp)
+		grp = genl_ctrl_resolve_grp(ask, family, group);
+	err = errno;
+	nl_socket_free(ask);
+	errno = err;
 	if (grp < 0)
 		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : sys_errno(grp);
 	/* Not nl_socket_add_membership(): it would hide errno (EPERM). */
@@ -697,37 +710,67 @@ int mho_request(struct nl_msg *msg, mho_reply_fn fn, void *arg)
 	return r.failed ? -1 : 0;
 }
 
-int mho_listen(mho_reply_fn fn, void *arg)
+/*
+ * mho_listen()'s handle: the events only, apart from the requests' (a
+ * notification that came while a dump was read would be skipped there).
+ */
+static struct mhonl *mho_ev;
+
+int mho_listen_join(void)
 {
-	struct reply r = { .fn = fn, .arg = arg };
 	struct mhonl *h = mho_handle();
 	int ret;
 
 	if (!h)
 		return -1;
-	ret = mhonl_join(h, MHO_MCGRP_EVENTS);
+	if (mho_ev)
+		return 0;
+	mho_ev = mhonl_open(NETLINK_GENERIC);
+	if (!mho_ev) {
+		ret = errno ? errno : EPROTONOSUPPORT;
+		report(ret, "%s", strerror(ret));
+		return -1;
+	}
+	ret = mhonl_join(mho_ev, MHO_MCGRP_EVENTS);
 	if (ret == -ENOENT) {
 		report(0, "multicast group \"%s\" not found", MHO_MCGRP_EVENTS);
-		return -1;
+		goto fail;
 	}
 	if (ret < 0) {
 		report(-ret, "%s", strerror(-ret));
-		return -1;
+		goto fail;
 	}
 	/* The controller says when the family goes (genl_ctrl_event()). */
-	ret = mhonl_watch_family(h);
+	ret = mhonl_watch_family(mho_ev);
 	if (ret < 0) {
 		report(-ret, "multicast group \"notify\" of \"nlctrl\": %s",
 		       strerror(-ret));
-		return -1;
+		goto fail;
 	}
-	nl_socket_set_buffer_size(h->sk, 4 << 20, 0);
+	nl_socket_set_buffer_size(mho_ev->sk, 4 << 20, 0);
+	return 0;
+fail:
+	mhonl_close(mho_ev);
+	mho_ev = NULL;
+	return -1;
+}
+
+int mho_listen(mho_reply_fn fn, void *arg)
+{
+	struct reply r = { .fn = fn, .arg = arg };
+	int ret;
+
+	if (mho_listen_join() < 0)
+		return -1;
 	for (;;) {
-		ret = mhonl_dispatch(h, reply_cb, &r);
+		ret = mhonl_dispatch(mho_ev, reply_cb, &r);
 		if (r.failed)
 			return -1;
 		if (r.gone) {
-			h->family = 0;	/* resolved afresh if asked again */
+			/* Resolved afresh, and joined again, if asked. */
+			mho_h->family = 0;
+			mhonl_close(mho_ev);
+			mho_ev = NULL;
 			return 1;
 		}
 		if (ret == -ENOBUFS) {

@@ -219,7 +219,14 @@ void *mho_put_raw(struct nl_msg *msg, int type, const void *data, size_t len);
 int mho_request(struct nl_msg *msg, mho_reply_fn fn, void *arg);
 
 /*
- * Join the "events" multicast group and call fn for every notification
+ * Join the "events" multicast group, on a handle of its own: from then
+ * on, notifications queue for mho_listen(), also while requests (a dump
+ * of what exists) are made. Returns 0 or -1 (reported).
+ */
+int mho_listen_join(void);
+
+/*
+ * mho_listen_join() if not done, then call fn for every notification
  * until the family goes away (the module is unloaded) or a fatal error.
  * Returns 1 when the family went away (nothing reported), -1 (after
  * reporting why) on failure.

@@ -442,7 +442,13 @@ int do_monitor(int argc, char **argv)
 		return -1;
 	/* One JSON object per line, even with -p. */
 	print_init(opt_json, false);
-	/* The bindings that pass now: their events pass too. */
+	/*
+	 * The bindings that pass now: their events pass too. Joined first,
+	 * so that a binding made during the dump is announced, not missed
+	 * (and its events with it).
+	 */
+	if (mho_listen_join() < 0)
+		return -1;
 	if (tracking() &&
 	    mho_request(mho_msg(MHO_CMD_BINDING_GET, NLM_F_DUMP), dump_cb,
 			NULL) < 0)
