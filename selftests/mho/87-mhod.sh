@@ -141,6 +141,29 @@ t_udp_restart() {
 		fail "the nAR released nothing: the move missed the stream"
 }
 
+# burst_case N BODY: a case on the routers of ho_mhod_burst_start with N
+# mobile nodes; BODY runs with their directory, then the daemons stop.
+burst_case() {
+	need_tool "$HO_BURST" || return
+	topo || return
+	if ho_mhod_burst_start "$TMPD/$2" "$1"; then
+		"$2" "$TMPD/$2"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# burst_expect PREFIX LINE WHAT: mho_fbu_burst's LINE begins with PREFIX,
+# or the case fails, saying WHAT.
+burst_expect() {
+	case $2 in
+	"$1"*) ;;
+	*) fail "$3: $2" ;;
+	esac
+}
+
 # A burst: BURST_N mobile nodes (each its own key) send their FBUs at
 # once; every one gets its FBack (status 0), the pAR forwards for each and
 # the nAR holds for each, and nothing is refused or rejected on the way.
@@ -152,45 +175,40 @@ BURST_N=${MHO_BURST_N:-200}
 bindings_in() {
 	"$MHOCTL" -n "$1" binding show | grep -c " state $2\b"
 }
+t_burst_body() {
+	local d=$1 out v
+	x tc -n "$HO_NAR" qdisc add dev to-par root netem loss 100% || return
+	(sleep 1.5; tc -n "$HO_NAR" qdisc del dev to-par root) &
+	bg_add $!
+	out=$(ho_mhod_burst "$BURST_N" 0 -t 3000 -r 5)
+	diag "burst: $out"
+	case $out in
+	"mns=$BURST_N acked=$BURST_N refused=0 failed=0 "*) ;;
+	*)
+		fail "not every mobile node got its FBack: $out"
+		diag "pAR: $(ho_mhodctl par stats)"
+		diag "nAR: $(ho_mhodctl nar stats)"
+		diag "pAR: $(grep -vE 'debug' "$d/par.log" | head -n 30)"
+		diag "nAR: $(grep -vE 'debug' "$d/nar.log" | head -n 30)"
+		;;
+	esac
+	expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" "$BURST_N"
+	expect_eq "failed handoffs at the pAR" "$(ho_mhod_stat par handoffs_failed)" 0
+	expect_eq "overflows at the nAR" "$(ho_mhod_stat nar rx_overflow)" 0
+	v=$(ho_mhod_stat nar hi)
+	[ "$v" -gt "$BURST_N" ] || fail "the pAR sent no HI again ($v HIs)"
+	expect_eq "HIs the nAR took for retransmissions" \
+		"$(ho_mhod_stat nar retransmits)" $((v - BURST_N))
+	for v in rx_malformed rx_unknown_peer rx_bad_auth rx_replayed kernel_errors; do
+		expect_eq "$v at the pAR" "$(ho_mhod_stat par $v)" 0
+		expect_eq "$v at the nAR" "$(ho_mhod_stat nar $v)" 0
+	done
+	expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" "$BURST_N"
+	expect_eq "holding bindings at the nAR" "$(bindings_in "$HO_NAR" hold)" "$BURST_N"
+	diag "pAR's mhod: $(ho_mhod_rss_kb par) KiB resident"
+}
 t_burst() {
-	local d=$TMPD/burst out v
-	need_tool "$HO_BURST" || return
-	topo || return
-	if ho_mhod_burst_start "$d" "$BURST_N"; then
-		x tc -n "$HO_NAR" qdisc add dev to-par root netem loss 100% || return
-		(sleep 1.5; tc -n "$HO_NAR" qdisc del dev to-par root) &
-		bg_add $!
-		out=$(ho_mhod_burst "$BURST_N" 0 -t 3000 -r 5)
-		diag "burst: $out"
-		case $out in
-		"mns=$BURST_N acked=$BURST_N refused=0 failed=0 "*) ;;
-		*)
-			fail "not every mobile node got its FBack: $out"
-			diag "pAR: $(ho_mhodctl par stats)"
-			diag "nAR: $(ho_mhodctl nar stats)"
-			diag "pAR: $(grep -vE 'debug' "$d/par.log" | head -n 30)"
-			diag "nAR: $(grep -vE 'debug' "$d/nar.log" | head -n 30)"
-			;;
-		esac
-		expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" "$BURST_N"
-		expect_eq "failed handoffs at the pAR" "$(ho_mhod_stat par handoffs_failed)" 0
-		expect_eq "overflows at the nAR" "$(ho_mhod_stat nar rx_overflow)" 0
-		v=$(ho_mhod_stat nar hi)
-		[ "$v" -gt "$BURST_N" ] || fail "the pAR sent no HI again ($v HIs)"
-		expect_eq "HIs the nAR took for retransmissions" \
-			"$(ho_mhod_stat nar retransmits)" $((v - BURST_N))
-		for v in rx_malformed rx_unknown_peer rx_bad_auth rx_replayed kernel_errors; do
-			expect_eq "$v at the pAR" "$(ho_mhod_stat par $v)" 0
-			expect_eq "$v at the nAR" "$(ho_mhod_stat nar $v)" 0
-		done
-		expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" "$BURST_N"
-		expect_eq "holding bindings at the nAR" "$(bindings_in "$HO_NAR" hold)" "$BURST_N"
-		diag "pAR's mhod: $(ho_mhod_rss_kb par) KiB resident"
-	else
-		fail "mhod did not start"
-	fi
-	ho_mhod_stop || fail "mhod did not stop cleanly"
-	handoff_teardown
+	burst_case "$BURST_N" t_burst_body
 }
 
 # [Limits] at the pAR. SignalingRate: one mobile node floods 30 copies
@@ -199,32 +217,142 @@ t_burst() {
 # drops and counts the rest, and the handoff completes. MobileNodes = 3:
 # with that one still forwarding, five more at once: two complete, three
 # get FBack 130 (insufficient resources) and no binding.
+t_limits_body() {
+	local d=$1 out n
+	out=$(ho_mhod_burst 1 0 -R 30 -l 60)
+	burst_expect "mns=1 acked=1 refused=0 failed=0 " "$out" "the flooding mobile node's handoff"
+	expect_eq "FBUs at the pAR" "$(ho_mhod_stat par fbu)" 30
+	n=$(ho_mhod_stat par rx_rate_limited)
+	[ "$n" -ge 1 ] && [ "$n" -le 20 ] ||
+		fail "$n of 30 FBUs over SignalingRate (10 at once, 10/s)"
+	out=$(ho_mhod_burst 5 1)
+	burst_expect "mns=5 acked=2 refused=3 failed=0 " "$out" "five more with MobileNodes = 3"
+	expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" 3
+	expect_eq "refused at the pAR" "$(ho_mhod_stat par handoffs_failed)" 3
+	expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" 3
+}
 t_limits() {
-	local d=$TMPD/limits out n
-	need_tool "$HO_BURST" || return
+	HO_MHOD_LIMITS="SignalingRate=10 MobileNodes=3" burst_case 6 t_limits_body
+}
+
+# A mobile node whose pAR cannot know its link-layer address (no [Peer]
+# LinkLayerAddress, no Link-Layer Address option in its FBU): the HI,
+# which must carry it, cannot be built, so the FBU is refused at once
+# (FBack 128, no HI, no binding); the next one, with the option, hands
+# off.
+t_no_lla_body() {
+	local d=$1 out
+	out=$(ho_mhod_burst 1 0 -L)
+	burst_expect "mns=1 acked=0 refused=1 failed=0 retransmits=0 " "$out" "the FBU without a link-layer address"
+	expect_eq "HIs sent by the pAR" "$(ho_mhod_stat par hi)" 0
+	expect_eq "bindings at the pAR" "$("$MHOCTL" -n "$HO_PAR" -j binding show)" "[]"
+	out=$(ho_mhod_burst 1 1)
+	burst_expect "mns=1 acked=1 refused=0 failed=0 " "$out" "the FBU with its link-layer address"
+	expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" 1
+}
+t_no_lla() {
+	burst_case 2 t_no_lla_body
+}
+
+# The pAR's mhod killed while a handoff waits for its HAck (the nAR's
+# answers lost): the next one finds the binding buffering, sets it back
+# to idle (what it held goes out on the old link) and counts it; the
+# mobile node's retransmitted FBU starts the handoff again, which
+# completes once the answers get through.
+t_restart_buffering_body() {
+	local d=$1 out
+	x tc -n "$HO_NAR" qdisc add dev to-par root netem loss 100% || return
+	ho_mhod_burst 1 0 -t 6000 -r 5 >"$d/burst.out" &
+	bg_add $!
+	wait_for 30 bindings_are "$HO_PAR" buffer 1 ||
+		fail "the pAR's binding does not buffer"
+	ho_mhod_kill_restart par "$HO_PAR" || fail "mhod par did not start again"
+	expect_eq "resynced at the pAR" "$(ho_mhod_stat par resynced)" 1
+	expect_eq "idle bindings at the pAR after the restart" \
+		"$("$MHOCTL" -n "$HO_PAR" -j binding show | grep -o '"state":"idle"' | wc -l)" 1
+	grep -q "resync: 2001:db8:ff::1:0 was waiting for a HAck: back to idle" "$d/par.log" ||
+		fail "the restarted pAR did not say so: $(grep resync "$d/par.log")"
+	x tc -n "$HO_NAR" qdisc del dev to-par root
+	wait_for 60 burst_done "$d/burst.out" || fail "the mobile node's FBUs never ended"
+	out=$(cat "$d/burst.out")
+	burst_expect "mns=1 acked=1 refused=0 failed=0 " "$out" "the handoff after the restart"
+	expect_eq "handoffs at the restarted pAR" "$(ho_mhod_stat par handoffs_ok)" 1
+	expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" 1
+	expect_eq "holding bindings at the nAR" "$(bindings_in "$HO_NAR" hold)" 1
+}
+t_restart_buffering() {
+	burst_case 1 t_restart_buffering_body
+}
+
+bindings_are() {
+	[ "$(bindings_in "$1" "$2")" = "$3" ]
+}
+
+burst_done() {
+	[ -s "$1" ]
+}
+
+# While the pAR's mhod does not read (SIGSTOP), a flood of FBUs fills
+# its socket's receive buffer. The kernel's drops are counted
+# (rx_overflow, from SO_RXQ_OVFL, which the next packet read brings):
+# after the mobile node's next FBU, exactly as many as the kernel shows
+# for mhod's Mobility Header socket in /proc/net/raw6; and the handoff
+# completes.
+raw6_drops() {
+	# local_address:port, the port being the protocol (0087: MH).
+	ip netns exec "$1" awk '$2 ~ /:0087$/ { d += $NF } END { print d + 0 }' /proc/net/raw6
+}
+t_overflow_body() {
+	local d=$1 out n
+	kill -STOP "${_ho_mhod_pid[par]}"
+	out=$(ho_mhod_burst 1 0 -R 1000 -t 200 -r 0)
+	kill -CONT "${_ho_mhod_pid[par]}"
+	n=$(raw6_drops "$HO_PAR")
+	[ "$n" -gt 0 ] || fail "1000 FBUs into a stopped mhod, the kernel dropped none ($out)"
+	out=$(ho_mhod_burst 1 0 -l 60)
+	burst_expect "mns=1 acked=1 refused=0 failed=0 " "$out" "the handoff after the flood"
+	expect_eq "overflows counted by mhod (the kernel's drops)" \
+		"$(ho_mhod_stat par rx_overflow)" "$(raw6_drops "$HO_PAR")"
+}
+t_overflow() {
+	burst_case 1 t_overflow_body
+}
+
+# Both routers' mhod killed (SIGKILL) mid-handoff, the pAR forwarding and
+# the nAR holding, and the mobile node never arrives: the nAR's hold is
+# the module's, bounded by max-hold (8 s from its start, here). A stream of mixed sizes
+# up to full-size packets from the CN is forwarded and held whole, then
+# expires: every packet the pAR forwarded is held and then dropped as
+# expired, none is left queued.
+t_killed_holds() {
+	local d=$TMPD/killed out name f h
+	need_tool "$HO_PROBE" || return
 	topo || return
-	if HO_MHOD_LIMITS="SignalingRate=10 MobileNodes=3" ho_mhod_burst_start "$d" 6; then
-		out=$(ho_mhod_burst 1 0 -R 30 -l 60)
-		case $out in
-		"mns=1 acked=1 refused=0 failed=0 "*) ;;
-		*) fail "the flooding mobile node's handoff: $out" ;;
-		esac
-		expect_eq "FBUs at the pAR" "$(ho_mhod_stat par fbu)" 30
-		n=$(ho_mhod_stat par rx_rate_limited)
-		[ "$n" -ge 1 ] && [ "$n" -le 20 ] ||
-			fail "$n of 30 FBUs over SignalingRate (10 at once, 10/s)"
-		out=$(ho_mhod_burst 5 1)
-		case $out in
-		"mns=5 acked=2 refused=3 failed=0 "*) ;;
-		*) fail "five more with MobileNodes = 3: $out" ;;
-		esac
-		expect_eq "handoffs at the pAR" "$(ho_mhod_stat par handoffs_ok)" 3
-		expect_eq "refused at the pAR" "$(ho_mhod_stat par handoffs_failed)" 3
-		expect_eq "forwarding bindings at the pAR" "$(bindings_in "$HO_PAR" forward)" 3
-	else
-		fail "mhod did not start"
-	fi
-	ho_mhod_stop || fail "mhod did not stop cleanly"
+	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 8000 || return
+	ho_mhod_start "$d" || { fail "mhod did not start"; return; }
+	x ho_mhodctl mn handoff "$HO_AP_NAR" || return
+	for name in par nar; do
+		kill -KILL "${_ho_mhod_pid[$name]}"
+		wait "${_ho_mhod_pid[$name]}" 2>/dev/null
+		unset "_ho_mhod_pid[$name]"
+	done
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" forward
+	expect_eq "the nAR's binding" "$(handoff_state "$HO_NAR")" hold
+	# What the hold has already (the FBack's copy to the NCoA).
+	f=$(ho_ctr "$HO_PAR" forwarded) h=$(ho_ctr "$HO_NAR" held)
+	out=$(ip netns exec "$HO_CN" "$HO_PROBE" send -d "$HOA" -p "$HO_PORT" \
+		-r 400 -n 120 -s 64-1452)
+	expect_eq "the CN's stream" "$out" "sent 120 errors 0"
+	wait_for 20 ho_ctr_is "$HO_PAR" forwarded $((f + 120)) ||
+		fail "the pAR forwarded $(($(ho_ctr "$HO_PAR" forwarded) - f)) of 120"
+	wait_for 20 ho_ctr_is "$HO_NAR" held $((h + 120)) ||
+		fail "the nAR held $(($(ho_ctr "$HO_NAR" held) - h)) of 120"
+	wait_for 30 ho_ctr_is "$HO_NAR" drop_expired $((h + 120)) ||
+		fail "$(ho_ctr "$HO_NAR" drop_expired) of $((h + 120)) held packets expired"
+	ho_expect_ctr "$HO_NAR" queued_pkts 0
+	expect_eq "packets the nAR released" "$(ho_ctr "$HO_NAR" released)" 0
+	expect_eq "the nAR's binding once expired" "$(handoff_state "$HO_NAR")" idle
+	ho_mhod_stop || fail "the MN's mhod did not stop cleanly"
 	handoff_teardown
 }
 
@@ -471,11 +599,14 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 16
+ktap_plan 20
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod killed and restarted mid-handoff: it resynchronizes, nothing lost" t_udp_restart
+run_case "mhod killed while it waits for the HAck: back to idle, the next FBU completes" t_restart_buffering
 run_case "$BURST_N mobile nodes hand off at once: every one completes" t_burst
+run_case "a flood into a stopped mhod: the receive buffer's drops are counted" t_overflow
 run_case "SignalingRate and MobileNodes: what is over them is refused and counted" t_limits
+run_case "an FBU without a link-layer address the pAR knows is refused at once" t_no_lla
 run_case "mhod: a TCP transfer arrives whole" t_tcp
 run_case "mhod reactive: UDP of mixed sizes, nothing reordered or duplicated" t_udp_reactive
 run_case "mhod reactive: a TCP transfer arrives whole" t_tcp reactive
@@ -488,4 +619,5 @@ run_case "an FBU for another mobile node's address changes nothing" t_other_mn
 run_case "an FBU from an unknown address changes nothing" t_unknown
 run_case "a full nAR: HAck and FBack say insufficient resources" t_refused
 run_case "mhod -t, and what SIGTERM leaves in the kernel" t_stop
+run_case "mhod killed mid-handoff: the nAR's hold expires, every packet counted" t_killed_holds
 ktap_finish

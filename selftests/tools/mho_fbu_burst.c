@@ -7,7 +7,7 @@
  * completes).
  *
  *   mho_fbu_burst -n N -p PAR -a PCOA -c NCOA -k KEYFILE -s SPI
- *                 [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME] [-R COPIES]
+ *                 [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME] [-R COPIES] [-L]
  *
  * Mobile node i (0 to N-1) sends from PCOA + i (the address's last 32
  * bits count) to PAR, NCoA NCOA + i in an Alternate Care-of Address
@@ -19,7 +19,9 @@
  * must be addresses of this namespace. All N are sent back to back; an
  * FBU without an answer after TIMEOUT_MS (1000) is sent again, RETRIES
  * times (3), as the MN agent does. -R sends each FBU COPIES times back to
- * back, the same message (a flood, for SignalingRate; 1). An FBack counts
+ * back, the same message (a flood, for SignalingRate; 1). -L leaves the
+ * Link-Layer Address option out (an MN whose pAR must then know its
+ * address from its configuration, or refuse). An FBack counts
  * when it is for one of
  * them (its destination a PCoA, its sequence number that MN's) and its
  * Binding Authorization Data verifies with the key.
@@ -69,12 +71,13 @@ static struct {
 	struct mn *mns;
 	int fd;
 	uint64_t retransmits;
+	bool no_lla;
 } b = { .timeout_ms = 1000, .retries = 3, .lifetime = 10, .copies = 1 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s -n N -p PAR -a PCOA -c NCOA -k KEYFILE -s SPI\n"
-		"       [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME] [-R COPIES]\n",
+		"       [-t TIMEOUT_MS] [-r RETRIES] [-l LIFETIME] [-R COPIES] [-L]\n",
 		prog);
 }
 
@@ -163,15 +166,17 @@ static void send_fbu(uint32_t i)
 	o = &m.opts[m.nopts++];
 	o->type = MHOD_MHO_ALTCOA;
 	o->addr = ncoa;
-	o = &m.opts[m.nopts++];
-	o->type = MHOD_MHO_LLA;
-	o->code = MHOD_LLA_MN;
-	o->lla_len = 6;
-	o->lla[0] = 0x02;
-	o->lla[1] = 0xbb;
-	o->lla[3] = (uint8_t)(i >> 16);
-	o->lla[4] = (uint8_t)(i >> 8);
-	o->lla[5] = (uint8_t)i;
+	if (!b.no_lla) {
+		o = &m.opts[m.nopts++];
+		o->type = MHOD_MHO_LLA;
+		o->code = MHOD_LLA_MN;
+		o->lla_len = 6;
+		o->lla[0] = 0x02;
+		o->lla[1] = 0xbb;
+		o->lla[3] = (uint8_t)(i >> 16);
+		o->lla[4] = (uint8_t)(i >> 8);
+		o->lla[5] = (uint8_t)i;
+	}
 	o = &m.opts[m.nopts++];
 	o->type = MHOD_MHO_BADF;
 	o->spi = (uint32_t)(b.spi + i);
@@ -265,6 +270,7 @@ int main(int argc, char **argv)
 		O_NUM('r', &b.retries, 100),
 		O_NUM('l', &b.lifetime, 65535),
 		O_NUM('R', &b.copies, 1000),
+		O_FLAG('L', &b.no_lla),
 		{ 0 }
 	};
 	uint64_t now, first = 0, last = 0, *lat;
