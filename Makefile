@@ -224,7 +224,7 @@ test: mhoctl mhod selftests-tools
 # so does the check of the VM's signaling captures (selftests/vm/
 # pcap-check.sh), on consoles made up from the same messages.
 check-mhod:
-	$(MAKE) -C tools/mhod test asan interop
+	$(MAKE) -C tools/mhod test asan interop ipsec-check
 	cd tools/mhod && ../../selftests/vm/test-pcap-check.sh build/mhod-test \
 		$(or $(SHARED),../../../shared)/signaling/vectors.hex mhod.conf.example
 

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipsec-check.sh MHOD: mhod's IPsec check at start (xfrm.c), on the host's
+# kernel, in network namespaces of its own (unshare -n; root): the real
+# XFRM policy dump, evaluated for an access router with one mobile node
+# (static SAs) and one neighbour (IKEv2). mhod checks IPsec before it
+# talks to the mho module, so none is needed: with the signaling
+# protected it logs so and then stops for want of the module; otherwise
+# it logs each unprotected flow and refuses. Output: KTAP.
+set -u
+mhod=$(realpath "$1")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+n=0 bad=0
+
+if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null ||
+   ! unshare -n ip xfrm policy list >/dev/null 2>&1; then
+	echo "ipsec-check: needs root, unshare -n and XFRM in the host's kernel" >&2
+	exit 1
+fi
+
+umask 077
+echo 000102030405060708090a0b0c0d0e0f10111213 >"$dir/mn.key"
+cat >"$dir/ar.conf" <<EOF
+[General]
+Role = access-router
+LogLevel = info
+ControlSocket = $dir/ar.sock
+[Interface]
+Name = acc0
+Kind = access
+Address = 2001:db8:a::1/64
+[Interface]
+Name = core0
+Kind = core
+Address = 2001:db8:12::1/64
+[Neighbor]
+Name = nar
+Router = 2001:db8:12::2
+Prefix = 2001:db8:b::/64
+AccessPoint = 02:00:00:00:0b:01
+IPsec = ars
+[Peer]
+Name = mn
+Kind = mobile-node
+Address = 2001:db8:ff::1
+Key = mn
+IPsec = mn
+[Key]
+Name = mn
+Kind = badf
+File = $dir/mn.key
+SPI = 0x100
+[IPsec]
+Name = mn
+Mode = static
+SPIIn = 0x1001
+SPIOut = 0x1002
+[IPsec]
+Name = ars
+Mode = ikev2
+Connection = ars
+EOF
+
+# The policies that protect all of it, one "ip -batch" line each.
+MN_IN="src 2001:db8:ff::1/128 dst 2001:db8:a::1/128 proto 135 dir in"
+MN_OUT="src 2001:db8:a::1/128 dst 2001:db8:ff::1/128 proto 135 dir out"
+AR_IN="src 2001:db8:12::2/128 dst 2001:db8:12::1/128 proto 135 dir in"
+AR_OUT="src 2001:db8:12::1/128 dst 2001:db8:12::2/128 proto 135 dir out"
+TMPL="tmpl proto esp"
+MODE="mode transport"
+protected() {
+	echo "xfrm policy add $MN_IN $TMPL spi 0x1001 reqid 1 $MODE"
+	echo "xfrm policy add $MN_OUT $TMPL spi 0x1002 reqid 1 $MODE"
+	echo "xfrm policy add $AR_IN $TMPL reqid 2 $MODE"
+	echo "xfrm policy add $AR_OUT $TMPL reqid 2 $MODE"
+}
+
+# check NAME WANT [BATCH LINES...]: mhod started in a namespace holding
+# those policies; its log must match the extended regex WANT, and it
+# must not run.
+check() {
+	local name=$1 want=$2 log=$dir/log rc
+	shift 2
+	n=$((n + 1))
+	printf '%s\n' "$@" >"$dir/batch"
+	unshare -n sh -c 'ip -batch "$1" && exec timeout 20 "$2" -c "$3"' \
+		sh "$dir/batch" "$mhod" "$dir/ar.conf" >/dev/null 2>"$log"
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -Eq -- "$want" "$log"; then
+		echo "ok $n $name"
+		echo "# $(grep -Em1 -- "$want" "$log")"
+	else
+		echo "not ok $n $name"
+		echo "# exit $rc, wanted /$want/; log:"
+		sed 's/^/#   /' "$log"
+		bad=$((bad + 1))
+	fi
+}
+
+echo "KTAP version 1"
+echo "1..7"
+mapfile -t all < <(protected)
+check "every flow protected: the check passes" \
+	"IPsec: the signaling with 2 peers and neighbours is protected by ESP" "${all[@]}"
+check "no policy: each flow named, mhod refuses" \
+	"inbound FBU 2001:db8:ff::1 to 2001:db8:a::1: no IPsec policy.*" \
+	"xfrm policy add src ::/0 dst ::/0 proto 17 dir in"
+grep -q "IPsec: 6 signaling flows are not protected" "$dir/log" ||
+	{ echo "# the count of unprotected flows is wrong"; bad=$((bad + 1)); }
+check "an optional template (level use) does not protect" \
+	"\[Peer\] mn, \[IPsec\] mn: outbound FBack .*optional" \
+	"${all[@]:0:1}" "xfrm policy add $MN_OUT $TMPL spi 0x1002 reqid 1 $MODE level use" "${all[@]:2}"
+check "a template naming another SPI than SPIIn" \
+	"\[Peer\] mn, \[IPsec\] mn: inbound FBU .*another SPI" \
+	"xfrm policy add $MN_IN $TMPL spi 0x9999 reqid 1 $MODE" "${all[@]:1}"
+check "a bypass of higher priority decides" \
+	"\[Neighbor\] nar, \[IPsec\] ars: inbound HI .*without ESP" \
+	"${all[@]}" "xfrm policy add src ::/0 dst ::/0 proto 135 dir in priority 0" \
+	"xfrm policy update $AR_IN priority 10 $TMPL reqid 2 $MODE"
+check "a block decides" \
+	"\[Neighbor\] nar, \[IPsec\] ars: outbound HAck .*blocks" \
+	"${all[@]:0:3}" "xfrm policy add $AR_OUT action block"
+check "a policy for any protocol protects MH too" \
+	"IPsec: the signaling with 2 peers" \
+	"${all[@]:0:2}" "xfrm policy add src 2001:db8:12::2/128 dst 2001:db8:12::1/128 dir in $TMPL reqid 2 $MODE" \
+	"${all[@]:3}"
+echo "# $((n - bad)) passed, $bad failed"
+[ "$bad" = 0 ]
