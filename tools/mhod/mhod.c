@@ -461,6 +461,13 @@ int main(int argc, char **argv)
 	log_level = conf.log_level;
 	if (client)
 		return ctl_client(argc - optind, argv + optind);
+	if (conf.preauth != MHOD_PREAUTH_NONE) {
+		/* Refused, not ignored: an operator would count on it. */
+		fprintf(stderr, "mhod: %s: PreAuthentication = %s is not built yet; with none, the mobile node's SAs with each access router are installed beforehand (mhod(8), IPSEC)\n",
+			path, conf.preauth == MHOD_PREAUTH_FMIP ? "fmipv6" : "ikev2");
+		mhod_conf_free(&conf);
+		return 1;
+	}
 	if (test) {
 		printf("%s: configuration OK (%s, %u interfaces, %u neighbours, %u peers)\n",
 		       path, conf.role == MHOD_ROLE_AR ? "access router" :

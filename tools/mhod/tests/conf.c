@@ -209,7 +209,7 @@ void test_conf(const char *example)
 		struct in6_addr west = t_addr("2001:db8:3::1");
 
 		t_check(conf.role == MHOD_ROLE_AR &&
-			conf.preauth == MHOD_PREAUTH_FMIP, "role, preauth");
+			conf.preauth == MHOD_PREAUTH_NONE, "role, preauth");
 		t_check(conf.nifaces == 2 && conf.nneighbors == 2 &&
 			conf.npeers == 1 && conf.nkeys == 1 && conf.nipsec == 3,
 			"table sizes");

@@ -7,7 +7,9 @@
 # (static SAs) and one neighbour (IKEv2). mhod checks IPsec before it
 # talks to the mho module, so none is needed: with the signaling
 # protected it logs so and then stops for want of the module; otherwise
-# it logs each unprotected flow and refuses. Output: KTAP.
+# it logs each unprotected flow and refuses. And a configuration that
+# asks for pre-authentication, which is not built, is refused. Output:
+# KTAP.
 set -u
 mhod=$(realpath "$1")
 dir=$(mktemp -d)
@@ -100,7 +102,7 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..7"
+echo "1..8"
 mapfile -t all < <(protected)
 check "every flow protected: the check passes" \
 	"IPsec: the signaling with 2 peers and neighbours is protected by ESP" "${all[@]}"
@@ -126,5 +128,18 @@ check "a policy for any protocol protects MH too" \
 	"IPsec: the signaling with 2 peers" \
 	"${all[@]:0:2}" "xfrm policy add src 2001:db8:12::2/128 dst 2001:db8:12::1/128 dir in $TMPL reqid 2 $MODE" \
 	"${all[@]:3}"
+# Pre-authentication is not built: a configuration asking for it is
+# refused, by mhod -t too, rather than run without it.
+n=$((n + 1))
+sed 's/^\[General\]$/&\nPreAuthentication = fmipv6/' "$dir/ar.conf" >"$dir/pa.conf"
+if ! "$mhod" -t -c "$dir/pa.conf" >"$dir/log" 2>&1 &&
+   grep -q "PreAuthentication = fmipv6 is not built yet" "$dir/log" &&
+   "$mhod" -t -c "$dir/ar.conf" >/dev/null 2>&1; then
+	echo "ok $n PreAuthentication = fmipv6 is refused, not ignored"
+else
+	echo "not ok $n PreAuthentication = fmipv6 is refused, not ignored"
+	sed 's/^/#   /' "$dir/log"
+	bad=$((bad + 1))
+fi
 echo "# $((n - bad)) passed, $bad failed"
 [ "$bad" = 0 ]
