@@ -195,6 +195,21 @@ static int check_peer(const struct pol_table *t, const struct flow_check *f,
 	return bad;
 }
 
+/*
+ * The signaling with a peer that has no section (the parser refuses
+ * that) or no address of ours to check from is not checked: refused,
+ * rather than taken as protected.
+ */
+static bool no_local(const struct flow_check *f, int *bad)
+{
+	if (f->ipsec && f->local)
+		return false;
+	mhod_log(MHOD_LOG_ERR, "%s %s: no %s to check its IPsec from",
+		 f->section, f->name, f->ipsec ? "address of ours" : "[IPsec] section");
+	(*bad)++;
+	return true;
+}
+
 int mhod_ipsec_check(void)
 {
 	static const uint8_t fback[] = { MHOD_MH_FBACK };
@@ -218,7 +233,7 @@ int mhod_ipsec_check(void)
 
 		f = (struct flow_check){ "[Neighbor]", nb->name,
 			ipsec_named(nb->ipsec), mhod_core_addr(), &nb->router };
-		if (!f.ipsec || !f.local)
+		if (no_local(&f, &bad))
 			continue;
 		bad += check_peer(&t, &f, hi_hack, 2, hi_hack, 2, &logged);
 		checked++;
@@ -233,7 +248,7 @@ int mhod_ipsec_check(void)
 			ipsec_named(p->ipsec),
 			mhod_first_addr(ar ? MHOD_IF_ACCESS : MHOD_IF_MOBILE),
 			&p->addr };
-		if (!f.ipsec || !f.local)
+		if (no_local(&f, &bad))
 			continue;
 		/* An AR answers FBacks to its MN's FBUs; an MN the reverse. */
 		bad += ar ? check_peer(&t, &f, fback, 1, fbu, 1, &logged) :
