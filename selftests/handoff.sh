@@ -992,8 +992,24 @@ ho_run_clean() {
 	for v in lost out_of_order duplicates corrupt ctl_errors; do
 		expect_eq "$v" "$(handoff_get "$RUN" "$v")" 0
 	done
+	[ "$(handoff_get "$RUN" lost)" = 0 ] || _ho_lost_diag "$RUN"
 	expect_eq "Packet Too Big messages at the sender" \
 		"$(handoff_get "$RUN" packet_too_big)" 0
+}
+
+# _ho_lost_diag OUTDIR: what was lost, and when it was sent, beside the
+# run's events (both in ns of CLOCK_MONOTONIC): the first 5 sequence
+# numbers of each flow that never arrived.
+_ho_lost_diag() {
+	local f sfx
+	diag "events: $(tr '\n' ' ' <"$1/events" 2>/dev/null)"
+	for f in "$1"/send*.log; do
+		[ -e "$f" ] || continue
+		sfx=${f#"$1"/send}
+		diag "lost, flow ${sfx%.log}: $(awk 'NR == FNR { got[$1] = 1; next }
+			!($1 in got) && n++ < 5 { printf "seq %s sent %s; ", $1, $2 }' \
+			"$1/recv$sfx" "$f" 2>/dev/null)"
+	done
 }
 
 # handoff_ctr OUTDIR ROUTER KEY: a number from ROUTER's (par, nar,
