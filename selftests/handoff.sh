@@ -641,6 +641,9 @@ _ho_counters() {
 	local ns routers=("$HO_PAR" "$HO_NAR")
 	[ "$1" != ha ] || routers+=("$HO_CN")
 	[ "$1" != bicast ] || routers+=("$HO_NAR2")
+	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
+		ip netns exec "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
+	done
 	for ns in "${routers[@]}"; do
 		"$MHOCTL" -n "$ns" -j binding show match $HOA \
 			>"$_ho_out/binding.${ns##*-}.json" 2>/dev/null
@@ -999,7 +1002,8 @@ ho_run_clean() {
 
 # _ho_lost_diag OUTDIR: what was lost, and when it was sent, beside the
 # run's events (both in ns of CLOCK_MONOTONIC): the first 5 sequence
-# numbers of each flow that never arrived.
+# numbers of each flow that never arrived; and each node's IPv6 counters
+# that are not 0, as _ho_counters saved them.
 _ho_lost_diag() {
 	local f sfx
 	diag "events: $(tr '\n' ' ' <"$1/events" 2>/dev/null)"
@@ -1009,6 +1013,12 @@ _ho_lost_diag() {
 		diag "lost, flow ${sfx%.log}: $(awk 'NR == FNR { got[$1] = 1; next }
 			!($1 in got) && n++ < 5 { printf "seq %s sent %s; ", $1, $2 }' \
 			"$1/recv$sfx" "$f" 2>/dev/null)"
+	done
+	for f in "$1"/snmp6.*; do
+		[ -e "$f" ] || continue
+		diag "${f##*.}: $(awk '($1 ~ /^Ip6(Reasm|Frag|In|Out)/ || $1 ~ /^Udp6(InErrors|InCsumErrors|RcvbufErrors|NoPorts)/) &&
+			$1 !~ /Octets|Mcast|ECT|CEPkts/ &&
+			$2 != 0 { printf "%s %s ", $1, $2 }' "$f")"
 	done
 }
 
