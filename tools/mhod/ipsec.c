@@ -44,7 +44,7 @@ static enum mhod_ipsec_res verdict(const struct mhod_xfrm_pol *p, uint32_t spi)
 		return MHOD_IPSEC_BLOCKED;
 	if (!p->esp)
 		return p->esp_optional ? MHOD_IPSEC_OPTIONAL : MHOD_IPSEC_NOT_ESP;
-	if (spi && p->spi && p->spi != spi)
+	if (spi && p->spi != spi)
 		return MHOD_IPSEC_WRONG_SPI;
 	return MHOD_IPSEC_OK;
 }
@@ -89,7 +89,7 @@ const char *mhod_ipsec_str(enum mhod_ipsec_res r)
 	case MHOD_IPSEC_BLOCKED:
 		return "its policy blocks it";
 	case MHOD_IPSEC_WRONG_SPI:
-		return "its policy's ESP template names another SPI than the [IPsec] section";
+		return "its policy's ESP template names no SPI, or another SPI than the [IPsec] section's";
 	case MHOD_IPSEC_AMBIGUOUS:
 		return "policies of the same priority disagree about it";
 	}

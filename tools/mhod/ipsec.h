@@ -41,14 +41,14 @@ enum mhod_ipsec_res {
 	MHOD_IPSEC_OPTIONAL,		/* ESP "level use": plaintext passes */
 	MHOD_IPSEC_NOT_ESP,		/* allowed without an ESP template */
 	MHOD_IPSEC_BLOCKED,		/* dropped: signaling would fail */
-	MHOD_IPSEC_WRONG_SPI,		/* ESP, but not with the SA asked for */
+	MHOD_IPSEC_WRONG_SPI,		/* ESP, but no SPI or another one */
 	MHOD_IPSEC_AMBIGUOUS,		/* same priority, different verdicts */
 };
 
 /*
  * The verdict for a Mobility Header message of type mh_type from src to
  * dst in direction dir, over the n policies p; spi (host order) is the
- * SA it must use, 0 for any.
+ * SA its template must name (static SAs), 0 for any.
  */
 enum mhod_ipsec_res mhod_ipsec_covers(const struct mhod_xfrm_pol *p, size_t n,
 				      uint8_t dir, const struct in6_addr *src,

@@ -66,6 +66,8 @@ void test_ipsec(void)
 		MHOD_IPSEC_WRONG_SPI, "another SPI is accepted");
 	t_check(mhod_ipsec_covers(p, n, IN, &ncoa, &par, 8, 0) ==
 		MHOD_IPSEC_OK, "the catch-all does not cover the NCoA");
+	t_check(mhod_ipsec_covers(p, n, IN, &ncoa, &par, 8, 0x1001) ==
+		MHOD_IPSEC_WRONG_SPI, "a template without an SPI binds an address");
 	t_check(mhod_ipsec_covers(p, n, OUT, &par, &other, 9, 0x1002) ==
 		MHOD_IPSEC_NO_POLICY, "FBack to an address without a policy");
 	t_check(mhod_ipsec_covers(p, n, IN, &mn, &par, 8, 0) ==
@@ -86,7 +88,7 @@ void test_ipsec(void)
 
 	t_begin("ipsec: selectors: protocol, MH type, prefixes");
 	p[0].proto = 17;	/* UDP: does not cover MH */
-	t_check(mhod_ipsec_covers(p, n, IN, &mn, &par, 8, 0x1001) ==
+	t_check(mhod_ipsec_covers(p, n, IN, &mn, &par, 8, 0) ==
 		MHOD_IPSEC_OK, "the catch-all should decide");
 	p[1].proto = 17;
 	t_check(mhod_ipsec_covers(p, n, IN, &mn, &par, 8, 0x1001) ==
