@@ -30,6 +30,10 @@ t_bench() {
 	! grep -Eq '":(,|}|\])' "$res/results.json" ||
 		fail "a figure is missing: $(cat "$res/results.json")"
 	expect_eq "lookup rows" "$(grep -c '^| 4 | ' "$res/results.md")" 2
+	# Benchmark 2: small and full-size packets.
+	expect_eq "benchmark 2 rows" "$(grep -c '^| 2 | ' "$res/results.md")" 2
+	grep -q '"pps_mho_full":[1-9]' "$res/results.json" ||
+		fail "no full-size figure: $(cat "$res/results.json")"
 	# Benchmark 1: the goal's row, the hook's, the table's, the bindings
 	# elsewhere, and the empty nftables chain's when the guest has nft.
 	if command -v nft >/dev/null; then

@@ -35,7 +35,7 @@
 #include "common.h"
 
 #define BATCH		64
-#define MAX_PAYLOAD	1400
+#define MAX_PAYLOAD	1452	/* a 1500-byte IPv6 packet */
 
 static void usage(FILE *f)
 {
