@@ -91,6 +91,8 @@ struct nar_seen {
 };
 
 static struct par_mn *mns;
+/* How many of mns are in each state: par_state_set() keeps them. */
+static unsigned int par_count[PAR_FORWARDING + 1];
 static struct nar_seen *seen;
 static unsigned int nseen, seen_next;
 /* RtSolPrs from addresses no mobile node has share one bucket. */
@@ -125,16 +127,19 @@ static bool rate_ok(struct par_mn *s, const char *what,
 	return true;
 }
 
+/* Every change of a par_mn's state goes through here. */
+static void par_state_set(struct par_mn *s, enum par_state state)
+{
+	par_count[s->state]--;
+	par_count[state]++;
+	s->state = state;
+}
+
 /* The MNs in a handoff now, and those of them waiting for a HAck. */
 static void busy(unsigned int *handoffs, unsigned int *pending)
 {
-	int i;
-
-	*handoffs = *pending = 0;
-	for (i = 0; i < mhod_conf->npeers; i++) {
-		*handoffs += mns[i].state != PAR_IDLE;
-		*pending += mns[i].state == PAR_HI_SENT;
-	}
+	*handoffs = par_count[PAR_HI_SENT] + par_count[PAR_FORWARDING];
+	*pending = par_count[PAR_HI_SENT];
 }
 
 static const struct mhod_conf_iface *iface_by_index(int ifindex)
@@ -380,7 +385,7 @@ static void par_fail(struct par_mn *s, uint8_t status)
 
 	loop_timer_stop(&s->hi_timer);
 	kern_binding_state(&b, MHO_STATE_IDLE);
-	s->state = PAR_IDLE;
+	par_state_set(s, PAR_IDLE);
 	mhod_ctr.handoffs_failed++;
 	send_fback(s, status);
 }
@@ -446,7 +451,7 @@ static void par_end(struct par_mn *s, const char *why)
 	mhod_log(MHOD_LOG_INFO, "forwarding for %s ends: %s",
 		 mhod_ntop(&s->pcoa), why);
 	kern_binding_state(&b, MHO_STATE_END);
-	s->state = PAR_IDLE;
+	par_state_set(s, PAR_IDLE);
 	s->resynced = false;
 }
 
@@ -489,7 +494,7 @@ static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 		par_fail(s, kern_status(err));
 		return;
 	}
-	s->state = PAR_FORWARDING;
+	par_state_set(s, PAR_FORWARDING);
 	mhod_ctr.handoffs_ok++;
 	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
 	send_fback(s, 0);
@@ -656,7 +661,7 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 		send_fback(s, kern_status(err));
 		return;
 	}
-	s->state = PAR_HI_SENT;
+	par_state_set(s, PAR_HI_SENT);
 	s->resynced = false;
 	s->hi_seq = ++hi_seq;
 	s->hi_tries = 0;
@@ -844,7 +849,7 @@ static void ar_resync(struct par_mn *s)
 		kern_binding_state(&b, MHO_STATE_END);
 		return;
 	}
-	s->state = PAR_FORWARDING;
+	par_state_set(s, PAR_FORWARDING);
 	s->resynced = true;
 	s->lifetime = (uint16_t)(mhod_conf->timers.fbu_lifetime_ms / 1000);
 	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
@@ -866,6 +871,7 @@ int ar_start(void)
 	seen = calloc(nseen, sizeof(*seen));
 	if (!mns || !seen)
 		return -1;
+	par_count[PAR_IDLE] = mhod_conf->npeers;
 	for (i = 0; i < mhod_conf->npeers; i++) {
 		mns[i].peer = &mhod_conf->peers[i];
 		if (loop_timer_init(&mns[i].hi_timer, hi_timeout) < 0 ||
@@ -912,6 +918,7 @@ void ar_stop(void)
 	}
 	free(mns);
 	mns = NULL;
+	memset(par_count, 0, sizeof(par_count));
 	free(seen);
 	seen = NULL;
 }
