@@ -651,7 +651,9 @@ _ho_counters() {
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" stats 2>&1)"
 		[ -z "$HO_HOOK" ] ||
 			echo "${ns##*-}: nft: $(ip netns exec "$ns" nft list ruleset 2>/dev/null |
-				sed -n 's/.*state \(.*\) counter packets \([0-9]*\).*/\1 \2/p' | tr '\n' ' ')"
+				sed -n -e 's/.*state \(.*\) counter packets \([0-9]*\).*/\1 \2/p' \
+				-e 's/.*counter packets \([0-9]*\) .*comment "policy".*/policy-drop \1/p' |
+				tr '\n' ' ')"
 	done >"$_ho_out/counters"
 	diag "mho counters, ${_ho_out##*/}:"$'\n'"$(cat "$_ho_out/counters")"
 }
@@ -957,6 +959,7 @@ ho_firewall() {
 				type filter hook forward priority filter; policy drop;
 				ct state invalid counter drop
 				ct state { established, related, new } counter accept
+				counter drop comment "policy"
 			}
 		}
 		EOF
@@ -1016,7 +1019,8 @@ _ho_lost_diag() {
 	done
 	for f in "$1"/snmp6.*; do
 		[ -e "$f" ] || continue
-		diag "${f##*.}: $(awk '($1 ~ /^Ip6(Reasm|Frag|In|Out)/ || $1 ~ /^Udp6(InErrors|InCsumErrors|RcvbufErrors|NoPorts)/) &&
+		diag "${f##*.}: $(awk '($1 ~ /^Ip6(Reasm|Frag|In|Out)/ || $1 ~ /^Udp6(InErrors|InCsumErrors|RcvbufErrors|NoPorts)/ ||
+			$1 ~ /^Icmp6Out(DestUnreachs|PktTooBigs|TimeExcds|ParmProblems)$/) &&
 			$1 !~ /Octets|Mcast|ECT|CEPkts/ &&
 			$2 != 0 { printf "%s %s ", $1, $2 }' "$f")"
 	done
