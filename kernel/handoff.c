@@ -43,7 +43,6 @@
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
 static void mho_kick_work(struct work_struct *work);
-static void mho_grow_work(struct work_struct *work);
 
 static u32 mho_hold_ms(const struct mho_binding *b)
 {
@@ -101,7 +100,6 @@ struct mho_handoff *mho_handoff_new(struct mho_binding *b)
 	hrtimer_setup(&h->tx_timer, mho_handoff_tx_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL_PINNED_SOFT);
 	INIT_WORK(&h->kick_work, mho_kick_work);
-	INIT_WORK(&h->grow_work, mho_grow_work);
 	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
@@ -267,32 +265,6 @@ static void mho_kick_work(struct work_struct *work)
 	spin_unlock_bh(&h->lock);
 }
 
-static void mho_grow_work(struct work_struct *work)
-{
-	struct mho_handoff *h = container_of(work, struct mho_handoff,
-					     grow_work);
-
-	mho_dedup_grow(&h->dedup, &h->lock, &h->dead);
-}
-
-/*
- * Has @skb been delivered already during this handoff? Records it if not,
- * and has the table grown when it fills. Under h->lock.
- */
-static bool mho_dup(struct mho_handoff *h, struct sk_buff *skb)
-{
-	if (!h->dedup)
-		return false;
-	if (mho_dedup_seen(h->dedup, skb)) {
-		mho_ctr_inc(h, MHO_CTR_DUPLICATES);
-		return true;
-	}
-	/* Not once h->dead is set: mho_handoff_destroy() cancels it then. */
-	if (!h->dead && mho_dedup_due(h->dedup))
-		schedule_work(&h->grow_work);
-	return false;
-}
-
 /* Where packets of a binding go when they leave a queue or pass live. */
 enum mho_target {
 	MHO_TO_LOCAL,	/* on through this router */
@@ -383,7 +355,8 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 			break;
 		skb = __skb_dequeue(q);
 		mho_unaccount(b, skb);
-		if (mho_dup(h, skb)) {
+		if (h->dedup && mho_dedup_seen(h->dedup, skb)) {
+			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
 			kfree_skb(skb);
 			continue;
 		}
@@ -826,8 +799,9 @@ static unsigned int mho_rx(struct mho_binding *b, struct sk_buff *skb,
 		/* Packets being released go first. */
 		if (h->draining || mho_releasable(b))
 			goto queue;
-		if (mho_dup(h, skb)) {
+		if (h->dedup && mho_dedup_seen(h->dedup, skb)) {
 			spin_unlock_bh(&h->lock);
+			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
 			return NF_DROP;
 		}
 		break;
@@ -945,7 +919,6 @@ void mho_handoff_destroy(struct mho_binding *b)
 
 	/* h->dead stops anyone from arming them again. */
 	cancel_work_sync(&h->kick_work);
-	cancel_work_sync(&h->grow_work);
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);

@@ -96,7 +96,6 @@ struct mho_dedup;
  *	pinned to @rx_cpu
  * @kick_work: starts @tx_timer on @rx_cpu when the kick comes from
  *	another CPU
- * @grow_work: gives @dedup a larger table when it asks (mho_dedup_due())
  * @rx_cpu: the CPU the binding's last packet arrived on
  * @timer: the @deadline timer (soft hrtimer)
  * @cfg_rate: forwarding pace for held packets, packets/s, 0 = unpaced
@@ -134,7 +133,6 @@ struct mho_handoff {
 	struct hrtimer tx_timer;
 	struct hrtimer timer;
 	struct work_struct kick_work;
-	struct work_struct grow_work;
 	int rx_cpu;
 	u32 cfg_rate;
 	u32 cfg_linger_ms;
