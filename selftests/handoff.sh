@@ -185,6 +185,7 @@ _ho_link() {
 
 # handoff_setup: the topology above, the MN attached to the pAR.
 handoff_setup() {
+	_HO_METRIC=1000 # _ho_reroute's, below the kernel's default 1024
 	# The MN's addresses survive its links going down, across the move.
 	ns_add_quiet "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
 	ns_sysctl "$HO_PAR" net/ipv6/conf/all/forwarding=1 || return 1
@@ -548,9 +549,23 @@ _ho_cross() {
 	_ho_ctl_send nar-tc "qdisc change dev to-mn root netem loss 0%"
 	_ho_ctl_send mn-tc "qdisc change dev mn1 root netem loss 0%"
 	[ "$1" != mho-na ] || _ho_ctl_send mn "addr add 2001:db8:b::2/64 dev mn1"
-	_ho_ctl_send mn "route replace default via 2001:db8:b::1 dev mn1"
+	_ho_reroute mn "default via 2001:db8:b::1 dev mn1" send
 	_ho_ctl_wait nar-tc
 	_ho_ctl_wait mn-tc
+}
+
+# _ho_reroute CTL ROUTE [send]: the namespace of CTL (an "ip -batch" of
+# _ho_ctl_open) takes ROUTE ("PREFIX via ADDR [dev IF]") instead of the
+# route it used, with _ho_ctl_do (or _ho_ctl_send). ROUTE is added with a
+# metric lower than any before it, and the old route stays: "ip route
+# replace" would delete it, and the kernel discards what a sender on
+# another CPU is sending through that route at that moment
+# (dst_discard_out, counted nowhere: the sender is told it was sent). A
+# loss of the moving of routes, not of the handoff. Adding a route makes
+# every socket look its route up again.
+_ho_reroute() {
+	_HO_METRIC=$((_HO_METRIC - 1))
+	"_ho_ctl_${3:-do}" "$1" "route add $2 metric $_HO_METRIC"
 }
 
 # _ho_move MODE: the move, with what MODE does around it. What a router
@@ -601,7 +616,7 @@ _ho_move() {
 	if [ "$1" = ha ]; then
 		_ho_ctl_do cn-mho "binding set match $HOA coa $HO_COA2 peer $HO_HA_NAR"
 	else
-		_ho_ctl_do cn "route replace $HOA via 2001:db8:2::2"
+		_ho_reroute cn "$HOA via 2001:db8:2::2"
 		case $1 in
 		classic | mho | mho-na | bicast) _ho_old_path_drained ;;
 		esac
@@ -669,6 +684,35 @@ _ho_counters() {
 _ho_backlog() {
 	local f=/proc/sys/net/core/netdev_max_backlog
 	[ "$(cat $f)" -ge 16384 ] || echo 16384 >$f
+}
+
+# _ho_drops_start, _ho_drops_stop: where the kernel dropped packets
+# while the stream ran, for _ho_lost_diag: histograms of the
+# skb:kfree_skb tracepoint (where, why, which protocol; and the call
+# chains), in OUTDIR/drops and OUTDIR/drops.stacks. Drops that no counter
+# sees show up there (a sender's packet discarded with a route deleted
+# under it). Nothing where the kernel has no histogram triggers.
+_HO_KFREE=/sys/kernel/tracing/events/skb/kfree_skb
+_HO_HISTS=("hist:keys=location.sym-offset,reason,protocol:sort=hitcount"
+	"hist:keys=stacktrace:sort=hitcount")
+_ho_drops_start() {
+	local t
+	for t in "${_HO_HISTS[@]}"; do
+		echo "$t" >>$_HO_KFREE/trigger 2>/dev/null || return 0
+	done
+}
+
+_ho_drops_stop() {
+	local t
+	[ -r $_HO_KFREE/hist ] || return 0
+	# (common_stacktrace since 6.5)
+	awk -v out="$_ho_out/drops" '/^[{] location:/ { $1 = $1; print > out; next }
+		/^[{] [a-z_]*stacktrace:/ { print > (out ".stacks"); s = 1; next }
+		s { print > (out ".stacks") }' $_HO_KFREE/hist
+	for t in "${_HO_HISTS[@]}"; do
+		echo "!$t" >>$_HO_KFREE/trigger 2>/dev/null
+	done
+	return 0
 }
 
 # _ho_backlog_drops: packets the CPUs' backlogs dropped so far (the
@@ -866,6 +910,7 @@ handoff_run() {
 	# the sender.
 	mask=$(taskset -p "$BASHPID" 2>/dev/null | sed -n 's/.*: //p')
 	[ "$(nproc)" -lt 2 ] || taskset -p 2 "$BASHPID" >/dev/null 2>&1
+	_ho_drops_start
 	_ho_event send
 	_ho_nstat "$src" >"$_ho_out/nstat.before"
 	v=$(_ho_mn_rx)
@@ -909,6 +954,7 @@ handoff_run() {
 			{ diag "handoff: a receiver failed: $(cat "$_ho_out"/recv*.err)"; rc=1; }
 	done
 	[ -s "$_ho_out/recv.out" ] || { diag "handoff: no summary from the receiver"; rc=1; }
+	_ho_drops_stop
 	backlog_drops=$(($(_ho_backlog_drops) - backlog_drops))
 	[ "$backlog_drops" = 0 ] ||
 		diag "handoff: the CPUs' backlogs dropped $backlog_drops packets (/proc/net/softnet_stat)"
@@ -1024,6 +1070,13 @@ _ho_lost_diag() {
 			$1 !~ /Octets|Mcast|ECT|CEPkts/ &&
 			$2 != 0 { printf "%s %s ", $1, $2 }' "$f")"
 	done
+	# The drops, and the call chains of those seen at most 5 times.
+	[ ! -s "$1/drops" ] || diag "drops: $(tr '\n' ';' <"$1/drops")"
+	[ ! -s "$1/drops.stacks" ] ||
+		diag "rare drops: $(awk '/^[{] [a-z_]*stacktrace:/ { s = ""; next }
+			/^} hitcount:/ { if ($3 <= 5) printf "%s x%d; ", s, $3; next }
+			NF && $1 !~ /^(trace_event_raw|kfree_skb|sk_skb_reason_drop|__traceiter)/ {
+				s = s (s == "" ? "" : " < ") $1 }' "$1/drops.stacks")"
 }
 
 # handoff_ctr OUTDIR ROUTER KEY: a number from ROUTER's (par, nar,
@@ -1550,7 +1603,7 @@ _ho_move_mhod() {
 		# The UNA: the nAR's module releases the old stream.
 		_ho_mhodctl_step mn una attach
 	fi
-	_ho_ctl_do cn "route replace $HOA via 2001:db8:2::2"
+	_ho_reroute cn "$HOA via 2001:db8:2::2"
 	_ho_old_path_drained
 	_ho_event bu
 	# The tunnel is no longer needed: the pAR's end-marker.

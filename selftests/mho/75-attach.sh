@@ -66,9 +66,9 @@ pp_move() {
 	_ho_link_loss "$fns" "$fif" 100
 	_ho_nap "$HO_GAP"
 	_ho_link_loss "$tns" "$tif" 0
-	_ho_ctl_do mn "addr add $taddr/64 dev $tif" \
-		"route replace default via ${taddr%2}1 dev $tif"
-	_ho_ctl_do cn "route replace $HOA via $tcn"
+	_ho_ctl_do mn "addr add $taddr/64 dev $tif"
+	_ho_reroute mn "default via ${taddr%2}1 dev $tif"
+	_ho_reroute cn "$HOA via $tcn"
 	_ho_state "$fns" end
 	# The NA releases the hold, the end-marker the new stream.
 	wait_for 30 ho_state_is "$tns" idle ||
