@@ -17,6 +17,7 @@
  * both timers synchronously.
  */
 
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -43,6 +44,7 @@
 static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t);
 static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t);
 static void mho_kick_work(struct work_struct *work);
+static void mho_grow_work(struct work_struct *work);
 
 static u32 mho_hold_ms(const struct mho_binding *b)
 {
@@ -100,6 +102,7 @@ struct mho_handoff *mho_handoff_new(struct mho_binding *b)
 	hrtimer_setup(&h->tx_timer, mho_handoff_tx_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL_PINNED_SOFT);
 	INIT_WORK(&h->kick_work, mho_kick_work);
+	INIT_WORK(&h->grow_work, mho_grow_work);
 	h->rx_cpu = raw_smp_processor_id();
 	hrtimer_setup(&h->timer, mho_handoff_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
@@ -265,6 +268,54 @@ static void mho_kick_work(struct work_struct *work)
 	spin_unlock_bh(&h->lock);
 }
 
+/*
+ * The duplicate table's growth, and the release it held up (if it did):
+ * the tx timer goes on, on its CPU, whether the table grew or could not.
+ */
+static void mho_grow_work(struct work_struct *work)
+{
+	struct mho_handoff *h = container_of(work, struct mho_handoff,
+					     grow_work);
+	int cpu;
+
+#ifdef DEBUG
+	/*
+	 * Debug builds are slow to grow, so that 72-bicast's release must
+	 * wait for the growth to deliver no duplicate.
+	 */
+	msleep(50);
+#endif
+	mho_dedup_grow(&h->dedup, &h->lock, &h->dead);
+
+	spin_lock_bh(&h->lock);
+	if (h->grow_wait && !h->dead) {
+		h->grow_wait = false;
+		cpu = READ_ONCE(h->rx_cpu);
+		if (!cpu_online(cpu))
+			cpu = WORK_CPU_UNBOUND;
+		queue_work_on(cpu, system_highpri_wq, &h->kick_work);
+	}
+	spin_unlock_bh(&h->lock);
+}
+
+/*
+ * Has @skb been delivered already during this handoff? Records it if not,
+ * and has the table grown when it fills. Under h->lock.
+ */
+static bool mho_dup(struct mho_handoff *h, struct sk_buff *skb)
+{
+	if (!h->dedup)
+		return false;
+	if (mho_dedup_seen(h->dedup, skb)) {
+		mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+		return true;
+	}
+	/* Not once h->dead is set: mho_handoff_destroy() cancels it then. */
+	if (!h->dead && mho_dedup_due(h->dedup))
+		schedule_work(&h->grow_work);
+	return false;
+}
+
 /* Where packets of a binding go when they leave a queue or pass live. */
 enum mho_target {
 	MHO_TO_LOCAL,	/* on through this router */
@@ -338,7 +389,7 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 	struct sk_buff_head *q;
 	struct sk_buff *skb;
 	enum mho_target to;
-	bool marker = false, cut, idle;
+	bool marker = false, waiting = false, cut, idle;
 	u32 rate;
 	int n;
 
@@ -353,10 +404,20 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 		q = mho_releasable(b);
 		if (!q)
 			break;
+		/*
+		 * A release is faster than the work item that grows the
+		 * duplicate table: wait for it, or the table fills, records
+		 * no more, and lets the twins of what it missed through.
+		 */
+		if (h->dedup && mho_dedup_due(h->dedup)) {
+			h->grow_wait = true;
+			waiting = true;
+			schedule_work(&h->grow_work);
+			break;
+		}
 		skb = __skb_dequeue(q);
 		mho_unaccount(b, skb);
-		if (h->dedup && mho_dedup_seen(h->dedup, skb)) {
-			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
+		if (mho_dup(h, skb)) {
 			kfree_skb(skb);
 			continue;
 		}
@@ -384,6 +445,14 @@ static enum hrtimer_restart mho_handoff_tx_timer(struct hrtimer *t)
 		mho_tunnel_send_marker(b);
 
 	spin_lock_bh(&h->lock);
+	/*
+	 * Still draining: mho_grow_work() starts the timer again (it may
+	 * have already: then it must not be forwarded here).
+	 */
+	if (waiting && !h->dead) {
+		spin_unlock_bh(&h->lock);
+		return HRTIMER_NORESTART;
+	}
 	if (h->dead ||
 	    (!mho_releasable(b) && !h->end_pending && !h->cut_pending)) {
 		h->draining = false;
@@ -799,9 +868,8 @@ static unsigned int mho_rx(struct mho_binding *b, struct sk_buff *skb,
 		/* Packets being released go first. */
 		if (h->draining || mho_releasable(b))
 			goto queue;
-		if (h->dedup && mho_dedup_seen(h->dedup, skb)) {
+		if (mho_dup(h, skb)) {
 			spin_unlock_bh(&h->lock);
-			mho_ctr_inc(h, MHO_CTR_DUPLICATES);
 			return NF_DROP;
 		}
 		break;
@@ -919,6 +987,7 @@ void mho_handoff_destroy(struct mho_binding *b)
 
 	/* h->dead stops anyone from arming them again. */
 	cancel_work_sync(&h->kick_work);
+	cancel_work_sync(&h->grow_work);
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->timer);
 	mho_dedup_free(dd);

@@ -65,6 +65,8 @@ struct mho_dedup;
  * @draining: a context is delivering or tunnelling packets taken off the
  *	queues; packets that arrive meanwhile are queued behind them so that
  *	none overtakes an older one
+ * @grow_wait: nAR: the tx timer stopped, @draining still set, until
+ *	@grow_work has given @dedup its larger table; @grow_work kicks it
  * @marker_seen: nAR: the end-marker arrived (before or after release)
  * @new_released: nAR, in RELEASE: the old stream is complete and the new
  *	one is being delivered; the binding becomes idle when that is done
@@ -96,6 +98,7 @@ struct mho_dedup;
  *	pinned to @rx_cpu
  * @kick_work: starts @tx_timer on @rx_cpu when the kick comes from
  *	another CPU
+ * @grow_work: gives @dedup a larger table when it asks (mho_dedup_due())
  * @rx_cpu: the CPU the binding's last packet arrived on
  * @timer: the @deadline timer (soft hrtimer)
  * @cfg_rate: forwarding pace for held packets, packets/s, 0 = unpaced
@@ -113,6 +116,7 @@ struct mho_handoff {
 	u8 state;
 	bool dead;
 	bool draining;
+	bool grow_wait;
 	bool marker_seen;
 	bool new_released;
 	bool cut_seen;
@@ -133,6 +137,7 @@ struct mho_handoff {
 	struct hrtimer tx_timer;
 	struct hrtimer timer;
 	struct work_struct kick_work;
+	struct work_struct grow_work;
 	int rx_cpu;
 	u32 cfg_rate;
 	u32 cfg_linger_ms;

@@ -50,23 +50,21 @@ static bool __init mho_st_dd(bool cond, const char *what)
 }
 
 /*
- * A full set: with the table narrowed to its first set, packets 1 to 8
- * fill it. @match: packet 3 is seen again (its entry matched) before
- * packet 9 comes. Returns the packet that must have made room for 9.
+ * A full set: with the table narrowed to its first set, packets 1 to
+ * MHO_DEDUP_WAYS fill it. @match: packet 3 is seen again (its entry
+ * matched) before packet MHO_DEDUP_WAYS + 1 comes.
  */
-static int __init mho_st_fill(struct mho_dedup *dd, bool match)
+static bool __init mho_st_fill(struct mho_dedup *dd, bool match)
 {
 	u32 i;
 
 	dd->mask = 0;
 	for (i = 1; i <= MHO_DEDUP_WAYS; i++)
 		if (mho_st_seen(dd, i, 64))
-			return -1;
+			return false;
 	if (match && mho_st_seen(dd, 3, 64) != 1)
-		return -1;
-	if (mho_st_seen(dd, 9, 64))
-		return -1;
-	return match ? 3 : 1;
+		return false;
+	return mho_st_seen(dd, MHO_DEDUP_WAYS + 1, 64) == 0;
 }
 
 /* One table per case: a fresh, smallest one for @fn. */
@@ -96,36 +94,88 @@ static bool __init mho_st_dd_basic(struct mho_dedup *dd)
 /* A matched entry goes first: its twin has come already. */
 static bool __init mho_st_dd_matched(struct mho_dedup *dd)
 {
-	return mho_st_dd(mho_st_fill(dd, true) == 3, "filling a set") &&
+	return mho_st_dd(mho_st_fill(dd, true), "filling a set") &&
+	       mho_st_dd(mho_st_seen(dd, MHO_DEDUP_WAYS + 1, 64) == 1,
+			 "the newest is in") &&
 	       mho_st_dd(mho_st_seen(dd, 1, 64) == 1,
 			 "unmatched entries stay") &&
 	       mho_st_dd(mho_st_seen(dd, 3, 64) == 0,
 			 "the matched entry made room");
 }
 
-/* Without a matched entry, the oldest goes. */
-static bool __init mho_st_dd_oldest(struct mho_dedup *dd)
+/* Without a matched entry, the newest is not recorded: no cascade. */
+static bool __init mho_st_dd_unmatched(struct mho_dedup *dd)
 {
-	return mho_st_dd(mho_st_fill(dd, false) == 1, "filling a set") &&
-	       mho_st_dd(mho_st_seen(dd, 2, 64) == 1, "newer entries stay") &&
-	       mho_st_dd(mho_st_seen(dd, 9, 64) == 1, "the newest is in") &&
-	       mho_st_dd(mho_st_seen(dd, 1, 64) == 0, "the oldest made room");
+	u32 i;
+	bool ok;
+
+	ok = mho_st_dd(mho_st_fill(dd, false), "filling a set") &&
+	     mho_st_dd(mho_st_seen(dd, MHO_DEDUP_WAYS + 1, 64) == 0,
+		       "the newest is not recorded");
+	for (i = 1; ok && i <= MHO_DEDUP_WAYS; i++)
+		ok = mho_st_seen(dd, i, 64) == 1;
+	return mho_st_dd(ok, "every entry stays");
+}
+
+/*
+ * Growth: a table for 65536 packets starts at the smallest size, asks to
+ * grow once an eighth of it is used, and keeps every entry, matched bits
+ * included, when it does.
+ */
+static bool __init mho_st_dd_grow(void)
+{
+	struct mho_dedup *dd = mho_dedup_alloc(65536);
+	bool dead = false, ok;
+	spinlock_t lock;	/* stands for mho_handoff.lock */
+	u32 i, n;
+
+	if (!dd)
+		return false;
+	spin_lock_init(&lock);
+	/* A fixed key: with a random one, a set could overflow by chance. */
+	memset(&dd->key, 0, sizeof(dd->key));
+	ok = mho_st_dd(dd->mask + 1 == MHO_DEDUP_MIN_SETS &&
+		       dd->max_mask + 1 == 65536 * MHO_DEDUP_PER_PKT /
+		       MHO_DEDUP_WAYS, "a large limit starts small");
+	n = (dd->mask + 1) * MHO_DEDUP_WAYS / MHO_DEDUP_LOAD;
+	for (i = 1; ok && i < n; i++)
+		ok = mho_st_seen(dd, i, 64) == 0 && !mho_dedup_due(dd);
+	ok = mho_st_dd(ok, "no growth below an eighth") &&
+	     mho_st_dd(mho_st_seen(dd, 1, 64) == 1, "packet 1 matched") &&
+	     mho_st_dd(mho_st_seen(dd, n, 64) == 0 && mho_dedup_due(dd),
+		       "growth due at an eighth");
+	if (ok) {
+		mho_dedup_grow(&dd, &lock, &dead);
+		ok = mho_st_dd(dd->mask + 1 == MHO_DEDUP_MIN_SETS *
+			       MHO_DEDUP_GROWTH && dd->used == n &&
+			       !mho_dedup_due(dd), "grown fourfold");
+	}
+	for (i = 1; ok && i <= n; i++)
+		ok = mho_st_seen(dd, i, 64) == 1;
+	ok = mho_st_dd(ok, "every entry moved");
+	/* Due again; but its user is going away. */
+	n = (dd->mask + 1) * MHO_DEDUP_WAYS / MHO_DEDUP_LOAD;
+	for (i = dd->used + 1; ok && i <= n; i++)
+		ok = mho_st_seen(dd, i, 64) == 0;
+	ok = ok && mho_st_dd(mho_dedup_due(dd), "due again");
+	dead = true;
+	if (ok) {
+		mho_dedup_grow(&dd, &lock, &dead);
+		ok = mho_st_dd(dd->mask + 1 == MHO_DEDUP_MIN_SETS *
+			       MHO_DEDUP_GROWTH, "no growth once dead");
+	}
+	mho_dedup_free(dd);
+	return ok;
 }
 
 bool __init mho_dedup_selftest(void)
 {
-	struct mho_dedup *dd;
 	bool ok;
 
 	ok = mho_st_dd_case(mho_st_dd_basic) &
 	     mho_st_dd_case(mho_st_dd_matched) &
-	     mho_st_dd_case(mho_st_dd_oldest);
-	/* Four entries per packet, eight to a set: 1000 packets, 512 sets. */
-	dd = mho_dedup_alloc(1000);
-	if (!dd)
-		return false;
-	ok &= mho_st_dd(dd->mask + 1 == 512, "size for 1000 packets");
-	mho_dedup_free(dd);
+	     mho_st_dd_case(mho_st_dd_unmatched) &
+	     mho_st_dd_grow();
 
 	if (ok)
 		pr_info("mho: dedup selftests: pass\n");

@@ -268,7 +268,31 @@ t_idle_drained() {
 	ip -n "$HO_CN" route replace $HOA via 2001:db8:1::2
 }
 
-ktap_plan 10
+# A hold's duplicate table grows with what is delivered, not with what
+# the binding may hold: 200 holds whose limit is a whole stream (65536
+# packets, 2.3 MB of table each if sized by it) take a few MB in all.
+t_dedup_memory() {
+	local k=200 i before after batch=$TMPD/holds
+	topo || return
+	x N limits set max-pkts 65536 || return
+	for i in $(seq 1 $k); do
+		printf 'binding add id %d role nar coa 2001:db8:77::%x\n' $((1000 + i)) "$i"
+		printf 'binding set id %d max-pkts 65536 state hold\n' $((1000 + i))
+	done >"$batch"
+	sync; echo 3 >/proc/sys/vm/drop_caches
+	before=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)
+	x N -batch "$batch" || return
+	after=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)
+	expect_eq "holds" "$(N binding show | grep -c ' state hold')" $k
+	diag "$k holds of 65536 packets took $((before - after)) KiB"
+	[ $((before - after)) -lt $((16 * 1024)) ] ||
+		fail "$k holds took $((before - after)) KiB (limit 16 MiB)"
+	for i in $(seq 1 $k); do echo "binding del id $((1000 + i))"; done >"$batch"
+	x N -batch "$batch"
+	x N limits set max-pkts 1024
+}
+
+ktap_plan 11
 run_case "max-pkts: exact drops, one overflow event" t_limit_pkts
 run_case "max-bytes: exact drops" t_limit_bytes
 run_case "total-pkts bounds all bindings together" t_limit_total
@@ -279,5 +303,6 @@ run_case "an nAR hold the MN never claims expires" t_unclaimed
 run_case "end-marker, linger, then the binding is removed" t_linger
 run_case "an end-marker that cannot be sent: counted, and an event" t_marker_lost
 run_case "the nAR is idle only once its queues are empty" t_idle_drained
+run_case "a hold's duplicate table grows with what it delivers" t_dedup_memory
 handoff_teardown
 ktap_finish

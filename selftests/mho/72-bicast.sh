@@ -60,13 +60,18 @@ mirror() {
 	$cn route replace $HOA via 2001:db8:1::2 dev br0
 }
 
+# dedup: every packet reaches the nAR twice and is delivered once.
+# The hold's limit is a whole stream's, so its duplicate table starts at
+# the smallest size and grows twice, fourfold, while the old stream is
+# released: every copy of the new one must still find its twin.
 t_dedup() {
-	local n=400
+	local n=2000
 	ho_topo || return
 	ip -n "$HO_MN" link set mn0 down && ip -n "$HO_MN" link set mn1 up ||
 		{ fail "move"; return; }
 	mirror || { fail "the CN's bridge"; return; }
-	x N binding set match $HOA state hold
+	x N limits set max-pkts 65536 &&
+	x N binding set match $HOA max-pkts 65536 max-hold 20000 state hold
 	x P binding set match $HOA state forward
 	ho_receive $n
 	ho_send $n
@@ -76,7 +81,7 @@ t_dedup() {
 		fail "the nAR got $(ho_ctr "$HO_NAR" tunnel_rx) of $n from the tunnel"
 	x N binding set match $HOA state release
 	x P binding set match $HOA state end
-	wait_for 10 ho_state_is "$HO_NAR" idle || fail "the nAR did not finish"
+	wait_for 20 ho_state_is "$HO_NAR" idle || fail "the nAR did not finish"
 	ho_expect_stream $n
 	diag "dups: $(awk '{ c[$1]++; o[NR]=$1 } END { for (i = 1; i <= NR; i++) if (c[o[i]] > 1) printf "%d@%d ", o[i], i }' "$TMPD/recv.log")"
 	ho_expect_ctr "$HO_NAR" duplicates $n

@@ -23,6 +23,8 @@
 #   MHO_SUBSET=1         tests that carry the same kernel paths with more
 #                        kinds of traffic run only the cases that take a path
 #                        of their own (matrix.sh, for 6.12); always on debug
+#   MHO_DEBUG=y          build mho with DEBUG on any kernel, as on debug:
+#                        in-module selftests, slow duplicate-table growth
 #   MHO_SRC=DIR          module sources: DIR/Kbuild, VERSION, kernel/, include/ (repo)
 #   MHO_SELFTESTS=DIR    tests to copy into the guest (repo's selftests/)
 #   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
@@ -110,10 +112,11 @@ if [ -f "$bdir/.sources" ]; then
 	done
 fi
 mv "$bdir/.sources.new" "$bdir/.sources"
-# On the debug kernel mho is built with DEBUG, which runs its in-module
-# selftests (kernel/selftest/) at every load; a failure fails the load.
+# On the debug kernel (or with MHO_DEBUG=y) mho is built with DEBUG, which
+# runs its in-module selftests (kernel/selftest/) at every load; a failure
+# fails the load.
 debug_flags=
-[ "$FLAVOUR" != debug ] || debug_flags=MHO_DEBUG=y
+[ "$FLAVOUR" != debug ] && [ "${MHO_DEBUG:-}" != y ] || debug_flags=MHO_DEBUG=y
 msg "building mho.ko for $KREL in $bdir"
 # shellcheck disable=SC2086
 make -C "$KDIR" M="$bdir" -j"$(nproc)" $debug_flags modules >"$bdir/build.log" 2>&1 ||
@@ -301,7 +304,8 @@ if [ -n "$job" ]; then
 fi
 
 if [ "$FLAVOUR" = debug ] && { ! grep -q 'mho: binding selftests: pass' <<<"$clean_log" ||
-	! grep -q 'mho: home selftests: pass' <<<"$clean_log"; }; then
+	! grep -q 'mho: home selftests: pass' <<<"$clean_log" ||
+	! grep -q 'mho: dedup selftests: pass' <<<"$clean_log"; }; then
 	problems+=("the in-module selftests did not report a pass")
 	extra=$((extra + 1))
 fi
