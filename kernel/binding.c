@@ -23,9 +23,9 @@
 #include "peer.h"
 
 /*
- * Their own caches, so that an idle binding and its address cost their
- * size and no more (kmalloc would round a binding up to 128 bytes and an
- * address to 64).
+ * Their own caches, so that an idle binding (with its first address
+ * embedded) and the other addresses cost their size and no more (kmalloc
+ * would round a binding up to 128 bytes and an address to 64).
  */
 static struct kmem_cache *mho_binding_cache;
 static struct kmem_cache *mho_addr_cache;
@@ -37,7 +37,7 @@ int mho_bindings_init(void)
 	mho_binding_cache = KMEM_CACHE(mho_binding, 0);
 	if (!mho_binding_cache)
 		return err;
-	mho_addr_cache = KMEM_CACHE(mho_addr, 0);
+	mho_addr_cache = KMEM_CACHE(mho_addr_node, 0);
 	if (!mho_addr_cache)
 		goto err_binding;
 	err = mho_handoff_cache_init();
@@ -124,13 +124,53 @@ static void mho_binding_free_rcu(struct rcu_head *head)
 
 static void mho_addr_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(mho_addr_cache, container_of(head, struct mho_addr, rcu));
+	kmem_cache_free(mho_addr_cache,
+			container_of(head, struct mho_addr_node, rcu));
 }
 
-static void mho_addr_unlink(struct mho_net *mn, struct mho_addr *a)
+/*
+ * Free @a, which RCU readers may have seen: an address of its own after a
+ * grace period; the binding's embedded one is only marked spent (it is
+ * freed with the binding, a grace period after its last address).
+ */
+static void mho_addr_retire(struct mho_binding *b, struct mho_addr *a)
+{
+	if (a == &b->own) {
+		b->own_state = MHO_OWN_SPENT;
+		return;
+	}
+	call_rcu(&container_of(a, struct mho_addr_node, a)->rcu,
+		 mho_addr_free_rcu);
+}
+
+static void mho_addr_unlink(struct mho_net *mn, struct mho_binding *b,
+			    struct mho_addr *a)
 {
 	rhashtable_remove_fast(&mn->addrs, &a->node, mho_addr_params);
-	call_rcu(&a->rcu, mho_addr_free_rcu);
+	mho_addr_retire(b, a);
+}
+
+/* A node for a new address of @b: its embedded one if still unused. */
+static struct mho_addr *mho_addr_alloc(struct mho_binding *b)
+{
+	struct mho_addr_node *n;
+
+	if (b->own_state == MHO_OWN_FREE) {
+		b->own_state = MHO_OWN_USED;
+		return &b->own;
+	}
+	n = kmem_cache_zalloc(mho_addr_cache, GFP_KERNEL);
+	return n ? &n->a : NULL;
+}
+
+/* Free a node mho_addr_alloc() gave that no reader has seen. */
+static void mho_addr_free(struct mho_binding *b, struct mho_addr *a)
+{
+	if (a == &b->own) {
+		b->own_state = MHO_OWN_FREE;
+		return;
+	}
+	kmem_cache_free(mho_addr_cache, container_of(a, struct mho_addr_node, a));
 }
 
 /* The node of @b, in any slot, that holds @addr; NULL if none does. */
@@ -292,8 +332,8 @@ static int mho_binding_check(struct mho_net *mn, struct mho_binding *b,
 				   "cache-ms is for home agent bindings only");
 		return -EINVAL;
 	}
-	ch->peer = b->peer;
-	ch->old_peer = b->peer;
+	ch->peer = mho_binding_peer(b);
+	ch->old_peer = ch->peer;
 	ch->had_coa = b->addr[MHO_SLOT_COA];
 	if (ch->had_coa)
 		ch->old_coa = b->addr[MHO_SLOT_COA]->addr;
@@ -337,13 +377,14 @@ static int mho_binding_check(struct mho_net *mn, struct mho_binding *b,
 }
 
 /* Free what mho_binding_prepare() made; nothing of it was inserted. */
-static void mho_binding_unprepare(struct mho_binding_change *ch)
+static void mho_binding_unprepare(struct mho_binding *b,
+				  struct mho_binding_change *ch)
 {
 	int slot;
 
 	for (slot = 0; slot < MHO_NSLOTS; slot++)
 		if (ch->fresh[slot])
-			kmem_cache_free(mho_addr_cache, ch->fresh[slot]);
+			mho_addr_free(b, ch->fresh[slot]);
 	mho_handoff_unprepare(ch->prep);
 	if (ch->newh)
 		mho_handoff_free(ch->newh);
@@ -374,7 +415,7 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 				   MHO_BCFG_LINGER | MHO_BCFG_MARKER_WAIT |
 				   MHO_BCFG_CACHE_MS | MHO_BCFG_MAX_PKTS |
 				   MHO_BCFG_MAX_BYTES | MHO_BCFG_MAX_HOLD)))) {
-		ch->newh = mho_handoff_new(b);
+		ch->newh = mho_handoff_new(mn, b);
 		if (!ch->newh) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			return -ENOMEM;
@@ -386,7 +427,7 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 
 		if (cfg->set & MHO_BCFG_MAX_PKTS)
 			max_pkts = cfg->max_pkts;
-		ch->prep = mho_handoff_prepare(b, cfg->state, max_pkts);
+		ch->prep = mho_handoff_prepare(mn, b, cfg->state, max_pkts);
 		if (IS_ERR(ch->prep)) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			err = PTR_ERR(ch->prep);
@@ -402,7 +443,7 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 		ch->next[slot] = mho_binding_has(b, ch->want[slot]);
 		if (ch->next[slot])
 			continue;
-		ch->fresh[slot] = kmem_cache_zalloc(mho_addr_cache, GFP_KERNEL);
+		ch->fresh[slot] = mho_addr_alloc(b);
 		if (!ch->fresh[slot]) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			err = -ENOMEM;
@@ -439,11 +480,11 @@ err_unlink:
 	/* The nodes were visible to RCU readers: free them after a grace period. */
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
 		if (ch->fresh[slot])
-			call_rcu(&ch->fresh[slot]->rcu, mho_addr_free_rcu);
+			mho_addr_retire(b, ch->fresh[slot]);
 		ch->fresh[slot] = NULL;
 	}
 err_free:
-	mho_binding_unprepare(ch);
+	mho_binding_unprepare(b, ch);
 	return err;
 }
 
@@ -502,19 +543,20 @@ static void mho_binding_commit(struct mho_net *mn, struct mho_binding *b,
 		for (other = 0; other < MHO_NSLOTS; other++)
 			kept |= old && ch->next[other] == old;
 		if (old && !kept)
-			mho_addr_unlink(mn, old);
+			mho_addr_unlink(mn, b, old);
 	}
 	memcpy(b->addr, ch->next, sizeof(b->addr));
 	if (ch->newh)
 		/* Initialised before it is seen: the packet path READ_ONCE()s. */
 		smp_store_release(&b->h, ch->newh);
 
-	if (ch->peer != b->peer) {
-		if (b->peer)
-			b->peer->n_bindings--;
+	/* A binding given a peer has handoff state (mho_binding_prepare()). */
+	if (ch->peer != ch->old_peer) {
+		if (ch->old_peer)
+			ch->old_peer->n_bindings--;
 		if (ch->peer)
 			ch->peer->n_bindings++;
-		WRITE_ONCE(b->peer, ch->peer);
+		WRITE_ONCE(b->h->peer, ch->peer);
 	}
 	mho_binding_commit_handoff(b, cfg, ch);
 
@@ -526,6 +568,30 @@ static void mho_binding_commit(struct mho_net *mn, struct mho_binding *b,
 	    ch->had_coa)
 		mho_home_moved(b, ch->had_coa ? &ch->old_coa : NULL,
 			       ch->old_peer, coa ? &coa->addr : NULL);
+}
+
+/**
+ * mho_binding_need_handoff - give @b its handoff state if it has none
+ * @mn: the namespace, locked
+ * @b: the binding
+ *
+ * For what keeps state there outside a binding request: a kept IPsec
+ * context. Returns 0 or -ENOMEM.
+ */
+int mho_binding_need_handoff(struct mho_net *mn, struct mho_binding *b)
+{
+	struct mho_handoff *h;
+
+	lockdep_assert_held(&mn->lock);
+	if (b->h)
+		return 0;
+	h = mho_handoff_new(mn, b);
+	if (!h)
+		return -ENOMEM;
+	mho_home_init(h);
+	/* Initialised before it is seen: the packet path READ_ONCE()s. */
+	smp_store_release(&b->h, h);
+	return 0;
 }
 
 /*
@@ -577,7 +643,6 @@ int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
 		return -ENOMEM;
 	}
 	b->role = cfg->role;
-	b->mn = mn;
 	atomic64_set(&b->rx_pkts, 0);
 	atomic64_set(&b->rx_bytes, 0);
 
@@ -607,6 +672,12 @@ int mho_binding_new(struct mho_net *mn, const struct mho_binding_cfg *cfg,
 
 err_erase:
 	xa_erase(&mn->bindings, b->id);
+	/*
+	 * An address may have been in the table for a moment (a later one
+	 * failed to go in), and a packet may have found @b through it.
+	 */
+	call_rcu(&b->rcu, mho_binding_free_rcu);
+	return err;
 err_free:
 	kmem_cache_free(mho_binding_cache, b);
 	return err;
@@ -638,16 +709,18 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 
 	for (slot = 0; slot < MHO_NSLOTS; slot++)
 		if (b->addr[slot])
-			mho_addr_unlink(mn, b->addr[slot]);
+			mho_addr_unlink(mn, b, b->addr[slot]);
 	xa_erase(&mn->bindings, b->id);
 	/* Drops what it holds; waits for its timers. */
 	mho_handoff_destroy(b);
 	if (b->h)
 		mho_home_destroy(b->h);
-	mho_ctx_free(b->ctx);
-	b->ctx = NULL;
-	if (b->peer)
-		b->peer->n_bindings--;
+	if (b->h) {
+		mho_ctx_free(b->h->ctx);
+		b->h->ctx = NULL;
+		if (b->h->peer)
+			b->h->peer->n_bindings--;
+	}
 	for (i = 0; b->h && i < MHO_BICAST_MAX; i++)
 		if (b->h->bicast[i])
 			b->h->bicast[i]->n_bindings--;

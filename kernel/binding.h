@@ -71,6 +71,7 @@ int mho_binding_set(struct mho_net *mn, struct mho_binding *b,
 		    const struct mho_binding_cfg *cfg,
 		    struct netlink_ext_ack *extack);
 void mho_binding_del(struct mho_net *mn, struct mho_binding *b);
+int mho_binding_need_handoff(struct mho_net *mn, struct mho_binding *b);
 struct mho_binding *mho_binding_next_reaped(struct mho_net *mn,
 					    unsigned long *id);
 void mho_bindings_dev_gone(struct mho_net *mn, struct net_device *dev);

@@ -112,11 +112,10 @@ static const struct mho_handoff mho_nl_idle;
  * (0: inherit) and the namespace's combine; the namespace's are read
  * without the lock, as the packet path reads them.
  */
-static int mho_nl_put_eff_limits(struct sk_buff *skb,
-				 const struct mho_binding *b,
+static int mho_nl_put_eff_limits(struct sk_buff *skb, struct mho_net *mn,
 				 const struct mho_handoff *h)
 {
-	const struct mho_limits *l = &b->mn->limits;
+	const struct mho_limits *l = &mn->limits;
 	struct nlattr *sub;
 
 	sub = nla_nest_start(skb, MHO_BINDING_A_EFFECTIVE_LIMITS);
@@ -135,7 +134,8 @@ static int mho_nl_put_eff_limits(struct sk_buff *skb,
 	return 0;
 }
 
-int mho_nl_put_binding(struct sk_buff *skb, const void *obj)
+int mho_nl_put_binding(struct sk_buff *skb, struct mho_net *mn,
+		       const void *obj)
 {
 	const struct mho_binding *b = obj;
 	struct in6_addr bicast[MHO_BICAST_MAX];
@@ -154,11 +154,10 @@ int mho_nl_put_binding(struct sk_buff *skb, const void *obj)
 		    nla_put_in6_addr(skb, mho_slot_attr[slot],
 				     &b->addr[slot]->addr))
 			goto cancel;
-	if (b->peer && nla_put_in6_addr(skb, MHO_BINDING_A_PEER, &b->peer->addr))
-		goto cancel;
-
 	/* A binding without handoff state is idle, with nothing set. */
 	h = b->h ?: &mho_nl_idle;
+	if (h->peer && nla_put_in6_addr(skb, MHO_BINDING_A_PEER, &h->peer->addr))
+		goto cancel;
 	sub = nla_nest_start(skb, MHO_BINDING_A_LIMITS);
 	if (!sub ||
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_PKTS, h->cfg_max_pkts) ||
@@ -166,7 +165,7 @@ int mho_nl_put_binding(struct sk_buff *skb, const void *obj)
 	    nla_put_u32(skb, MHO_LIMITS_A_MAX_HOLD_MS, h->cfg_max_hold_ms))
 		goto cancel;
 	nla_nest_end(skb, sub);
-	if (mho_nl_put_eff_limits(skb, b, h))
+	if (mho_nl_put_eff_limits(skb, mn, h))
 		goto cancel;
 	if (nla_put_u8(skb, MHO_BINDING_A_STATE, READ_ONCE(h->state)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_RATE, READ_ONCE(h->cfg_rate)) ||
@@ -182,9 +181,9 @@ int mho_nl_put_binding(struct sk_buff *skb, const void *obj)
 			READ_ONCE(h->home.cfg_cache_ms)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_CACHED_PKTS,
 			READ_ONCE(h->home.cache_pkts)) ||
-	    nla_put_u32(skb, MHO_BINDING_A_CTX_SAS, mho_ctx_n_sa(b->ctx)) ||
+	    nla_put_u32(skb, MHO_BINDING_A_CTX_SAS, mho_ctx_n_sa(h->ctx)) ||
 	    nla_put_u32(skb, MHO_BINDING_A_CTX_POLICIES,
-			mho_ctx_n_policy(b->ctx)))
+			mho_ctx_n_policy(h->ctx)))
 		goto cancel;
 	for (i = 0; i < MHO_BICAST_MAX && h->bicast[i]; i++)
 		bicast[i] = h->bicast[i]->addr;

@@ -19,7 +19,8 @@ extern const struct nla_policy mho_binding_new_nl_policy[MHO_A_MAX + 1];
 extern const struct nla_policy mho_binding_set_nl_policy[MHO_A_MAX + 1];
 extern const struct nla_policy mho_binding_key_nl_policy[MHO_A_MAX + 1];
 
-int mho_nl_put_binding(struct sk_buff *skb, const void *obj);
+int mho_nl_put_binding(struct sk_buff *skb, struct mho_net *mn,
+		       const void *obj);
 struct mho_binding *mho_nl_binding_key(struct mho_net *mn,
 				       struct genl_info *info);
 /* What a request does to the binding it names, under mho_net.lock. */

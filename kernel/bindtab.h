@@ -15,9 +15,7 @@
 
 #include "mho.h"
 
-struct mho_ctx;
 struct mho_handoff;
-struct mho_peer;
 
 /* The addresses a binding can have; a packet matches on any of them. */
 enum mho_slot {
@@ -36,12 +34,24 @@ struct mho_binding;
  *	address inserts a new mho_addr and frees the old one after a grace
  *	period, so a lookup under RCU never sees a key change under it.
  * @binding: the owner, valid for as long as this node is reachable
- * @rcu: for kfree_rcu()
+ *
+ * The first address a binding gets is the node embedded in it
+ * (mho_binding.own), freed with the binding; the others are
+ * struct mho_addr_node, freed on their own after a grace period.
  */
 struct mho_addr {
 	struct rhash_head node;
 	struct in6_addr addr;
 	struct mho_binding *binding;
+};
+
+/**
+ * struct mho_addr_node - an address allocated on its own
+ * @a: the address
+ * @rcu: for call_rcu()
+ */
+struct mho_addr_node {
+	struct mho_addr a;
 	struct rcu_head rcu;
 };
 
@@ -88,40 +98,47 @@ static const struct rhashtable_params mho_addr_params = {
 	.obj_cmpfn		= mho_addr_cmp,
 };
 
+/* mho_binding.own_state: what became of the embedded address node. */
+enum mho_own_state {
+	MHO_OWN_FREE,	/* never used */
+	MHO_OWN_USED,	/* in the table, in a slot (or about to be) */
+	MHO_OWN_SPENT,	/* unlinked; readers may still see it: not reused */
+};
+
 /**
  * struct mho_binding - one mobile node
  * @id: key in mho_net.bindings
  * @role: enum mho_role; fixed at creation
+ * @own_state: enum mho_own_state, of @own; under mho_net.lock
  * @addr: the binding's addresses, NULL where absent
- * @peer: the peer this binding is tied to, or NULL; holds a use count
  * @rx_pkts: packets matched by the hook
  * @rx_bytes: their bytes
- * @mn: the namespace's mho state, for the packet path and the timers
  * @h: the handoff machinery, with its own lock (see handoff.h); NULL
  *	until the binding first needs it (a peer, a state other than idle,
- *	a handoff setting or limit, or the home agent role), so that an
- *	idle binding costs little. Set once, under mho_net.lock, with
- *	smp_store_release(); freed with the binding.
- * @ctx: the IPsec context kept for this binding, not installed: a
- *	predictive import, or an export kept for switch-back; NULL if none.
- *	Under mho_net.lock.
+ *	a handoff setting or limit, a kept IPsec context, or the home agent
+ *	role), so that an idle binding costs little. Set once, under
+ *	mho_net.lock, with smp_store_release(); freed with the binding. It
+ *	also holds the binding's peer and kept context, which an idle
+ *	binding does not have.
  * @rcu: the binding is freed after a grace period
+ * @own: the binding's first address node, so that an idle binding with
+ *	one address is one allocation (see Documentation/performance.rst,
+ *	benchmark 5). Once unlinked it is never reused: a reader may still
+ *	be looking at it until the binding itself is freed.
  *
- * @addr and @peer are written under mho_net.lock; the packet
- * path reaches a binding through an mho_addr under RCU and touches only
- * the counters.
+ * @addr is written under mho_net.lock; the packet path reaches a binding
+ * through an mho_addr under RCU and touches only the counters.
  */
 struct mho_binding {
 	u32 id;
 	u8 role;
+	u8 own_state;
 	struct mho_addr *addr[MHO_NSLOTS];
-	struct mho_peer *peer;
 	atomic64_t rx_pkts;
 	atomic64_t rx_bytes;
-	struct mho_net *mn;
 	struct mho_handoff *h;
-	struct mho_ctx *ctx;
 	struct rcu_head rcu;
+	struct mho_addr own;
 };
 
 /**

@@ -170,7 +170,7 @@ static int mho_ctx_export_check(const struct mho_binding *b,
 	}
 	if (req[MHO_CTX_A_DISPOSE])
 		*dispose = nla_get_u8(req[MHO_CTX_A_DISPOSE]);
-	if (*dispose == MHO_CTX_INACTIVE && b->ctx) {
+	if (*dispose == MHO_CTX_INACTIVE && mho_binding_ctx(b)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the binding already keeps a context");
 		return -EBUSY;
@@ -333,7 +333,9 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 		for (i = 0; i < s->n_sa; i++)
 			xfrm_state_delete(s->sa[i]);
 	}
-	b->ctx = kept ?: b->ctx;
+	/* Not idle (buffering at least): it has its handoff state. */
+	if (kept)
+		b->h->ctx = kept;
 	mho_ctx_snap_release(s);
 	return 0;
 
@@ -450,7 +452,7 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 		NL_SET_ERR_MSG_MOD(extack, "contexts are imported on an nAR binding");
 		return -EINVAL;
 	}
-	if (b->ctx) {
+	if (mho_binding_ctx(b)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the binding has a pending context: activate or drop it first");
 		return -EBUSY;
@@ -467,6 +469,14 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 		goto out;
 	mode = tb[MHO_CTX_A_MODE] ? nla_get_u8(tb[MHO_CTX_A_MODE]) :
 				    MHO_CTX_REACTIVE;
+	/* A kept context lives in the handoff state. */
+	if (mode == MHO_CTX_PREDICTIVE) {
+		err = mho_binding_need_handoff(mn, b);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "out of memory");
+			goto out;
+		}
+	}
 
 	c = mho_ctx_build(mn->net, ctx, rw, true, extack);
 	if (IS_ERR(c)) {
@@ -476,7 +486,7 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 	n_sa = c->n_sa;
 	n_pol = c->n_pol;
 	if (mode == MHO_CTX_PREDICTIVE) {
-		b->ctx = c;
+		b->h->ctx = c;
 		err = mho_ctx_reply(info, c, n_sa, n_pol);
 		goto out;
 	}
@@ -495,7 +505,7 @@ out:
 int mho_ctx_activate(struct mho_net *mn, struct mho_binding *b,
 		     struct netlink_ext_ack *extack)
 {
-	struct mho_ctx *c = b->ctx;
+	struct mho_ctx *c = mho_binding_ctx(b);
 	u32 n_sa;
 	int err;
 
@@ -511,7 +521,7 @@ int mho_ctx_activate(struct mho_net *mn, struct mho_binding *b,
 	 * the import (an SA or policy added by someone else): the context
 	 * cannot be installed as it is, and is dropped.
 	 */
-	b->ctx = NULL;
+	b->h->ctx = NULL;
 	err = mho_ctx_install(c, true, extack);
 	if (!err)
 		mho_ctx_installed(mn, b, n_sa);

@@ -49,7 +49,7 @@ static void mho_grow_work(struct work_struct *work);
 static u32 mho_hold_ms(const struct mho_binding *b)
 {
 	return mho_limit_eff(READ_ONCE(b->h->cfg_max_hold_ms),
-			     READ_ONCE(b->mn->limits.max_hold_ms));
+			     READ_ONCE(b->h->mn->limits.max_hold_ms));
 }
 
 static ktime_t mho_after_ms(u32 ms)
@@ -83,7 +83,7 @@ void mho_handoff_cache_exit(void)
  * The handoff state for @b, ready to be published in b->h: nothing runs
  * on it before that. Process context.
  */
-struct mho_handoff *mho_handoff_new(struct mho_binding *b)
+struct mho_handoff *mho_handoff_new(struct mho_net *mn, struct mho_binding *b)
 {
 	struct mho_handoff *h;
 	int i;
@@ -92,6 +92,7 @@ struct mho_handoff *mho_handoff_new(struct mho_binding *b)
 	if (!h)
 		return NULL;
 	h->b = b;
+	h->mn = mn;
 	spin_lock_init(&h->lock);
 	for (i = 0; i < MHO_NSTREAMS; i++)
 		skb_queue_head_init(&h->q[i]);
@@ -125,8 +126,8 @@ static void mho_unaccount(struct mho_binding *b, struct sk_buff *skb)
 
 	WRITE_ONCE(h->q_pkts, h->q_pkts - 1);
 	WRITE_ONCE(h->q_bytes, h->q_bytes - skb->len);
-	atomic_long_dec(&b->mn->held_pkts);
-	atomic_long_sub(skb->len, &b->mn->held_bytes);
+	atomic_long_dec(&b->h->mn->held_pkts);
+	atomic_long_sub(skb->len, &b->h->mn->held_bytes);
 }
 
 /* Drop every held packet; returns how many. Under h->lock. */
@@ -161,7 +162,7 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 			bool *overflow)
 {
 	struct mho_handoff *h = b->h;
-	struct mho_net *mn = b->mn;
+	struct mho_net *mn = b->h->mn;
 	unsigned int len = skb->len;
 	enum mho_ctr why;
 
@@ -362,7 +363,7 @@ static void mho_send(struct mho_binding *b, struct sk_buff *skb,
 static void mho_event(struct mho_binding *b, enum mho_event type, u8 state,
 		      u32 dropped)
 {
-	mho_nl_dp_event(b->mn, b->id, type, state, dropped);
+	mho_nl_dp_event(b->h->mn, b->id, type, state, dropped);
 }
 
 /*
@@ -547,7 +548,7 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
 		break;
 	case MHO_STATE_LINGER:
 		h->reap = true;
-		schedule_work(&b->mn->reap_work);
+		schedule_work(&b->h->mn->reap_work);
 		break;
 	case MHO_STATE_IDLE:
 		/* The duplicate suppression window is over. */
@@ -572,14 +573,15 @@ static enum hrtimer_restart mho_handoff_timer(struct hrtimer *t)
  * made (0: the namespace's). Returns NULL when nothing is needed, or an
  * ERR_PTR.
  */
-void *mho_handoff_prepare(struct mho_binding *b, u8 state, u32 max_pkts)
+void *mho_handoff_prepare(struct mho_net *mn, struct mho_binding *b, u8 state,
+			  u32 max_pkts)
 {
 	struct mho_dedup *dd;
 
 	if (b->role != MHO_ROLE_NAR || state != MHO_STATE_HOLD)
 		return NULL;
 	dd = mho_dedup_alloc(mho_limit_eff(max_pkts,
-					   READ_ONCE(b->mn->limits.max_pkts)));
+					   READ_ONCE(mn->limits.max_pkts)));
 	return dd ?: ERR_PTR(-ENOMEM);
 }
 

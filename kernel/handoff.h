@@ -15,9 +15,11 @@
 #include <linux/workqueue.h>
 #include <linux/mho.h>
 
+#include "bindtab.h"
 #include "datapath.h"
 
 struct mho_binding;
+struct mho_ctx;
 struct mho_net;
 struct mho_peer;
 
@@ -57,6 +59,12 @@ struct mho_dedup;
 /**
  * struct mho_handoff - the data plane of one binding
  * @b: the binding it belongs to
+ * @mn: the namespace's mho state, for the packet path and the timers
+ * @peer: the peer the binding is tied to, or NULL; holds a use count.
+ *	Written under mho_net.lock, read under RCU (mho_binding_peer()).
+ * @ctx: the IPsec context kept for the binding, not installed: a
+ *	predictive import, or an export kept for switch-back; NULL if none.
+ *	Under mho_net.lock.
  * @lock: protects everything below but @ctr, @cfg_* and @bicast; taken
  *	with spin_lock_bh() from process context, the hook and the timers.
  *	Nothing is transmitted under it.
@@ -112,6 +120,9 @@ struct mho_dedup;
  */
 struct mho_handoff {
 	struct mho_binding *b;
+	struct mho_net *mn;
+	struct mho_peer *peer;
+	struct mho_ctx *ctx;
 	spinlock_t lock;	/* see above */
 	u8 state;
 	bool dead;
@@ -150,12 +161,30 @@ struct mho_handoff {
 	struct mho_home home;
 };
 
+/*
+ * The peer of @b, or NULL, for readers under RCU or mho_net.lock: the
+ * peer lives in the handoff state, which a binding without one lacks.
+ */
+static inline struct mho_peer *mho_binding_peer(const struct mho_binding *b)
+{
+	const struct mho_handoff *h = READ_ONCE(b->h);
+
+	return h ? READ_ONCE(h->peer) : NULL;
+}
+
+/* The IPsec context @b keeps, or NULL; under mho_net.lock. */
+static inline struct mho_ctx *mho_binding_ctx(const struct mho_binding *b)
+{
+	return b->h ? b->h->ctx : NULL;
+}
+
 int mho_handoff_cache_init(void);
 void mho_handoff_cache_exit(void);
-struct mho_handoff *mho_handoff_new(struct mho_binding *b);
+struct mho_handoff *mho_handoff_new(struct mho_net *mn, struct mho_binding *b);
 void mho_handoff_free(struct mho_handoff *h);
 void mho_handoff_destroy(struct mho_binding *b);
-void *mho_handoff_prepare(struct mho_binding *b, u8 state, u32 max_pkts);
+void *mho_handoff_prepare(struct mho_net *mn, struct mho_binding *b, u8 state,
+			  u32 max_pkts);
 void mho_handoff_unprepare(void *prep);
 void mho_handoff_rearm(struct mho_binding *b);
 void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep);

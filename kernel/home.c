@@ -58,7 +58,7 @@ void mho_home_init(struct mho_handoff *h)
 static u32 mho_home_cache_ms(const struct mho_binding *b)
 {
 	return READ_ONCE(b->h->home.cfg_cache_ms) ?:
-	       READ_ONCE(b->mn->limits.cache_ms);
+	       READ_ONCE(b->h->mn->limits.cache_ms);
 }
 
 static ktime_t mho_home_when(const struct sk_buff *skb)
@@ -72,7 +72,7 @@ static void mho_home_unaccount(struct mho_binding *b)
 	struct mho_home *home = &b->h->home;
 
 	WRITE_ONCE(home->cache_pkts, home->cache_pkts - 1);
-	atomic_long_dec(&b->mn->cached_pkts);
+	atomic_long_dec(&b->h->mn->cached_pkts);
 	if (!home->cache_pkts)
 		home->cache_full = false;
 }
@@ -214,7 +214,7 @@ static void mho_home_keep(struct mho_binding *b, const struct sk_buff *skb)
 {
 	struct mho_handoff *h = b->h;
 	struct mho_home *home = &h->home;
-	struct mho_net *mn = b->mn;
+	struct mho_net *mn = b->h->mn;
 	struct sk_buff *copy = NULL;
 	bool full_event = false;
 
@@ -351,7 +351,7 @@ static void mho_home_reforward(struct mho_binding *b,
 		sent += mho_home_tunnel(b, skb, coa, MHO_CTR_REFORWARDED);
 	local_bh_enable();
 	if (sent)
-		mho_nl_dp_event(b->mn, b->id, MHO_EVENT_REFORWARD,
+		mho_nl_dp_event(b->h->mn, b->id, MHO_EVENT_REFORWARD,
 				READ_ONCE(h->state), sent);
 }
 

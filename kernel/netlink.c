@@ -27,6 +27,7 @@
 #include "binding_nl.h"
 #include "context.h"
 #include "event.h"
+#include "handoff.h"
 #include "limits.h"
 #include "netlink.h"
 #include "nlmsg.h"
@@ -83,7 +84,8 @@ static const struct nla_policy mho_empty_nl_policy[MHO_A_MAX + 1] = {
 
 /* ---- message builders -------------------------------------------------- */
 
-static int mho_nl_put_peer(struct sk_buff *skb, const void *obj)
+static int mho_nl_put_peer(struct sk_buff *skb, struct mho_net *mn,
+			   const void *obj)
 {
 	const struct mho_peer *peer = obj;
 	struct nlattr *nest;
@@ -104,7 +106,8 @@ static int mho_nl_put_peer(struct sk_buff *skb, const void *obj)
 	return 0;
 }
 
-static int mho_nl_put_limits(struct sk_buff *skb, const void *obj)
+static int mho_nl_put_limits(struct sk_buff *skb, struct mho_net *mn,
+			     const void *obj)
 {
 	const struct mho_limits *l = obj;
 	struct nlattr *nest;
@@ -124,9 +127,10 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int mho_nl_put_stats(struct sk_buff *skb, const void *obj)
+/* The stats of @mn; @obj is @mn too. */
+static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn,
+			    const void *obj)
 {
-	const struct mho_net *mn = obj;
 	u64 rx_pkts = 0, rx_bytes = 0;
 	struct nlattr *nest;
 	int cpu;
@@ -483,13 +487,13 @@ static int mho_nl_ctx_activate_doit(struct sk_buff *skb,
 static int mho_nl_ctx_drop_one(struct mho_net *mn, struct mho_binding *b,
 			       struct genl_info *info)
 {
-	if (!b->ctx) {
+	if (!mho_binding_ctx(b)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "the binding has no pending context");
 		return -ENOENT;
 	}
-	mho_ctx_free(b->ctx);
-	b->ctx = NULL;
+	mho_ctx_free(b->h->ctx);
+	b->h->ctx = NULL;
 	mho_net_changed(mn);
 	mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
 	return 0;

@@ -28,8 +28,8 @@ void __init mho_nlmsg_init(const struct genl_family *family)
 }
 
 /* Build a message for @obj. */
-static struct sk_buff *mho_nl_msg(mho_nl_put_t put, const void *obj,
-				  u32 portid, u32 seq, u8 cmd)
+static struct sk_buff *mho_nl_msg(struct mho_net *mn, mho_nl_put_t put,
+				  const void *obj, u32 portid, u32 seq, u8 cmd)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -43,7 +43,7 @@ static struct sk_buff *mho_nl_msg(mho_nl_put_t put, const void *obj,
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	err = put(msg, obj);
+	err = put(msg, mn, obj);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -83,7 +83,7 @@ struct sk_buff *mho_nl_event(struct mho_net *mn, mho_nl_put_t put,
 {
 	if (!genl_has_listeners(mho_nl_family, mn->net, MHO_MCGRP_EVENTS_IDX))
 		return NULL;
-	return mho_nl_msg(put, obj, 0, 0, cmd);
+	return mho_nl_msg(mn, put, obj, 0, 0, cmd);
 }
 
 void mho_nl_notify(struct mho_net *mn, mho_nl_put_t put, const void *obj,
@@ -99,8 +99,8 @@ int mho_nl_reply(struct genl_info *info, mho_nl_put_t put, const void *obj)
 {
 	struct sk_buff *msg;
 
-	msg = mho_nl_msg(put, obj, info->snd_portid, info->snd_seq,
-			 info->genlhdr->cmd);
+	msg = mho_nl_msg(mho_net(genl_info_net(info)), put, obj,
+			 info->snd_portid, info->snd_seq, info->genlhdr->cmd);
 	if (IS_ERR(msg)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "cannot build the reply");
 		return PTR_ERR(msg);
@@ -151,7 +151,7 @@ int mho_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (put(skb, obj)) {
+		if (put(skb, mn, obj)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

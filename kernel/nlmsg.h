@@ -16,8 +16,12 @@ struct netlink_callback;
 struct sk_buff;
 struct xarray;
 
-/* Put one object (a peer, a binding, the limits, the stats) into @skb. */
-typedef int (*mho_nl_put_t)(struct sk_buff *skb, const void *obj);
+/*
+ * Put one object (a peer, a binding, the limits, the stats) of @mn into
+ * @skb.
+ */
+typedef int (*mho_nl_put_t)(struct sk_buff *skb, struct mho_net *mn,
+			    const void *obj);
 
 void mho_nlmsg_init(const struct genl_family *family);
 

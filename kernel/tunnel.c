@@ -138,7 +138,7 @@ static unsigned int mho_tunnel_one(const struct mho_tunnel_tx *tx,
 				   struct sk_buff *skb)
 {
 	struct mho_handoff *h = tx->b->h;
-	struct net *net = tx->b->mn->net;
+	struct net *net = h->mn->net;
 	unsigned int i, sent = 0;
 	struct dst_entry *dst;
 	struct sk_buff *out;
@@ -205,7 +205,7 @@ static unsigned int mho_tunnel_refrag(const struct mho_tunnel_tx *tx,
 				      struct sk_buff *skb)
 {
 	struct mho_refrag rf = { .tx = tx }, *saved;
-	struct net *net = tx->b->mn->net;
+	struct net *net = tx->b->h->mn->net;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 	int err;
@@ -305,7 +305,7 @@ void mho_tunnel_forward(struct mho_binding *b, struct sk_buff *skb)
 	struct mho_peer *peer;
 
 	rcu_read_lock();
-	peer = READ_ONCE(b->peer);
+	peer = mho_binding_peer(b);
 	if (!peer) {
 		rcu_read_unlock();
 		kfree_skb(skb);
@@ -400,7 +400,7 @@ static void mho_tunnel_marker_sent(struct mho_binding *b, int err)
 		return;
 	}
 	mho_ctr_inc(b->h, MHO_CTR_DROP_ERROR);
-	mho_nl_dp_event(b->mn, b->id, MHO_EVENT_MARKER_LOST,
+	mho_nl_dp_event(b->h->mn, b->id, MHO_EVENT_MARKER_LOST,
 			READ_ONCE(b->h->state), 0);
 }
 
@@ -426,10 +426,10 @@ void mho_tunnel_send_marker(struct mho_binding *b)
 	int err = -ENOENT;
 
 	rcu_read_lock();
-	peer = READ_ONCE(b->peer);
+	peer = mho_binding_peer(b);
 	name = mho_tunnel_marker_name(b);
 	if (peer && name)
-		err = mho_tunnel_marker(b->mn->net, &peer->addr, &peer->local,
+		err = mho_tunnel_marker(b->h->mn->net, &peer->addr, &peer->local,
 					name, MHO_OPT_F_END,
 					atomic_read(&b->h->tx_seq));
 	rcu_read_unlock();
@@ -454,7 +454,7 @@ void mho_tunnel_send_cut(struct mho_binding *b)
 		if (!peer)
 			break;
 		mho_tunnel_marker_sent(b, name ?
-				       mho_tunnel_marker(b->mn->net, &peer->addr,
+				       mho_tunnel_marker(b->h->mn->net, &peer->addr,
 							 &peer->local, name,
 							 MHO_OPT_F_CUT, 0) :
 				       -ENOENT);
@@ -472,7 +472,7 @@ void mho_tunnel_send_home_marker(struct mho_binding *b,
 				 const struct in6_addr *local,
 				 const struct in6_addr *old_coa)
 {
-	mho_tunnel_marker_sent(b, mho_tunnel_marker(b->mn->net, peer, local,
+	mho_tunnel_marker_sent(b, mho_tunnel_marker(b->h->mn->net, peer, local,
 						    old_coa, MHO_OPT_F_END, 0));
 }
 
@@ -648,7 +648,7 @@ int mho_tunnel_rcv(struct mho_net *mn, struct sk_buff *skb,
 
 	b = mho_binding_lookup_rcu(mn, &inner->daddr);
 	if (b && b->role == MHO_ROLE_NAR) {
-		struct mho_peer *want = READ_ONCE(b->peer);
+		struct mho_peer *want = mho_binding_peer(b);
 
 		if (want && want != peer)
 			return mho_tunnel_untrusted(mn);

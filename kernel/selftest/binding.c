@@ -58,7 +58,12 @@ static bool __init mho_st_new(struct mho_net *mn, struct mho_binding **b)
 		mho_binding_lookup_rcu(mn, &cfg.addr[MHO_SLOT_NCOA]) == *b &&
 		!mho_binding_lookup_rcu(mn, &other);
 	rcu_read_unlock();
-	return mho_st(found, "lookup under rcu");
+	if (!mho_st(found, "lookup under rcu"))
+		return false;
+	/* The first address is the node embedded in the binding. */
+	return mho_st((*b)->addr[MHO_SLOT_COA] == &(*b)->own &&
+		      (*b)->own_state == MHO_OWN_USED &&
+		      (*b)->addr[MHO_SLOT_NCOA] != &(*b)->own, "embedded node");
 }
 
 /*
@@ -80,10 +85,15 @@ static bool __init mho_st_move(struct mho_net *mn, struct mho_binding *b)
 	if (!mho_st(mho_st_node(mn, 2) == node && b->addr[MHO_SLOT_COA] == node &&
 		    !b->addr[MHO_SLOT_NCOA] && !mho_st_node(mn, 1), "move keeps node"))
 		return false;
+	/* The embedded node went with the old COA, and is not reused. */
+	if (!mho_st(b->own_state == MHO_OWN_SPENT, "embedded node spent"))
+		return false;
 
 	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 3);
 	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 2);
 	if (!mho_st(!mho_binding_set(mn, b, &cfg, NULL), "add"))
+		return false;
+	if (!mho_st(b->addr[MHO_SLOT_COA] != &b->own, "spent node not reused"))
 		return false;
 	mho_st_addr(&cfg.addr[MHO_SLOT_COA], 2);
 	mho_st_addr(&cfg.addr[MHO_SLOT_NCOA], 3);
