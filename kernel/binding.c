@@ -376,6 +376,17 @@ static int mho_binding_check(struct mho_net *mn, struct mho_binding *b,
 	return 0;
 }
 
+/* Handoff state for @b, not yet published; NULL if out of memory. */
+static struct mho_handoff *mho_binding_handoff_new(struct mho_net *mn,
+						   struct mho_binding *b)
+{
+	struct mho_handoff *h = mho_handoff_new(mn, b);
+
+	if (h)
+		mho_home_init(h);
+	return h;
+}
+
 /* Free what mho_binding_prepare() made; nothing of it was inserted. */
 static void mho_binding_unprepare(struct mho_binding *b,
 				  struct mho_binding_change *ch)
@@ -415,12 +426,11 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 				   MHO_BCFG_LINGER | MHO_BCFG_MARKER_WAIT |
 				   MHO_BCFG_CACHE_MS | MHO_BCFG_MAX_PKTS |
 				   MHO_BCFG_MAX_BYTES | MHO_BCFG_MAX_HOLD)))) {
-		ch->newh = mho_handoff_new(mn, b);
+		ch->newh = mho_binding_handoff_new(mn, b);
 		if (!ch->newh) {
 			NL_SET_ERR_MSG_MOD(extack, "out of memory");
 			return -ENOMEM;
 		}
-		mho_home_init(ch->newh);
 	}
 	if (cfg->set & MHO_BCFG_STATE) {
 		u32 max_pkts = b->h ? b->h->cfg_max_pkts : 0;
@@ -585,10 +595,9 @@ int mho_binding_need_handoff(struct mho_net *mn, struct mho_binding *b)
 	lockdep_assert_held(&mn->lock);
 	if (b->h)
 		return 0;
-	h = mho_handoff_new(mn, b);
+	h = mho_binding_handoff_new(mn, b);
 	if (!h)
 		return -ENOMEM;
-	mho_home_init(h);
 	/* Initialised before it is seen: the packet path READ_ONCE()s. */
 	smp_store_release(&b->h, h);
 	return 0;
@@ -713,9 +722,8 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	xa_erase(&mn->bindings, b->id);
 	/* Drops what it holds; waits for its timers. */
 	mho_handoff_destroy(b);
-	if (b->h)
-		mho_home_destroy(b->h);
 	if (b->h) {
+		mho_home_destroy(b->h);
 		mho_ctx_free(b->h->ctx);
 		b->h->ctx = NULL;
 		if (b->h->peer)

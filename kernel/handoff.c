@@ -126,8 +126,8 @@ static void mho_unaccount(struct mho_binding *b, struct sk_buff *skb)
 
 	WRITE_ONCE(h->q_pkts, h->q_pkts - 1);
 	WRITE_ONCE(h->q_bytes, h->q_bytes - skb->len);
-	atomic_long_dec(&b->h->mn->held_pkts);
-	atomic_long_sub(skb->len, &b->h->mn->held_bytes);
+	atomic_long_dec(&h->mn->held_pkts);
+	atomic_long_sub(skb->len, &h->mn->held_bytes);
 }
 
 /* Drop every held packet; returns how many. Under h->lock. */
@@ -162,7 +162,7 @@ static bool mho_enqueue(struct mho_binding *b, struct sk_buff *skb,
 			bool *overflow)
 {
 	struct mho_handoff *h = b->h;
-	struct mho_net *mn = b->h->mn;
+	struct mho_net *mn = h->mn;
 	unsigned int len = skb->len;
 	enum mho_ctr why;
 
