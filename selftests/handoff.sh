@@ -167,77 +167,119 @@ HO_PAR_PEER2=2001:db8:13::1	# the pAR's, towards it
 # _ho_link ID NS1 IF1 NS2 IF2: a veth pair on 2001:db8:ID::/64, NS1's end
 # ::1 (MAC 02:00:00:00:ID:01), NS2's ::2 (02:00:00:00:ID:02), with
 # permanent neighbour entries both ways. NS1's end comes up; NS2's too
-# unless it is the MN's mn1, which the move brings up.
+# unless it is the MN's mn1, which the move brings up. It only adds the
+# commands to the batches _ho_batch_run runs (ip_batch, lib.sh): the
+# pair to this namespace's, the rest to each end's.
 _ho_link() {
 	local id=$1 ns1=$2 if1=$3 ns2=$4 if2=$5
 	local mac1 mac2 a1=2001:db8:$1::1 a2=2001:db8:$1::2
 	mac1=02:00:00:00:$(printf %02x $((16#$id))):01
 	mac2=02:00:00:00:$(printf %02x $((16#$id))):02
-	ip link add "$if1" netns "$ns1" address "$mac1" type veth \
-		peer name "$if2" netns "$ns2" address "$mac2" || return 1
-	ip -n "$ns1" addr add "$a1/64" dev "$if1" nodad &&
-	ip -n "$ns2" addr add "$a2/64" dev "$if2" nodad &&
-	ip -n "$ns1" neigh replace "$a2" lladdr "$mac2" dev "$if1" nud permanent &&
-	ip -n "$ns2" neigh replace "$a1" lladdr "$mac1" dev "$if2" nud permanent &&
-	ip -n "$ns1" link set "$if1" up || return 1
-	[ "$if2" = mn1 ] || ip -n "$ns2" link set "$if2" up
+	_ho_add - "link add $if1 netns $ns1 address $mac1 type veth peer name $if2 netns $ns2 address $mac2"
+	_ho_add "$ns1" "addr add $a1/64 dev $if1 nodad
+neigh replace $a2 lladdr $mac2 dev $if1 nud permanent
+link set $if1 up"
+	_ho_add "$ns2" "addr add $a2/64 dev $if2 nodad
+neigh replace $a1 lladdr $mac1 dev $if2 nud permanent"
+	[ "$if2" = mn1 ] || _ho_add "$ns2" "link set $if2 up"
+}
+
+# _ho_add NS|- LINES: LINES appended to NS's batch; _ho_batch_run runs
+# this namespace's ("-") first, then each other's in the order it was
+# first named.
+declare -gA _ho_batch=()
+_ho_batch_ns=()
+_ho_add() {
+	[ -n "${_ho_batch[$1]+set}" ] || _ho_batch_ns+=("$1")
+	_ho_batch[$1]+="$2"$'\n'
+}
+
+_ho_batch_reset() {
+	_ho_batch=()
+	_ho_batch_ns=()
+}
+
+_ho_batch_run() {
+	local ns rc=0
+	[ -z "${_ho_batch[-]+set}" ] || ip_batch - "${_ho_batch[-]}" || rc=1
+	for ns in "${_ho_batch_ns[@]}"; do
+		[ $rc = 0 ] && [ "$ns" != - ] || continue
+		ip_batch "$ns" "${_ho_batch[$ns]}" || rc=1
+	done
+	_ho_batch_reset
+	return $rc
 }
 
 # handoff_setup: the topology above, the MN attached to the pAR.
 handoff_setup() {
+	local ns
+	_ho_batch_reset
 	_HO_METRIC=1000 # _ho_reroute's, below the kernel's default 1024
 	# The MN's addresses survive its links going down, across the move.
-	ns_add_quiet "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
-	ns_sysctl "$HO_PAR" net/ipv6/conf/all/forwarding=1 || return 1
-	ns_sysctl "$HO_NAR" net/ipv6/conf/all/forwarding=1 || return 1
+	ns_create "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN" || return 1
+	for ns in "$HO_CN" "$HO_MN"; do
+		ns_sysctl "$ns" "${NS_QUIET[@]}" || return 1
+		_ho_add "$ns" "link set lo up"
+	done
+	for ns in "$HO_PAR" "$HO_NAR"; do
+		ns_sysctl "$ns" "${NS_QUIET[@]}" \
+			net/ipv6/conf/all/forwarding=1 || return 1
+		_ho_add "$ns" "link set lo up"
+	done
 
-	_ho_link 1 "$HO_CN" to-par "$HO_PAR" to-cn &&
-	_ho_link 2 "$HO_CN" to-nar "$HO_NAR" to-cn &&
-	_ho_link 12 "$HO_PAR" to-nar "$HO_NAR" to-par &&
-	_ho_link a "$HO_PAR" to-mn "$HO_MN" mn0 &&
-	_ho_link b "$HO_NAR" to-mn "$HO_MN" mn1 || return 1
-	ip -n "$HO_MN" addr add $HOA/128 dev lo nodad || return 1
-	# The MN's way back (TCP's acknowledgements): its current router.
-	ip -n "$HO_MN" route add default via 2001:db8:a::1 dev mn0 || return 1
-
-	ip -n "$HO_CN" route add $HOA via 2001:db8:1::2 &&
-	ip -n "$HO_PAR" route add $HOA via 2001:db8:a::2 &&
-	ip -n "$HO_PAR" route add 2001:db8:2::/64 via 2001:db8:12::2 &&
-	ip -n "$HO_PAR" route add 2001:db8:b::/64 via 2001:db8:12::2 &&
-	ip -n "$HO_NAR" route add $HOA via 2001:db8:b::2 &&
-	ip -n "$HO_NAR" route add 2001:db8:1::/64 via 2001:db8:12::1 &&
-	ip -n "$HO_NAR" route add 2001:db8:a::/64 via 2001:db8:12::1
+	_ho_link 1 "$HO_CN" to-par "$HO_PAR" to-cn
+	_ho_link 2 "$HO_CN" to-nar "$HO_NAR" to-cn
+	_ho_link 12 "$HO_PAR" to-nar "$HO_NAR" to-par
+	_ho_link a "$HO_PAR" to-mn "$HO_MN" mn0
+	_ho_link b "$HO_NAR" to-mn "$HO_MN" mn1
+	_ho_add "$HO_MN" "addr add $HOA/128 dev lo nodad
+route add default via 2001:db8:a::1 dev mn0"
+	# (the MN's way back, TCP's acknowledgements: its current router)
+	_ho_add "$HO_CN" "route add $HOA via 2001:db8:1::2"
+	_ho_add "$HO_PAR" "route add $HOA via 2001:db8:a::2
+route add 2001:db8:2::/64 via 2001:db8:12::2
+route add 2001:db8:b::/64 via 2001:db8:12::2"
+	_ho_add "$HO_NAR" "route add $HOA via 2001:db8:b::2
+route add 2001:db8:1::/64 via 2001:db8:12::1
+route add 2001:db8:a::/64 via 2001:db8:12::1"
+	_ho_batch_run
 }
 
 # ho_home_setup: after handoff_setup, the home agent topology above (no
 # mho configuration).
 ho_home_setup() {
-	ns_add "$HO_SRC" || return 1
+	_ho_batch_reset
+	ns_create "$HO_SRC" || return 1
+	_ho_add "$HO_SRC" "link set lo up"
 	ns_sysctl "$HO_SRC" net/ipv6/conf/all/accept_dad=0 \
 		net/ipv6/conf/default/accept_dad=0 || return 1
 	ns_sysctl "$HO_CN" net/ipv6/conf/all/forwarding=1 || return 1
-	_ho_link c "$HO_CN" to-src "$HO_SRC" to-ha || return 1
-	ip -n "$HO_SRC" route add default via 2001:db8:c::1 &&
-	ip -n "$HO_CN" addr add $HO_HA/128 dev lo nodad &&
-	ip -n "$HO_CN" route add $HO_COA1/128 via $HO_HA_PAR src $HO_HA &&
-	ip -n "$HO_CN" route add $HO_COA2/128 via $HO_HA_NAR src $HO_HA &&
-	ip -n "$HO_MN" addr add $HO_COA1/128 dev lo nodad &&
-	ip -n "$HO_MN" addr add $HO_COA2/128 dev lo nodad &&
-	ip -n "$HO_PAR" route add $HO_COA1/128 via 2001:db8:a::2 &&
-	ip -n "$HO_NAR" route add $HO_COA1/128 via 2001:db8:b::2 &&
-	ip -n "$HO_NAR" route add $HO_COA2/128 via 2001:db8:b::2 &&
-	ip -n "$HO_MN" link add ha0 type ip6tnl mode ip6ip6 remote $HO_HA &&
-	ip -n "$HO_MN" link set ha0 up
+	_ho_link c "$HO_CN" to-src "$HO_SRC" to-ha
+	_ho_add "$HO_SRC" "route add default via 2001:db8:c::1"
+	_ho_add "$HO_CN" "addr add $HO_HA/128 dev lo nodad
+route add $HO_COA1/128 via $HO_HA_PAR src $HO_HA
+route add $HO_COA2/128 via $HO_HA_NAR src $HO_HA"
+	_ho_add "$HO_MN" "addr add $HO_COA1/128 dev lo nodad
+addr add $HO_COA2/128 dev lo nodad
+link add ha0 type ip6tnl mode ip6ip6 remote $HO_HA
+link set ha0 up"
+	_ho_add "$HO_PAR" "route add $HO_COA1/128 via 2001:db8:a::2"
+	_ho_add "$HO_NAR" "route add $HO_COA1/128 via 2001:db8:b::2
+route add $HO_COA2/128 via 2001:db8:b::2"
+	_ho_batch_run
 }
 
 # ho_candidate_setup: after handoff_setup, a second nAR (NAR2), linked to
 # the pAR only.
 ho_candidate_setup() {
-	ns_add "$HO_NAR2" || return 1
+	_ho_batch_reset
+	ns_create "$HO_NAR2" || return 1
+	_ho_add "$HO_NAR2" "link set lo up"
 	ns_sysctl "$HO_NAR2" net/ipv6/conf/all/accept_dad=0 \
 		net/ipv6/conf/default/accept_dad=0 net/ipv6/conf/all/forwarding=1 ||
 		return 1
 	_ho_link 13 "$HO_PAR" to-nartwo "$HO_NAR2" to-par
+	_ho_batch_run
 }
 
 handoff_teardown() {
@@ -392,7 +434,10 @@ _ho_bindings() {
 		return
 	fi
 	if [ "$1" != ha ]; then
-		_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER
+		# (It lingers until its counters are read, however slow the
+		# kernel: by default, for max-hold.)
+		_ho_ctl "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER \
+			linger 600000
 		_ho_ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER
 		return
 	fi
@@ -734,7 +779,7 @@ _ho_udp_recv() {
 	for ((i = 0; i < HO_FLOWS; i++)); do
 		sfx=${i/#0/}
 		ip netns exec "$HO_MN" "$HO_PROBE" recv -p $((HO_PORT + i)) -f $i \
-			-n "$HO_COUNT" -t 20000 -T 120000 -l 200 \
+			-n "$HO_COUNT" -t 20000 -T 600000 -l 200 \
 			-o "$_ho_out/recv${sfx:+.$sfx}.log" \
 			>"$_ho_out/recv${sfx:+.$sfx}.out" 2>"$_ho_out/recv${sfx:+.$sfx}.err" &
 		_ho_recv_pids+=($!)

@@ -255,14 +255,26 @@ mho_unload() {
 	! mho_loaded || rmmod mho
 }
 
-# ns_add NAME...: create network namespaces (removed by cleanup).
+# ns_add NAME...: create network namespaces (removed by cleanup), their
+# loopbacks up.
 ns_add() {
 	local ns
+	ns_create "$@" || return 1
 	for ns in "$@"; do
-		ip netns add "$ns" || return 1
-		_ns_list+=("$ns")
-		ip -n "$ns" link set lo up
+		ip -n "$ns" link set lo up || return 1
 	done
+}
+
+# ns_create NAME...: ns_add, by one ip process, the loopbacks left down
+# (for a batch of the caller's to bring up: see ip_batch).
+ns_create() {
+	local ns lines=
+	for ns in "$@"; do
+		lines+="netns add $ns"$'\n'
+	done
+	# cleanup deletes them, whichever were made.
+	_ns_list+=("$@")
+	ip -batch - <<<"$lines"
 }
 
 # ns_sysctl NS KEY=VALUE...: /proc/sys/KEY in NS, one process.
@@ -275,6 +287,15 @@ ns_sysctl() {
 	ip netns exec "$ns" sh -c "${script}true"
 }
 
+# NS_QUIET: the sysctls of ns_add_quiet (below), for ns_sysctl.
+NS_QUIET=(net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0
+	net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0
+	net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0
+	net/ipv6/conf/all/router_solicitations=0
+	net/ipv6/conf/default/router_solicitations=0
+	net/ipv6/conf/all/keep_addr_on_down=1
+	net/ipv6/conf/default/keep_addr_on_down=1)
+
 # ns_add_quiet NAME...: ns_add, each namespace's IPv6 set before any link
 # exists, so that every interface inherits "default": no DAD, RA,
 # autoconfiguration or router solicitation, and addresses survive their
@@ -283,15 +304,23 @@ ns_add_quiet() {
 	local ns
 	ns_add "$@" || return 1
 	for ns in "$@"; do
-		ns_sysctl "$ns" \
-			net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
-			net/ipv6/conf/all/accept_ra=0 net/ipv6/conf/default/accept_ra=0 \
-			net/ipv6/conf/all/autoconf=0 net/ipv6/conf/default/autoconf=0 \
-			net/ipv6/conf/all/router_solicitations=0 \
-			net/ipv6/conf/default/router_solicitations=0 \
-			net/ipv6/conf/all/keep_addr_on_down=1 \
-			net/ipv6/conf/default/keep_addr_on_down=1 || return 1
+		ns_sysctl "$ns" "${NS_QUIET[@]}" || return 1
 	done
+}
+
+# ip_batch NS|- LINES: LINES (one ip command each, without "ip") run by
+# one ip process, in NS ("-": this namespace). The first that fails
+# stops it. Each ip process costs most of a second on the debug kernel
+# (under TCG), so a topology is set up with a few of these, not one
+# process per command.
+ip_batch() {
+	local ns=$1
+	shift
+	if [ "$ns" = - ]; then
+		ip -batch - <<<"$1"
+	else
+		ip -n "$ns" -batch - <<<"$1"
+	fi
 }
 
 # fresh_ns: NS becomes a new namespace, mho-test-PID-N, and the one it

@@ -54,6 +54,10 @@ mirror() {
 	$cn link set to-par master br0 && $cn link set to-nar master br0 &&
 	bridge -n "$HO_CN" link set dev to-par learning off flood on &&
 	bridge -n "$HO_CN" link set dev to-nar learning off flood on &&
+	# What it learned before (the pAR's MLD reports, sent for a second
+	# or two after its link came up) would still steer those frames
+	# to the pAR alone.
+	$cn link set br0 type bridge fdb_flush &&
 	$cn addr add 2001:db8:1::1/64 dev br0 nodad &&
 	$cn neigh replace 2001:db8:1::2 lladdr 02:00:00:00:01:02 \
 		dev br0 nud permanent &&
@@ -70,8 +74,9 @@ t_dedup() {
 	ip -n "$HO_MN" link set mn0 down && ip -n "$HO_MN" link set mn1 up ||
 		{ fail "move"; return; }
 	mirror || { fail "the CN's bridge"; return; }
-	x N limits set max-pkts 65536 &&
-	x N binding set match $HOA max-pkts 65536 max-hold 20000 state hold
+	# (A hold as long as a slow debug kernel may take to send it all.)
+	x N limits set max-pkts 65536 max-hold 300000 &&
+	x N binding set match $HOA max-pkts 65536 max-hold 300000 state hold
 	x P binding set match $HOA state forward
 	ho_receive $n
 	ho_send $n
