@@ -99,6 +99,9 @@ const struct nla_policy mho_ctx_import_policy[MHO_CTX_A_MAX + 1] = {
 	[MHO_CTX_A_SEQ_MARGIN] = { .type = NLA_U32 },
 	[MHO_CTX_A_N_SA] = MHO_CTX_RO,
 	[MHO_CTX_A_N_POLICY] = MHO_CTX_RO,
+	[MHO_CTX_A_GENERATION] = MHO_POLICY_MIN(NLA_U64, 1),
+	/* What nla_put_u64_64bit() may add before GENERATION: empty. */
+	[MHO_CTX_A_PAD] = NLA_POLICY_EXACT_LEN(0),
 };
 
 const struct nla_policy mho_ctx_move_policy[MHO_CTX_A_MAX + 1] = {
@@ -196,6 +199,22 @@ static struct mho_ctx_snap *mho_ctx_export_snap(const struct mho_binding *b,
 		s->have_ar = true;
 	}
 	return s;
+}
+
+/*
+ * The next export's generation: above every earlier one here, and at
+ * least the wall clock in nanoseconds, so that contexts exported by
+ * different routers order by time too (an nAR binding imports from one
+ * pAR, then, after the MN has been elsewhere, from another). Routers'
+ * clocks must agree to within the time between two moves of an MN
+ * (NTP does); a clock far behind shows as refused imports ("mhoctl
+ * context show" prints a context's generation).
+ */
+static u64 mho_ctx_next_gen(struct mho_net *mn)
+{
+	lockdep_assert_held(&mn->lock);
+	mn->ctx_gen = max_t(u64, mn->ctx_gen + 1, ktime_get_real_ns());
+	return mn->ctx_gen;
 }
 
 /* Free an export's reply that was not sent: it holds the keys. */
@@ -302,6 +321,7 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 	err = mho_ctx_snapshot(mn->net, s, extack);
 	if (err)
 		goto err;
+	s->gen = mho_ctx_next_gen(mn);
 
 	msg = mho_ctx_export_msg(info, s, b, &nest);
 	if (IS_ERR(msg)) {
@@ -388,6 +408,29 @@ static int mho_ctx_import_rewrite(struct mho_binding *b, struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * A context's generation must be above every one the binding imported:
+ * one it has seen (a replay) or an older one (stale: the MN has moved
+ * on since) is refused.
+ */
+static int mho_ctx_import_gen(const struct mho_binding *b, struct nlattr **tb,
+			      u64 *gen, struct netlink_ext_ack *extack)
+{
+	u64 seen = b->h ? b->h->ctx_gen : 0;
+
+	if (!tb[MHO_CTX_A_GENERATION]) {
+		NL_SET_ERR_MSG_MOD(extack, "a context needs its generation");
+		return -EINVAL;
+	}
+	*gen = nla_get_u64(tb[MHO_CTX_A_GENERATION]);
+	if (*gen <= seen) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MHO_CTX_A_GENERATION],
+				    "stale or replayed context: its generation is not above the binding's last import");
+		return -ESTALE;
+	}
+	return 0;
+}
+
 static int mho_ctx_put_result(struct sk_buff *msg, const struct mho_ctx *c,
 			      u32 n_sa, u32 n_pol)
 {
@@ -443,6 +486,7 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 	struct mho_ctx_rewrite *rw;
 	struct mho_ctx *c;
 	u32 n_sa, n_pol;
+	u64 gen;
 	u8 mode;
 	int err;
 
@@ -465,17 +509,17 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 	if (!rw)
 		return -ENOMEM;
 	err = mho_ctx_import_rewrite(b, tb, rw, extack);
+	if (!err)
+		err = mho_ctx_import_gen(b, tb, &gen, extack);
 	if (err)
 		goto out;
 	mode = tb[MHO_CTX_A_MODE] ? nla_get_u8(tb[MHO_CTX_A_MODE]) :
 				    MHO_CTX_REACTIVE;
-	/* A kept context lives in the handoff state. */
-	if (mode == MHO_CTX_PREDICTIVE) {
-		err = mho_binding_need_handoff(mn, b);
-		if (err) {
-			NL_SET_ERR_MSG_MOD(extack, "out of memory");
-			goto out;
-		}
+	/* A kept context, and the generation, live in the handoff state. */
+	err = mho_binding_need_handoff(mn, b);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory");
+		goto out;
 	}
 
 	c = mho_ctx_build(mn->net, ctx, rw, true, extack);
@@ -487,11 +531,13 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 	n_pol = c->n_pol;
 	if (mode == MHO_CTX_PREDICTIVE) {
 		b->h->ctx = c;
+		b->h->ctx_gen = gen;
 		err = mho_ctx_reply(info, c, n_sa, n_pol);
 		goto out;
 	}
 	err = mho_ctx_install(c, true, extack);
 	if (!err) {
+		b->h->ctx_gen = gen;
 		mho_ctx_installed(mn, b, n_sa);
 		err = mho_ctx_reply(info, c, n_sa, n_pol);
 	}

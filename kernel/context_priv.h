@@ -57,6 +57,7 @@ struct mho_ctx {
 
 /* What a snapshot collects: references taken during the XFRM walks. */
 struct mho_ctx_snap {
+	u64 gen;
 	struct in6_addr mn[MHO_NSLOTS];
 	int n_mn;
 	struct in6_addr ar;

@@ -382,7 +382,9 @@ struct nlattr *mho_ctx_put(struct sk_buff *skb, const struct mho_ctx_snap *s,
 	if (nla_put_u32(skb, MHO_CTX_A_VERSION, MHO_CTX_VERSION) ||
 	    nla_put_in6_addr(skb, MHO_CTX_A_AR, &s->ar) ||
 	    nla_put_in6_addr(skb, MHO_CTX_A_COA, coa) ||
-	    (hoa && nla_put_in6_addr(skb, MHO_CTX_A_HOA, hoa)))
+	    (hoa && nla_put_in6_addr(skb, MHO_CTX_A_HOA, hoa)) ||
+	    nla_put_u64_64bit(skb, MHO_CTX_A_GENERATION, s->gen,
+			      MHO_CTX_A_PAD))
 		goto too_big;
 	for (i = 0; i < s->n_sa; i++) {
 		err = mho_ctx_put_sa(skb, s->sa[i]);

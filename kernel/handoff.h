@@ -112,6 +112,9 @@ struct mho_dedup;
  * @cfg_rate: forwarding pace for held packets, packets/s, 0 = unpaced
  * @cfg_linger_ms: MHO_BINDING_A_LINGER_MS
  * @cfg_marker_wait_ms: MHO_BINDING_A_MARKER_WAIT_MS
+ * @ctx_gen: nAR: the highest context generation imported, under
+ *	mho_net.lock; kept while the binding lives, so that a context it
+ *	has seen, or an older one, is refused
  * @bicast: peers that get copies in BICAST; written under mho_net.lock,
  *	read under RCU (a peer with users is never freed)
  * @ctr: counters, enum mho_ctr
@@ -156,6 +159,7 @@ struct mho_handoff {
 	u32 cfg_max_pkts;
 	u32 cfg_max_bytes;
 	u32 cfg_max_hold_ms;
+	u64 ctx_gen;
 	struct mho_peer *bicast[MHO_BICAST_MAX];
 	atomic64_t ctr[MHO_NCTR];
 	struct mho_home home;

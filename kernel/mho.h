@@ -38,6 +38,8 @@ struct mho_pcpu_stats {
  * @next_peer_idx: cursor for @peers
  * @n_peers: number of entries in @peers
  * @generation: bumped by every change; dumps compare it to detect one
+ * @ctx_gen: the generation of the last context exported here (under
+ *	@lock; see mho_ctx_export())
  * @limits: current limits; written under @lock, read with READ_ONCE()
  * @stats: netns-wide packet counters, written by the packet path
  * @held_pkts: packets held by all bindings, against limits.total_pkts
@@ -60,6 +62,7 @@ struct mho_net {
 	u32 next_peer_idx;
 	u32 n_peers;
 	u32 generation;
+	u64 ctx_gen;
 	struct mho_limits limits;
 	struct mho_pcpu_stats __percpu *stats;
 	atomic_long_t held_pkts;

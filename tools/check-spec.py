@@ -521,8 +521,16 @@ def compare_policy(spec, kern, set_name, attr_names, table, where, seen):
         attrs = {n: attrs[n] for n in attr_names}
     pol = kern.policy(table)
     by_value = {a['value']: (n, a) for n, a in attrs.items() if a['type'] != 'pad'}
+    # A pad the request may carry (a u64 exported and sent back, as in a
+    # context) is accepted empty: NLA_POLICY_EXACT_LEN(0).
+    pads = {a['value']: n for n, a in attrs.items() if a['type'] == 'pad'}
     what = f"{where}: {table} vs spec set {set_name}"
     for v, ent in pol.items():
+        if v in pads:
+            if ent != {'type': 'NLA_BINARY', 'exact-len': 0}:
+                err(f"{what}: pad {pads[v]}: kernel policy {ent}, not an empty "
+                    "binary (NLA_POLICY_EXACT_LEN(0))")
+            continue
         if ent['type'] == 'NLA_REJECT':
             if v in by_value:
                 err(f"{what}: attribute {v} ({by_value[v][0]}) is rejected by the "

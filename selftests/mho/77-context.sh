@@ -402,7 +402,7 @@ t_malformed() {
 	import_bad "$TMPD/trailing"
 	unhex "4e${h:2}" "$TMPD/magic"
 	import_bad "$TMPD/magic"
-	unhex "${h:0:16}$(le32 2)${h:24}" "$TMPD/version"
+	unhex "${h:0:16}$(le32 1)${h:24}" "$TMPD/version"
 	import_bad "$TMPD/version"
 	: >"$TMPD/empty"
 	import_bad "$TMPD/empty"
@@ -424,14 +424,20 @@ t_malformed() {
 	chmod +x "$TMPD/nlraw"
 	local NLRAW=$TMPD/nlraw
 	local b=(a_binding={ binding_a_match=in6:$HOA })
-	local c="ctx_a_version=u32:1 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1"
+	local c="ctx_a_version=u32:2 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1"
+	c+=" ctx_a_generation=u64:1"
 	# shellcheck disable=SC2086 # words
 	{
 	nlraw_err 22 "needs its version" CTX_IMPORT "${b[@]}" a_ctx={ \
 		ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1 ctx_a_new_ar=in6:$NAR_A }
 	nlraw_err 93 "unsupported context version" CTX_IMPORT "${b[@]}" a_ctx={ \
-		ctx_a_version=u32:2 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1 \
+		ctx_a_version=u32:1 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1 \
 		ctx_a_new_ar=in6:$NAR_A }
+	nlraw_err 22 "needs its generation" CTX_IMPORT "${b[@]}" a_ctx={ \
+		ctx_a_version=u32:2 ctx_a_ar=in6:$PAR_A ctx_a_coa=in6:$COA1 \
+		ctx_a_new_ar=in6:$NAR_A ctx_a_new_coa=in6:$COA2 }
+	nlraw_err 34 "out of range" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
+		ctx_a_generation=u64:0 }
 	nlraw_err 22 "new AR's address is required" CTX_IMPORT "${b[@]}" a_ctx={ $c }
 	nlraw_err 22 "has no SA" CTX_IMPORT "${b[@]}" a_ctx={ $c ctx_a_new_ar=in6:$NAR_A \
 		ctx_a_new_coa=in6:$COA2 }
@@ -461,11 +467,26 @@ t_malformed() {
 	x ip -n "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
 	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
-	# Importing it twice: the second finds its policies there.
+	# Importing it twice: its generation is refused, before anything is
+	# built; even with its SAs and policies gone from the nAR (a replay
+	# after the MN has left).
 	before=$(nar_state)
-	xerr "" "$MHOCTL" -n "$HO_NAR" context import match $HOA \
-		file "$TMPD/good" new-ar $NAR_A new-coa $COA2
+	xerr "stale or replayed context" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
 	expect_eq "the nAR after a second import" "$(nar_state)" "$before"
+	x ip -n "$HO_NAR" xfrm policy flush && x ip -n "$HO_NAR" xfrm state flush &&
+	before=$(nar_state)
+	xerr "stale or replayed context" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
+	expect_eq "the nAR after a replay" "$(nar_state)" "$before"
+	# A later export is accepted; then the earlier one is stale.
+	ctl "$HO_PAR" context export match $HOA dispose keep file "$TMPD/later" &&
+	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/later" new-ar $NAR_A new-coa $COA2
+	x ip -n "$HO_NAR" xfrm policy flush && x ip -n "$HO_NAR" xfrm state flush &&
+	xerr "stale or replayed context" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
+	expect_eq "SAs on the nAR after a stale import" "$(n_states "$HO_NAR")" 0
 	# Unprivileged callers change nothing either.
 	_run "${NOBODY[@]}" "$MHOCTL" -n "$HO_NAR" context drop match $HOA
 	[ "$RC" = 1 ] && [[ $ERR == *"Operation not permitted"* ]] ||
@@ -579,6 +600,7 @@ t_files() {
 	shown=$("$MHOCTL" context show file "$TMPD/ctx")
 	diag "$shown"
 	grep -q "spi 0x00002001" <<<"$shown" || fail "show: no SPI 0x2001"
+	grep -Eq "^generation [1-9][0-9]*$" <<<"$shown" || fail "show: no generation"
 	grep -q "proto comp mode transport reqid 7 level use" <<<"$shown" ||
 		fail "show: no IPComp template"
 	grep -q "tmpl.* proto esp mode tunnel reqid 7$" <<<"$shown" ||

@@ -808,6 +808,11 @@ static int ctx_show(int argc, char **argv)
 					   "hoa", nla_data(a));
 			print_plain("\n");
 			break;
+		case MHO_CTX_A_GENERATION:
+			if (nla_len(a) == sizeof(uint64_t))
+				print_plain("generation %llu\n",
+					    (unsigned long long)nla_get_u64(a));
+			break;
 		case MHO_CTX_A_SA:
 			ret |= show_sa(a, keys);
 			break;

@@ -394,7 +394,7 @@ enum mho_event_a {
  * Documentation/context.rst describes the file format mhoctl keeps a
  * context in.
  */
-#define MHO_CTX_VERSION		1
+#define MHO_CTX_VERSION		2
 #define MHO_CTX_MAGIC		"MHOCTX\n"	/* 8 bytes with the NUL */
 #define MHO_CTX_MAX_SA		32	/* SAs in one context */
 #define MHO_CTX_MAX_POLICY	32	/* policies in one context */
@@ -462,6 +462,12 @@ enum mho_ctx_a {
 				 */
 	MHO_CTX_A_N_SA,		/* u32, read-only: SAs installed or kept */
 	MHO_CTX_A_N_POLICY,	/* u32, read-only: policies */
+	MHO_CTX_A_GENERATION,	/* u64: the export's generation, above
+				 * every earlier one of the exporting
+				 * namespace; an import must carry one above
+				 * every generation the binding imported
+				 */
+	MHO_CTX_A_PAD,		/* alignment of GENERATION, if needed */
 
 	__MHO_CTX_A_MAX,
 };
