@@ -71,6 +71,21 @@ fi
 # every mho policy (where an s16 bound that wrapped would WARN) and the
 # range checks at both ends of every bound.
 #
+# CI of 2026-12-05 (second run) failed after 87 minutes: the machine ran
+# about twice as slowly as in the rehearsals (6.1's VM took 24 minutes,
+# debug-a's tests before 70 took 31 instead of 16), debug-a's VM hit its
+# 80-minute timeout in 76-home, and four tests in debug-b failed on
+# timings a slow machine breaks (see the commit that made them wait
+# longer). A rehearsal the same evening ran three to four times as slowly
+# as the fastest one on record (10-crud: 436 s against 137) and was
+# stopped. The host's speed varies that much; what CI runs must finish
+# well inside its limit at twice the usual time. So: each ip process
+# costs most of a second on the debug kernel, and a handoff topology took
+# 50 of them (63 s; now a few, see handoff.sh); 05-probe, which checks
+# the test tool and loads no mho code, no longer runs on the debug kernel
+# (see debug_none); 75-attach's ping-pong there lasts 10 s of stream, not
+# 30.
+#
 # 65-conf (2026-12-04; showconf/setconf, with two rmmod/insmod) takes a
 # few seconds on 6.1 and runs about 60 mhoctl commands, a minute or two
 # on the debug kernel: it runs on every kernel (its module reload and
@@ -78,7 +93,7 @@ fi
 # 2026-12-05 in debug-b, first after 50-scale (see above).
 debug_a() {
 	case "$1" in
-	[0-4]*|60-*|70-*|71-*|74-*|75-*|76-*|77-*) return 0 ;;
+	[1-4]*|60-*|70-*|71-*|74-*|75-*|76-*|77-*) return 0 ;;
 	esac
 	return 1
 }
@@ -97,9 +112,12 @@ debug_a() {
 #
 # 12-examples runs mhoctl(8)'s examples: commands whose kernel paths
 # 10-crud takes on every kernel (2 minutes on the debug kernel).
+#
+# 05-probe checks mho_probe, the tests' measuring tool, over plain veth
+# and netem: no mho code is loaded (1 to 4 minutes on the debug kernel).
 debug_none() {
 	case "$1" in
-	12-*|85-*|86-*|87-*) return 0 ;;
+	05-*|12-*|85-*|86-*|87-*) return 0 ;;
 	esac
 	return 1
 }
