@@ -61,8 +61,15 @@ t_mho() {
 	want duplicates == 0
 }
 
-ktap_plan 3
-run_case "no mho: the move loses packets" t_none
+# The debug kernel and 6.12 (MHO_SUBSET) leave out the run without mho:
+# it shows what mho is for, and takes no mho path but the hook's miss,
+# which every other test takes (selftests/vm/matrix.sh).
+if [ "${MHO_SUBSET:-}" = 1 ]; then
+	ktap_plan 2
+else
+	ktap_plan 3
+	run_case "no mho: the move loses packets" t_none
+fi
 run_case "classic smooth handoff: buffered packets arrive out of order" t_classic
 run_case "mho: nothing lost, reordered or duplicated" t_mho
 ktap_finish
