@@ -643,6 +643,8 @@ static void cmd_module(void)
 			case MHO_CTX_A_AR:
 			case MHO_CTX_A_COA:
 			case MHO_CTX_A_HOA:
+			case MHO_CTX_A_GENERATION:
+			case MHO_CTX_A_PAD:
 				break;
 			default:
 				continue;
