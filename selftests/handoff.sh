@@ -422,6 +422,13 @@ _ho_bindings() {
 		# from the start (FMIPv6's PrRtAdv named both). The one the
 		# MN never reaches lets its hold expire.
 		_ho_limits "$HO_NAR2"
+		# Both candidates hold from now, before the receivers and the
+		# stream start: on a slow host (the debug kernel's 72-bicast
+		# took ten minutes in a rehearsal) that outlasts HO_LIMITS's
+		# 30 s before the MN arrives. (The other's hold is cut short
+		# after the run, with its own max-hold.)
+		_ho_ctl "$HO_NAR" limits set max-hold 300000
+		_ho_ctl "$HO_NAR2" limits set max-hold 300000
 		_ho_ctl "$HO_PAR" peer add $HO_NAR2_PEER local $HO_PAR_PEER2 name nartwo
 		_ho_ctl "$HO_NAR2" peer add $HO_PAR_PEER2 local $HO_NAR2_PEER name par
 		_ho_ctl "$HO_NAR2" binding add role nar hoa $HOA peer $HO_PAR_PEER2 \
