@@ -268,13 +268,18 @@ ns_add() {
 # ns_create NAME...: ns_add, by one ip process, the loopbacks left down
 # (for a batch of the caller's to bring up: see ip_batch).
 ns_create() {
-	local ns lines=
+	local ns lines= rc=0
 	for ns in "$@"; do
+		# Someone else's: not to be made, nor deleted by cleanup.
+		[ ! -e "/run/netns/$ns" ] || { echo "netns $ns exists" >&2; return 1; }
 		lines+="netns add $ns"$'\n'
 	done
-	# cleanup deletes them, whichever were made.
-	_ns_list+=("$@")
-	ip -batch - <<<"$lines"
+	ip -batch - <<<"$lines" || rc=1
+	# cleanup deletes those that were made, however far the batch got.
+	for ns in "$@"; do
+		[ ! -e "/run/netns/$ns" ] || _ns_list+=("$ns")
+	done
+	return $rc
 }
 
 # ns_sysctl NS KEY=VALUE...: /proc/sys/KEY in NS, one process.
