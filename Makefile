@@ -80,6 +80,11 @@ module:
 mhoctl:
 	$(MAKE) -C tools/mhoctl
 
+# The statically linked mhoctl that the test guests run (see
+# tools/mhoctl/Makefile); same sources and objects as mhoctl.
+mhoctl-static: mhoctl
+	$(MAKE) -C tools/mhoctl mhoctl.static
+
 # The signaling daemon (tools/mhod), which the VM tests run too.
 mhod:
 	$(MAKE) -C tools/mhod build/mhod
@@ -206,16 +211,16 @@ check-plot:
 	python3 demo/check_plot.py
 
 # The last line of output is the summary: "N passed, N failed".
-check: mhoctl mhod selftests-tools
+check: mhoctl-static mhod selftests-tools
 	@selftests/vm/run.sh $(KERNEL)
 
-check-debug: mhoctl mhod selftests-tools
+check-debug: mhoctl-static mhod selftests-tools
 	@selftests/vm/run.sh debug
 
 # selftests/vm/matrix.sh runs 6.1, 6.12, debug and, when its build is
 # cached (a cold build takes about 30 minutes, more than CI can spare next
 # to the debug kernel's), latest, in turn; it ends with the total.
-test: mhoctl mhod selftests-tools
+test: mhoctl-static mhod selftests-tools
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory check-mhod
 	@selftests/vm/matrix.sh
@@ -237,7 +242,7 @@ fuzz:
 # mho, in one VM (KERNEL, 6.1 by default); then, on the host, the plot
 # (handoff.svg) and the table (summary.md), in DEMO_OUT (default
 # $(MHO_CACHE)/demo/<date>-<time>). Fails like "make check" if the VM does.
-demo: mhoctl mhod selftests-tools
+demo: mhoctl-static mhod selftests-tools
 	@demo/demo.sh $(KERNEL)
 
 .PHONY: demo
@@ -245,7 +250,7 @@ demo: mhoctl mhod selftests-tools
 # make bench: the benchmarks of Documentation/performance.rst in one VM
 # (KERNEL, 6.1 by default), as ratios within that run; results in
 # BENCH_OUT (default $(MHO_CACHE)/bench/<date>-<time>). Not part of check.
-bench: mhoctl mhod selftests-tools
+bench: mhoctl-static mhod selftests-tools
 	@bench/bench.sh $(KERNEL)
 
 .PHONY: bench
@@ -309,4 +314,4 @@ clean:
 	$(MAKE) -C tools/mhod clean
 	if [ -f selftests/tools/Makefile ]; then $(MAKE) -C selftests/tools clean; fi
 
-.PHONY: all module mhoctl mhod selftests-tools deps lint check check-debug test clean
+.PHONY: all module mhoctl mhoctl-static mhod selftests-tools deps lint check check-debug test clean

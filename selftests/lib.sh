@@ -113,13 +113,16 @@ check() {
 	fi
 }
 
-# run_case DESC FUNC [ARGS...]
+# run_case DESC FUNC [ARGS...]: also prints how long the case took, in
+# wall-clock seconds (where CI's time goes; never a pass/fail criterion).
 run_case() {
-	local desc=$1
+	local desc=$1 t0=${EPOCHREALTIME/./} t1
 	shift
 	CASE_FAILED=0
 	CASE_SKIPPED=
 	"$@"
+	t1=${EPOCHREALTIME/./}
+	diag "$(printf 'case time %d.%d s' $(((t1 - t0) / 1000000)) $(((t1 - t0) / 100000 % 10)))"
 	if [ "$CASE_FAILED" != 0 ]; then
 		ktap_fail "$desc"
 	elif [ -n "$CASE_SKIPPED" ]; then

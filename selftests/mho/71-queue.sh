@@ -78,7 +78,7 @@ topo() {
 t_limit_pkts() {
 	topo || return
 	monitor P || return
-	x P binding set match $HOA max-pkts 50 state buffer
+	x P binding set match $HOA max-pkts 50 max-hold 600000 state buffer
 	send 80 || return
 	ho_expect_ctr "$HO_PAR" queued_pkts 50
 	ho_expect_ctr "$HO_PAR" queued_bytes $((50 * PKT))
@@ -95,7 +95,7 @@ t_limit_pkts() {
 
 t_limit_bytes() {
 	topo || return
-	x P binding set match $HOA max-bytes 1280 state buffer
+	x P binding set match $HOA max-bytes 1280 max-hold 600000 state buffer
 	send 80 || return
 	ho_expect_ctr "$HO_PAR" queued_pkts $((1280 / PKT))
 	ho_expect_ctr "$HO_PAR" drop_limit $((80 - 1280 / PKT))
@@ -107,8 +107,9 @@ t_limit_total() {
 	ip -n "$HO_CN" route replace $HOA2 via 2001:db8:1::2 &&
 	ip -n "$HO_PAR" route replace $HOA2 via 2001:db8:a::2 ||
 		{ fail "second address"; return; }
-	x P binding add role par hoa $HOA2 state buffer
-	x P binding set match $HOA state buffer
+	# Holds long enough for a slow machine (the default is 30 s).
+	x P binding add role par hoa $HOA2 max-hold 600000 state buffer
+	x P binding set match $HOA max-hold 600000 state buffer
 	x P limits set total-pkts 60
 	send 50 || return
 	send 50 $HOA2 || return

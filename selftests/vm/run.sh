@@ -27,7 +27,8 @@
 #                        in-module selftests, slow duplicate-table growth
 #   MHO_SRC=DIR          module sources: DIR/Kbuild, VERSION, kernel/, include/ (repo)
 #   MHO_SELFTESTS=DIR    tests to copy into the guest (repo's selftests/)
-#   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl)
+#   MHOCTL=FILE          the mhoctl binary (repo's tools/mhoctl/mhoctl.static,
+#                        which make check builds, else tools/mhoctl/mhoctl)
 #   MHOD=FILE            the mhod binary (repo's tools/mhod/build/mhod)
 #   MHO_CACHE=DIR        cache (~/.cache/mho)
 #   MHO_KEEP=1           keep the run's initramfs
@@ -59,7 +60,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 kernel=${1:?usage: run.sh KERNEL}
 src=${MHO_SRC:-$MHO_ROOT}
 export MHO_SELFTESTS=${MHO_SELFTESTS:-$MHO_ROOT/selftests}
-export MHOCTL=${MHOCTL:-$MHO_ROOT/tools/mhoctl/mhoctl}
+if [ -z "${MHOCTL:-}" ]; then
+	MHOCTL=$MHO_ROOT/tools/mhoctl/mhoctl
+	[ ! -x "$MHOCTL.static" ] || MHOCTL=$MHOCTL.static
+fi
+export MHOCTL
 [ -x "$MHOCTL" ] || die "$MHOCTL missing: run 'make' first"
 export MHOD=${MHOD:-$MHO_ROOT/tools/mhod/build/mhod}
 [ -x "$MHOD" ] || die "$MHOD missing: run 'make mhod' first"
