@@ -1153,9 +1153,12 @@ ho_topo() {
 }
 
 # ho_config: ho_topo's mho part, on a topology without mho objects.
+# Holds last up to 10 minutes: what a case holds must not expire while a
+# slow machine (the debug kernel on a busy host) runs it. Cases about
+# expiry set their own max-hold.
 ho_config() {
-	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 30000 max-pkts 4096 &&
-	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 30000 max-pkts 4096 &&
+	x "$MHOCTL" -n "$HO_PAR" limits set max-hold 600000 max-pkts 4096 &&
+	x "$MHOCTL" -n "$HO_NAR" limits set max-hold 600000 max-pkts 4096 &&
 	x "$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER &&
 	x "$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER &&
 	x "$MHOCTL" -n "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER &&

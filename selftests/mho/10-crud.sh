@@ -471,7 +471,10 @@ event expired binding 3"
 	xusage M monitor match 1.2.3.4
 }
 
-ktap_plan 14
+# Under MHO_SUBSET (the debug kernel, 6.12) the cases whose work is
+# mhoctl's own (-batch parsing, timestamps, the monitor's filters; the
+# kernel paths are the other cases') are left out: full_case.
+ktap_plan 14 3
 run_case "nothing configured, nothing shown" t_empty
 run_case "peer add/show/change/del, plain and JSON" t_peer
 run_case "binding add/show/change/del, match by each address, none" t_binding
@@ -480,10 +483,10 @@ run_case "peer bindings count follows its bindings" t_peer_count
 run_case "peer del refused while a binding uses it" t_peer_in_use
 run_case "limits show/set round trip" t_limits
 run_case "stats count bindings and peers" t_stats
-run_case "-batch, comments, quotes, stop at failure, -force" t_batch
+full_case "-batch, comments, quotes, stop at failure, -force" t_batch
 run_case "monitor reports every change, plain and JSON" t_monitor
-run_case "monitor -t: timestamps" t_monitor_ts
+full_case "monitor -t: timestamps" t_monitor_ts
 run_case "binding limits: the values in force" t_effective_limits
-run_case "monitor: objects and filters" t_monitor_filter
+full_case "monitor: objects and filters" t_monitor_filter
 check "mho unloads with objects in a netns" rmmod mho
 ktap_finish

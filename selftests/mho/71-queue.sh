@@ -107,7 +107,7 @@ t_limit_total() {
 	ip -n "$HO_CN" route replace $HOA2 via 2001:db8:1::2 &&
 	ip -n "$HO_PAR" route replace $HOA2 via 2001:db8:a::2 ||
 		{ fail "second address"; return; }
-	# Holds long enough for a slow machine (the default is 30 s).
+	# Holds long enough for a slow machine.
 	x P binding add role par hoa $HOA2 max-hold 600000 state buffer
 	x P binding set match $HOA max-hold 600000 state buffer
 	x P limits set total-pkts 60
@@ -240,15 +240,19 @@ t_marker_lost() {
 # idle must also say that nothing is queued.
 t_idle_drained() {
 	local n=8000 snap state queued looks=0
+	# The debug kernel sends a few thousand packets a second at best.
+	[ "${MHO_SUBSET:-}" != 1 ] || n=2000
 	topo || return
 	attach_nar || { fail "the move"; return; }
+	# The hold outlasts however long a slow machine takes to send it.
 	x N limits set max-pkts 16384 &&
-	x N binding set match $HOA max-pkts 16384 max-bytes 4000000 state hold &&
+	x N binding set match $HOA max-pkts 16384 max-bytes 4000000 \
+		max-hold 600000 state hold &&
 	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 || return
 	ho_receive $n || return
 	x ip netns exec "$HO_CN" taskset -c 0 "$HO_PROBE" send -d $HOA -p "$HO_PORT" \
 		-r 20000 -n $n || return
-	wait_for 20 ho_ctr_is "$HO_NAR" queued_pkts $n || fail "the nAR does not hold $n"
+	wait_for 60 ho_ctr_is "$HO_NAR" queued_pkts $n || fail "the nAR does not hold $n"
 	x N binding set match $HOA state release &&
 	x P binding set match $HOA state forward &&
 	x P binding set match $HOA state end || return

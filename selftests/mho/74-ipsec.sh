@@ -72,8 +72,8 @@ sa_pkts() {
 
 setup() {
 	# Holds that outlast a slow move (see _ho_limits in handoff.sh).
-	"$MHOCTL" -n "$HO_PAR" limits set max-hold 30000 max-pkts 4096 &&
-	"$MHOCTL" -n "$HO_NAR" limits set max-hold 30000 max-pkts 4096 &&
+	"$MHOCTL" -n "$HO_PAR" limits set max-hold 600000 max-pkts 4096 &&
+	"$MHOCTL" -n "$HO_NAR" limits set max-hold 600000 max-pkts 4096 &&
 	"$MHOCTL" -n "$HO_PAR" peer add $NAR_EP local $PAR_EP name nar &&
 	"$MHOCTL" -n "$HO_NAR" peer add $PAR_EP local $NAR_EP name par &&
 	# A long linger: the pAR's counters are read after the stream.

@@ -336,10 +336,13 @@ t_full_path() {
 		fail "drops: $(cat "$run/counters")"
 }
 
-ktap_plan 8
+# Under MHO_SUBSET (the debug kernel, 6.12) the control without the cache
+# is left out (full_case): with cache-ms 0 the home agent only tunnels,
+# which t_tunnel does.
+ktap_plan 8 1
 run_case "tunnelling to the care-of address" t_tunnel
 run_case "seed 002: the home agent re-forwards A's signalling to B" t_seed002
-run_case "seed 002 without the cache: B does not get it" t_seed002_without
+full_case "seed 002 without the cache: B does not get it" t_seed002_without
 run_case "a copy older than T_b is freed, not re-forwarded" t_expiry
 run_case "cache-pkts and cache-total bound the copies" t_limits
 run_case "malformed Mobility Headers pass untouched" t_malformed

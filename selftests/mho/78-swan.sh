@@ -155,8 +155,8 @@ sw_warm() {
 # sw_bindings: the routers as each other's peers, the pAR's binding of the
 # MN (with its care-of address) and the nAR's, as in 77-context.
 sw_bindings() {
-	ctl "$SW_PAR" limits set max-hold 30000 max-pkts 4096 &&
-	ctl "$SW_NAR" limits set max-hold 30000 max-pkts 4096 &&
+	ctl "$SW_PAR" limits set max-hold 600000 max-pkts 4096 &&
+	ctl "$SW_NAR" limits set max-hold 600000 max-pkts 4096 &&
 	ctl "$SW_PAR" peer add $NAR_PEER local $PAR_PEER &&
 	ctl "$SW_NAR" peer add $PAR_PEER local $NAR_PEER &&
 	ctl "$SW_PAR" binding add role par hoa $MN_IN coa $COA1 peer $NAR_PEER &&
