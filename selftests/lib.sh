@@ -138,11 +138,11 @@ run_case() {
 }
 
 # full_case DESC FUNC [ARGS...]: run_case, except under MHO_SUBSET (the
-# debug kernel and 6.12, selftests/vm/matrix.sh): for a case whose kernel
-# paths other cases take on those kernels too, so that what it adds is
-# userspace (mhoctl's parsing and printing, the same binary everywhere) or
-# more traffic on the same paths. 6.1 and latest run every case. Count
-# these cases in ktap_plan's FULL.
+# debug kernel, and 6.12 and latest in make test; selftests/vm/matrix.sh):
+# for a case whose kernel paths other cases take on those kernels too, so
+# that what it adds is userspace (mhoctl's parsing and printing, the same
+# binary everywhere) or more traffic on the same paths. 6.1 runs every
+# case. Count these cases in ktap_plan's FULL.
 full_case() {
 	[ "${MHO_SUBSET:-}" = 1 ] || run_case "$@"
 }

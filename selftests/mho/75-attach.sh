@@ -148,7 +148,7 @@ t_pingpong() {
 	handoff_teardown
 }
 
-# Under MHO_SUBSET (the debug kernel, 6.12) the ping-pong alone: each of
+# Under MHO_SUBSET (the debug kernel, latest) the ping-pong alone: each of
 # its moves is t_attach's (a hold released by the MN's NA, ended by the
 # end-marker), with a stream that checks the same losses, order and
 # duplicates.

@@ -336,7 +336,7 @@ t_full_path() {
 		fail "drops: $(cat "$run/counters")"
 }
 
-# Under MHO_SUBSET (the debug kernel, 6.12) the control without the cache
+# Under MHO_SUBSET (the debug kernel, latest) the control without the cache
 # is left out (full_case): with cache-ms 0 the home agent only tunnels,
 # which t_tunnel does.
 ktap_plan 8 1
