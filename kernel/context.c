@@ -40,6 +40,7 @@
 #include "event.h"
 #include "nlmsg.h"
 #include "policy.h"
+#include "xfrm_index.h"
 
 /* ---- request policies --------------------------------------------------- */
 
@@ -157,6 +158,22 @@ void mho_ctx_wipe_keys(const struct nlattr *ctx)
 }
 
 /* ---- export ------------------------------------------------------------- */
+
+/*
+ * Delete an SA or a policy of a snapshot (which holds a reference), and
+ * announce it as netlink's deletion would be.
+ */
+static void mho_ctx_del_sa(struct xfrm_state *x)
+{
+	if (!xfrm_state_delete(x))
+		mho_xi_notify_sa(x, XFRM_MSG_DELSA);
+}
+
+static void mho_ctx_del_pol(struct xfrm_policy *xp, int dir)
+{
+	if (!xfrm_policy_delete(xp, dir))
+		mho_xi_notify_policy(xp, dir, XFRM_MSG_DELPOLICY);
+}
 
 /* What an export needs before anything is allocated or frozen. */
 static int mho_ctx_export_check(const struct mho_binding *b,
@@ -349,9 +366,9 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 	}
 	if (dispose != MHO_CTX_KEEP) {
 		for (i = 0; i < s->n_pol; i++)
-			xfrm_policy_delete(s->pol[i], s->dir[i]);
+			mho_ctx_del_pol(s->pol[i], s->dir[i]);
 		for (i = 0; i < s->n_sa; i++)
-			xfrm_state_delete(s->sa[i]);
+			mho_ctx_del_sa(s->sa[i]);
 	}
 	/* Not idle (buffering at least): it has its handoff state. */
 	if (kept)
@@ -726,7 +743,7 @@ static int mho_ctx_move_swap(const struct mho_ctx_snap *s, struct mho_ctx *c,
 	 * selector), or the old ones deleted after.
 	 */
 	for (i = 0; i < s->n_sa; i++)
-		xfrm_state_delete(s->sa[i]);
+		mho_ctx_del_sa(s->sa[i]);
 	err = mho_ctx_install(c, false, extack);
 	if (err) {
 		/* The install removed what it inserted; restore the rest. */
@@ -736,7 +753,7 @@ static int mho_ctx_move_swap(const struct mho_ctx_snap *s, struct mho_ctx *c,
 	}
 	/* Those replaced by a new one are gone already (-ENOENT). */
 	for (i = 0; i < s->n_pol; i++)
-		xfrm_policy_delete(s->pol[i], s->dir[i]);
+		mho_ctx_del_pol(s->pol[i], s->dir[i]);
 	return 0;
 }
 

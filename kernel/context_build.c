@@ -26,6 +26,7 @@
 #include "compat.h"
 #include "context_build.h"
 #include "context_priv.h"
+#include "xfrm_index.h"
 
 /* Reject with @msg, a literal: extack keeps a pointer to static storage. */
 #define MHO_CTX_REJECT(extack, msg) ({ NL_SET_ERR_MSG_MOD(extack, msg); -EINVAL; })
@@ -606,10 +607,17 @@ int mho_ctx_install(struct mho_ctx *c, bool excl,
 	u32 i, j;
 	int err;
 
+	/*
+	 * Each state gets a reference of ours for the announcement at the
+	 * end: once inserted, its allocation reference is the SAD's, and
+	 * anyone may delete it.
+	 */
 	for (i = 0; i < c->n_sa; i++) {
 		c->sa[i]->km.state = XFRM_STATE_VALID;
+		xfrm_state_hold(c->sa[i]);
 		err = xfrm_state_add(c->sa[i]);
 		if (err) {
+			xfrm_state_put(c->sa[i]);
 			c->sa[i]->km.state = XFRM_STATE_VOID;
 			NL_SET_ERR_MSG_MOD(extack,
 					   "an SA with the same SPI and destination exists here");
@@ -625,12 +633,17 @@ int mho_ctx_install(struct mho_ctx *c, bool excl,
 		}
 	}
 	/*
-	 * The SAD keeps the states' allocation references; the SPD took its
-	 * own on the policies, so ours go.
+	 * Announced as netlink's would be: to its listeners, and to mho's
+	 * index of SAs and policies. The SAD keeps the states' allocation
+	 * references; the SPD took its own on the policies, so ours go.
 	 */
-	for (i = 0; i < c->n_sa; i++)
+	for (i = 0; i < c->n_sa; i++) {
+		mho_xi_notify_sa(c->sa[i], XFRM_MSG_NEWSA);
+		xfrm_state_put(c->sa[i]);
 		c->sa[i] = NULL;
+	}
 	for (j = 0; j < c->n_pol; j++) {
+		mho_xi_notify_policy(c->pol[j], c->dir[j], XFRM_MSG_NEWPOLICY);
 		xfrm_pol_put(c->pol[j]);
 		c->pol[j] = NULL;
 	}
@@ -646,6 +659,7 @@ undo_sa:
 	/* xfrm_state_delete() drops the allocation reference itself. */
 	while (i--) {
 		xfrm_state_delete(c->sa[i]);
+		xfrm_state_put(c->sa[i]);
 		c->sa[i] = NULL;
 	}
 	return err;

@@ -6,6 +6,9 @@
  * context.c runs export and move with these; context_build.c rebuilds
  * what they encode.
  *
+ * The MN's SAs and policies are found through mho's index of them
+ * (xfrm_index.c), or, when it cannot serve, by walking XFRM.
+ *
  * Locking: the XFRM walks call back under XFRM's spinlocks, so the
  * callbacks only take references; everything that can sleep happens after
  * the walk. The callers hold mho_net.lock (export) or none of mho's locks
@@ -20,6 +23,7 @@
 #include <net/xfrm.h>
 #include <linux/mho.h>
 #include "context_priv.h"
+#include "xfrm_index.h"
 
 /* ---- snapshot ---------------------------------------------------------- */
 
@@ -49,7 +53,10 @@ static bool mho_ctx_ends(const struct mho_ctx_snap *s,
 	return !s->have_ar || ipv6_addr_equal(&other->in6, &s->ar);
 }
 
-/* xfrm_state_walk() callback, under xfrm_state_lock: take a reference. */
+/*
+ * xfrm_state_walk() callback, under xfrm_state_lock, or mho_xi_states()'s,
+ * with a reference held: take a reference.
+ */
 static int mho_ctx_snap_sa(struct xfrm_state *x, int count, void *ptr)
 {
 	struct mho_ctx_snap *s = ptr;
@@ -74,7 +81,7 @@ static bool mho_ctx_sel_is_mn(const struct mho_ctx_snap *s,
 	       (sel->prefixlen_s == 128 && mho_ctx_is_mn(s, &sel->saddr));
 }
 
-/* xfrm_policy_walk() callback, under xfrm_policy_lock. */
+/* xfrm_policy_walk() callback, under xfrm_policy_lock, or mho_xi's. */
 static int mho_ctx_snap_pol(struct xfrm_policy *xp, int dir, int count,
 			    void *ptr)
 {
@@ -186,9 +193,12 @@ int mho_ctx_snapshot(struct net *net, struct mho_ctx_snap *s,
 	struct xfrm_state *x;
 	u32 i;
 
-	xfrm_state_walk_init(&sw, IPSEC_PROTO_ANY, NULL);
-	xfrm_state_walk(net, &sw, mho_ctx_snap_sa, s);
-	xfrm_state_walk_done(&sw, net);
+	if (mho_xi_states(net, s->mn, s->n_mn, mho_ctx_snap_sa, s) ==
+	    -EAGAIN) {
+		xfrm_state_walk_init(&sw, IPSEC_PROTO_ANY, NULL);
+		xfrm_state_walk(net, &sw, mho_ctx_snap_sa, s);
+		xfrm_state_walk_done(&sw, net);
+	}
 	if (s->full) {
 		NL_SET_ERR_MSG_MOD(extack, "the MN has more SAs than a context holds");
 		return -E2BIG;
@@ -210,9 +220,12 @@ int mho_ctx_snapshot(struct net *net, struct mho_ctx_snap *s,
 	}
 	s->have_ar = true;
 
-	xfrm_policy_walk_init(&pw, XFRM_POLICY_TYPE_MAIN);
-	xfrm_policy_walk(net, &pw, mho_ctx_snap_pol, s);
-	xfrm_policy_walk_done(&pw, net);
+	if (mho_xi_policies(net, s->mn, s->n_mn, mho_ctx_snap_pol, s) ==
+	    -EAGAIN) {
+		xfrm_policy_walk_init(&pw, XFRM_POLICY_TYPE_MAIN);
+		xfrm_policy_walk(net, &pw, mho_ctx_snap_pol, s);
+		xfrm_policy_walk_done(&pw, net);
+	}
 	if (s->full) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the MN has more policies than a context holds");

@@ -21,6 +21,7 @@
 #include "limits.h"
 #include "netlink.h"
 #include "peer.h"
+#include "xfrm_index.h"
 
 unsigned int mho_net_id __read_mostly;
 
@@ -142,11 +143,16 @@ static int __init mho_init(void)
 	err = register_netdevice_notifier(&mho_netdev_nb);
 	if (err)
 		goto err_pernet;
-	err = mho_genl_init();
+	err = mho_xi_init();
 	if (err)
 		goto err_notifier;
+	err = mho_genl_init();
+	if (err)
+		goto err_xi;
 	return 0;
 
+err_xi:
+	mho_xi_exit();
 err_notifier:
 	unregister_netdevice_notifier(&mho_netdev_nb);
 err_pernet:
@@ -161,6 +167,7 @@ static void __exit mho_exit(void)
 	mho_genl_exit();
 	/* Before the per-netns state it reads goes away. */
 	unregister_netdevice_notifier(&mho_netdev_nb);
+	mho_xi_exit();
 	unregister_pernet_subsys(&mho_net_ops);
 	mho_bindings_exit();
 }

@@ -33,6 +33,7 @@
 #include "nlmsg.h"
 #include "peer.h"
 #include "policy.h"
+#include "xfrm_index.h"
 
 static struct genl_family mho_family;
 
@@ -167,7 +168,8 @@ static int mho_nl_put_stats(struct sk_buff *skb, struct mho_net *mn,
 	    nla_put_u64_64bit(skb, MHO_STATS_A_UNTRUSTED,
 			      atomic64_read(&mn->untrusted), MHO_STATS_A_PAD) ||
 	    nla_put_u32(skb, MHO_STATS_A_CACHED_PKTS,
-			atomic_long_read(&mn->cached_pkts))) {
+			atomic_long_read(&mn->cached_pkts)) ||
+	    mho_xi_put_stats(skb, mn->net)) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

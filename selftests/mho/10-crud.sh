@@ -23,7 +23,7 @@ t_empty() {
 	xout "[]" M -j peer show
 	xout "[]" M -j binding list
 	x M stats &&
-		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0\ cached-pkts\ 0$ ]] ||
+		[[ $OUT =~ ^stats\ bindings\ 0\ peers\ 0\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ [0-9]+\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0\ cached-pkts\ 0\ ctx-index-entries\ 0\ ctx-index-builds\ 0\ ctx-index-walks\ 0$ ]] ||
 		fail "stats: $OUT"
 }
 
@@ -181,13 +181,13 @@ t_stats() {
 	x M binding add id 2 role par coa 2001:db8:a::2 peer $P1
 	x M binding add id 3 role ha hoa 2001:db8:a::3
 	x M stats
-	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0\ cached-pkts\ 0$ ]] ||
+	[[ $OUT =~ ^stats\ bindings\ 3\ peers\ 2\ rx-pkts\ 0\ rx-bytes\ 0\ generation\ ([0-9]+)\ held-pkts\ 0\ held-bytes\ 0\ untrusted\ 0\ cached-pkts\ 0\ ctx-index-entries\ 0\ ctx-index-builds\ 0\ ctx-index-walks\ 0$ ]] ||
 		fail "stats: \"$OUT\""
 	g2=${BASH_REMATCH[1]}
 	[ -n "$g1" ] && [ -n "$g2" ] && [ "$g2" -gt "$g1" ] ||
 		fail "generation did not move: \"$g1\" -> \"$g2\""
 	x M -j stats
-	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+,\"held_pkts\":0,\"held_bytes\":0,\"untrusted\":0,\"cached_pkts\":0\}$ ]] ||
+	[[ $OUT =~ ^\{\"bindings\":3,\"peers\":2,\"rx_pkts\":0,\"rx_bytes\":0,\"generation\":[0-9]+,\"held_pkts\":0,\"held_bytes\":0,\"untrusted\":0,\"cached_pkts\":0,\"ctx_index_entries\":0,\"ctx_index_builds\":0,\"ctx_index_walks\":0\}$ ]] ||
 		fail "stats -j: \"$OUT\""
 	x M binding del id 2
 	x M peer del $P1

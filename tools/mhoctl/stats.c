@@ -44,6 +44,15 @@ static int stats_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (st[MHO_STATS_A_CACHED_PKTS])
 		print_u64("cached_pkts", " cached-pkts %llu",
 			  mho_get_uint(st[MHO_STATS_A_CACHED_PKTS]));
+	if (st[MHO_STATS_A_CTX_INDEX_ENTRIES])
+		print_u64("ctx_index_entries", " ctx-index-entries %llu",
+			  mho_get_uint(st[MHO_STATS_A_CTX_INDEX_ENTRIES]));
+	if (st[MHO_STATS_A_CTX_INDEX_BUILDS])
+		print_u64("ctx_index_builds", " ctx-index-builds %llu",
+			  mho_get_uint(st[MHO_STATS_A_CTX_INDEX_BUILDS]));
+	if (st[MHO_STATS_A_CTX_INDEX_WALKS])
+		print_u64("ctx_index_walks", " ctx-index-walks %llu",
+			  mho_get_uint(st[MHO_STATS_A_CTX_INDEX_WALKS]));
 	close_json_object();
 	print_plain("\n");
 	print_json_end();

@@ -335,6 +335,16 @@ enum mho_stats_a {
 	MHO_STATS_A_CACHED_PKTS,	/* u32: control message copies kept
 					 * now, all bindings
 					 */
+	MHO_STATS_A_CTX_INDEX_ENTRIES,	/* u32: entries in the index of the
+					 * namespace's SAs and policies by
+					 * address (context export and move)
+					 */
+	MHO_STATS_A_CTX_INDEX_BUILDS,	/* u32: times it was built from a
+					 * walk of XFRM
+					 */
+	MHO_STATS_A_CTX_INDEX_WALKS,	/* u32: snapshots that walked XFRM
+					 * because the index could not serve
+					 */
 
 	__MHO_STATS_A_MAX,
 };
