@@ -407,6 +407,11 @@ static int mho_xi_km_notify(struct xfrm_state *x, const struct km_event *c)
 			mho_xi_sa_change(mho_xi_of(xs_net(x)), x, false, false);
 		break;
 	case XFRM_MSG_FLUSHSA:
+		/*
+		 * A flush spares only the states the kernel itself holds
+		 * (xfrm_state_kern(): IPComp's tunnel states), which are
+		 * not ESP or AH and have no entries here.
+		 */
 		xi = mho_xi_of(c->net);
 		spin_lock_bh(&xi->lock);
 		mho_xi_drop_locked(xi, mho_xi_is_sa_of, c->data.proto);
