@@ -18,6 +18,9 @@
 #   c) an MN named by more entries than an export looks up: the export
 #      walks XFRM (and refuses the MN, which has more SAs than a context
 #      holds); with them gone, the index serves again
+#   d) mho's own changes are announced as ip xfrm's are: "ip xfrm
+#      monitor" sees an export's deletions and an activate's new SAs and
+#      policies
 . "$(dirname "$0")/../lib.sh"
 
 for m in xfrm_user esp6 gcm seqiv; do
@@ -186,7 +189,38 @@ t_walk() {
 	expect_eq "the index, served again" "$(index)" "$before"
 }
 
-ktap_plan 3
+# monitor_has PATTERN: the monitor's output has PATTERN (grep -E) in it.
+monitor_has() {
+	grep -Eq "$1" "$TMPD/monitor"
+}
+
+t_announce() {
+	local pid
+	reset
+	bind 1 || return 1
+	x ip_batch "$R" "$(mn_cmds 1 0x2001 0x1001)" || return 1
+	ip -n "$R" xfrm monitor >"$TMPD/monitor" 2>&1 &
+	pid=$!
+	bg_add $pid
+	sleep 1
+	x M context export id 1 dispose inactive file "$TMPD/ctx" >/dev/null || return 1
+	wait_for 10 monitor_has "^Deleted src $AR dst $(coa 1)" ||
+		fail "no deletion of the SA to the MN announced"
+	wait_for 10 monitor_has "^Deleted src ::/0 dst $(hoa 1)/128" ||
+		fail "no deletion of the out policy announced"
+	x M context activate id 1 || return 1
+	wait_for 10 monitor_has "^src $(coa 1) dst $AR$" ||
+		fail "no new SA from the MN announced"
+	wait_for 10 monitor_has "^src $(hoa 1)/128 dst ::/0 *$" ||
+		fail "no new fwd policy announced"
+	bg_kill $pid
+	# What the monitor saw, without the keys it prints, on failure only.
+	[ "$CASE_FAILED" = 0 ] || diag "$(grep -v aead "$TMPD/monitor")"
+	expect_eq "MN 1, activated again" "$(exported 1)" \
+		"$BOTH spi 0x00001001 spi 0x00002001"
+}
+
+ktap_plan 4
 run_case "the index follows ip xfrm's adds, updates, deletions, flushes and expiries" t_changes
 if [ "${MHO_SUBSET:-}" = 1 ]; then
 	run_case "50 MNs: each export takes its own MN's SAs and policies, without a walk" t_many 50 7
@@ -194,4 +228,5 @@ else
 	run_case "300 MNs: each export takes its own MN's SAs and policies, without a walk" t_many 300 23
 fi
 run_case "an MN with more SAs than an export looks up: a walk, which refuses them" t_walk
+run_case "mho's own deletions and installs are announced to ip xfrm monitor" t_announce
 ktap_finish
