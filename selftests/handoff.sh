@@ -393,10 +393,12 @@ _ho_pcap_emit() {
 		pcap_emit "$HO_PCAP-nar" $_HO_UNA $_HO_FBU_ESP $_HO_HI_ESP $_HO_HACK_ESP $_HO_FBACK || rc=1
 		pcap_emit "$HO_PCAP-mn" $_HO_UNA $_HO_FBU_ESP $_HO_FBACK || rc=1
 	else
-		pcap_emit "$HO_PCAP-par" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU_ESP $_HO_HI_ESP \
-			$_HO_HACK_ESP $_HO_FBACK_ESP || rc=1
-		pcap_emit "$HO_PCAP-nar" $_HO_HI_ESP $_HO_HACK_ESP $_HO_UNA || rc=1
-		pcap_emit "$HO_PCAP-mn" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU_ESP $_HO_FBACK \
+		# Pre-authentication: FBU, HI, HAck and FBack carry its option.
+		local pa=${HO_MHOD_PREAUTH:+&&mip6.em.data}
+		pcap_emit "$HO_PCAP-par" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU_ESP$pa $_HO_HI_ESP$pa \
+			$_HO_HACK_ESP$pa $_HO_FBACK_ESP$pa || rc=1
+		pcap_emit "$HO_PCAP-nar" $_HO_HI_ESP$pa $_HO_HACK_ESP$pa $_HO_UNA || rc=1
+		pcap_emit "$HO_PCAP-mn" $_HO_RTSOLPR $_HO_PRRTADV $_HO_FBU_ESP$pa $_HO_FBACK$pa \
 			$_HO_UNA || rc=1
 	fi
 	return $rc
@@ -1273,7 +1275,10 @@ ho_expect_stream() {
 # HO_MHOD_LOG: the daemons' LogLevel (debug); HO_MHOD_HI_TIMEOUT: the
 # routers' HITimeout (500ms); HO_MHOD_BUFFER_PACKETS, _BYTES: their
 # BufferPackets and BufferBytes (65536, 134217728: a whole stream);
-# HO_MHOD_LIMITS: more of their [Limits], KEY=VALUE words.
+# HO_MHOD_LIMITS: more of their [Limits], KEY=VALUE words;
+# HO_MHOD_PREAUTH (set, not empty): every daemon with PreAuthentication =
+# fmipv6; HO_MHOD_MN0_ADDR2: a second address of the MN agent's mn0 (its
+# NCoA when it moves back to the pAR's link).
 #
 # ho_mhod_start DIR [MN_KEY [MN_ADDR]]: configurations, a BADF key and the
 # daemons, in DIR: mhod on the pAR and the nAR (each the other's
@@ -1302,7 +1307,8 @@ _ho_conf() {
 # _ho_conf_general DIR NAME ROLE: the [General] section, its control
 # socket DIR/NAME.sock.
 _ho_conf_general() {
-	_ho_conf General Role="$3" LogLevel="${HO_MHOD_LOG:-debug}" ControlSocket="$1/$2.sock"
+	_ho_conf General Role="$3" LogLevel="${HO_MHOD_LOG:-debug}" ControlSocket="$1/$2.sock" \
+		${HO_MHOD_PREAUTH:+PreAuthentication=fmipv6}
 }
 
 # _ho_conf_key NAME FILE SPI: the BADF [Key] NAME-badf, in FILE.
@@ -1344,6 +1350,7 @@ _ho_mhod_mn_conf() {
 	local d=$1 addr=$2
 	_ho_conf_general "$d" mn mobile-node
 	_ho_conf Interface Name=mn0 Kind=mobile Address="$addr/128" \
+		${HO_MHOD_MN0_ADDR2:+Address=$HO_MHOD_MN0_ADDR2} \
 		LinkLayerAddress=02:00:00:00:0a:02
 	_ho_conf Interface Name=mn1 Kind=mobile Address=2001:db8:b::2/64 \
 		LinkLayerAddress=02:00:00:00:0b:02
@@ -1605,14 +1612,29 @@ ho_mhod_stop() {
 	local name rc=0
 	for name in "${!_ho_mhod_pid[@]}"; do
 		ho_mhodctl "$name" stats >"$_ho_mhod_dir/$name.stats" 2>&1
+		[ -z "${HO_MHOD_PREAUTH:-}" ] ||
+			ho_pa_xfrm "$name" >"$_ho_mhod_dir/$name.pa-before"
 		kill -TERM "${_ho_mhod_pid[$name]}" 2>/dev/null
 		if ! wait "${_ho_mhod_pid[$name]}"; then
 			diag "mhod $name did not exit cleanly: $(tail -n 5 "$_ho_mhod_dir/$name.log")"
 			rc=1
 		fi
+		[ -z "${HO_MHOD_PREAUTH:-}" ] ||
+			ho_pa_xfrm "$name" >"$_ho_mhod_dir/$name.pa-after"
 	done
 	_ho_mhod_pid=()
 	return $rc
+}
+
+# ho_pa_xfrm NAME: "SAS POLICIES", the pre-authentication SAs and
+# policies (mhod's reqid, 0x6d68) in the namespace of daemon NAME (par,
+# nar or mn). Counts only: the SAs' lines hold their keys.
+ho_pa_xfrm() {
+	local ns
+	case $1 in
+	par) ns=$HO_PAR ;; nar) ns=$HO_NAR ;; *) ns=$HO_MN ;;
+	esac
+	echo "$(ip -n "$ns" xfrm state | grep -c 'reqid 28008 ') $(ip -n "$ns" xfrm policy | grep -c 'reqid 28008 ')"
 }
 
 # _ho_mhodctl_step NAME EVENT COMMAND...: a control command that must

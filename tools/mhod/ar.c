@@ -24,6 +24,12 @@
  *        at once (the old stream goes to the MN, the new one waits for
  *        the end-marker).
  *
+ * Pre-authentication (PreAuthentication = fmipv6): the pAR relays the
+ * MN's payloads from its FBU into the HI, and the nAR's from the HAck into
+ * the FBack; the nAR derives the keys, installs the ESP SAs and policies
+ * with the NCoA and keeps the MN as a mobile node of its own (a pa_mn), so
+ * that the MN's first FBU on the new link is protected and accepted.
+ *
  * Documentation/mhod.rst has the state machines.
  */
 #include <errno.h>
@@ -33,9 +39,11 @@
 #include <unistd.h>
 
 #include <linux/mho.h>
+#include <netlink/errno.h>
 
 #include "loop.h"
 #include "mhod.h"
+#include "pakeys.h"
 
 enum par_state { PAR_IDLE, PAR_HI_SENT, PAR_FORWARDING };
 
@@ -72,6 +80,24 @@ struct par_mn {
 	uint8_t fback_status;		/* of the last FBack sent */
 	bool fback_sent;
 	uint64_t t_fbu;
+	/* Pre-authentication relayed: the MN's (FBU -> HI), the nAR's
+	 * (HAck -> FBack); public values only.
+	 */
+	struct mhod_pa_wire pa_mn, pa_nar;
+};
+
+/*
+ * A mobile node that pre-authenticated with this router as its nAR: a
+ * mobile node of its own from then on, at its NCoA, with the keys the
+ * exchange gave (its par_mn follows the configured peers' in mns). Its
+ * SAs and policies last PreAuthLifetime; the entry goes with them.
+ */
+struct pa_mn {
+	bool used;
+	struct mhod_conf_peer peer;	/* kind 0 while unused */
+	struct mhod_key key;		/* BADF */
+	struct mhod_xfrm_pa x;		/* x.spi_in: the BADF SPI too */
+	struct loop_timer timer;
 };
 
 /*
@@ -88,9 +114,13 @@ struct nar_seen {
 	struct in6_addr par, pcoa;
 	uint16_t seq;
 	uint8_t code;
+	struct mhod_pa_wire pa;		/* the HAck's pre-authentication */
 };
 
 static struct par_mn *mns;
+static struct pa_mn *pas;
+/* mns: the configured peers, then npa pre-authenticated mobile nodes. */
+static unsigned int nmns, npa;
 /* How many of mns are in each state: par_state_set() keeps them. */
 static unsigned int par_count[PAR_FORWARDING + 1];
 static struct nar_seen *seen;
@@ -100,6 +130,45 @@ static struct par_mn others;
 static uint16_t hi_seq;
 
 /* ------------------------------------------------------------ helpers */
+
+static struct pa_mn *pa_of(const struct par_mn *s)
+{
+	size_t i = (size_t)(s - mns);
+
+	return i >= mhod_conf->npeers ? &pas[i - mhod_conf->npeers] : NULL;
+}
+
+/* An entry's SAs and policies removed, its keys wiped; it is free. */
+static void pa_free(struct pa_mn *pa)
+{
+	struct par_mn *s = &mns[mhod_conf->npeers + (pa - pas)];
+
+	if (pa->used)
+		mhod_xfrm_pa_del(&pa->x);
+	loop_timer_stop(&pa->timer);
+	mhod_pa_wipe(&pa->key, sizeof(pa->key));
+	/* The next MN in this entry starts afresh (sequence numbers). */
+	s->have_seq = false;
+	s->fback_sent = false;
+	s->rl_ms = 0;
+	memset(&pa->peer, 0, sizeof(pa->peer));
+	memset(&pa->x, 0, sizeof(pa->x));
+	pa->used = false;
+}
+
+static const struct mhod_key *mn_key(const struct par_mn *s)
+{
+	struct pa_mn *pa = pa_of(s);
+
+	return pa ? (pa->used ? &pa->key : NULL) : mhod_peer_key(s->peer);
+}
+
+static uint32_t mn_spi(const struct par_mn *s)
+{
+	struct pa_mn *pa = pa_of(s);
+
+	return pa ? pa->x.spi_in : mhod_peer_spi(s->peer);
+}
 
 /*
  * [Limits] SignalingRate: may s send one more message now? A bucket of
@@ -174,7 +243,7 @@ static struct par_mn *mn_by_pcoa(const struct in6_addr *a)
 {
 	int i;
 
-	for (i = 0; i < mhod_conf->npeers; i++)
+	for (i = 0; i < (int)nmns; i++)
 		if (mns[i].peer->kind == MHOD_PEER_MN &&
 		    mhod_addr_eq(&mns[i].peer->addr, a))
 			return &mns[i];
@@ -185,7 +254,7 @@ static struct par_mn *mn_by_ncoa(const struct in6_addr *a)
 {
 	int i;
 
-	for (i = 0; i < mhod_conf->npeers; i++)
+	for (i = 0; i < (int)nmns; i++)
 		if (mns[i].state == PAR_FORWARDING &&
 		    mhod_addr_eq(&mns[i].ncoa, a))
 			return &mns[i];
@@ -197,10 +266,9 @@ static struct par_mn *mn_by_spi(uint32_t spi)
 {
 	int i;
 
-	for (i = 0; i < mhod_conf->npeers; i++)
-		if (mns[i].peer->kind == MHOD_PEER_MN &&
-		    mhod_peer_key(mns[i].peer) &&
-		    mhod_peer_spi(mns[i].peer) == spi)
+	for (i = 0; i < (int)nmns; i++)
+		if (mns[i].peer->kind == MHOD_PEER_MN && mn_key(&mns[i]) &&
+		    mn_spi(&mns[i]) == spi)
 			return &mns[i];
 	return NULL;
 }
@@ -336,7 +404,7 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 
 static void send_fback(struct par_mn *s, uint8_t status)
 {
-	const struct net_badf sign = { .key = mhod_peer_key(s->peer),
+	const struct net_badf sign = { .key = mn_key(s),
 				       .coa = &s->ncoa, .par = &s->par };
 	const struct in6_addr *dst[2] = { &s->pcoa, &s->ncoa };
 	static struct mhod_mh m;
@@ -354,8 +422,11 @@ static void send_fback(struct par_mn *s, uint8_t status)
 		m.status = status;
 		m.seq = s->fbu_seq;
 		m.lifetime = status < 128 ? s->lifetime : 0;
+		if (status < 128 && s->pa_nar.set &&
+		    mhod_pa_wire_add(&m, &s->pa_nar))
+			break;
 		o = opt_add(&m, MHOD_MHO_BADF);
-		o->spi = mhod_peer_spi(s->peer);
+		o->spi = mn_spi(s);
 		o->len = 12;
 		if (!net_tx_mh(&m, &s->par, dst[i], 0, &sign))
 			mhod_ctr.fback++;
@@ -415,6 +486,8 @@ static void send_hi(struct par_mn *s)
 	o->code = MHOD_LLA_MN;
 	o->lla_len = s->lla.len;
 	memcpy(o->lla, s->lla.addr, s->lla.len);
+	if (s->pa_mn.set && mhod_pa_wire_add(&m, &s->pa_mn))
+		return;
 	if (!net_tx_mh(&m, src, &s->nar->router, 0, NULL))
 		mhod_ctr.hi++;
 	mhod_log(MHOD_LOG_INFO, "HI to %s (%s): seq %u, try %u",
@@ -471,7 +544,7 @@ static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 	int i, err;
 
 	mhod_ctr.hack++;
-	for (i = 0; i < mhod_conf->npeers; i++)
+	for (i = 0; i < (int)nmns; i++)
 		if (mns[i].state == PAR_HI_SENT && mns[i].hi_seq == m->seq &&
 		    mhod_addr_eq(&mns[i].nar->router, &rx->pi.src))
 			s = &mns[i];
@@ -493,6 +566,12 @@ static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 	if (err) {
 		par_fail(s, kern_status(err));
 		return;
+	}
+	/* The nAR's pre-authentication answer, for the FBack. */
+	if (s->pa_mn.set && mhod_pa_wire_get(m, &s->pa_nar) < 0) {
+		mhod_ctr.preauth_failed++;
+		mhod_log_reject("HAck from %s: its pre-authentication answer is malformed",
+				mhod_ntop(&rx->pi.src));
 	}
 	par_state_set(s, PAR_FORWARDING);
 	mhod_ctr.handoffs_ok++;
@@ -536,7 +615,7 @@ static struct par_mn *fbu_check(const struct mhod_rx *rx,
 				mhod_ntop(&rx->pi.src));
 		return NULL;
 	}
-	key = mhod_peer_key(s->peer);
+	key = mn_key(s);
 	if (!key || !badf ||
 	    !mhod_mh_badf_verify(m, rx->buf, rx->len, key->k, key->len, ncoa,
 				 &rx->pi.dst)) {
@@ -641,6 +720,17 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 		return;
 	}
 	s->nar = nar;
+	/* Pre-authentication: the MN's payloads go on to the nAR in the HI
+	 * (a predictive handoff: a reactive FBU comes too late for it).
+	 */
+	memset(&s->pa_mn, 0, sizeof(s->pa_mn));
+	memset(&s->pa_nar, 0, sizeof(s->pa_nar));
+	if (mhod_conf->preauth == MHOD_PREAUTH_FMIP && !reactive &&
+	    mhod_pa_wire_get(m, &s->pa_mn) < 0) {
+		mhod_ctr.preauth_failed++;
+		mhod_log_reject("FBU from %s: its pre-authentication payloads are malformed; not relayed",
+				mhod_ntop(&s->pcoa));
+	}
 	busy(&handoffs, &pending);
 	if (handoffs >= mhod_conf->limits.mobile_nodes ||
 	    pending >= mhod_conf->limits.pending_hi) {
@@ -674,7 +764,8 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 
 /* ------------------------------------------------------------ nAR */
 
-static void send_hack(const struct mhod_rx *rx, uint16_t seq, uint8_t code)
+static void send_hack(const struct mhod_rx *rx, uint16_t seq, uint8_t code,
+		      const struct mhod_pa_wire *pa)
 {
 	static struct mhod_mh m;
 
@@ -682,11 +773,125 @@ static void send_hack(const struct mhod_rx *rx, uint16_t seq, uint8_t code)
 	m.type = MHOD_MH_HACK;
 	m.seq = seq;
 	m.code = code;
+	if (pa->set && mhod_pa_wire_add(&m, pa))
+		return;
 	if (net_tx_mh(&m, &rx->pi.dst, &rx->pi.src, 0, NULL))
 		return;
 	mhod_ctr.hack++;
 	mhod_log(MHOD_LOG_INFO, "HAck to %s: seq %u, code %u",
 		 mhod_ntop(&rx->pi.src), seq, code);
+}
+
+static void pa_expire(struct loop_timer *t)
+{
+	struct pa_mn *pa = (struct pa_mn *)((char *)t -
+		offsetof(struct pa_mn, timer));
+	struct par_mn *s = &mns[mhod_conf->npeers + (pa - pas)];
+
+	/* Its SAs are gone (the kernel's lifetime): so is the MN. */
+	if (s->state == PAR_FORWARDING)
+		par_end(s, "its pre-authentication expired");
+	else if (s->state == PAR_HI_SENT)
+		par_fail(s, 128);
+	mhod_ctr.preauth_expired++;
+	mhod_log(MHOD_LOG_INFO, "pre-authentication of %s expired",
+		 mhod_ntop(&pa->peer.addr));
+	pa_free(pa);
+}
+
+/* A pre-authenticated MN's entry: its own (a new exchange replaces the
+ * old one, unless it is in a handoff from here), else a free one.
+ */
+static struct pa_mn *pa_slot(const struct in6_addr *ncoa)
+{
+	struct pa_mn *free_pa = NULL;
+	unsigned int i;
+
+	for (i = 0; i < npa; i++) {
+		if (pas[i].used && mhod_addr_eq(&pas[i].peer.addr, ncoa)) {
+			if (mns[mhod_conf->npeers + i].state != PAR_IDLE)
+				return NULL;
+			pa_free(&pas[i]);
+			return &pas[i];
+		}
+		if (!pas[i].used && !free_pa)
+			free_pa = &pas[i];
+	}
+	return free_pa;
+}
+
+/*
+ * The nAR's part of a pre-authentication, for an HI it accepted (Code 0):
+ * its own values, the keys, the SAs and policies with the NCoA, the MN's
+ * entry; the answer for the HAck in *out. A failure leaves nothing and
+ * the handoff goes on without it (the HAck has no answer: the MN knows).
+ */
+static void pa_answer(const struct mhod_rx *rx, const struct mhod_mh *m,
+		      const struct in6_addr *ncoa,
+		      const struct mhod_mh_opt *lla, struct mhod_pa_wire *out)
+{
+	struct mhod_pa_local l;
+	struct mhod_pa_wire w;
+	struct mhod_pa_peer p;
+	struct mhod_pa_keys k;
+	struct pa_mn *pa;
+	int got, err = 0;
+
+	got = mhod_pa_wire_get(m, &w);
+	if (!got)
+		return;
+	if (got < 0 || mhod_pa_peer_get(&w, &p)) {
+		mhod_ctr.preauth_failed++;
+		mhod_log_reject("HI from %s: its pre-authentication payloads are malformed or another suite",
+				mhod_ntop(&rx->pi.src));
+		return;
+	}
+	pa = pa_slot(ncoa);
+	if (!pa) {
+		mhod_ctr.preauth_failed++;
+		mhod_log(MHOD_LOG_WARN, "pre-authentication of %s: no free entry ([Limits] MobileNodes) or in a handoff",
+			 mhod_ntop(ncoa));
+		return;
+	}
+	if (mhod_pa_local_new(&l, 0xc0000000u |
+			      ((uint32_t)random() & 0x3fffffffu)) ||
+	    mhod_pa_derive(&l, &p, false, ncoa, &rx->pi.dst, &k)) {
+		mhod_ctr.preauth_failed++;
+		mhod_log_reject("pre-authentication of %s: no keys (a low-order value?)",
+				mhod_ntop(ncoa));
+		goto out;
+	}
+	pa->x = (struct mhod_xfrm_pa){ .local = rx->pi.dst, .remote = *ncoa,
+				       .spi_in = l.spi, .spi_out = p.spi };
+	err = mhod_xfrm_pa_add(&pa->x, k.esp_ar, k.esp_mn,
+			       mhod_conf->timers.preauth_lifetime_ms / 1000);
+	if (err) {
+		mhod_ctr.preauth_failed++;
+		mhod_log(MHOD_LOG_ERR, "pre-authentication of %s: the SAs cannot be installed: %s",
+			 mhod_ntop(ncoa), nl_geterror(err));
+		goto out;
+	}
+	pa->used = true;
+	pa->peer.kind = MHOD_PEER_MN;
+	pa->peer.addr = *ncoa;
+	snprintf(pa->peer.name, sizeof(pa->peer.name), "pre-auth-%u",
+		 (unsigned int)(pa - pas));
+	if (lla && lla->lla_len && lla->lla_len <= sizeof(pa->peer.lla.addr)) {
+		pa->peer.has_lla = true;
+		pa->peer.lla.len = lla->lla_len;
+		memcpy(pa->peer.lla.addr, lla->lla, lla->lla_len);
+	}
+	pa->key.len = MHOD_PA_BADF_KEY_LEN;
+	memcpy(pa->key.k, k.badf, MHOD_PA_BADF_KEY_LEN);
+	loop_timer_arm(&pa->timer, mhod_conf->timers.preauth_lifetime_ms);
+	mhod_pa_wire_of(&l, out);
+	mhod_ctr.preauth_ok++;
+	mhod_log(MHOD_LOG_INFO, "pre-authenticated %s (through %s): ESP SPIs 0x%08x in, 0x%08x out",
+		 mhod_ntop(ncoa), mhod_ntop(&rx->pi.src), pa->x.spi_in,
+		 pa->x.spi_out);
+out:
+	mhod_pa_wipe(&l, sizeof(l));
+	mhod_pa_wipe(&k, sizeof(k));
 }
 
 static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
@@ -712,7 +917,7 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 		if (n->used && n->seq == m->seq &&
 		    mhod_addr_eq(&n->par, &rx->pi.src)) {
 			mhod_ctr.retransmits++;
-			send_hack(rx, m->seq, n->code);
+			send_hack(rx, m->seq, n->code, &n->pa);
 			return;
 		}
 	}
@@ -755,9 +960,13 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 	n->par = rx->pi.src;
 	n->seq = m->seq;
 	n->code = code;
+	memset(&n->pa, 0, sizeof(n->pa));
 	if (pcoa)
 		n->pcoa = pcoa->addr;
-	send_hack(rx, m->seq, code);
+	if (code < 128 && m->code == 0 && ncoa &&
+	    mhod_conf->preauth == MHOD_PREAUTH_FMIP)
+		pa_answer(rx, m, &ncoa->addr, lla, &n->pa);
+	send_hack(rx, m->seq, code, &n->pa);
 }
 
 /* ---------------------------------------------------------- receiving */
@@ -866,18 +1075,27 @@ int ar_start(void)
 	 */
 	srandom((unsigned int)loop_now_ms() ^ (unsigned int)getpid());
 	hi_seq = (uint16_t)random();
-	mns = calloc(mhod_conf->npeers ? mhod_conf->npeers : 1, sizeof(*mns));
+	/* Pre-authenticated mobile nodes: as many as MobileNodes. */
+	npa = mhod_conf->preauth == MHOD_PREAUTH_FMIP ?
+	      mhod_conf->limits.mobile_nodes : 0;
+	nmns = mhod_conf->npeers + npa;
+	mns = calloc(nmns ? nmns : 1, sizeof(*mns));
+	pas = calloc(npa ? npa : 1, sizeof(*pas));
 	nseen = mhod_conf->npeers + NAR_SEEN;
 	seen = calloc(nseen, sizeof(*seen));
-	if (!mns || !seen)
+	if (!mns || !pas || !seen)
 		return -1;
-	par_count[PAR_IDLE] = mhod_conf->npeers;
-	for (i = 0; i < mhod_conf->npeers; i++) {
-		mns[i].peer = &mhod_conf->peers[i];
+	par_count[PAR_IDLE] = nmns;
+	for (i = 0; i < (int)npa; i++)
+		if (loop_timer_init(&pas[i].timer, pa_expire) < 0)
+			return -1;
+	for (i = 0; i < (int)nmns; i++) {
+		mns[i].peer = i < mhod_conf->npeers ? &mhod_conf->peers[i] :
+			      &pas[i - mhod_conf->npeers].peer;
 		if (loop_timer_init(&mns[i].hi_timer, hi_timeout) < 0 ||
 		    loop_timer_init(&mns[i].life_timer, life_timeout) < 0)
 			return -1;
-		if (mns[i].peer->kind == MHOD_PEER_MN &&
+		if (i < mhod_conf->npeers && mns[i].peer->kind == MHOD_PEER_MN &&
 		    !mhod_peer_key(mns[i].peer))
 			mhod_log(MHOD_LOG_WARN,
 				 "mobile node %s has no BADF key: its FBUs will be refused",
@@ -903,7 +1121,7 @@ void ar_stop(void)
 
 	net_close();
 	kern_events_close();
-	for (i = 0; mns && i < mhod_conf->npeers; i++) {
+	for (i = 0; mns && i < (int)nmns; i++) {
 		struct par_mn *s = &mns[i];
 		struct kern_binding b;
 
@@ -916,8 +1134,16 @@ void ar_stop(void)
 		loop_timer_free(&s->hi_timer);
 		loop_timer_free(&s->life_timer);
 	}
+	/* Pre-authentications: their SAs and policies go, keys wiped. */
+	for (i = 0; pas && mns && i < (int)npa; i++) {
+		pa_free(&pas[i]);
+		loop_timer_free(&pas[i].timer);
+	}
+	free(pas);
+	pas = NULL;
 	free(mns);
 	mns = NULL;
+	nmns = npa = 0;
 	memset(par_count, 0, sizeof(par_count));
 	free(seen);
 	seen = NULL;
@@ -928,14 +1154,21 @@ void ar_dump(char *out, size_t cap)
 	size_t n = 0;
 	int i;
 
-	for (i = 0; mns && i < mhod_conf->npeers && n < cap; i++) {
+	for (i = 0; mns && i < (int)nmns && n < cap; i++) {
 		const struct par_mn *s = &mns[i];
 
 		if (s->peer->kind != MHOD_PEER_MN)
 			continue;
-		n += (size_t)snprintf(out + n, cap - n, "%smn %s %s",
-				      n ? "; " : "", s->peer->name,
-				      par_state_names[s->state]);
+		if (i >= mhod_conf->npeers)
+			n += (size_t)snprintf(out + n, cap - n,
+					      "%smn pre-authenticated %s %s",
+					      n ? "; " : "",
+					      mhod_ntop(&s->peer->addr),
+					      par_state_names[s->state]);
+		else
+			n += (size_t)snprintf(out + n, cap - n, "%smn %s %s",
+					      n ? "; " : "", s->peer->name,
+					      par_state_names[s->state]);
 		if (s->state != PAR_IDLE && n < cap)
 			n += (size_t)snprintf(out + n, cap - n,
 					      " pcoa %s ncoa %s nar %s%s",

@@ -616,6 +616,7 @@ static const struct key keys[] = {
 	{ S_TIMERS, "FBUTimeout", DUR(1, 60000), .off = T(fbu_timeout_ms) },
 	{ S_TIMERS, "FBURetries", NUM(0, 10), .off = T(fbu_retries) },
 	{ S_TIMERS, "FBULifetime", DUR(1000, 65535000), .off = T(fbu_lifetime_ms) },
+	{ S_TIMERS, "PreAuthLifetime", DUR(10000, 86400000), .off = T(preauth_lifetime_ms) },
 	{ S_TIMERS, "ProxyNDLifetime", DUR(1, 60000), .off = T(proxy_nd_ms) },
 	{ S_TIMERS, "BindAckTimeoutFirst", DUR(1, 60000), .off = T(bindack_first_ms) },
 	{ S_TIMERS, "BindAckTimeout", DUR(1, 60000), .off = T(bindack_ms) },
@@ -644,7 +645,8 @@ static void defaults(struct mhod_conf *c)
 		.rtsolpr_timeout_ms = 100, .rtsolpr_retries = 3,
 		.rtsolpr_rate = 3, .hi_timeout_ms = 100, .hi_retries = 3,
 		.fbu_timeout_ms = 100, .fbu_retries = 3,
-		.fbu_lifetime_ms = 30000, .proxy_nd_ms = 1500,
+		.fbu_lifetime_ms = 30000, .preauth_lifetime_ms = 3600000,
+		.proxy_nd_ms = 1500,
 		.bindack_first_ms = 1500, .bindack_ms = 1000,
 		.bindack_max_ms = 32000, .ct_request_retry_ms = 2000,
 		.ct_retry_max_ms = 15000, .ct_max_transfer_ms = 200,
@@ -1020,6 +1022,8 @@ static int check(struct parser *p)
 			  "CTRetryMax is below CTRequestRetry");
 	if (t->fbu_lifetime_ms % 1000)
 		return at(p, &top, "%s", "FBULifetime is whole seconds");
+	if (t->preauth_lifetime_ms % 1000)
+		return at(p, &top, "%s", "PreAuthLifetime is whole seconds");
 	if (check_names(p) || check_neighbors(p))
 		return -1;
 	return check_peers(p);

@@ -112,6 +112,7 @@ struct mhod_conf_timers {
 	uint32_t fbu_timeout_ms;
 	uint32_t fbu_retries;
 	uint32_t fbu_lifetime_ms;	/* whole seconds on the wire */
+	uint32_t preauth_lifetime_ms;	/* whole seconds (XFRM lifetimes) */
 	uint32_t proxy_nd_ms;
 	uint32_t bindack_first_ms;
 	uint32_t bindack_ms;

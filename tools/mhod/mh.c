@@ -108,9 +108,11 @@ static const struct {
 	{ MHOD_MH_FBU, {
 		{ MHOD_MHO_ALTCOA, -1, 0, 1 },
 		{ MHOD_MHO_LLA, MHOD_LLA_MN, 0, 1 },
+		{ MHOD_MHO_EXP, -1, 0, MHOD_OPTS_MAX },
 		{ MHOD_MHO_BADF, -1, 1, 1 } } },
 	{ MHOD_MH_FBACK, {
 		{ MHOD_MHO_ALTCOA, -1, 0, 1 },
+		{ MHOD_MHO_EXP, -1, 0, MHOD_OPTS_MAX },
 		{ MHOD_MHO_BADF, -1, 1, 1 } } },
 	{ MHOD_MH_HI, {
 		{ MHOD_MHO_IPAP, MHOD_IPA_PCOA, 0, 1 },

@@ -461,10 +461,10 @@ int main(int argc, char **argv)
 	log_level = conf.log_level;
 	if (client)
 		return ctl_client(argc - optind, argv + optind);
-	if (conf.preauth != MHOD_PREAUTH_NONE) {
+	if (conf.preauth == MHOD_PREAUTH_IKEV2) {
 		/* Refused, not ignored: an operator would count on it. */
-		fprintf(stderr, "mhod: %s: PreAuthentication = %s is not built yet; with none, the mobile node's SAs with each access router are installed beforehand (mhod(8), IPSEC)\n",
-			path, conf.preauth == MHOD_PREAUTH_FMIP ? "fmipv6" : "ikev2");
+		fprintf(stderr, "mhod: %s: PreAuthentication = ikev2 is not built; fmipv6 is (mhod(8), PRE-AUTHENTICATION)\n",
+			path);
 		mhod_conf_free(&conf);
 		return 1;
 	}

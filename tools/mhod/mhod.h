@@ -32,7 +32,8 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(rtsolpr) X(prrtadv)						\
 	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
 	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
-	X(kernel_events) X(resynced) X(rx_overflow)
+	X(kernel_events) X(resynced) X(rx_overflow)			\
+	X(preauth_ok) X(preauth_failed) X(preauth_expired)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {
@@ -57,6 +58,22 @@ uint32_t mhod_peer_spi(const struct mhod_conf_peer *p);
  * protected by ESP (the kernel's XFRM policies say so); 0 or -1, logged.
  */
 int mhod_ipsec_check(void);
+
+/*
+ * xfrm.c: the ESP SAs (AES-GCM-16) and policies (the Mobility Header,
+ * local <-> remote, both /128) of a pre-authentication; the key of each
+ * direction's SA, MHOD_PA_ESP_KEY_LEN octets. They last seconds at most.
+ * mhod_xfrm_pa_add() leaves nothing when it fails (a negative libnl
+ * error, for nl_geterror()).
+ */
+struct mhod_xfrm_pa {
+	struct in6_addr local, remote;
+	uint32_t spi_in, spi_out;	/* host order */
+};
+
+int mhod_xfrm_pa_add(const struct mhod_xfrm_pa *x, const uint8_t *key_out,
+		     const uint8_t *key_in, uint32_t seconds);
+void mhod_xfrm_pa_del(const struct mhod_xfrm_pa *x);
 
 /* Our end of the tunnels to the neighbours: the first address of the
  * first core interface (NULL if none).

@@ -25,7 +25,13 @@
  *
  * The MN's links are the configuration's "mobile" interfaces; the first
  * is the current one at start. An access router the MN signals to is a
- * [Peer] of kind access-router, whose Key is the BADF key.
+ * [Peer] of kind access-router, whose Key is the BADF key, or the nAR of
+ * its last pre-authentication (PreAuthentication = fmipv6): its predictive
+ * FBU carries the MN's X25519 value, nonce and SPI, which the pAR relays
+ * to the nAR in the HI; the FBack brings the nAR's back, and the agent
+ * installs the ESP SAs and policies with the nAR (for the NCoA) and keeps
+ * the BADF key, so that its first FBU on the new link is protected and
+ * accepted at once (Documentation/mhod.rst, Pre-authentication).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,8 +39,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netlink/errno.h>
+
 #include "loop.h"
 #include "mhod.h"
+#include "pakeys.h"
 
 enum mn_state { MN_IDLE, MN_SOLICITING, MN_FBU_SENT, MN_READY };
 
@@ -66,7 +75,75 @@ static struct {
 	size_t last_fbu_len;
 	struct in6_addr last_fbu_dst;
 	int last_fbu_ifindex;
+	/* The pre-authentication this handoff's FBU carries. */
+	bool pa_on;
+	struct mhod_pa_local pa;
+	struct mhod_pa_wire pa_wire;
 } mn = { .client = -1 };
+
+/*
+ * The ARs the agent pre-authenticated with: peers of its own. Two: the
+ * AR it is at (whose keys the next handoff's FBU needs, and the FBU with
+ * lifetime 0 after it) and the nAR of its last pre-authentication.
+ */
+#define MN_DYN	2
+struct mn_dyn {
+	bool set;
+	struct mhod_conf_peer peer;
+	struct mhod_key key;
+	uint32_t spi;			/* the BADF SPI: the nAR's ESP SPI */
+	struct mhod_xfrm_pa x;
+};
+
+static struct mn_dyn dyn[MN_DYN];
+
+static struct mn_dyn *dyn_of(const struct mhod_conf_peer *p)
+{
+	int i;
+
+	for (i = 0; i < MN_DYN; i++)
+		if (dyn[i].set && p == &dyn[i].peer)
+			return &dyn[i];
+	return NULL;
+}
+
+static const struct mhod_key *ar_key(const struct mhod_conf_peer *p)
+{
+	const struct mn_dyn *d = dyn_of(p);
+
+	return d ? &d->key : mhod_peer_key(p);
+}
+
+static uint32_t ar_spi(const struct mhod_conf_peer *p)
+{
+	const struct mn_dyn *d = dyn_of(p);
+
+	return d ? d->spi : mhod_peer_spi(p);
+}
+
+static void dyn_clear(struct mn_dyn *d)
+{
+	if (d->set)
+		mhod_xfrm_pa_del(&d->x);
+	mhod_pa_wipe(d, sizeof(*d));
+	d->set = false;
+}
+
+/* Where a new pre-authentication with ar goes: its own entry, else one
+ * that is not the AR the agent is at.
+ */
+static struct mn_dyn *dyn_for(const struct in6_addr *ar)
+{
+	int i;
+
+	for (i = 0; i < MN_DYN; i++)
+		if (dyn[i].set && mhod_addr_eq(&dyn[i].peer.addr, ar))
+			return &dyn[i];
+	for (i = 0; i < MN_DYN; i++)
+		if (!dyn[i].set || mn.ar != &dyn[i].peer)
+			return &dyn[i];
+	return &dyn[0];
+}
 
 void mn_defer_reply(int fd)
 {
@@ -103,6 +180,10 @@ static const struct mhod_conf_iface *mobile_iface(int skip)
 static const struct mhod_conf_peer *ar_by_addr(const struct in6_addr *a)
 {
 	int i;
+
+	for (i = 0; i < MN_DYN; i++)
+		if (dyn[i].set && mhod_addr_eq(&dyn[i].peer.addr, a))
+			return &dyn[i].peer;
 
 	for (i = 0; i < mhod_conf->npeers; i++)
 		if (mhod_conf->peers[i].kind == MHOD_PEER_AR &&
@@ -160,7 +241,7 @@ static void send_rtsolpr(void)
 static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 		    const struct in6_addr *ar)
 {
-	const struct mhod_key *key = mhod_peer_key(mn.ar);
+	const struct mhod_key *key = ar_key(mn.ar);
 	static struct mhod_mh m;
 	struct mhod_mh_opt *o;
 	struct net_badf sign = { 0 };
@@ -175,9 +256,11 @@ static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 	o = &m.opts[m.nopts++];
 	o->type = MHOD_MHO_ALTCOA;
 	o->addr = mn.ncoa;
+	if (lifetime && mn.pa_on && mhod_pa_wire_add(&m, &mn.pa_wire))
+		return -1;
 	o = &m.opts[m.nopts++];
 	o->type = MHOD_MHO_BADF;
-	o->spi = mhod_peer_spi(mn.ar);
+	o->spi = ar_spi(mn.ar);
 	o->len = 12;
 	sign.key = key;
 	sign.coa = &mn.ncoa;
@@ -206,6 +289,12 @@ static const struct in6_addr *fbu_src(void)
 	return mn.reactive ? &mn.ncoa : &mn.pcoa;
 }
 
+/* An inbound SPI for the pre-authentication: random, never reserved. */
+static uint32_t pa_spi(void)
+{
+	return 0xc0000000u | ((uint32_t)random() & 0x3fffffffu);
+}
+
 static void start_fbu(void)
 {
 	mn.seq = mn.have_seq ? (uint16_t)(mn.seq + 1) : (uint16_t)random();
@@ -215,6 +304,20 @@ static void start_fbu(void)
 	mn.wait_ms = mhod_conf->timers.fbu_timeout_ms;
 	mn.t_fbu = loop_now_ms();
 	mn.lifetime = (uint16_t)(mhod_conf->timers.fbu_lifetime_ms / 1000);
+	/* Pre-authentication with the nAR: predictive handoffs only (the
+	 * reactive FBU comes from the new link, too late for it).
+	 */
+	mhod_pa_wipe(&mn.pa, sizeof(mn.pa));
+	mn.pa_on = false;
+	if (mhod_conf->preauth == MHOD_PREAUTH_FMIP && !mn.reactive) {
+		if (mhod_pa_local_new(&mn.pa, pa_spi()) < 0) {
+			mn.state = MN_IDLE;
+			answer("error cannot make the pre-authentication values");
+			return;
+		}
+		mhod_pa_wire_of(&mn.pa, &mn.pa_wire);
+		mn.pa_on = true;
+	}
 	if (send_fbu(mn.lifetime, fbu_src(), &mn.ar->addr) < 0) {
 		mn.state = MN_IDLE;
 		answer("error cannot send the FBU");
@@ -238,6 +341,8 @@ static void timeout(struct loop_timer *t)
 			"PrRtAdv" : "FBack";
 
 		mn.state = MN_IDLE;
+		mn.pa_on = false;
+		mhod_pa_wipe(&mn.pa, sizeof(mn.pa));
 		answer("error no %s after %u tries", what, mn.tries + 1);
 		return;
 	}
@@ -290,15 +395,19 @@ static void on_prrtadv(const struct mhod_icmp *m)
 		       m->code);
 		return;
 	}
-	/* The NCoA: our address in the nAR's prefix, on another link. */
+	/* The NCoA: our address in the nAR's prefix, on another link (the
+	 * first such address of the link).
+	 */
 	mn.next = NULL;
 	for (i = 0; mobile_iface(i); i++) {
 		const struct mhod_conf_iface *ifc = mobile_iface(i);
+		int j;
 
-		if (ifc != mn.cur && ifc->naddrs &&
-		    mhod_in_prefix(&ifc->addr[0], &mn.prefix, mn.plen)) {
+		for (j = ifc->naddrs - 1; ifc != mn.cur && j >= 0; j--) {
+			if (!mhod_in_prefix(&ifc->addr[j], &mn.prefix, mn.plen))
+				continue;
 			mn.next = ifc;
-			mn.ncoa = ifc->addr[0];
+			mn.ncoa = ifc->addr[j];
 		}
 	}
 	if (!mn.next) {
@@ -313,9 +422,74 @@ static void on_prrtadv(const struct mhod_icmp *m)
 	start_fbu();
 }
 
+/*
+ * The nAR's answer to the pre-authentication, in an accepted FBack: the
+ * keys, the SAs and policies between the NCoA and the nAR, and the nAR as
+ * a peer. Returns what the answer line says: "ok", "none" (not asked, or
+ * the nAR or the pAR does not do it) or "failed" (counted, logged).
+ */
+static const char *pa_finish(const struct mhod_mh *m)
+{
+	struct mhod_pa_wire w;
+	struct mhod_pa_peer p;
+	struct mhod_pa_keys k;
+	const char *res = "failed";
+	struct mn_dyn *d;
+	int got, err;
+
+	if (!mn.pa_on)
+		return "none";
+	mn.pa_on = false;
+	got = mhod_pa_wire_get(m, &w);
+	if (got == 0) {
+		mhod_log(MHOD_LOG_WARN, "pre-authentication: the FBack from %s has no answer from %s",
+			 mhod_ntop(&mn.ar->addr), mhod_ntop(&mn.nar));
+		mhod_pa_wipe(&mn.pa, sizeof(mn.pa));
+		return "none";
+	}
+	if (got < 0 || mhod_pa_peer_get(&w, &p) ||
+	    mhod_pa_derive(&mn.pa, &p, true, &mn.ncoa, &mn.nar, &k)) {
+		mhod_ctr.preauth_failed++;
+		mhod_log_reject("pre-authentication with %s: its answer is malformed or another suite",
+				mhod_ntop(&mn.nar));
+		goto out;
+	}
+	d = dyn_for(&mn.nar);
+	if (mn.ar == &d->peer)
+		mn.ar = NULL;	/* (MN_DYN entries taken: cannot happen) */
+	dyn_clear(d);
+	d->x = (struct mhod_xfrm_pa){ .local = mn.ncoa, .remote = mn.nar,
+				      .spi_in = mn.pa.spi, .spi_out = p.spi };
+	err = mhod_xfrm_pa_add(&d->x, k.esp_mn, k.esp_ar,
+			       mhod_conf->timers.preauth_lifetime_ms / 1000);
+	if (err) {
+		mhod_ctr.preauth_failed++;
+		mhod_log(MHOD_LOG_ERR, "pre-authentication with %s: the SAs cannot be installed: %s",
+			 mhod_ntop(&mn.nar), nl_geterror(err));
+		goto out;
+	}
+	d->set = true;
+	snprintf(d->peer.name, sizeof(d->peer.name), "pre-authenticated");
+	d->peer.kind = MHOD_PEER_AR;
+	d->peer.addr = mn.nar;
+	d->key.len = MHOD_PA_BADF_KEY_LEN;
+	memcpy(d->key.k, k.badf, MHOD_PA_BADF_KEY_LEN);
+	d->spi = p.spi;
+	mhod_ctr.preauth_ok++;
+	mhod_log(MHOD_LOG_INFO, "pre-authenticated with %s for %s: ESP SPIs 0x%08x in, 0x%08x out",
+		 mhod_ntop(&mn.nar), mhod_ntop(&mn.ncoa), d->x.spi_in,
+		 d->x.spi_out);
+	res = "ok";
+out:
+	mhod_pa_wipe(&k, sizeof(k));
+	mhod_pa_wipe(&mn.pa, sizeof(mn.pa));
+	return res;
+}
+
 static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 {
 	const struct mhod_key *key;
+	const char *pa;
 
 	mhod_ctr.fback++;
 	if (mn.state != MN_FBU_SENT || m->seq != mn.seq ||
@@ -325,7 +499,7 @@ static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 			 mhod_ntop(&rx->pi.src), m->seq);
 		return;
 	}
-	key = mhod_peer_key(mn.ar);
+	key = ar_key(mn.ar);
 	if (!key || !mhod_mh_badf_verify(m, rx->buf, rx->len, key->k,
 					 key->len, &mn.ncoa, &mn.ar->addr)) {
 		mhod_ctr.rx_bad_auth++;
@@ -336,23 +510,26 @@ static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 	loop_timer_stop(&mn.timer);
 	if (m->status >= 128) {
 		mn.state = MN_IDLE;
+		mn.pa_on = false;
+		mhod_pa_wipe(&mn.pa, sizeof(mn.pa));
 		mhod_ctr.handoffs_failed++;
 		answer("error FBack status %u", m->status);
 		return;
 	}
 	mn.state = MN_READY;
 	mhod_ctr.handoffs_ok++;
+	pa = pa_finish(m);
 	if (mn.reactive) {
 		/* The UNA went before the FBU: the new link is current. */
 		mn.state = MN_IDLE;
 		mn.ar = ar_on(mn.cur);
 		mn.end_pending = true;
 	}
-	answer("ok status %u seq %u ncoa %s nar %s ms %llu", m->status, m->seq,
-	       mhod_ntop(&mn.ncoa),
+	answer("ok status %u seq %u ncoa %s nar %s ms %llu preauth %s",
+	       m->status, m->seq, mhod_ntop(&mn.ncoa),
 	       mn.reactive ? (mn.ar ? mhod_ntop(&mn.ar->addr) : "-") :
 	       mhod_ntop(&mn.nar),
-	       (unsigned long long)(loop_now_ms() - mn.t_fbu));
+	       (unsigned long long)(loop_now_ms() - mn.t_fbu), pa);
 }
 
 static void rx_icmp(const struct mhod_rx *rx)
@@ -564,8 +741,17 @@ int mn_command(const char *cmd, char *out, size_t cap)
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(out, cap);
 	if (!strcmp(cmd, "state")) {
-		snprintf(out, cap, "%s on %s ar %s", mn_state_names[mn.state],
-			 mn.cur->name, mn.ar ? mhod_ntop(&mn.ar->addr) : "-");
+		char pa[2 * (INET6_ADDRSTRLEN + 20)] = "";
+		size_t n = 0;
+		int i;
+
+		for (i = 0; i < MN_DYN; i++)
+			if (dyn[i].set)
+				n += (size_t)snprintf(pa + n, sizeof(pa) - n,
+						      " pre-authenticated %s",
+						      mhod_ntop(&dyn[i].peer.addr));
+		snprintf(out, cap, "%s on %s ar %s%s", mn_state_names[mn.state],
+			 mn.cur->name, mn.ar ? mhod_ntop(&mn.ar->addr) : "-", pa);
 		return 0;
 	}
 	snprintf(out, cap, "error unknown command");
@@ -592,6 +778,9 @@ int mn_start(void)
 void mn_stop(void)
 {
 	net_close();
+	dyn_clear(&dyn[0]);
+	dyn_clear(&dyn[1]);
+	mhod_pa_wipe(&mn.pa, sizeof(mn.pa));
 	loop_timer_free(&mn.timer);
 	if (mn.client >= 0)
 		answer("error mhod stops");

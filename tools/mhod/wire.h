@@ -142,7 +142,8 @@ struct mhod_pkt_info {
 /* ---------------------------------------------------------------------
  * mhod pre-authentication payloads (private, experimental range; seed 001:
  * RtSolPr/HI carry {SAi, KEi, Ni, CERT_MN, Sig_MN}, HAck/PrRtAdv carry
- * {SAr, KEr, Nr, CERT_nAR, Sig_nAR}). Carried in ND option 253 (RFC 4727)
+ * {SAr, KEr, Nr, CERT_nAR, Sig_nAR}; the daemon sends SA, KE and NONCE
+ * in FBU/HI and HAck/FBack, see pakeys.h). Carried in ND option 253 (RFC 4727)
  * and mobility option 18 (RFC 5096), both with Experiment ID 0x6d68 "mh";
  * a payload too long for one option is split across consecutive options
  * of the same kind, all but the last with the M flag.

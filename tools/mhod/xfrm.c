@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The IPsec check at start (RFC 5568 10; Documentation/mhod.rst, IPsec).
- * mhod does not install SAs or policies: they come from "ip xfrm" (static
- * SAs) or from strongSwan (IKEv2). It reads the kernel's XFRM policies
+ * The IPsec check at start (RFC 5568 10; Documentation/mhod.rst, IPsec),
+ * and the SAs of pre-authentication (at the end of this file).
+ * mhod does not install the SAs and policies of its configured peers and
+ * neighbours: they come from "ip xfrm" (static SAs) or from strongSwan
+ * (IKEv2). It reads the kernel's XFRM policies
  * once (an XFRM_MSG_GETPOLICY dump: selectors and templates, never keys)
  * and checks that every Mobility Header message it will exchange with a
  * configured peer or neighbour is protected by ESP, in both directions;
@@ -22,6 +24,7 @@
 #include <linux/xfrm.h>
 
 #include "ipsec.h"
+#include "pakeys.h"
 #include "mhod.h"
 
 #define XFRM_POLICIES_MAX	(1u << 20)	/* what the dump may hold */
@@ -269,4 +272,199 @@ int mhod_ipsec_check(void)
 		 "IPsec: the signaling with %d peers and neighbours is protected by ESP (%zu policies read)",
 		 checked, t.n);
 	return 0;
+}
+
+/* ------------------------------------------------ pre-authentication */
+
+/*
+ * The SAs and policies a pre-authentication made (PreAuthentication =
+ * fmipv6): ESP in transport mode, AES-GCM-16, for the Mobility Header
+ * between the MN's NCoA and the nAR, in both directions. The kernel
+ * removes them when their hard lifetime ends, so that a daemon that dies
+ * leaves nothing forever; mhod removes them before (a new
+ * pre-authentication of the same address, its own shutdown).
+ */
+#define PA_PRIORITY	100	/* before the catch-alls an AR may have */
+#define PA_REQID	0x6d68
+
+static int xfrm_request(struct nl_msg *msg)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (!sk) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	err = nl_connect(sk, NETLINK_XFRM);
+	if (!err)
+		err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_wait_for_ack(sk);
+	nl_socket_free(sk);
+	/* The message holds a key: wiped before it is freed. */
+	mhod_pa_wipe(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
+	return err < 0 ? err : 0;
+}
+
+static void sel_of(struct xfrm_selector *sel, const struct in6_addr *src,
+		   const struct in6_addr *dst)
+{
+	memset(sel, 0, sizeof(*sel));
+	memcpy(&sel->saddr.a6, src, 16);
+	memcpy(&sel->daddr.a6, dst, 16);
+	sel->family = AF_INET6;
+	sel->prefixlen_s = 128;
+	sel->prefixlen_d = 128;
+	sel->proto = IPPROTO_MH;
+}
+
+static void lft_of(struct xfrm_lifetime_cfg *lft, uint32_t seconds)
+{
+	lft->soft_byte_limit = XFRM_INF;
+	lft->hard_byte_limit = XFRM_INF;
+	lft->soft_packet_limit = XFRM_INF;
+	lft->hard_packet_limit = XFRM_INF;
+	lft->hard_add_expires_seconds = seconds;
+}
+
+static int sa_add(const struct in6_addr *src, const struct in6_addr *dst,
+		  uint32_t spi, const uint8_t *key, uint32_t seconds)
+{
+	struct {
+		struct xfrm_algo_aead a;
+		uint8_t key[MHOD_PA_ESP_KEY_LEN];
+	} aead;
+	struct xfrm_usersa_info sa = { 0 };
+	struct nl_msg *msg;
+	int err;
+
+	msg = nlmsg_alloc_simple(XFRM_MSG_NEWSA, NLM_F_REQUEST | NLM_F_ACK);
+	if (!msg)
+		return -NLE_NOMEM;
+	sel_of(&sa.sel, src, dst);
+	memcpy(&sa.id.daddr.a6, dst, 16);
+	sa.id.spi = htonl(spi);
+	sa.id.proto = IPPROTO_ESP;
+	memcpy(&sa.saddr.a6, src, 16);
+	sa.family = AF_INET6;
+	sa.mode = XFRM_MODE_TRANSPORT;
+	sa.reqid = PA_REQID;
+	sa.replay_window = 32;
+	lft_of(&sa.lft, seconds);
+	memset(&aead, 0, sizeof(aead));
+	strcpy(aead.a.alg_name, "rfc4106(gcm(aes))");
+	aead.a.alg_key_len = MHOD_PA_ESP_KEY_LEN * 8;
+	aead.a.alg_icv_len = 128;
+	memcpy(aead.key, key, MHOD_PA_ESP_KEY_LEN);
+	err = nlmsg_append(msg, &sa, sizeof(sa), NLMSG_ALIGNTO) ||
+	      nla_put(msg, XFRMA_ALG_AEAD, sizeof(aead), &aead);
+	mhod_pa_wipe(&aead, sizeof(aead));
+	if (err) {
+		mhod_pa_wipe(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	return xfrm_request(msg);
+}
+
+static int pol_add(const struct in6_addr *src, const struct in6_addr *dst,
+		   uint8_t dir, uint32_t spi, uint32_t seconds)
+{
+	struct xfrm_userpolicy_info pi = { 0 };
+	struct xfrm_user_tmpl t = { 0 };
+	struct nl_msg *msg;
+
+	/* UPDPOLICY: the address's policy of an earlier run, replaced. */
+	msg = nlmsg_alloc_simple(XFRM_MSG_UPDPOLICY, NLM_F_REQUEST | NLM_F_ACK);
+	if (!msg)
+		return -NLE_NOMEM;
+	sel_of(&pi.sel, src, dst);
+	lft_of(&pi.lft, seconds);
+	pi.priority = PA_PRIORITY;
+	pi.dir = dir;
+	pi.action = XFRM_POLICY_ALLOW;
+	t.id.proto = IPPROTO_ESP;
+	t.id.spi = htonl(spi);
+	t.family = AF_INET6;
+	t.reqid = PA_REQID;
+	t.mode = XFRM_MODE_TRANSPORT;
+	t.aalgos = t.ealgos = t.calgos = ~0u;
+	if (nlmsg_append(msg, &pi, sizeof(pi), NLMSG_ALIGNTO) ||
+	    nla_put(msg, XFRMA_TMPL, sizeof(t), &t)) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	return xfrm_request(msg);
+}
+
+static int sa_del(const struct in6_addr *dst, uint32_t spi)
+{
+	struct xfrm_usersa_id id = { 0 };
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc_simple(XFRM_MSG_DELSA, NLM_F_REQUEST | NLM_F_ACK);
+	if (!msg)
+		return -NLE_NOMEM;
+	memcpy(&id.daddr.a6, dst, 16);
+	id.spi = htonl(spi);
+	id.family = AF_INET6;
+	id.proto = IPPROTO_ESP;
+	if (nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO)) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	return xfrm_request(msg);
+}
+
+static int pol_del(const struct in6_addr *src, const struct in6_addr *dst,
+		   uint8_t dir)
+{
+	struct xfrm_userpolicy_id id = { 0 };
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc_simple(XFRM_MSG_DELPOLICY, NLM_F_REQUEST | NLM_F_ACK);
+	if (!msg)
+		return -NLE_NOMEM;
+	sel_of(&id.sel, src, dst);
+	id.dir = dir;
+	if (nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO)) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	return xfrm_request(msg);
+}
+
+int mhod_xfrm_pa_add(const struct mhod_xfrm_pa *x, const uint8_t *key_out,
+		     const uint8_t *key_in, uint32_t seconds)
+{
+	int err;
+
+	err = sa_add(&x->local, &x->remote, x->spi_out, key_out, seconds);
+	if (!err) {
+		err = sa_add(&x->remote, &x->local, x->spi_in, key_in, seconds);
+		if (err)
+			sa_del(&x->remote, x->spi_out);
+	}
+	if (!err)
+		err = pol_add(&x->local, &x->remote, XFRM_POLICY_OUT,
+			      x->spi_out, seconds);
+	if (!err)
+		err = pol_add(&x->remote, &x->local, XFRM_POLICY_IN,
+			      x->spi_in, seconds);
+	if (err) {
+		mhod_xfrm_pa_del(x);
+		return err;
+	}
+	return 0;
+}
+
+void mhod_xfrm_pa_del(const struct mhod_xfrm_pa *x)
+{
+	/* Each may be gone already (its lifetime ended): not an error. */
+	pol_del(&x->local, &x->remote, XFRM_POLICY_OUT);
+	pol_del(&x->remote, &x->local, XFRM_POLICY_IN);
+	sa_del(&x->remote, x->spi_out);
+	sa_del(&x->local, x->spi_in);
 }

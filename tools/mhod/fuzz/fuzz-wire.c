@@ -9,12 +9,15 @@
  *             the fuzzer gets past it)
  * A message that parses must build, the result must parse, and building
  * that again must give the same octets. Context blocks that parse as
- * IPsec SA blocks must build and parse back too.
+ * IPsec SA blocks must build and parse back too. A Mobility Header
+ * message's pre-authentication payloads go through what the daemon does
+ * with them (decode, and the key derivation with a fixed value of ours).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../bytes.h"
+#include "../pakeys.h"
 #include "../pkt.h"
 #include "../wire.h"
 
@@ -79,6 +82,23 @@ static void icmp(uint8_t *buf, size_t len, struct mhod_pkt_info *pi,
 	CHECK(n == n2 && !memcmp(out, out2, n));
 }
 
+static void preauth(const struct mhod_mh *m, const struct mhod_pkt_info *pi)
+{
+	static const struct mhod_pa_local ours = { .spi = 0xc0000001,
+						   .priv = { 0x40, 9, 9 } };
+	struct mhod_pa_wire w;
+	struct mhod_pa_peer p;
+	struct mhod_pa_keys k;
+	int got = mhod_pa_wire_get(m, &w);
+
+	CHECK(got >= -1 && got <= 1 && w.set == (got == 1));
+	if (got != 1 || mhod_pa_peer_get(&w, &p))
+		return;
+	CHECK(p.spi >= 256);
+	if (mhod_pa_derive(&ours, &p, false, &pi->src, &pi->dst, &k))
+		CHECK(!k.esp_mn[0] && !k.badf[0]);
+}
+
 static void mh(uint8_t *buf, size_t len, struct mhod_pkt_info *pi, bool fix)
 {
 	static struct mhod_mh m, m2;
@@ -96,6 +116,7 @@ static void mh(uint8_t *buf, size_t len, struct mhod_pkt_info *pi, bool fix)
 		return;
 	for (kind = 0; kind <= MHOD_PA_KIND_MAX + 1; kind++)
 		CHECK(!mhod_mh_pa_get(&m, kind, pa, sizeof(pa), &got));
+	preauth(&m, pi);
 	(void)mhod_mh_badf_verify(&m, buf, len, key, sizeof(key), &coa,
 				  &pi->dst);
 	err = mhod_mh_build(&m, pi, out, sizeof(out), &n);

@@ -70,6 +70,9 @@ static const struct {
 	{ AR_HEAD "[Timers]\nHIRetries = -1\n", "11:13: '-1' is not a number" },
 	{ AR_HEAD "[Timers]\nFBULifetime = 1.5s\n" NB,
 	  "1:1: FBULifetime is whole seconds" },
+	{ AR_HEAD "[Timers]\nPreAuthLifetime = 10.5s\n" NB,
+	  "1:1: PreAuthLifetime is whole seconds" },
+	{ AR_HEAD "[Timers]\nPreAuthLifetime = 9s\n", "11:19: '9s' is outside" },
 	{ AR_HEAD "[Timers]\nBindAckTimeoutMax = 500ms\n" NB,
 	  "1:1: BindAckTimeoutMax is below" },
 	{ AR_HEAD, "2:8: an access router needs a [Neighbor]" },
@@ -222,6 +225,7 @@ void test_conf(const char *example)
 			0x2001, "hex numbers");
 		t_check(conf.timers.proxy_nd_ms == 1500 &&
 			conf.timers.fbu_lifetime_ms == 30000 &&
+			conf.timers.preauth_lifetime_ms == 3600000 &&
 			conf.timers.bindack_max_ms == 32000, "durations");
 		t_check(conf.limits.buffer_bytes == 384000, "limits");
 	}

@@ -65,6 +65,7 @@ void t_seed_msg(const struct t_decoded *d, const uint8_t *pkt, size_t len);
 extern const uint8_t t_k_mn_par[20], t_k_cxtp[16], t_k_esp[20];
 
 void test_crypto(void);
+void test_pakeys(void);
 void test_vectors(const char *path);
 void test_messages(const char *pcap_path);
 void test_malformed(const char *vectors_path);

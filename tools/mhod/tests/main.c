@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 	}
 	t_init();
 	test_crypto();
+	test_pakeys();
 	test_vectors(argv[1]);
 	test_messages(argc > 3 ? argv[3] : NULL);
 	test_malformed(argv[1]);

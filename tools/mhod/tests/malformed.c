@@ -358,8 +358,11 @@ static const struct pa_case pa_cases[] = {
 	{ "HI payload kind 9", MHOD_MH_HI, 0, { "0900" N16 }, true, MHOD_E_PA_KIND },
 	{ "HI payload kind 0", MHOD_MH_HI, 0, { "0000" N16 }, true, MHOD_E_PA_KIND },
 	{ "HI reserved flag", MHOD_MH_HI, 0, { "0340" N16 }, true, MHOD_E_PA_FLAGS },
-	{ "FBU with a pre-auth option",
-	  MHOD_MH_FBU, 0, { "0300" N16 }, true, MHOD_E_OPT_UNEXPECTED },
+	{ "FBU with a pre-auth nonce", MHOD_MH_FBU, 0, { "0300" N16 }, true, MHOD_OK },
+	{ "FBack with a pre-auth nonce",
+	  MHOD_MH_FBACK, 0, { "0300" N16 }, true, MHOD_OK },
+	{ "BA with a pre-auth option",
+	  MHOD_MH_BA, 0, { "0300" N16 }, true, MHOD_E_OPT_UNEXPECTED },
 	{ "HI with another experiment's option", MHOD_MH_HI, 0, { "0300" "0102" }, false, MHOD_OK },
 	{ "RtSolPr empty fragment", 0, MHOD_MSG_RTSOLPR, { "0300" "0000" }, true, MHOD_E_PA_FRAG },
 	{ "RtSolPr DataLen past the option",
@@ -400,9 +403,12 @@ static void pa_mh_case(const struct pa_case *c, uint8_t data[3][64],
 		o->len = (uint8_t)lens[i];
 	}
 	o = &m.opts[m.nopts++];
-	if (c->mh_type == MHOD_MH_FBU) {
+	if (c->mh_type == MHOD_MH_FBU || c->mh_type == MHOD_MH_FBACK) {
 		o->type = MHOD_MHO_BADF;
 		o->len = 12;
+	} else if (c->mh_type == MHOD_MH_BA) {
+		o->type = MHOD_MHO_BRA;
+		o->refresh = 1;
 	} else {
 		o->type = MHOD_MHO_LLA;
 		o->code = MHOD_LLA_MN;

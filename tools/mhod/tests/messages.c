@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ktap.h"
+#include "../pakeys.h"
 #include "../pcap.h"
 
 static FILE *pcap, *filters;
@@ -495,6 +496,8 @@ static void preauth_relay(const struct mhod_mh *hi)
 static void fmip_mh(void)
 {
 	static struct mhod_mh m;
+	static struct mhod_pa_wire pa_w;
+	struct mhod_pa_local pa_l;
 	struct mhod_pkt p;
 
 	mh_new(&m, MHOD_MH_FBU, 0x1001, MHOD_BU_A | MHOD_BU_H, 30);
@@ -517,6 +520,28 @@ static void fmip_mh(void)
 	       "mip6.mhtype==9 && mip6.fback.status==1 && mip6.fback.k_flag==1 && "
 	       "mip6.fback.seqnr==4097 && mip6.acoa.acoa==2001:db8:2::c && "
 	       "mip6.badff.spi==256", true);
+
+	/* Pre-authentication as mhod sends it (pakeys.h): FBU and FBack. */
+	memset(&pa_l, 0x5a, sizeof(pa_l));
+	pa_l.spi = 0xc0000001;
+	mhod_pa_wire_of(&pa_l, &pa_w);
+	mh_new(&m, MHOD_MH_FBU, 0x1002, MHOD_BU_A | MHOD_BU_H, 30);
+	mh_opt(&m, MHOD_MHO_ALTCOA)->addr = A("2001:db8:2::a");
+	mhod_pa_wire_add(&m, &pa_w);
+	mh_auth(&m, MHOD_MHO_BADF, 0x100, NULL);
+	p = mh_pkt("2001:db8:1::a", "2001:db8:1::1", NULL);
+	mh_msg("FBU + preauth", &m, &p,
+	       "mip6.mhtype==8 && mip6.fbu.seqnr==4098 && "
+	       "mip6.acoa.acoa==2001:db8:2::a && mip6.badff.spi==256 && "
+	       F_PA_MH, true);
+	mh_new(&m, MHOD_MH_FBACK, 0x1002, 0, 30);
+	mhod_pa_wire_add(&m, &pa_w);
+	mh_auth(&m, MHOD_MHO_BADF, 0x100, NULL);
+	p = mh_pkt("2001:db8:1::1", "2001:db8:1::a", NULL);
+	mh_msg("FBack + preauth", &m, &p,
+	       "mip6.mhtype==9 && mip6.fback.status==0 && "
+	       "mip6.fback.seqnr==4098 && mip6.badff.spi==256 && " F_PA_MH,
+	       true);
 
 	mh_new(&m, MHOD_MH_HI, 0x2001, MHOD_HI_S | MHOD_HI_U, 0);
 	mh_ipap(&m, MHOD_IPA_PCOA, "2001:db8:1::a");
