@@ -228,10 +228,12 @@ test: mhoctl-static mhod selftests-tools
 # mhod's wire layer needs no VM: its tests run here (tools/mhod/Makefile);
 # so does the check of the VM's signaling captures (selftests/vm/
 # pcap-check.sh), on consoles made up from the same messages.
+# Each fuzz harness runs for CHECK_FUZZ_TIME seconds too (ASan+UBSan).
 check-mhod:
 	$(MAKE) -C tools/mhod test asan interop ipsec-check
 	cd tools/mhod && ../../selftests/vm/test-pcap-check.sh build/mhod-test \
 		$(or $(SHARED),../../../shared)/signaling/vectors.hex mhod.conf.example
+	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(CHECK_FUZZ_TIME),20)
 
 fuzz:
 	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)

@@ -10,8 +10,9 @@
 # measures the streams: nothing may be lost, reordered or duplicated.
 #
 # And what must change nothing: an FBU whose Binding Authorization Data
-# does not verify (a wrong key), and an FBU for another mobile node's
-# address; each is counted, and the routers have no binding after it.
+# does not verify (a wrong key), an FBU for another mobile node's
+# address, and an HI from a router that is not the nAR's neighbour; each
+# is counted, and the routers have no binding after it.
 #
 # Reactive mode (RFC 5568 3.3): the MN leaves without an FBU; on the new
 # link its agent sends the UNA and then the FBU from the NCoA, through
@@ -509,6 +510,49 @@ t_refused() {
 	handoff_teardown
 }
 
+# An HI from an access router that is not the nAR's neighbour: the nAR's
+# configuration names another address for its neighbour (with the IPsec
+# policies its check asks for), so the pAR's HIs, ESP-protected and
+# accepted by its kernel, come from a router mhod does not know: each is
+# counted (rx_hi_unknown_ar), none is answered, the nAR makes no binding,
+# and the pAR, without a HAck, answers the MN 128 and goes back to idle.
+t_hi_unknown() {
+	local d=$TMPD/hi-unknown
+	topo || return
+	# The pAR gives up on its HIs (0.1 + 0.2 + 0.4 + 0.8 s) before the
+	# MN on its FBUs (4 x 1 s), so the MN hears its FBack 128.
+	if HO_MHOD_HI_TIMEOUT=100ms ho_mhod_start "$d"; then
+		t_hi_unknown_body "$d"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+t_hi_unknown_body() {
+	local d=$1 out hi
+	kill -TERM "${_ho_mhod_pid[nar]}" && wait "${_ho_mhod_pid[nar]}"
+	unset '_ho_mhod_pid[nar]'
+	rm -f "$d/nar.sock"
+	sed -i 's/^Router = 2001:db8:12::1$/Router = 2001:db8:12::9/' "$d/nar.conf"
+	x ip -n "$HO_NAR" xfrm policy add src 2001:db8:12::9/128 dst 2001:db8:12::2/128 \
+		proto 135 dir in tmpl proto esp spi $HO_ESP_ARS_NAR_IN reqid 2 mode transport &&
+	x ip -n "$HO_NAR" xfrm policy add src 2001:db8:12::2/128 dst 2001:db8:12::9/128 \
+		proto 135 dir out tmpl proto esp spi $HO_ESP_ARS_PAR_IN reqid 2 mode transport || return
+	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf" || { fail "the nAR's mhod did not start again"; return; }
+	out=$(ho_mhodctl mn handoff "$HO_AP_NAR")
+	expect_eq "the MN's answer" "$out" "error FBack status 128"
+	hi=$(ho_mhod_stat nar hi)
+	[ "$hi" -ge 1 ] || fail "the nAR saw $hi HIs"
+	expect_eq "HIs from an unknown router at the nAR" "$(ho_mhod_stat nar rx_hi_unknown_ar)" "$hi"
+	expect_eq "HAcks sent by the nAR" "$(ho_mhod_stat nar hack)" 0
+	expect_eq "HAcks at the pAR" "$(ho_mhod_stat par hack)" 0
+	expect_eq "bindings at the nAR" "$("$MHOCTL" -n "$HO_NAR" -j binding show)" "[]"
+	wait_for 10 ho_state_is "$HO_PAR" idle ||
+		fail "the pAR's binding is \"$(handoff_state "$HO_PAR")\", not idle"
+}
+
 # mhod -t refuses a broken configuration, naming the line; SIGTERM while
 # the pAR forwards: mhod exits 0 and the binding has been told "end" (it
 # lingers), the nAR's hold stays for the module (the UNA still releases).
@@ -599,7 +643,7 @@ t_stop() {
 	handoff_teardown
 }
 
-ktap_plan 20
+ktap_plan 21
 run_case "mhod: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "mhod killed and restarted mid-handoff: it resynchronizes, nothing lost" t_udp_restart
 run_case "mhod killed while it waits for the HAck: back to idle, the next FBU completes" t_restart_buffering
@@ -618,6 +662,7 @@ run_case "an FBU with a wrong key changes nothing and is counted" t_wrong_key
 run_case "an FBU for another mobile node's address changes nothing" t_other_mn
 run_case "an FBU from an unknown address changes nothing" t_unknown
 run_case "a full nAR: HAck and FBack say insufficient resources" t_refused
+run_case "an HI from a router that is not a neighbour changes nothing and is counted" t_hi_unknown
 run_case "mhod -t, and what SIGTERM leaves in the kernel" t_stop
 run_case "mhod killed mid-handoff: the nAR's hold expires, every packet counted" t_killed_holds
 ktap_finish

@@ -207,8 +207,57 @@ t_nar_without_body() {
 	expect_eq "answers the MN missed" "$(ho_mhod_stat mn preauth_failed)" 0
 }
 
-ktap_plan 3
+# Another mobile node (the routers' second one, 2001:db8:a::2, its own
+# key; a second agent on the MN) names the first one's NCoA in its
+# predictive FBU once the first has pre-authenticated there. (The nAR's
+# binding that holds that NCoA is deleted first, or the module itself
+# would refuse the HI.) Its handoff completes, but the nAR refuses to
+# pre-authenticate it for that address: the entry is the first MN's,
+# whose SAs stay as they were.
+t_claim() {
+	local d=$TMPD/claim
+	topo || return
+	if ho_mhod_start "$d"; then
+		t_claim_body "$d"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+t_claim_body() {
+	local d=$1 out spi
+	out=$(ho_mhodctl mn handoff "$HO_AP_NAR")
+	case $out in
+	"ok status 0 "*" preauth ok") ;;
+	*) fail "handoff: $out"; return ;;
+	esac
+	spi=$(pa_spi "$HO_NAR" "$NAR_CORE")
+	x "$MHOCTL" -n "$HO_NAR" binding del match $HOA || return
+	# The second agent: its address, key and SPI, its own socket.
+	(umask 077 && echo "$HO_MHOD_KEY2" >"$d/mn2-agent.key") || return
+	sed -e "s|^Address = $HOA/128|Address = 2001:db8:a::2/128|" \
+	    -e "s|$d/mn.sock|$d/mn2.sock|" \
+	    -e "s|$d/mn-agent.key|$d/mn2-agent.key|" \
+	    -e 's|^SPI = 0x100$|SPI = 0x101|' "$d/mn.conf" >"$d/mn2.conf"
+	_ho_mhod_run mn2 "$HO_MN" "$d/mn2.conf" || { fail "the second agent did not start"; return; }
+	out=$(ho_mhodctl mn2 handoff "$HO_AP_NAR")
+	case $out in
+	"ok status 0 "*"ncoa $NCOA "*" preauth none") ;;
+	*) fail "the second MN's handoff: $out" ;;
+	esac
+	grep -q "pre-authentication of $NCOA for 2001:db8:a::2 refused: another mobile node's" "$d/nar.log" ||
+		fail "the nAR did not refuse: $(grep -i pre-auth "$d/nar.log" | tail -n 3)"
+	expect_eq "refused at the nAR" "$(ho_mhod_stat nar preauth_failed)" 1
+	expect_eq "pre-authentications at the nAR" "$(ho_mhod_stat nar preauth_ok)" 1
+	expect_eq "the first MN's SA at the nAR" "$(pa_spi "$HO_NAR" "$NAR_CORE")" "$spi"
+	expect_eq "pre-authentication SAs and policies at the nAR" "$(ho_pa_xfrm nar)" "2 2"
+}
+
+ktap_plan 4
 run_case "pre-authentication: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
 run_case "pre-authentication: the first FBU on the new link is protected and accepted" t_back
 run_case "an nAR without pre-authentication: the handoff completes without it" t_nar_without
+run_case "another mobile node cannot take over a pre-authenticated NCoA" t_claim
 ktap_finish

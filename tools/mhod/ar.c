@@ -97,6 +97,7 @@ struct pa_mn {
 	struct mhod_conf_peer peer;	/* kind 0 while unused */
 	struct mhod_key key;		/* BADF */
 	struct mhod_xfrm_pa x;		/* x.spi_in: the BADF SPI too */
+	struct in6_addr pcoa;		/* the HI's: who the pAR vouched for */
 	struct loop_timer timer;
 };
 
@@ -153,6 +154,7 @@ static void pa_free(struct pa_mn *pa)
 	s->rl_ms = 0;
 	memset(&pa->peer, 0, sizeof(pa->peer));
 	memset(&pa->x, 0, sizeof(pa->x));
+	memset(&pa->pcoa, 0, sizeof(pa->pcoa));
 	pa->used = false;
 }
 
@@ -799,18 +801,34 @@ static void pa_expire(struct loop_timer *t)
 	pa_free(pa);
 }
 
-/* A pre-authenticated MN's entry: its own (a new exchange replaces the
- * old one, unless it is in a handoff from here), else a free one.
+/*
+ * A pre-authenticated MN's entry: its own, else a free one. A new
+ * exchange for an NCoA that has an entry replaces it only for the same
+ * MN: the HI names the PCoA the entry was made for, or the NCoA that
+ * entry's MN moved on to through this router. Another MN claiming that
+ * address gets nothing (*why says so); nor does an MN in a handoff from
+ * here.
  */
-static struct pa_mn *pa_slot(const struct in6_addr *ncoa)
+static struct pa_mn *pa_slot(const struct in6_addr *ncoa,
+			     const struct in6_addr *pcoa, const char **why)
 {
 	struct pa_mn *free_pa = NULL;
 	unsigned int i;
 
+	*why = "no free entry ([Limits] MobileNodes)";
 	for (i = 0; i < npa; i++) {
+		const struct par_mn *s = &mns[mhod_conf->npeers + i];
+
 		if (pas[i].used && mhod_addr_eq(&pas[i].peer.addr, ncoa)) {
-			if (mns[mhod_conf->npeers + i].state != PAR_IDLE)
+			if (s->state != PAR_IDLE) {
+				*why = "it is in a handoff from here";
 				return NULL;
+			}
+			if (!mhod_addr_eq(&pas[i].pcoa, pcoa) &&
+			    !(s->have_seq && mhod_addr_eq(&s->ncoa, pcoa))) {
+				*why = "another mobile node's pre-authentication holds that address";
+				return NULL;
+			}
 			pa_free(&pas[i]);
 			return &pas[i];
 		}
@@ -827,9 +845,10 @@ static struct pa_mn *pa_slot(const struct in6_addr *ncoa)
  * the handoff goes on without it (the HAck has no answer: the MN knows).
  */
 static void pa_answer(const struct mhod_rx *rx, const struct mhod_mh *m,
-		      const struct in6_addr *ncoa,
+		      const struct in6_addr *ncoa, const struct in6_addr *pcoa,
 		      const struct mhod_mh_opt *lla, struct mhod_pa_wire *out)
 {
+	const char *why;
 	struct mhod_pa_local l;
 	struct mhod_pa_wire w;
 	struct mhod_pa_peer p;
@@ -846,11 +865,11 @@ static void pa_answer(const struct mhod_rx *rx, const struct mhod_mh *m,
 				mhod_ntop(&rx->pi.src));
 		return;
 	}
-	pa = pa_slot(ncoa);
+	pa = pa_slot(ncoa, pcoa, &why);
 	if (!pa) {
 		mhod_ctr.preauth_failed++;
-		mhod_log(MHOD_LOG_WARN, "pre-authentication of %s: no free entry ([Limits] MobileNodes) or in a handoff",
-			 mhod_ntop(ncoa));
+		mhod_log_reject("pre-authentication of %s for %s refused: %s",
+				mhod_ntop(ncoa), mhod_ntop(pcoa), why);
 		return;
 	}
 	if (mhod_pa_local_new(&l, 0xc0000000u |
@@ -872,6 +891,7 @@ static void pa_answer(const struct mhod_rx *rx, const struct mhod_mh *m,
 		goto out;
 	}
 	pa->used = true;
+	pa->pcoa = *pcoa;
 	pa->peer.kind = MHOD_PEER_MN;
 	pa->peer.addr = *ncoa;
 	snprintf(pa->peer.name, sizeof(pa->peer.name), "pre-auth-%u",
@@ -963,9 +983,9 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 	memset(&n->pa, 0, sizeof(n->pa));
 	if (pcoa)
 		n->pcoa = pcoa->addr;
-	if (code < 128 && m->code == 0 && ncoa &&
+	if (code < 128 && m->code == 0 && ncoa && pcoa &&
 	    mhod_conf->preauth == MHOD_PREAUTH_FMIP)
-		pa_answer(rx, m, &ncoa->addr, lla, &n->pa);
+		pa_answer(rx, m, &ncoa->addr, &pcoa->addr, lla, &n->pa);
 	send_hack(rx, m->seq, code, &n->pa);
 }
 

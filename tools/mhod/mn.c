@@ -256,6 +256,16 @@ static int send_fbu(uint16_t lifetime, const struct in6_addr *src,
 	o = &m.opts[m.nopts++];
 	o->type = MHOD_MHO_ALTCOA;
 	o->addr = mn.ncoa;
+	/* Our link-layer address on the new link, for the HI (RFC 5568
+	 * 6.2.1.1): an AR that has none configured for us takes this one.
+	 */
+	if (lifetime && mn.next && mn.next->has_lla) {
+		o = &m.opts[m.nopts++];
+		o->type = MHOD_MHO_LLA;
+		o->code = MHOD_LLA_MN;
+		o->lla_len = mn.next->lla.len;
+		memcpy(o->lla, mn.next->lla.addr, mn.next->lla.len);
+	}
 	if (lifetime && mn.pa_on && mhod_pa_wire_add(&m, &mn.pa_wire))
 		return -1;
 	o = &m.opts[m.nopts++];
