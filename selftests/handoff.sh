@@ -1374,12 +1374,8 @@ _ho_mhod_mn_conf() {
 # HO_DATA_ESP (set, not empty; mhod mode): the CN's UDP and TCP with the
 # HOA go in ESP, transport mode, AES-GCM, between the CN and the MN: the
 # routers forward, hold and release ESP packets, whose sequence numbers
-# the MN's replay window checks (a duplicated one, or one older than the
-# window, is dropped and counted in XfrmInStateSeqError). The window is
-# 1,024 packets: the emulated old link still delivers what its netem
-# queue held when the MN left (a radio link would lose it), up to
-# hundreds of TCP segments at 40 Mbit/s, after newer ones came on the new
-# link; a duplicate is caught at any size. The run keeps each node's
+# the MN's replay window checks (an old or duplicated one is dropped and
+# counted in XfrmInStateSeqError). The run keeps each node's
 # /proc/net/xfrm_stat (OUTDIR/xfrm_stat.NODE) and the packets of the SA
 # into the MN (OUTDIR/data-esp.mn).
 HO_DATA_SPI=0x3001	# into the MN; 0x3002 and 0x3003 to the CN's addresses
@@ -1389,7 +1385,7 @@ HO_DATA_SPI=0x3001	# into the MN; 0x3002 and 0x3003 to the CN's addresses
 ho_data_esp() {
 	local key alg sas cn= mn= p err
 	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
-	alg="reqid 3 replay-window 1024 mode transport aead rfc4106(gcm(aes)) $key 128"
+	alg="reqid 3 replay-window 64 mode transport aead rfc4106(gcm(aes)) $key 128"
 	sas="xfrm state add src :: dst $HOA proto esp spi $HO_DATA_SPI $alg
 xfrm state add src :: dst 2001:db8:1::1 proto esp spi 0x3002 $alg
 xfrm state add src :: dst 2001:db8:2::1 proto esp spi 0x3003 $alg"
