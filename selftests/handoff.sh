@@ -415,8 +415,6 @@ _ho_bindings() {
 		# The daemons make the peers and bindings themselves.
 		ho_mhod_start "$_ho_out/mhod" ||
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "mhod did not start"; }
-		[ -z "${HO_DATA_ESP:-}" ] || ho_data_esp ||
-			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no ESP for the data"; }
 		return
 	fi
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar
@@ -714,14 +712,7 @@ _ho_counters() {
 	[ "$1" != bicast ] || routers+=("$HO_NAR2")
 	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
 		ip netns exec "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
-		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$_ho_out/xfrm_stat.${ns##*-}" 2>/dev/null
 	done
-	# The data's SA into the MN (ho_data_esp): its packets (not its key).
-	[ -z "${HO_DATA_ESP:-}" ] ||
-		ip -n "$HO_MN" -s xfrm state list dst $HOA proto esp spi $HO_DATA_SPI 2>/dev/null |
-		awk '/^[ \t]*[0-9]+\(bytes\), [0-9]+\(packets\)/ {
-			sub(/.*, /, ""); sub(/\(packets\).*/, ""); print; exit }' \
-		>"$_ho_out/data-esp.mn"
 	for ns in "${routers[@]}"; do
 		"$MHOCTL" -n "$ns" -j binding show match $HOA \
 			>"$_ho_out/binding.${ns##*-}.json" 2>/dev/null
@@ -1367,39 +1358,6 @@ _ho_mhod_mn_conf() {
 	_ho_conf_key ar "$d/mn-agent.key" 0x100
 	_ho_conf_ipsec ar $HO_ESP_PAR_OUT $HO_ESP_PAR_IN
 	_ho_conf Timers FBUTimeout=1s
-}
-
-# ---- the MN's own traffic in ESP ---------------------------------------------
-#
-# HO_DATA_ESP (set, not empty; mhod mode): the CN's UDP and TCP with the
-# HOA go in ESP, transport mode, AES-GCM, between the CN and the MN: the
-# routers forward, hold and release ESP packets, whose sequence numbers
-# the MN's replay window checks (an old or duplicated one is dropped and
-# counted in XfrmInStateSeqError). The run keeps each node's
-# /proc/net/xfrm_stat (OUTDIR/xfrm_stat.NODE) and the packets of the SA
-# into the MN (OUTDIR/data-esp.mn).
-HO_DATA_SPI=0x3001	# into the MN; 0x3002 and 0x3003 to the CN's addresses
-
-# ho_data_esp: those SAs and policies on the CN and the MN (after
-# ho_esp_setup, which flushes the MN's). Keys are new, never printed.
-ho_data_esp() {
-	local key alg sas cn= mn= p err
-	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
-	alg="reqid 3 replay-window 64 mode transport aead rfc4106(gcm(aes)) $key 128"
-	sas="xfrm state add src :: dst $HOA proto esp spi $HO_DATA_SPI $alg
-xfrm state add src :: dst 2001:db8:1::1 proto esp spi 0x3002 $alg
-xfrm state add src :: dst 2001:db8:2::1 proto esp spi 0x3003 $alg"
-	for p in 17 6; do	# UDP, TCP (the guest has no /etc/protocols)
-		cn+="
-xfrm policy add src ::/0 dst $HOA/128 proto $p dir out priority 500 tmpl proto esp reqid 3 mode transport
-xfrm policy add src $HOA/128 dst ::/0 proto $p dir in priority 500 tmpl proto esp reqid 3 mode transport"
-		mn+="
-xfrm policy add src ::/0 dst $HOA/128 proto $p dir in priority 500 tmpl proto esp reqid 3 mode transport
-xfrm policy add src $HOA/128 dst ::/0 proto $p dir out priority 500 tmpl proto esp reqid 3 mode transport"
-	done
-	err=$(ip -n "$HO_CN" -batch - <<<"$sas$cn" 2>&1) &&
-	err=$(ip -n "$HO_MN" -batch - <<<"$sas$mn" 2>&1) ||
-		{ diag "ESP for the data: $(head -c 300 <<<"$err")"; return 1; }
 }
 
 # ---- IPsec for the signaling (Documentation/mhod.rst, IPsec) -----------------
