@@ -95,6 +95,19 @@ t_udp() {
 		fail "the nAR released nothing: the move missed the stream"
 }
 
+# A TCP transfer across a pre-authenticated handoff arrives whole.
+t_tcp() {
+	need_tool "$HO_BULK" || return
+	ho_run tcp-preauth mhod HO_TRAFFIC=tcp HO_TCP_BYTES=16000000 || return
+	expect_eq short "$(handoff_get "$RUN" short)" 0
+	expect_eq bad "$(handoff_get "$RUN" bad)" 0
+	expect_eq bytes "$(handoff_get "$RUN" bytes)" 16000000
+	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
+	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+	expect_eq "pre-authentications: MN, nAR" "$(run_stat mn preauth_ok) $(run_stat nar preauth_ok)" "1 1"
+	none_left "$RUN/mhod"
+}
+
 # The handoff to the nAR with pre-authentication; the MN attaches there,
 # ends the pAR's forwarding, and hands off back to the pAR's link: its
 # RtSolPr and FBU go to the nAR, which knows it only from the
@@ -255,8 +268,9 @@ t_claim_body() {
 	expect_eq "pre-authentication SAs and policies at the nAR" "$(ho_pa_xfrm nar)" "2 2"
 }
 
-ktap_plan 4
+ktap_plan 5
 run_case "pre-authentication: UDP of mixed sizes, nothing lost, reordered or duplicated" t_udp
+run_case "pre-authentication: a TCP transfer arrives whole" t_tcp
 run_case "pre-authentication: the first FBU on the new link is protected and accepted" t_back
 run_case "an nAR without pre-authentication: the handoff completes without it" t_nar_without
 run_case "another mobile node cannot take over a pre-authenticated NCoA" t_claim
