@@ -98,7 +98,8 @@
 # netem HO_TCP_SHAPE ("delay 5ms rate 40mbit limit 10000"); its summary
 # has flows, bytes, bad, short, completion_ms and the CN's counters
 # during the transfer: timeouts (RTOs), retrans_segs, loss_probes,
-# spurious_rtos and packet_too_big. HO_HOOK: a function called with
+# spurious_rtos and packet_too_big. HO_TCP_CPU: the TCP sender and
+# receiver run on that CPU only. HO_HOOK: a function called with
 # MODE once the topology is up (a firewall, IPsec between the routers).
 # HO_PCAP (mhod mode): a name; the signaling at the pAR, the nAR and the
 # MN is captured (NAME-par, NAME-nar, NAME-mn) and printed for the host
@@ -415,6 +416,8 @@ _ho_bindings() {
 		# The daemons make the peers and bindings themselves.
 		ho_mhod_start "$_ho_out/mhod" ||
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "mhod did not start"; }
+		[ -z "${HO_DATA_ESP:-}" ] || ho_data_esp ||
+			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no ESP for the data"; }
 		return
 	fi
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar
@@ -712,7 +715,15 @@ _ho_counters() {
 	[ "$1" != bicast ] || routers+=("$HO_NAR2")
 	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
 		ip netns exec "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
+		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$_ho_out/xfrm_stat.${ns##*-}" 2>/dev/null
 	done
+	# The data's SA into the MN (ho_data_esp): its packets (not its key).
+	[ -z "${HO_DATA_ESP:-}" ] || _ho_esp_seq_stop
+	[ -z "${HO_DATA_ESP:-}" ] ||
+		ip -n "$HO_MN" -s xfrm state list dst $HOA proto esp spi $HO_DATA_SPI 2>/dev/null |
+		awk '/^[ \t]*[0-9]+\(bytes\), [0-9]+\(packets\)/ {
+			sub(/.*, /, ""); sub(/\(packets\).*/, ""); print; exit }' \
+		>"$_ho_out/data-esp.mn"
 	for ns in "${routers[@]}"; do
 		"$MHOCTL" -n "$ns" -j binding show match $HOA \
 			>"$_ho_out/binding.${ns##*-}.json" 2>/dev/null
@@ -814,7 +825,7 @@ _ho_udp_send() {
 # (HO_TCP_SHAPE, netem) so that the transfer lasts long enough for the
 # move to happen in its middle, and TCP's window has grown by then.
 _ho_tcp_recv() {
-	ip netns exec "$HO_MN" "$HO_BULK" recv -p "$HO_PORT" -b "$HO_TCP_BYTES" \
+	ip netns exec "$HO_MN" ${HO_TCP_CPU:+taskset -c "$HO_TCP_CPU"} "$HO_BULK" recv -p "$HO_PORT" -b "$HO_TCP_BYTES" \
 		-P "$HO_FLOWS" -T 120000 >"$_ho_out/recv.out" 2>"$_ho_out/recv.err" &
 	_ho_recv_pids+=($!)
 	bg_add $!
@@ -826,7 +837,7 @@ _ho_tcp_send() {
 		# shellcheck disable=SC2086 # netem's words
 		tc -n "$1" qdisc replace dev "$dev" root netem $HO_TCP_SHAPE || return 1
 	done
-	ip netns exec "$1" "$HO_BULK" send -d $HOA -p "$HO_PORT" -b "$HO_TCP_BYTES" \
+	ip netns exec "$1" ${HO_TCP_CPU:+taskset -c "$HO_TCP_CPU"} "$HO_BULK" send -d $HOA -p "$HO_PORT" -b "$HO_TCP_BYTES" \
 		-P "$HO_FLOWS" -T 120000 >"$_ho_out/send.out" 2>"$_ho_out/send.err" &
 	_ho_send_pids+=($!)
 	bg_add $!
@@ -1358,6 +1369,65 @@ _ho_mhod_mn_conf() {
 	_ho_conf_key ar "$d/mn-agent.key" 0x100
 	_ho_conf_ipsec ar $HO_ESP_PAR_OUT $HO_ESP_PAR_IN
 	_ho_conf Timers FBUTimeout=1s
+}
+
+# ---- the MN's own traffic in ESP ---------------------------------------------
+#
+# HO_DATA_ESP (set, not empty; mhod mode): the CN's UDP and TCP with the
+# HOA go in ESP, transport mode, AES-GCM, between the CN and the MN: the
+# routers forward, hold and release ESP packets, whose sequence numbers
+# the MN's replay window checks (a duplicated one, or one older than the
+# window, is dropped and counted in XfrmInStateSeqError). The window is
+# 1,024 packets (real stacks use 32 to 4,096): flows that share the SA
+# are ordered each on its own, not among themselves, and the CN may send
+# one flow's packet down the old path after dozens of another's went down
+# the new one (the route changes between two sockets' sends; the nAR
+# then delivers the old path's first, as it must); a duplicate is caught
+# at any size. The run keeps each node's /proc/net/xfrm_stat
+# (OUTDIR/xfrm_stat.NODE), the packets of the SA into the MN
+# (OUTDIR/data-esp.mn), and, for each node, the SA's packets as its
+# links carried them (OUTDIR/esp-seq.NODE, mho_cap -e: "IF in|out SEQ
+# USEC" lines).
+HO_DATA_SPI=0x3001	# into the MN; 0x3002 and 0x3003 to the CN's addresses
+
+# ho_data_esp: those SAs and policies on the CN and the MN (after
+# ho_esp_setup, which flushes the MN's). Keys are new, never printed.
+ho_data_esp() {
+	local key alg sas cn= mn= p err
+	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
+	alg="reqid 3 replay-window 1024 mode transport aead rfc4106(gcm(aes)) $key 128"
+	sas="xfrm state add src :: dst $HOA proto esp spi $HO_DATA_SPI $alg
+xfrm state add src :: dst 2001:db8:1::1 proto esp spi 0x3002 $alg
+xfrm state add src :: dst 2001:db8:2::1 proto esp spi 0x3003 $alg"
+	for p in 17 6; do	# UDP, TCP (the guest has no /etc/protocols)
+		cn+="
+xfrm policy add src ::/0 dst $HOA/128 proto $p dir out priority 500 tmpl proto esp reqid 3 mode transport
+xfrm policy add src $HOA/128 dst ::/0 proto $p dir in priority 500 tmpl proto esp reqid 3 mode transport"
+		mn+="
+xfrm policy add src ::/0 dst $HOA/128 proto $p dir in priority 500 tmpl proto esp reqid 3 mode transport
+xfrm policy add src $HOA/128 dst ::/0 proto $p dir out priority 500 tmpl proto esp reqid 3 mode transport"
+	done
+	err=$(ip -n "$HO_CN" -batch - <<<"$sas$cn" 2>&1) &&
+	err=$(ip -n "$HO_MN" -batch - <<<"$sas$mn" 2>&1) ||
+		{ diag "ESP for the data: $(head -c 300 <<<"$err")"; return 1; }
+	# The SA's packets as each node's links carry them (mho_cap -e).
+	_ho_esp_seq_pids=()
+	for p in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
+		ip netns exec "$p" "$MHO_SELFTESTS/tools/mho_cap" -e $HO_DATA_SPI \
+			-o "$_ho_out/esp-seq.${p##*-}" 2>"$_ho_out/esp-seq.${p##*-}.log" &
+		_ho_esp_seq_pids+=($!)
+		bg_add $!
+		wait_for 5 test -e "$_ho_out/esp-seq.${p##*-}" || return 1
+	done
+}
+
+# _ho_esp_seq_stop: end those captures.
+_ho_esp_seq_stop() {
+	local pid
+	for pid in "${_ho_esp_seq_pids[@]}"; do
+		bg_kill "$pid" || true
+	done
+	_ho_esp_seq_pids=()
 }
 
 # ---- IPsec for the signaling (Documentation/mhod.rst, IPsec) -----------------

@@ -17,6 +17,17 @@
  * program is killed; SIGTERM and SIGINT end it with status 0. Prints
  * "captured N, the socket dropped D packets" on stderr at the end (D
  * counts every packet the socket could not take, signaling or not).
+ *
+ *   mho_cap -e SPI -o FILE
+ *
+ * Instead, the ESP packets of one SA as the namespace's links carry them:
+ * a line per packet, "IFNAME in|out SEQ USEC" (USEC: the realtime clock,
+ * in microseconds), in the order the taps saw them, written out when the
+ * capture ends
+ * (an ESP packet in fragments once, by its first fragment). A test reads
+ * from it whether the routers delivered a stream in the order its sender
+ * numbered it, before the receiver's own stack (reassembly, IPsec) had a
+ * chance to reorder anything.
  */
 
 #include <errno.h>
@@ -47,7 +58,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s -o FILE\n", prog);
+	fprintf(f, "usage: %s [-e SPI] -o FILE\n", prog);
 }
 
 /*
@@ -119,15 +130,79 @@ static bool is_signaling(const uint8_t *pkt, size_t len, int depth)
 	return false;
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The sequence number of an ESP packet of SPI @spi: the packet whole or
+ * its first fragment, after any hop-by-hop, routing or destination
+ * options header. False for anything else.
+ */
+static bool esp_seq(const uint8_t *pkt, size_t len, uint32_t spi,
+		    uint32_t *seq)
+{
+	const struct ip6 *h = (const void *)pkt;
+	size_t off = sizeof(*h);
+	uint8_t nh;
+
+	if (len < sizeof(*h) || (pkt[0] >> 4) != 6)
+		return false;
+	nh = h->nexthdr;
+	while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) &&
+	       off + 8 <= len) {
+		uint8_t next = pkt[off];
+
+		if (nh == 44) {
+			/* Not the first fragment: no ESP header in it. */
+			if ((pkt[off + 2] << 8 | pkt[off + 3]) & 0xfff8)
+				return false;
+			off += 8;
+		} else {
+			off += 8 * ((size_t)pkt[off + 1] + 1);
+		}
+		nh = next;
+	}
+	if (nh != IPPROTO_ESP || off + 8 > len ||
+	    be32_at(pkt + off) != spi)
+		return false;
+	*seq = be32_at(pkt + off + 4);
+	return true;
+}
+
+/*
+ * The name of interface @index, looked up once (the lines are written as
+ * the packets come, and a stream of them must not wait for an ioctl
+ * each): @names caches the first 64.
+ */
+static const char *ifname_of(int index, char (*names)[IF_NAMESIZE])
+{
+	static char other[IF_NAMESIZE + 8];
+
+	if (index > 0 && index < 64) {
+		if (!names[index][0] && !if_indextoname(index, names[index]))
+			snprintf(names[index], IF_NAMESIZE, "if%d", index);
+		return names[index];
+	}
+	snprintf(other, sizeof(other), "if%d", index);
+	return other;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
+	uint64_t spi = 0;
+	bool by_spi = false;
 	const struct opt opts[] = {
 		O_STR('o', &out, .required = true),
+		O_NUM('e', &spi, UINT32_MAX, .given = &by_spi),
 		{ 0 }
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	static uint8_t pkt[65536];
+	static char names[64][IF_NAMESIZE];
 	struct tpacket_stats st = { 0 };
 	socklen_t stl = sizeof(st);
 	int fd, rcvbuf = 32 << 20;
@@ -135,7 +210,7 @@ int main(int argc, char **argv)
 	unsigned int lo;
 	FILE *f;
 
-	parse_opts(argc, argv, opts, 10, usage);
+	parse_opts(argc, argv, opts, 0, usage);
 	/*
 	 * ETH_P_ALL, not ETH_P_IPV6: a socket for one protocol sees only
 	 * what comes in; what the namespace sends reaches only the taps of
@@ -154,7 +229,7 @@ int main(int argc, char **argv)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	lo = if_nametoindex("lo");
-	f = mhod_pcap_open(out);
+	f = by_spi ? fopen(out, "w") : mhod_pcap_open(out);
 	/* The header written out: a file with one means "listening". */
 	if (!f || fflush(f))
 		die("%s: %s", out, strerror(errno));
@@ -176,8 +251,23 @@ int main(int argc, char **argv)
 		}
 		if (ll.sll_protocol != htons(ETH_P_IPV6) ||
 		    ll.sll_pkttype == PACKET_LOOPBACK ||
-		    (int)ll.sll_ifindex == (int)lo ||
-		    !is_signaling(pkt, len, 0))
+		    (int)ll.sll_ifindex == (int)lo)
+			continue;
+		if (by_spi) {
+			uint32_t seq;
+
+			if (!esp_seq(pkt, len, spi, &seq))
+				continue;
+			gettimeofday(&tv, NULL);
+			if (fprintf(f, "%s %s %u %lld%06ld\n",
+				    ifname_of(ll.sll_ifindex, names),
+				    ll.sll_pkttype == PACKET_OUTGOING ? "out" : "in",
+				    seq, (long long)tv.tv_sec, (long)tv.tv_usec) < 0)
+				die("%s: %s", out, strerror(errno));
+			n++;
+			continue;
+		}
+		if (!is_signaling(pkt, len, 0))
 			continue;
 		gettimeofday(&tv, NULL);
 		if (mhod_pcap_write(f, pkt, len, tv.tv_sec, tv.tv_usec) ||
@@ -185,7 +275,7 @@ int main(int argc, char **argv)
 			die("%s: %s", out, strerror(errno));
 		n++;
 	}
-	if (mhod_pcap_close(f))
+	if (by_spi ? fclose(f) : mhod_pcap_close(f))
 		die("%s: %s", out, strerror(errno));
 	getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &stl);
 	fprintf(stderr, "captured %lu, the socket dropped %u packets\n", n,

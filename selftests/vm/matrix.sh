@@ -128,7 +128,10 @@ debug_a() {
 # release, which 10, 70 and 71 take on the debug kernel. Its own code is
 # userspace (built with ASan/UBSan by make check-mhod). 6.1 and latest
 # run it. 88-preauth likewise: mhod's pre-authentication adds XFRM SAs
-# and policies over netlink, paths 74 and 77 take there.
+# and policies over netlink, paths 74 and 77 take there. And 89-mhod-esp:
+# the MN's traffic in ESP through the same handoff; mho forwards, holds
+# and releases ESP packets as any other (it reads no further than the
+# IPv6 header), and 74 takes ESP through the tunnel there.
 #
 # 12-examples runs mhoctl(8)'s examples: commands whose kernel paths
 # 10-crud takes on every kernel (2 minutes on the debug kernel).
@@ -141,7 +144,7 @@ debug_a() {
 # minutes on the debug kernel, a setpriv and an mhoctl per command).
 debug_none() {
 	case "$1" in
-	05-*|12-*|30-*|85-*|86-*|87-*|88-*) return 0 ;;
+	05-*|12-*|30-*|85-*|86-*|87-*|88-*|89-*) return 0 ;;
 	esac
 	return 1
 }
