@@ -66,7 +66,7 @@ DEPS := qemu-system-x86 linux-headers-cloud-amd64 \
 	libnl-genl-3-dev libnl-3-dev pkg-config sparse busybox-static \
 	bc bison flex libelf-dev libssl-dev dwarves cpio kmod zstd xz-utils \
 	iproute2 gcc make strace python3 python3-yaml python3-jsonschema \
-	strongswan-charon strongswan-swanctl nftables \
+	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins nftables \
 	tshark clang libclang-rt-14-dev
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get

@@ -29,6 +29,7 @@
 KTAP_INDENT=
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$(dirname "$0")/../selftests/handoff.sh"
+. "$(dirname "$0")/../selftests/swan.sh"
 
 out=${1:?usage: guest.sh OUTDIR}
 mkdir -p "$out"
@@ -58,6 +59,7 @@ IMPORT=${MHO_BENCH_IMPORT:-$(dirname "$0")/import}
 S=mho-bench-s R=mho-bench-r N=mho-bench-n
 PA=mho-bench-pa NA=mho-bench-na	# benchmark 7's routers, no links
 X=mho-bench-x	# benchmark 1's other namespace
+II=mho-bench-ii IR=mho-bench-ir	# benchmark 7's IKE initiator and responder
 DST=2001:db8:99::1	# the traffic's destination, behind R (or N)
 
 log() {
@@ -115,7 +117,7 @@ path_setup() {
 }
 
 teardown() {
-	ns_del_existing "$S" "$R" "$N" "$PA" "$NA" "$X"
+	ns_del_existing "$S" "$R" "$N" "$PA" "$NA" "$X" "$II" "$IR"
 }
 
 # settle: wait (up to SETTLE seconds) until the guest is idle: less than 3% of
@@ -554,7 +556,7 @@ rehome_round() {
 }
 
 bench_rehome() {
-	local n i m res mm mi mr mrp r rp ri rows=() per100= pern=
+	local n i m res mm mi mr mrp r rp ri rows=() per100= pern= per_first= first=
 	local -A v
 	log "7: re-homing N IPsec contexts, N in $REHOME_N: mho's export + import against the XFRM recipe"
 	mho_load || return 1
@@ -589,6 +591,7 @@ bench_rehome() {
 		# Per context, in ns: how the module's cost grows with N.
 		pern=$((mm / n))
 		[ "$n" != 100 ] || per100=$pern
+		[ -n "$per_first" ] || per_first=$pern first=$n
 	done
 	# Issue 20: per context, the largest N within 1.5x of 100 contexts.
 	if [ -n "$per100" ] && [ "$n" != 100 ]; then
@@ -597,6 +600,90 @@ bench_rehome() {
 		md+=("| 7 | mho's export + import per context, $n contexts against 100 | $r | <= 1.5 |")
 	fi
 	add_json "{\"bench\":7,\"name\":\"re-homing IPsec contexts\",\"runs\":[$(IFS=,; echo "${rows[*]}")],\"goal\":\"recipe+policies/module >= 2 at every N; per context at 10000 within 1.5x of at 100\"}"
+	bench_ike "$per_first" "$first" "$pern" "$n"
+}
+
+# ike_exchange_ms DIR MARK: how long the initiator's charon (log DIR,
+# after line MARK) took from "initiating IKE_SA" to "CHILD_SA ...
+# established", in milliseconds (its log's times have them:
+# time_add_ms, selftests/swan.sh).
+ike_exchange_ms() {
+	swan_log_since "$1" "$2" | awk '
+		function ms(t, a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+		/initiating IKE_SA/ && start == "" { start = ms($1) }
+		/CHILD_SA .* established/ && start != "" { d = ms($1) - start; if (d < 0) d += 86400000; print d; exit }
+	'
+}
+
+# bench_ike PER_CONTEXT_NS N [PER_CONTEXT_NS_LAST N_LAST]: what a fresh
+# IKEv2 exchange costs against re-homing a context (PER_CONTEXT_NS,
+# mho's export + import per context at N contexts, from bench_rehome in
+# this run; the same at the largest N, where fixed costs are spread).
+# Two namespaces, a link, charon in each (selftests/swan.sh: PSK, a
+# tunnel-mode CHILD_SA with AES-GCM, the kernel's ESP), the IKE SA's
+# Diffie-Hellman group x25519, ecp256 or modp2048 (strongSwan's openssl
+# plugin; AES-CBC and SHA-256 for IKE). Per group, ROUNDS times (after
+# one not counted): "swanctl --initiate", and the time the initiator's
+# charon logs from starting the IKE_SA to the CHILD_SA established
+# (IKE_SA_INIT and IKE_AUTH, both ends' Diffie-Hellman and PSK
+# authentication, the CHILD_SA's SAs and policies in both kernels; not
+# swanctl's start-up); then both SAs deleted.
+bench_ike() {
+	local per=$1 n=$2 perl=${3:-$1} nl=${4:-$2} g i dir_i dir_r mark med rows=() r rl
+	local -a t
+	log "7: a fresh IKEv2 exchange (strongSwan) against re-homing one context (mho's export + import per context at $n contexts: $per ns)"
+	[ -n "$per" ] && [ "$per" -gt 0 ] || { log "7: no re-home time to compare with"; return 1; }
+	SWAN_PLUGINS="$SWAN_PLUGINS openssl"
+	swan_check >>"$out/bench.log" 2>&1 ||
+		{ log "7: strongSwan or its openssl plugin is missing (make deps)"; return 1; }
+	for g in x25519 ecp256 modp2048; do
+		teardown
+		ns_add "$II" "$IR" &&
+		ip link add ike0 netns "$II" type veth peer ike1 netns "$IR" &&
+		ip -n "$II" addr add 2001:db8:1ce::1/64 dev ike0 nodad &&
+		ip -n "$IR" addr add 2001:db8:1ce::2/64 dev ike1 nodad &&
+		ip -n "$II" link set ike0 up && ip -n "$IR" link set ike1 up || return 1
+		dir_i=$(swan_dir "ike-i-$g") && dir_r=$(swan_dir "ike-r-$g") || return 1
+		SWAN_IKE=aes128-sha256-$g
+		swan_conf "$dir_i" ike 2001:db8:1ce::1 2001:db8:1ce::2 c \
+			2001:db8:1ce::1/128 2001:db8:1ce::2/128
+		swan_conf "$dir_r" ike 2001:db8:1ce::2 2001:db8:1ce::1 c \
+			2001:db8:1ce::2/128 2001:db8:1ce::1/128
+		swan_start "$II" "$dir_i" >>"$out/bench.log" &&
+		swan_start "$IR" "$dir_r" >>"$out/bench.log" &&
+		swan_load "$II" "$dir_i" >>"$out/bench.log" 2>&1 &&
+		swan_load "$IR" "$dir_r" >>"$out/bench.log" 2>&1 ||
+			{ log "7: charon did not start ($g)"; return 1; }
+		t=()
+		for ((i = 0; i <= ROUNDS; i++)); do
+			settle >&2
+			mark=$(swan_log_mark "$dir_i")
+			swan_swanctl "$II" "$dir_i" --initiate --child c --timeout 60 >>"$out/bench.log" 2>&1 ||
+				{ log "7: the IKEv2 exchange failed ($g; bench.log, $dir_i/charon.log)"; return 1; }
+			_swan_has "$II" 2 && _swan_has "$IR" 2 ||
+				{ log "7: no CHILD_SA after the exchange ($g)"; return 1; }
+			r=$(ike_exchange_ms "$dir_i" "$mark")
+			[ -n "$r" ] || { log "7: no exchange in charon's log ($g, $dir_i/charon.log)"; return 1; }
+			swan_swanctl "$II" "$dir_i" --terminate --ike ike --timeout 60 >>"$out/bench.log" 2>&1 ||
+				return 1
+			wait_for 10 _swan_none "$II" && wait_for 10 _swan_none "$IR" ||
+				{ log "7: the SAs were not deleted ($g)"; return 1; }
+			[ "$i" = 0 ] || t+=("$r")
+		done
+		swan_stop "$II" "$dir_i"
+		swan_stop "$IR" "$dir_r"
+		med=$(($(echo "${t[*]}" | median) * 1000000))
+		r=$(ratio "$med" "$per") rl=$(ratio "$med" "$perl")
+		log "7: IKEv2 with $g: ${t[*]} ms (charon's log), median $med ns; against a re-home $r (per context at $nl: $rl)"
+		rows+=("{\"group\":\"$g\",\"ns_exchange\":$med,\"ratio\":$r,\"ratio_per_context_at_$nl\":$rl}")
+		md+=("| 7 | a fresh IKEv2 exchange ($g, strongSwan) against re-homing one context with mho (at $n contexts; in brackets, per context at $nl) | $r ($rl) | >= 100 |")
+	done
+	teardown
+	add_json "{\"bench\":7,\"name\":\"IKEv2 exchange against re-homing\",\"ns_rehome_per_context\":$per,\"contexts\":$n,\"ns_rehome_per_context_last\":$perl,\"contexts_last\":$nl,\"runs\":[$(IFS=,; echo "${rows[*]}")],\"goal\":\">= 100 for every group\"}"
+}
+
+_swan_none() {
+	[ "$(ip -n "$1" xfrm state | grep -c '^src ')" = 0 ]
 }
 
 # ---- 8: mhod's handoff signaling --------------------------------------------

@@ -122,6 +122,7 @@ _swan_strongswan_conf() {
 			swan {
 				path = $dir/charon.log
 				time_format = %T
+				time_add_ms = yes
 				ike_name = yes
 				flush_line = yes
 				append = no
