@@ -346,21 +346,34 @@ bench_tunnel() {
 # release_ns: in R, hold PKTS packets (binding in buffer), then release
 # them (idle: the pAR delivers them itself) and wait until the sink has
 # them all; prints the nanoseconds of both phases together.
+#
+# The sink is polled every millisecond, asleep in between (read -t on a
+# FIFO nobody writes: no fork, no busy loop). Under TCG both vCPUs take
+# turns on one host thread (run.sh: thread=single), so a poll that spins
+# on the other vCPU takes half the emulator's time from the one that
+# releases: it made the release look twice as costly as it is (2.92
+# against 1.50 in the run that showed it).
 release_ns() {
 	local hold
 	"$MHOCTL" -n "$R" binding add role par coa $DST state buffer >/dev/null ||
 		return 1
 	hold=$(ip netns exec "$S" taskset -c 0 "$BLAST" -d $DST -n "$PKTS" |
 		awk '{ print $4 }') || return 1
+	rm -f "$out/nap" && mkfifo "$out/nap" || return 1
 	# One shell: mhoctl, then the sink polled without a fork.
 	ip netns exec "$R" taskset -c 1 bash -c '
+		exec 3<>"$5"
 		f=/sys/class/net/sink/statistics/tx_packets
 		read -r base <$f
 		t0=${EPOCHREALTIME/./}
 		"$1" binding set match $4 state idle >/dev/null || exit 1
-		while read -r v <$f && [ $((v - base)) -lt "$2" ]; do :; done
+		while read -r v <$f && [ $((v - base)) -lt "$2" ]; do
+			read -r -t 0.001 -u 3
+		done
 		t1=${EPOCHREALTIME/./}
-		echo $(( (t1 - t0) * 1000 + $3 ))' _ "$MHOCTL" "$PKTS" "$hold" "$DST" || return 1
+		echo $(( (t1 - t0) * 1000 + $3 ))' _ "$MHOCTL" "$PKTS" "$hold" "$DST" "$out/nap" ||
+		return 1
+	rm -f "$out/nap"
 	"$MHOCTL" -n "$R" binding del match $DST >/dev/null
 }
 
@@ -384,7 +397,7 @@ bench_release() {
 	r=$(ratio "$mb" "$ma")
 	log "3: plain ${a[*]} ns; hold+release ${b[*]} ns per $PKTS packets; cost ratio $r"
 	add_json "{\"bench\":3,\"name\":\"hold and ordered release\",\"packets\":$PKTS,\"ns_plain\":$ma,\"ns_hold_release\":$mb,\"cost_ratio\":$r}"
-	md+=("| 3 | per-packet cost of holding then releasing in order, against plain forwarding (a cost: lower is better) | $r | reported |")
+	md+=("| 3 | per-packet cost of holding then releasing in order, against plain forwarding (a cost: lower is better) | $r | <= 1.5 |")
 }
 
 # ---- 4: lookup cost ---------------------------------------------------------------
