@@ -22,9 +22,9 @@
  *
  * Instead, the ESP packets of one SA as the namespace's links carry them:
  * a line per packet, "IFNAME in|out SEQ USEC" (USEC: the realtime clock,
- * in microseconds), in the order the taps saw them, written out when the
- * capture ends
- * (an ESP packet in fragments once, by its first fragment). A test reads
+ * in microseconds), in the order the taps saw them (an ESP packet in
+ * fragments once, by its first fragment); buffered, and whole once the
+ * capture has ended. A test reads
  * from it whether the routers delivered a stream in the order its sender
  * numbered it, before the receiver's own stack (reassembly, IPsec) had a
  * chance to reorder anything.
@@ -173,9 +173,8 @@ static bool esp_seq(const uint8_t *pkt, size_t len, uint32_t spi,
 }
 
 /*
- * The name of interface @index, looked up once (the lines are written as
- * the packets come, and a stream of them must not wait for an ioctl
- * each): @names caches the first 64.
+ * The name of interface @index, looked up once (a stream of packets
+ * must not wait for an ioctl each): @names caches the first 64.
  */
 static const char *ifname_of(int index, char (*names)[IF_NAMESIZE])
 {
