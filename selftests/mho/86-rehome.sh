@@ -14,7 +14,8 @@
 #   b) the recipe with policies, without ESN, AES-CBC + HMAC-SHA-256, a
 #      mark and "any" selectors
 #   c) mho's CTX_EXPORT / CTX_IMPORT, and make bench's guest side for
-#      benchmark 7 with tiny settings
+#      benchmark 7 with tiny settings (with its IKEv2 exchanges: charon
+#      and its openssl plugin in the guest)
 . "$(dirname "$0")/../lib.sh"
 
 REHOME=$MHO_SELFTESTS/tools/mho_rehome
@@ -80,7 +81,13 @@ t_module() {
 		{ fail "guest.sh failed: $(tail -n 20 "$TMPD/out")"; return; }
 	grep -q '{"bench":7,' "$res/results.json" ||
 		fail "no benchmark 7 in results.json: $(cat "$res/results.json")"
-	expect_eq "rows of benchmark 7" "$(grep -c '^| 7 | ' "$res/results.md")" 6
+	# 3 rows per N, and one per IKEv2 group (x25519, ecp256, modp2048):
+	# a fresh exchange against a re-home, with both ratios.
+	expect_eq "rows of benchmark 7" "$(grep -c '^| 7 | ' "$res/results.md")" 9
+	expect_eq "IKEv2 rows with both ratios" \
+		"$(grep -cE '^\| 7 \| a fresh IKEv2 exchange \((x25519|ecp256|modp2048),.* \| [0-9.]+ \([0-9.]+\) \| >= 100 \|$' "$res/results.md")" 3
+	grep -q '"name":"IKEv2 exchange against re-homing"' "$res/results.json" ||
+		fail "no IKEv2 figures in results.json: $(cat "$res/results.json")"
 	! grep -Eq '":(,|}|\])' "$res/results.json" ||
 		fail "a figure is missing: $(cat "$res/results.json")"
 	expect_eq "namespaces left" "$(ip netns list | grep -c mho-bench)" 0
@@ -89,5 +96,5 @@ t_module() {
 ktap_plan 3
 run_case "the XFRM recipe moves N contexts whole (ESN, AES-GCM)" t_recipe
 run_case "the recipe with policies (no ESN, AES-CBC, a mark, any selectors)" t_recipe_policies
-run_case "mho's export and import move N contexts whole; make bench's benchmark 7 reports" t_module
+run_case "mho's export and import move N contexts whole; make bench's benchmark 7 reports, IKEv2 too" t_module
 ktap_finish
