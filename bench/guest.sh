@@ -695,9 +695,6 @@ bench_ike() {
 	add_json "{\"bench\":7,\"name\":\"IKEv2 exchange against re-homing\",\"ns_rehome_per_context\":$per,\"contexts\":$n,\"ns_rehome_per_context_last\":$perl,\"contexts_last\":$nl,\"runs\":[$(IFS=,; echo "${rows[*]}")],\"goal\":\">= 100 for every group\"}"
 }
 
-_swan_none() {
-	[ "$(ip -n "$1" xfrm state | grep -c '^src ')" = 0 ]
-}
 
 # ---- 8: mhod's handoff signaling --------------------------------------------
 

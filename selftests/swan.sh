@@ -216,8 +216,17 @@ swan_initiate() {
 	wait_for 10 _swan_has "$ns" "$want"
 }
 
+_swan_states() {
+	ip -n "$1" xfrm state | grep -c '^src '
+}
+
 _swan_has() {
-	[ "$(ip -n "$1" xfrm state | grep -c '^src ')" -ge "$2" ]
+	[ "$(_swan_states "$1")" -ge "$2" ]
+}
+
+# _swan_none NS: NS has no ESP state left (after a --terminate).
+_swan_none() {
+	[ "$(_swan_states "$1")" = 0 ]
 }
 
 # Each exchange is one request, which one side generates and the other
