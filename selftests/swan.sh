@@ -17,6 +17,8 @@
 #   swan_conf DIR CONN LOCAL REMOTE CHILD LOCAL_TS REMOTE_TS
 #                                    write DIR/swanctl.conf: one IKEv2
 #                                    connection, PSK, one tunnel-mode CHILD
+#   swan_conf_add DIR CONN ...       the same, added to DIR/swanctl.conf:
+#                                    another connection (and its secret)
 #   swan_start NS DIR                start charon in NS, wait for its socket
 #   swan_load NS DIR                 swanctl --load-all
 #   swan_initiate NS DIR CHILD [N]   bring CHILD up, wait until NS has N
@@ -32,6 +34,7 @@
 #                                    mapping) after MARK
 #   swan_errors DIR [MARK]           the lines of DIR's log after MARK that
 #                                    report an error or a failure
+#   swan_errors_in                   the same, of the log lines on stdin
 #   swan_swanctl NS DIR ARGS...      any other swanctl command
 #   swan_running DIR                 DIR's charon is still running
 #   swan_stop NS DIR                 stop charon (SIGTERM), wait for it
@@ -138,8 +141,14 @@ _swan_strongswan_conf() {
 }
 
 swan_conf() {
+	: >"$1/swanctl.conf" && swan_conf_add "$@"
+}
+
+# swanctl's parser merges sections of the same name: the file may say
+# "connections" and "secrets" once per connection.
+swan_conf_add() {
 	local dir=$1 conn=$2 local=$3 remote=$4 child=$5 lts=$6 rts=$7
-	cat >"$dir/swanctl.conf" <<-EOF
+	cat >>"$dir/swanctl.conf" <<-EOF
 	connections {
 		$conn {
 			version = 2
@@ -256,8 +265,11 @@ swan_kernel_events() {
 # What charon logs when something goes wrong: its error and failure
 # messages ("unable to ...", "... failed"), retransmits and timeouts.
 swan_errors() {
-	swan_log_since "$1" "${2:-0}" |
-		grep -iE 'error|fail|unable|invalid|retransmit|giving up|timed? ?out|no route|not found'
+	swan_log_since "$1" "${2:-0}" | swan_errors_in
+}
+
+swan_errors_in() {
+	grep -iE 'error|fail|unable|invalid|retransmit|giving up|timed? ?out|no route|not found'
 }
 
 swan_running() {

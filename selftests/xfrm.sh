@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # Reading XFRM's SAD and SPD in a netns, for the IPsec tests (77-context,
-# 78-swan). Source it after lib.sh:
+# 78-swan, 90-ike). Source it after lib.sh:
 #
 #   . "$(dirname "$0")/../xfrm.sh"
 #
@@ -24,6 +24,12 @@
 #   xfrm_errors NS            the non-zero lines of NS's
 #                             /proc/net/xfrm_stat (every counter there
 #                             counts an error: replay, integrity, ...)
+#   sa_reqid NS DST SPI       the SA's reqid
+#   pol_reqid NS SRC DST DIR  the reqid of the policy's (one) template
+#   pol_set_reqid NS SRC DST DIR REQID
+#                             replace the policy (ip xfrm policy update)
+#                             by the same with its template's reqid
+#                             REQID (0: any SA that fits the template)
 
 sa_show() {
 	ip -n "$1" -s xfrm state get dst "$2" proto esp spi "$3"
@@ -77,4 +83,37 @@ n_policies() {
 
 xfrm_errors() {
 	ip netns exec "$1" cat /proc/net/xfrm_stat | awk '$2 != 0'
+}
+
+sa_reqid() {
+	ip -n "$1" xfrm state get dst "$2" proto esp spi "$3" |
+		sed -n 's/.* reqid \([0-9]*\) .*/\1/p' | head -n 1
+}
+
+_pol_get() {
+	ip -n "$1" xfrm policy get src "$2" dst "$3" dir "$4"
+}
+
+pol_reqid() {
+	_pol_get "$@" | sed -n 's/.* reqid \([0-9]*\) .*/\1/p'
+}
+
+# The policy's priority and its template's addresses, protocol and mode
+# are kept; a policy of another shape (several templates, a mark, an
+# interface) is not what the tests install, and is refused.
+pol_set_reqid() {
+	local p prio tsrc tdst proto mode
+	p=$(_pol_get "$1" "$2" "$3" "$4") || return 1
+	if [ "$(grep -c '^[[:space:]]*tmpl ' <<<"$p")" != 1 ] ||
+	   grep -qE 'mark|if_id|dev ' <<<"$p"; then
+		echo "pol_set_reqid: not a one-template policy: $p" >&2
+		return 1
+	fi
+	prio=$(sed -n 's/.* priority \([0-9]*\) .*/\1/p' <<<"$p")
+	tsrc=$(sed -n 's/^[[:space:]]*tmpl src \([^ ]*\) dst .*/\1/p' <<<"$p")
+	tdst=$(sed -n 's/^[[:space:]]*tmpl src [^ ]* dst \([^ ]*\).*/\1/p' <<<"$p")
+	proto=$(sed -n 's/^[[:space:]]*proto \([a-z]*\) .*/\1/p' <<<"$p")
+	mode=$(sed -n 's/.* mode \([a-z]*\).*/\1/p' <<<"$p")
+	ip -n "$1" xfrm policy update src "$2" dst "$3" dir "$4" priority "$prio" \
+		tmpl src "$tsrc" dst "$tdst" proto "$proto" reqid "$5" mode "$mode"
 }

@@ -5,15 +5,7 @@
 # selftests/swan.sh) between the mobile node and its previous access
 # router, re-homed to the next access router with mho's context commands
 # (Documentation/context.rst) without a new negotiation. Each node in its
-# own netns:
-#
-#              2001:db8:1::/64          2001:db8:a::/64
-#          .-------------------- pAR ---------------------.
-#          | ::2          ::1    | ::1  ::1          ::10 | mn0 (CoA1)
-#   CN 2001:db8:c::2 (lo)        | 2001:db8:12::/64       MN  2001:db8:ff::10 (lo)
-#          | ::2          ::1    | ::2  ::1          ::10 | mn1 (CoA2, down at first)
-#          '-------------------- nAR ---------------------'
-#              2001:db8:2::/64          2001:db8:b::/64
+# own netns, in the topology of selftests/rehome.sh.
 #
 # charon runs on the MN and on the pAR only (never on the nAR): IKEv2
 # with a PSK between CoA1 and the pAR, one tunnel-mode CHILD_SA with
@@ -21,8 +13,6 @@
 # HOA) <=> 2001:db8:c::/64, which the MN initiates. No DPD, no MOBIKE,
 # rekeying only after 24 h: nothing but the test makes IKE traffic.
 # charon installs no routes; the test routes the inner traffic itself.
-# The pAR and the nAR are each other's mho peers, with a pAR binding
-# (coa CoA1) and an nAR binding for the HOA, as in 77-context.
 #
 #   a) both charons start and load their configuration
 #   b) the IKE_SA and the CHILD_SA come up: two ESP tunnel-mode states
@@ -50,162 +40,28 @@
 #      charon would act when it carries an XFRMA_KMADDRESS; nor an
 #      acquire or expire); no error, retransmit or timeout logged since;
 #      both charons still run
-#
-# The topology is built by functions (sw_*), one concern each.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../swan.sh"
 . "$(dirname "$0")/../xfrm.sh"
+. "$(dirname "$0")/../rehome.sh"
 
-SW_MN=mho-sw-$$-mn
-SW_PAR=mho-sw-$$-par
-SW_NAR=mho-sw-$$-nar
-SW_CN=mho-sw-$$-cn
-PAR_A=2001:db8:a::1		# the pAR, seen from the MN
-NAR_A=2001:db8:b::1		# the nAR, seen from the MN
-COA1=2001:db8:a::10		# the MN behind the pAR: charon's address
-COA2=2001:db8:b::10		# the MN behind the nAR
-MN_IN=2001:db8:ff::10		# the MN's inner address (the HOA)
-CN_ADDR=2001:db8:c::2
-CN_NET=2001:db8:c::/64
-PAR_CN=2001:db8:1::1		# the pAR, seen from the CN
-NAR_CN=2001:db8:2::1		# the nAR, seen from the CN
-PAR_PEER=2001:db8:12::1		# the routers' mho tunnel endpoints
-NAR_PEER=2001:db8:12::2
-MARGIN=4096			# MHO_CTX_SEQ_MARGIN
-CHILD=home
-# Deterministic IKE: no DPD (dpd_delay 0 is the default, said anyway),
-# no MOBIKE, no reauthentication, rekeying only after a day.
+# Deterministic IKE, and no DPD (dpd_delay 0 is the default, said anyway).
 # shellcheck disable=SC2034 # read by swan_conf
-SWAN_CONN_EXTRA="mobike = no
-dpd_delay = 0
-rekey_time = 24h
-reauth_time = 0
-rand_time = 0"
+SWAN_CONN_EXTRA="$SW_CONN_STATIC
+dpd_delay = 0"
 # shellcheck disable=SC2034 # read by swan_conf
-SWAN_CHILD_EXTRA="rekey_time = 24h
-life_time = 25h
-rand_time = 0
-dpd_action = none
-close_action = none"
+SWAN_CHILD_EXTRA=$SW_CHILD_STATIC
 
 mho_setup
 swan_check || exit $KSFT_FAIL
-for m in xfrm_user esp6 xfrm6_tunnel gcm; do
-	modprobe -q "$m" || { echo "kernel module $m is not available"; exit $KSFT_FAIL; }
-done
+sw_modules || exit $KSFT_FAIL
 
-ctl() {
-	x "$MHOCTL" -n "$@"
-}
-
-# ---- topology ------------------------------------------------------------------
-
-# sw_link NS1 IF1 ADDR1 NS2 IF2 ADDR2 [down]: a veth pair, /64s, both
-# ends up (NS2's stays down with "down").
-sw_link() {
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
-	ip -n "$1" addr add "$3/64" dev "$2" nodad &&
-	ip -n "$4" addr add "$6/64" dev "$5" nodad &&
-	ip -n "$1" link set "$2" up || return 1
-	[ "${7:-}" = down ] || ip -n "$4" link set "$5" up
-}
-
-# sw_router NS: NS forwards.
-sw_router() {
-	ns_sysctl "$1" net/ipv6/conf/all/forwarding=1
-}
-
-# sw_topology: the namespaces and links above, and the routes of the
-# inner traffic: the CN reaches the MN's inner address via the pAR, the
-# MN the CN's network via the pAR, from its inner address; each router
-# routes the inner address to the MN's care-of address behind it, and the
-# CN's network to the CN.
-sw_topology() {
-	# The MN's CoA1 survives its link going down across the move:
-	# charon's IKE_SA is bound to it.
-	ns_add_quiet "$SW_MN" "$SW_PAR" "$SW_NAR" "$SW_CN" &&
-	sw_router "$SW_PAR" &&
-	sw_router "$SW_NAR" &&
-	sw_link "$SW_PAR" to-cn $PAR_CN "$SW_CN" cn0 2001:db8:1::2 &&
-	sw_link "$SW_NAR" to-cn $NAR_CN "$SW_CN" cn1 2001:db8:2::2 &&
-	sw_link "$SW_PAR" to-nar $PAR_PEER "$SW_NAR" to-par $NAR_PEER &&
-	sw_link "$SW_PAR" to-mn $PAR_A "$SW_MN" mn0 $COA1 &&
-	sw_link "$SW_NAR" to-mn $NAR_A "$SW_MN" mn1 $COA2 down &&
-	ip -n "$SW_MN" addr add $MN_IN/128 dev lo nodad &&
-	ip -n "$SW_CN" addr add $CN_ADDR/128 dev lo nodad &&
-	ip -n "$SW_CN" route add $MN_IN via $PAR_CN src $CN_ADDR &&
-	ip -n "$SW_MN" route add $CN_NET via $PAR_A dev mn0 src $MN_IN &&
-	ip -n "$SW_PAR" route add $MN_IN via $COA1 dev to-mn &&
-	ip -n "$SW_NAR" route add $MN_IN via $COA2 dev to-mn &&
-	ip -n "$SW_PAR" route add $CN_NET via 2001:db8:1::2 &&
-	ip -n "$SW_NAR" route add $CN_NET via 2001:db8:2::2
-}
-
-# sw_warm NS: instantiate ESP's AES-GCM (seqiv(rfc4106(gcm(aes))), its
-# modules and self-tests) with an SA added and deleted in NS. Done the
-# first time by charon's SA, this takes seconds under emulation, in the
-# middle of IKE_AUTH: long enough for the MN to retransmit.
-sw_warm() {
-	ip -n "$1" xfrm state add src ::1 dst ::1 proto esp spi 0x100 \
-		mode tunnel aead 'rfc4106(gcm(aes))' \
-		0x000102030405060708090a0b0c0d0e0f10111213 128 &&
-	ip -n "$1" xfrm state delete src ::1 dst ::1 proto esp spi 0x100
-}
-
-# sw_bindings: the routers as each other's peers, the pAR's binding of the
-# MN (with its care-of address) and the nAR's, as in 77-context.
-sw_bindings() {
-	ctl "$SW_PAR" limits set max-hold 600000 max-pkts 4096 &&
-	ctl "$SW_NAR" limits set max-hold 600000 max-pkts 4096 &&
-	ctl "$SW_PAR" peer add $NAR_PEER local $PAR_PEER &&
-	ctl "$SW_NAR" peer add $PAR_PEER local $NAR_PEER &&
-	ctl "$SW_PAR" binding add role par hoa $MN_IN coa $COA1 peer $NAR_PEER &&
-	ctl "$SW_NAR" binding add role nar hoa $MN_IN peer $PAR_PEER
-}
-
-# sw_ike MNDIR ARDIR MNADDR ARADDR: the MN's and the AR's swanctl.conf for
-# an IKE_SA between MNADDR and ARADDR, CHILD for MN_IN <=> CN_NET.
-sw_ike() {
-	swan_conf "$1" ar "$3" "$4" $CHILD $MN_IN/128 $CN_NET &&
-	swan_conf "$2" mn "$4" "$3" $CHILD $CN_NET $MN_IN/128
-}
-
-# sw_state NS: the state of the MN's binding in NS.
-sw_state() {
-	"$MHOCTL" -n "$1" -j binding show match $MN_IN 2>/dev/null |
-		sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'
-}
-
-# ---- SAs -----------------------------------------------------------------------
-
-# esp_pair MN AR: what esp_states shows (sorted) for charon's SA pair.
-esp_pair() {
-	printf '%s tunnel rfc4106(gcm(aes))\n' "$1 $2" "$2 $1" | sort
-}
-
-# swan_spi NS DIR in|out: the CHILD_SA's inbound or outbound SPI, as
-# swanctl --list-sas shows it (0x%08x).
-swan_spi() {
-	swan_swanctl "$1" "$2" --list-sas >"$TMPD/list-sas" 2>&1 || return 1
-	sed -n "s/^[[:space:]]*$3 *\([0-9a-f]\{8\}\)[ ,].*/0x\1/p" "$TMPD/list-sas" |
-		head -n 1
-}
-
-# ---- traffic ---------------------------------------------------------------------
-
-# pings DOWN UP: DOWN echo requests from the CN to the MN's inner address,
-# UP from the MN's inner address to the CN, all answered.
-pings() {
-	x ip netns exec "$SW_CN" ping6 -c "$1" -A -W 5 -I $CN_ADDR $MN_IN || return 1
-	x ip netns exec "$SW_MN" ping6 -c "$2" -A -W 5 -I $MN_IN $CN_ADDR
-}
+# ---- cases -----------------------------------------------------------------------
 
 # negotiations: "MN: ... pAR: ...", the exchanges in each charon's log.
 negotiations() {
 	echo "MN: $(swan_negotiations "$MN_DIR") pAR: $(swan_negotiations "$PAR_DIR")"
 }
-
-# ---- cases -----------------------------------------------------------------------
 
 sw_topology || { echo "topology setup failed"; exit $KSFT_FAIL; }
 sw_warm "$SW_CN" || { echo "cannot add an AES-GCM SA"; exit $KSFT_FAIL; }
@@ -283,27 +139,11 @@ t_rehome() {
 	NEG0=$(negotiations)
 	diag "before the re-home: $NEG0"
 
-	# The nAR holds what the pAR will forward; the pAR's export freezes
-	# the MN's traffic (the binding buffers) and removes its SAs.
-	ctl "$SW_NAR" binding set match $MN_IN state hold &&
-	ctl "$SW_PAR" context export match $MN_IN dispose delete file "$TMPD/ctx" || return
+	sw_export || return
 	expect_eq "the pAR's binding" "$(sw_state "$SW_PAR")" buffer
 	expect_eq "SAs left on the pAR" "$(n_states "$SW_PAR")" 0
 	expect_eq "policies left on the pAR" "$(n_policies "$SW_PAR")" 0
-
-	# The MN's link moves to the nAR; its SAs and policies follow.
-	x ip -n "$SW_MN" link set mn0 down &&
-	x ip -n "$SW_MN" link set mn1 up &&
-	x ip -n "$SW_MN" route replace $CN_NET via $NAR_A dev mn1 src $MN_IN &&
-	xout "moved 2 SAs 3 policies" "$MHOCTL" -n "$SW_MN" context move \
-		coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A || return
-	# The pAR forwards (nothing is buffered), the CN's binding update,
-	# the pAR's end-marker; the nAR imports and releases.
-	ctl "$SW_PAR" binding set match $MN_IN state forward &&
-	x ip -n "$SW_CN" route replace $MN_IN via $NAR_CN src $CN_ADDR &&
-	ctl "$SW_PAR" binding set match $MN_IN state end &&
-	xout "installed 2 SAs 3 policies" "$MHOCTL" -n "$SW_NAR" context import \
-		match $MN_IN file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 || return
+	sw_move && sw_import || return
 	expect_eq "ESP states in the nAR's netns" "$(esp_states "$SW_NAR" | sort)" \
 		"$(esp_pair $COA2 $NAR_A)"
 	expect_eq "ESP states in the MN's netns" "$(esp_states "$SW_MN" | sort)" \
