@@ -263,13 +263,6 @@ only_states() {
 		state_has "$1" "$4" "$5"
 }
 
-# pol_all NS REQID: the MN's three policies in NS name REQID (0: any).
-pol_all() {
-	pol_set_reqid "$1" $CN_NET $MN_IN/128 out "$2" &&
-	pol_set_reqid "$1" $MN_IN/128 $CN_NET in "$2" &&
-	pol_set_reqid "$1" $MN_IN/128 $CN_NET fwd "$2"
-}
-
 # ---- cases -----------------------------------------------------------------------
 
 t_start() {
@@ -356,6 +349,7 @@ t_make() {
 }
 
 t_switch() {
+	local s
 	[ -n "$N_OUT" ] || { fail "no negotiated SAs"; return; }
 	x pol_set_reqid "$SW_NAR" $CN_NET $MN_IN/128 out $NAR_REQID || return
 	wait_for 10 _pkts_above "$SW_NAR" $COA2 "$N_OUT" 0 ||
