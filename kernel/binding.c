@@ -18,6 +18,7 @@
 #include "mho.h"
 #include "binding.h"
 #include "context_build.h"
+#include "filter.h"
 #include "handoff.h"
 #include "home.h"
 #include "peer.h"
@@ -67,9 +68,17 @@ void mho_bindings_exit(void)
 
 int mho_bindings_net_init(struct mho_net *mn)
 {
+	int err;
+
 	xa_init_flags(&mn->bindings, XA_FLAGS_ALLOC1);
 	mn->next_binding_id = 1;
-	return rhashtable_init(&mn->addrs, &mho_addr_params);
+	err = rhashtable_init(&mn->addrs, &mho_addr_params);
+	if (err)
+		return err;
+	err = mho_filter_init(&mn->filter, &mn->lock);
+	if (err)
+		rhashtable_destroy(&mn->addrs);
+	return err;
 }
 
 /* Namespace exit: the hooks are gone and netlink can no longer reach @mn. */
@@ -86,6 +95,7 @@ void mho_bindings_net_exit(struct mho_net *mn)
 	cancel_work_sync(&mn->reap_work);
 
 	xa_destroy(&mn->bindings);
+	mho_filter_destroy(&mn->filter);
 	rhashtable_destroy(&mn->addrs);
 }
 
@@ -147,6 +157,7 @@ static void mho_addr_unlink(struct mho_net *mn, struct mho_binding *b,
 			    struct mho_addr *a)
 {
 	rhashtable_remove_fast(&mn->addrs, &a->node, mho_addr_params);
+	mho_filter_del(&mn->filter, &mn->addrs);
 	mho_addr_retire(b, a);
 }
 
@@ -467,9 +478,13 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
 		if (!ch->fresh[slot])
 			continue;
+		mho_filter_add(&mn->filter, &mn->addrs,
+			       &ch->fresh[slot]->addr);
 		err = rhashtable_lookup_insert_fast(&mn->addrs,
 						    &ch->fresh[slot]->node,
 						    mho_addr_params);
+		if (err)
+			mho_filter_del(&mn->filter, &mn->addrs);
 		if (err == -EEXIST) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "address already used by another binding");
@@ -484,9 +499,11 @@ static int mho_binding_prepare(struct mho_net *mn, struct mho_binding *b,
 
 err_unlink:
 	while (--slot >= 0)
-		if (ch->fresh[slot])
+		if (ch->fresh[slot]) {
 			rhashtable_remove_fast(&mn->addrs, &ch->fresh[slot]->node,
 					       mho_addr_params);
+			mho_filter_del(&mn->filter, &mn->addrs);
+		}
 	/* The nodes were visible to RCU readers: free them after a grace period. */
 	for (slot = 0; slot < MHO_NSLOTS; slot++) {
 		if (ch->fresh[slot])

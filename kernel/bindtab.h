@@ -14,6 +14,7 @@
 #include <net/ipv6.h>
 
 #include "mho.h"
+#include "filter.h"
 
 struct mho_handoff;
 
@@ -57,13 +58,13 @@ struct mho_addr_node {
 
 /*
  * mho_net.addrs, the addresses of every binding. Every packet that enters
- * the namespace is looked up there, and nearly all of them find nothing,
- * so the lookup is made cheap (see Documentation/performance.rst,
- * benchmark 1): it is inlined in the hook (mho_binding_lookup_rcu()), an
- * entry is compared with two 64-bit compares rather than rhashtable's
- * out-of-line memcmp(), and the hash is jhash_3words() of the address
- * with its two prefix words folded into one, which costs less than half
- * of jhash2() over all four.
+ * the namespace is a candidate, and nearly all of them have no binding:
+ * the address filter (filter.h) turns most of those away before the
+ * table is read, and the lookup itself is made cheap for the rest (see
+ * Documentation/performance.rst, benchmark 1): an entry is compared with
+ * two 64-bit compares rather than rhashtable's out-of-line memcmp(), and
+ * the hash is jhash_3words() of the address with its two prefix words
+ * folded into one, which costs less than half of jhash2() over all four.
  *
  * The fold does not let anyone pile bindings into one bucket. Two
  * addresses give jhash the same input only if their last 64 bits (the part
@@ -141,6 +142,16 @@ struct mho_binding {
 	struct mho_addr own;
 };
 
+/* The table's part of mho_binding_lookup_rcu(): a hit, or a rare miss. */
+static inline struct mho_binding *
+mho_binding_lookup_table(struct mho_net *mn, const struct in6_addr *addr)
+{
+	struct mho_addr *a;
+
+	a = rhashtable_lookup(&mn->addrs, addr, mho_addr_params);
+	return a ? a->binding : NULL;
+}
+
 /**
  * mho_binding_lookup_rcu - mho_binding_lookup() for the packet path
  * @mn: the namespace
@@ -148,15 +159,15 @@ struct mho_binding {
  *
  * The caller holds rcu_read_lock(), as netfilter hooks do; the result stays
  * valid until it drops it. Unlike rhashtable_lookup_fast(), this takes no
- * read lock of its own.
+ * read lock of its own. The address filter answers first, inline: most
+ * packets stop there, without a call.
  */
-static inline struct mho_binding *
+static __always_inline struct mho_binding *
 mho_binding_lookup_rcu(struct mho_net *mn, const struct in6_addr *addr)
 {
-	struct mho_addr *a;
-
-	a = rhashtable_lookup(&mn->addrs, addr, mho_addr_params);
-	return a ? a->binding : NULL;
+	if (!mho_filter_maybe(rcu_dereference(mn->filter.cur), addr))
+		return NULL;
+	return mho_binding_lookup_table(mn, addr);
 }
 
 #endif /* _MHO_BINDTAB_H */

@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "filter.h"
 #include "limits.h"
 
 struct mho_pcpu_stats {
@@ -30,6 +31,7 @@ struct mho_pcpu_stats {
  *	context, so a mutex is fine). The packet path never takes it: it
  *	only does RCU lookups in @addrs and @peer_addrs.
  * @addrs: every address of every binding -> struct mho_addr
+ * @filter: the bitmap in front of @addrs (filter.h)
  * @bindings: binding id -> struct mho_binding, for id lookups and dumps
  * @next_binding_id: cursor for automatic, cyclic id allocation
  * @n_bindings: number of entries in @bindings
@@ -54,6 +56,7 @@ struct mho_net {
 	struct net *net;
 	struct mutex lock;	/* see @lock above */
 	struct rhashtable addrs;
+	struct mho_addr_filter filter;
 	struct xarray bindings;
 	u32 next_binding_id;
 	u32 n_bindings;

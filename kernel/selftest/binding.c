@@ -140,10 +140,75 @@ static bool __init mho_st_refused(struct mho_net *mn)
 	return mho_st(mho_binding_new(mn, &cfg, &b2, NULL) == -ENOSPC, "limit");
 }
 
+/* Address @j of mobile node @i, in a prefix of its own. */
+static void __init mho_st_addr2(struct in6_addr *a, u32 i, u32 j)
+{
+	ipv6_addr_set(a, htonl(0x20010db8), htonl(0xf11e0000), htonl(i),
+		      htonl(j));
+}
+
+/*
+ * The address filter (filter.h) grows with the table, never hides an
+ * address in it, turns most others away, and shrinks when the table
+ * empties. @mn has no binding left.
+ */
+static bool __init mho_st_filter(struct mho_net *mn)
+{
+	const unsigned int n = 1000, probes = 4096;
+	struct mho_binding_cfg cfg = {};
+	unsigned int i, maybe = 0;
+	struct mho_binding *b;
+	bool found = true;
+	struct in6_addr a;
+	unsigned long id;
+
+	if (!mho_st(mho_filter_bytes(&mn->filter) == 512, "filter starts small"))
+		return false;
+	mn->limits.max_bindings = n;
+	cfg.set = MHO_BCFG_ROLE | MHO_BCFG_COA | MHO_BCFG_NCOA;
+	cfg.role = MHO_ROLE_NAR;
+	for (i = 0; i < n; i++) {
+		mho_st_addr2(&cfg.addr[MHO_SLOT_COA], i, 1);
+		mho_st_addr2(&cfg.addr[MHO_SLOT_NCOA], i, 2);
+		if (!mho_st(!mho_binding_new(mn, &cfg, &b, NULL), "filter new"))
+			return false;
+	}
+	/* 2,000 addresses, 8 bits or more each: 2,048 bytes or more. */
+	if (!mho_st(mho_filter_bytes(&mn->filter) >= 2048, "filter grows"))
+		return false;
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		mho_st_addr2(&a, i, 1);
+		b = mho_binding_lookup_rcu(mn, &a);
+		mho_st_addr2(&a, i, 2);
+		found &= b && mho_binding_lookup_rcu(mn, &a) == b;
+	}
+	/* Addresses no binding has: about 3 to 5% get through. */
+	for (i = 0; i < probes; i++) {
+		mho_st_addr2(&a, i, 3);
+		maybe += mho_filter_maybe(rcu_dereference(mn->filter.cur), &a);
+	}
+	rcu_read_unlock();
+	if (!mho_st(found, "filter hides no address") ||
+	    !mho_st(maybe < probes / 10, "filter turns misses away"))
+		return false;
+
+	xa_for_each(&mn->bindings, id, b)
+		mho_binding_del(mn, b);
+	rcu_read_lock();
+	mho_st_addr2(&a, 0, 1);
+	found = !mho_binding_lookup_rcu(mn, &a);
+	rcu_read_unlock();
+	return mho_st(found && !mn->n_bindings, "filter del") &&
+	       mho_st(mho_filter_bytes(&mn->filter) == 512 && mn->filter.stale < n,
+		      "filter shrinks");
+}
+
 bool __init mho_binding_selftest(void)
 {
 	struct mho_binding *b;
 	struct mho_net *mn;
+	unsigned long id;
 	bool ok = false;
 
 	mn = kzalloc(sizeof(*mn), GFP_KERNEL);
@@ -166,6 +231,10 @@ bool __init mho_binding_selftest(void)
 	mho_binding_del(mn, b);
 	if (!mho_st(!mho_st_node(mn, 2) && !mho_st_node(mn, 3) &&
 		    mn->n_bindings == 1, "del"))
+		goto out;
+	xa_for_each(&mn->bindings, id, b)
+		mho_binding_del(mn, b);
+	if (!mho_st_filter(mn))
 		goto out;
 
 	ok = true;
