@@ -20,6 +20,7 @@
 
 #include <linux/mutex.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
@@ -79,6 +80,7 @@ static void mho_filter_rebuild(struct mho_addr_filter *af,
 {
 	struct mho_filter *old = mho_filter_cur(af), *f;
 	struct rhashtable_iter iter;
+	unsigned int i = 0;
 	void *obj;
 
 	f = mho_filter_alloc(order);
@@ -90,6 +92,16 @@ static void mho_filter_rebuild(struct mho_addr_filter *af,
 		if (IS_ERR(obj))
 			continue;	/* -EAGAIN: the walk goes on */
 		mho_filter_set(f, obj + ht->p.key_offset);
+		/*
+		 * A million addresses take a while: leave the RCU read
+		 * section the walk holds, now and then, to let others run.
+		 * The walk picks up where it stopped.
+		 */
+		if (!(++i % 4096) && need_resched()) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
