@@ -6,21 +6,21 @@
  * forwards (Documentation/performance.rst, benchmark 1).
  *
  * Each address sets two bits, picked from a hash of the address folded to
- * 64 bits plus a random seed. A clear bit means no
- * binding has the address; two set bits mean perhaps, and the packet path
- * then looks the address up in mho_net.addrs as it would without the
- * filter. The filter never answers no for an address in the table, so a
- * packet never misses its binding; a wrong "perhaps" (an address that
- * shares its bits with others, chosen or not) costs the lookup the packet
- * would have paid anyway, nothing more.
+ * 64 bits plus a random seed. A clear bit means no binding has the
+ * address; two set bits mean perhaps, and the packet path then looks the
+ * address up in mho_net.addrs as it would without the filter. The filter
+ * never answers no for an address in the table, so a packet never misses
+ * its binding; a wrong "perhaps" (an address that shares its bits with
+ * others, chosen or not) costs the lookup the packet would have paid
+ * anyway, nothing more.
  *
- * Writers hold the table's mutex (mho_net.lock). A bit is set before the address enters the
- * table (whose insertion publishes with a release), and is never cleared:
- * removing an address leaves its bits, counted as stale, until the filter
- * is rebuilt from the table. Rebuilding (to grow, to shrink, or to drop
- * stale bits) builds a new filter and publishes it with
- * rcu_assign_pointer(); readers see the old one, a superset, or the new
- * one, and the old one is freed after a grace period.
+ * Writers hold the table's mutex (mho_net.lock). A bit is set before the
+ * address enters the table (whose insertion publishes with a release),
+ * and is never cleared: removing an address leaves its bits, counted as
+ * stale, until the filter is rebuilt from the table. Rebuilding (to grow,
+ * to shrink, or to drop stale bits) builds a new filter and publishes it
+ * with rcu_assign_pointer(); readers see the old one, a superset, or the
+ * new one, and the old one is freed after a grace period.
  */
 #ifndef _MHO_FILTER_H
 #define _MHO_FILTER_H
@@ -71,12 +71,14 @@ static __always_inline u64 mho_filter_key(const struct mho_filter *f,
 }
 
 /* The two bits: from the top of the key, and from the top of its low half. */
-static __always_inline unsigned long mho_filter_bit1(const struct mho_filter *f, u64 k)
+static __always_inline unsigned long
+mho_filter_bit1(const struct mho_filter *f, u64 k)
 {
 	return k >> f->shift1;
 }
 
-static __always_inline unsigned long mho_filter_bit2(const struct mho_filter *f, u64 k)
+static __always_inline unsigned long
+mho_filter_bit2(const struct mho_filter *f, u64 k)
 {
 	return (u32)k >> f->shift2;
 }
