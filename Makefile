@@ -10,7 +10,7 @@
 #                        check-plot, the options of selftests/config in
 #                        KDIR's .config and selftests/vm/kernel-base.config,
 #                        the YAML spec against the UAPI and the policies,
-#                        and the netlink library's test (tools/lib)
+#                        and the shared library's tests (tools/lib)
 #   make check-plot      the demo's plot, drawn from a synthetic run (and
 #                        the last make demo's), read back and checked
 #   make check           selftests in qemu on Debian's 6.1 cloud kernel
@@ -21,7 +21,8 @@
 #                        it is built
 #   make check-mhod      mhod's wire layer on the host: round trips,
 #                        malformed input, under ASan/UBSan, and tshark
-#   make fuzz            mhod's fuzz harnesses, FUZZ_TIME (60) s each
+#   make fuzz            the fuzz harnesses (mhod's, tools/lib's), FUZZ_TIME
+#                        (60) s each
 #   make install         mho.ko (modules_install, depmod), mhoctl, man pages,
 #                        mhoctl's bash completion, mho.service (not enabled)
 #                        and an example mho.conf
@@ -234,9 +235,11 @@ check-mhod:
 	cd tools/mhod && ../../selftests/vm/test-pcap-check.sh build/mhod-test \
 		$(or $(SHARED),../../../shared)/signaling/vectors.hex mhod.conf.example
 	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(CHECK_FUZZ_TIME),20)
+	$(MAKE) -C tools/lib fuzz FUZZ_TIME=$(or $(CHECK_FUZZ_TIME),20)
 
 fuzz:
 	$(MAKE) -C tools/mhod fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)
+	$(MAKE) -C tools/lib fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)
 
 .PHONY: check-mhod check-plot fuzz
 

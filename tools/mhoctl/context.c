@@ -4,8 +4,10 @@
  *
  * An MN's IPsec context, kept in a file between the routers (the format is
  * in Documentation/context.rst): an 8-byte magic, the version and the
- * length as little-endian 32-bit numbers, then the attributes of the
- * MHO_A_CTX nest exactly as the kernel exported them.
+ * length as big-endian 32-bit numbers, then the attributes of the
+ * MHO_A_CTX nest in the portable encoding (tools/lib/ctxwire.c), which
+ * reads the same on any host. In memory, between the file and the kernel,
+ * the context is in the kernel's native form.
  */
 #include <endian.h>
 #include <errno.h>
@@ -17,17 +19,25 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 
+#include "ctxwire.h"
 #include "mhoctl.h"
 #include "nl.h"
 #include "print.h"
 
-#define CTX_MAX_FILE	(1 << 20)
+#define CTX_MAX_FILE	MHO_CTXW_MAX
 #define CTX_MSG_SIZE	(64 << 10)
+
+/*
+ * The file's version: 3, the portable encoding. Versions 1 and 2 held the
+ * kernel's attributes in the exporting host's byte order, with the
+ * version little-endian (2 reads here as 0x02000000).
+ */
+#define CTX_FILE_VERSION	3
 
 struct ctx_file_hdr {
 	char magic[8];
-	uint32_t version;	/* little endian */
-	uint32_t len;		/* little endian: bytes of attributes */
+	uint32_t version;	/* big endian */
+	uint32_t len;		/* big endian: octets of portable records */
 };
 
 struct ctx_buf {
@@ -138,42 +148,15 @@ nomem:
 }
 
 /*
- * Read a context file into @attrs (its attributes, without the header).
- * The kernel checks the attributes themselves.
+ * Read a context file into @attrs: its records, checked and turned into
+ * the kernel's native attributes. The kernel checks what they say.
  */
-/*
- * Do @len bytes hold whole attributes, nests included, and nothing after
- * them? The kernel checks the rest; this catches a file cut short, whose
- * last attribute would otherwise swallow what mhoctl appends to it.
- */
-static bool attrs_well_formed(const unsigned char *data, size_t len)
-{
-	const struct nlattr *a;
-	size_t alen, step;
-
-	while (len > 0) {
-		if (len < NLA_HDRLEN)
-			return false;
-		a = (const struct nlattr *)data;
-		alen = a->nla_len;
-		if (alen < NLA_HDRLEN || alen > len)
-			return false;
-		if ((a->nla_type & NLA_F_NESTED) &&
-		    !attrs_well_formed(data + NLA_HDRLEN, alen - NLA_HDRLEN))
-			return false;
-		step = NLA_ALIGN(alen);
-		if (step > len)
-			step = len;	/* the last attribute's padding */
-		data += step;
-		len -= step;
-	}
-	return true;
-}
-
 static int ctx_read(const char *path, struct ctx_buf *attrs)
 {
+	struct mho_ctxw_buf nat = {};
 	struct ctx_buf raw = {};
 	struct ctx_file_hdr h;
+	char err[256];
 	int fd, ret = -1;
 
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
@@ -194,30 +177,36 @@ static int ctx_read(const char *path, struct ctx_buf *attrs)
 		print_err("\"%s\" is not a context", path);
 		goto out;
 	}
-	if (le32toh(h.version) != MHO_CTX_VERSION) {
-		print_err("\"%s\": context version %u is not supported",
-			  path, le32toh(h.version));
+	if (be32toh(h.version) != CTX_FILE_VERSION) {
+		if (le32toh(h.version) == 2)
+			print_err("\"%s\": context version 2 (host byte order, an older mhoctl's) is not supported",
+				  path);
+		else
+			print_err("\"%s\": context version %u is not supported",
+				  path, be32toh(h.version));
 		goto out;
 	}
-	if (le32toh(h.len) != raw.len - sizeof(h) || !h.len) {
+	if (be32toh(h.len) != raw.len - sizeof(h) || !h.len) {
 		print_err("\"%s\": the context is truncated or has trailing data",
 			  path);
 		goto out;
 	}
-	if (!attrs_well_formed(raw.data + sizeof(h), raw.len - sizeof(h))) {
-		print_err("\"%s\": the context's attributes are truncated or malformed",
-			  path);
+	if (mho_ctxw_decode(raw.data + sizeof(h), raw.len - sizeof(h), &nat,
+			    err, sizeof(err))) {
+		print_err("\"%s\": %s", path, err);
 		goto out;
 	}
-	attrs->len = raw.len - sizeof(h);
-	attrs->data = malloc(attrs->len);
+	/* ctx_buf's wipe covers len only: hand over a buffer of that size. */
+	attrs->data = malloc(nat.len);
 	if (!attrs->data) {
 		print_err("out of memory");
 		goto out;
 	}
-	memcpy(attrs->data, raw.data + sizeof(h), attrs->len);
+	memcpy(attrs->data, nat.data, nat.len);
+	attrs->len = nat.len;
 	ret = 0;
 out:
+	mho_ctxw_free(&nat);
 	buf_wipe(&raw);
 	if (fd > 0)
 		close(fd);
@@ -264,18 +253,32 @@ static int ctx_create(const char *path)
 	return fd;
 }
 
-/* Write @attrs as a context file to @fd, from ctx_create(), and close it. */
+/*
+ * Write @attrs, native, as a context file to @fd, from ctx_create(), and
+ * close it.
+ */
 static int ctx_write(int fd, const char *path, const struct ctx_buf *attrs)
 {
+	struct mho_ctxw_buf w;
 	struct ctx_file_hdr h;
+	char msg[256];
 	int err = 0;
 
+	if (mho_ctxw_encode(attrs->data, attrs->len, &w, msg, sizeof(msg))) {
+		if (fd != 1) {
+			close(fd);
+			unlink(path);
+		}
+		print_err("the kernel's context cannot be written: %s", msg);
+		return -1;
+	}
 	memcpy(h.magic, MHO_CTX_MAGIC, sizeof(h.magic));
-	h.version = htole32(MHO_CTX_VERSION);
-	h.len = htole32(attrs->len);
+	h.version = htobe32(CTX_FILE_VERSION);
+	h.len = htobe32(w.len);
 	if (write_all(fd, &h, sizeof(h)) < 0 ||
-	    write_all(fd, attrs->data, attrs->len) < 0)
+	    write_all(fd, w.data, w.len) < 0)
 		err = errno;
+	mho_ctxw_free(&w);
 	if (fd != 1 && close(fd) < 0 && !err)
 		err = errno;
 	if (err) {
