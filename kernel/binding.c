@@ -742,7 +742,7 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 	if (b->h) {
 		mho_home_destroy(b->h);
 		mho_ctx_free(b->h->ctx);
-		b->h->ctx = NULL;
+		WRITE_ONCE(b->h->ctx, NULL);
 		if (b->h->peer)
 			b->h->peer->n_bindings--;
 	}

@@ -372,7 +372,7 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 	}
 	/* Not idle (buffering at least): it has its handoff state. */
 	if (kept)
-		b->h->ctx = kept;
+		WRITE_ONCE(b->h->ctx, kept);
 	mho_ctx_snap_release(s);
 	return 0;
 
@@ -547,7 +547,7 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 	n_sa = c->n_sa;
 	n_pol = c->n_pol;
 	if (mode == MHO_CTX_PREDICTIVE) {
-		b->h->ctx = c;
+		WRITE_ONCE(b->h->ctx, c);
 		b->h->ctx_gen = gen;
 		err = mho_ctx_reply(info, c, n_sa, n_pol);
 		goto out;
@@ -582,10 +582,12 @@ int mho_ctx_activate(struct mho_net *mn, struct mho_binding *b,
 	/*
 	 * A failure here comes from a change made behind mho's back since
 	 * the import (an SA or policy added by someone else): the context
-	 * cannot be installed as it is, and is dropped.
+	 * cannot be installed as it is, and is dropped. It comes off the
+	 * binding after the install: until then an NA from the MN must not
+	 * release the hold (mho_handoff_attach()).
 	 */
-	b->h->ctx = NULL;
 	err = mho_ctx_install(c, true, extack);
+	WRITE_ONCE(b->h->ctx, NULL);
 	if (!err)
 		mho_ctx_installed(mn, b, n_sa);
 	mho_ctx_free(c);

@@ -789,7 +789,18 @@ void mho_handoff_marker(struct mho_binding *b, bool cut, u32 seq)
 		mho_event(b, MHO_EVENT_STATE, state, 0);
 }
 
-/* nAR: the MN announced itself on the access link. BH context. */
+/*
+ * nAR: the MN announced itself on the access link. BH context.
+ *
+ * A binding with a pending context (a predictive import) stays in HOLD:
+ * released now, its packets would leave before the MN's SAs and policies
+ * are installed, in the clear or not at all. The event tells whoever
+ * imported it (mhod) to activate it, which installs it and then
+ * releases. @h->ctx is written under mho_net.lock, which BH cannot take;
+ * only whether it is set is read here. Activation clears it after the
+ * install, under that lock, so a NA that sees it clear finds the SAs in
+ * place; one that races an import releases as before the import.
+ */
 void mho_handoff_attach(struct mho_binding *b)
 {
 	struct mho_handoff *h = READ_ONCE(b->h);
@@ -800,7 +811,8 @@ void mho_handoff_attach(struct mho_binding *b)
 		return;
 	spin_lock_bh(&h->lock);
 	if (!h->dead && h->state == MHO_STATE_HOLD) {
-		mho_release(b);
+		if (!READ_ONCE(h->ctx))
+			mho_release(b);
 		attached = true;
 	}
 	state = h->state;

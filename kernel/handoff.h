@@ -64,7 +64,8 @@ struct mho_dedup;
  *	Written under mho_net.lock, read under RCU (mho_binding_peer()).
  * @ctx: the IPsec context kept for the binding, not installed: a
  *	predictive import, or an export kept for switch-back; NULL if none.
- *	Under mho_net.lock.
+ *	Under mho_net.lock, written with WRITE_ONCE(): the NA hook reads
+ *	whether it is set (mho_handoff_attach()).
  * @lock: protects everything below but @ctr, @cfg_* and @bicast; taken
  *	with spin_lock_bh() from process context, the hook and the timers.
  *	Nothing is transmitted under it.

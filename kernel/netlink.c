@@ -495,7 +495,7 @@ static int mho_nl_ctx_drop_one(struct mho_net *mn, struct mho_binding *b,
 		return -ENOENT;
 	}
 	mho_ctx_free(b->h->ctx);
-	b->h->ctx = NULL;
+	WRITE_ONCE(b->h->ctx, NULL);
 	mho_net_changed(mn);
 	mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
 	return 0;

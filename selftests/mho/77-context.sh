@@ -24,7 +24,9 @@
 #   e)   predictive import with an SPI collision: the nAR already uses
 #        the MN's inbound SPI for another SA, so the import picks a new
 #        one and reports it; nothing is installed until "activate"; the
-#        MN moves with the reported SPI; traffic flows both ways
+#        MN's UNA does not release the nAR's hold while the context is
+#        pending (the attach event says "hold"), activate does; the MN
+#        moves with the reported SPI; traffic flows both ways
 #   f)   "dispose inactive" and "drop": the pAR keeps the context
 #        installed nowhere, then drops it
 #   g)   malformed, truncated and inconsistent contexts (mhoctl's file
@@ -209,6 +211,37 @@ mn_move() {
 	ctl "$HO_MN" context move coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A "$@"
 }
 
+# mn_announce: the MN's unsolicited Neighbor Advertisement from CoA2 (the
+# nAR binding's ncoa), as a real MN sends it once DAD is done
+# (ndisc_notify); returns when the nAR's module has reported it
+# (MHO_EVENT_ATTACH).
+nar_ctl() {
+	"$MHOCTL" -n "$HO_NAR" "$@"
+}
+
+mn_announce() {
+	local mon=$TMPD/nar-events pid
+	nar_ctl monitor >"$mon" 2>&1 &
+	pid=$!
+	bg_add $pid
+	monitor_sync nar_ctl "$mon" || return 1
+	ctl "$HO_NAR" binding change match $HOA ncoa $COA2 &&
+	x ns_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
+		net/ipv6/conf/mn1/accept_dad=1 net/ipv6/conf/mn1/dad_transmits=1 \
+		net/ipv6/neigh/mn1/retrans_time_ms=100 &&
+	x ip -n "$HO_MN" addr del $COA2/64 dev mn1 &&
+	x ip -n "$HO_MN" addr add $COA2/64 dev mn1 || return 1
+	wait_for 20 grep -q '^event attach ' "$mon" ||
+		{ bg_kill $pid; fail "no attach event at the nAR: $(cat "$mon")"; return 1; }
+	bg_kill $pid
+	# No DAD or NA when a later case brings mn1 up (its addresses are
+	# nodad, as handoff.sh makes them).
+	x ns_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=0 \
+		net/ipv6/conf/mn1/accept_dad=0 || return 1
+	expect_eq "the attach event" "$(grep '^event attach ' "$mon")" \
+		"event attach binding $(ho_ctr "$HO_NAR" id) state hold"
+}
+
 # route_to_nar: the CN's binding update, and the pAR's end-marker.
 route_to_nar() {
 	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 &&
@@ -311,7 +344,14 @@ t_collision() {
 		fail "the pAR buffered $(ho_ctr "$HO_PAR" queued_pkts) packets, not 10"
 	mn_move spi "$SPI_UP:$new" || return
 	ctl "$HO_PAR" binding set match $HOA state forward &&
-	route_to_nar &&
+	route_to_nar || return
+	wait_for 10 ho_ctr_is "$HO_NAR" queued_pkts 10 ||
+		fail "the nAR holds $(ho_ctr "$HO_NAR" queued_pkts) packets, not 10"
+	# The MN's UNA does not release a hold whose context is pending: its
+	# packets would leave before the SAs that protect them.
+	mn_announce || return
+	expect_eq "the nAR's binding after the UNA" "$(ho_ctr "$HO_NAR" state)" hold
+	expect_eq "held at the nAR after the UNA" "$(ho_ctr "$HO_NAR" queued_pkts)" 10
 	ctl "$HO_NAR" context activate match $HOA || return
 	ho_expect_stream 10
 	expect_eq "pending SAs after activate" "$(ho_ctr "$HO_NAR" ctx_sas)" 0
