@@ -418,6 +418,8 @@ _ho_bindings() {
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "mhod did not start"; }
 		[ -z "${HO_DATA_ESP:-}" ] || ho_data_esp ||
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no ESP for the data"; }
+		[ -z "${HO_MHOD_CTX:-}" ] || ho_data_ar_esp ||
+			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no ESP tunnel to the AR"; }
 		return
 	fi
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar
@@ -716,6 +718,14 @@ _ho_counters() {
 	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
 		ip netns exec "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
 		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$_ho_out/xfrm_stat.${ns##*-}" 2>/dev/null
+	done
+	# HO_MHOD_CTX: each node's SAs (without their keys) and policies.
+	for ns in "$HO_PAR" "$HO_NAR" "$HO_MN"; do
+		[ -n "${HO_MHOD_CTX:-}" ] || break
+		ip -n "$ns" -s xfrm state 2>/dev/null |
+			grep -Ev '^[[:space:]]*(aead|enc|auth|auth-trunc|comp) ' \
+			>"$_ho_out/ctx-states.${ns##*-}"
+		ip -n "$ns" xfrm policy >"$_ho_out/ctx-policies.${ns##*-}" 2>/dev/null
 	done
 	# The data's SA into the MN (ho_data_esp): its packets (not its key).
 	[ -z "${HO_DATA_ESP:-}" ] || _ho_esp_seq_stop
@@ -1319,7 +1329,8 @@ _ho_conf() {
 # socket DIR/NAME.sock.
 _ho_conf_general() {
 	_ho_conf General Role="$3" LogLevel="${HO_MHOD_LOG:-debug}" ControlSocket="$1/$2.sock" \
-		${HO_MHOD_PREAUTH:+PreAuthentication=fmipv6}
+		${HO_MHOD_PREAUTH:+PreAuthentication=fmipv6} \
+		${HO_MHOD_CTX:+ContextTransfer=yes}
 }
 
 # _ho_conf_key NAME FILE SPI: the BADF [Key] NAME-badf, in FILE.
@@ -1339,11 +1350,18 @@ _ho_mhod_ar_conf() {
 	_ho_conf Interface Name="to-$nb" Kind=core Address="$core"
 	_ho_conf Neighbor Name="$nb" Router="$nbrouter" Prefix="$nbprefix" \
 		LinkLayerAddress="$nblla" AccessPoint="$nblla" IPsec=ars
-	_ho_conf Peer Name=mn Kind=mobile-node Address="$HOA" \
-		LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn
-	_ho_conf Peer Name=mn2 Kind=mobile-node Address=2001:db8:a::2 Key=mn2-badf IPsec=mn
+	if [ -n "${HO_MHOD_CTX:-}" ]; then
+		# The MN at its CoA, its IPsec context moving with it.
+		_ho_conf Peer Name=mn Kind=mobile-node Address=$HO_CTX_PCOA HomeAddress="$HOA" \
+			LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn ContextKey=mn-cxtp
+		_ho_conf Key Name=mn-cxtp Kind=cxtp File="$d/mn-cxtp.key"
+	else
+		_ho_conf Peer Name=mn Kind=mobile-node Address="$HOA" \
+			LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn
+		_ho_conf Peer Name=mn2 Kind=mobile-node Address=2001:db8:a::2 Key=mn2-badf IPsec=mn
+		_ho_conf_key mn2 "$d/mn2.key" 0x101
+	fi
 	_ho_conf_key mn "$d/mn.key" 0x100
-	_ho_conf_key mn2 "$d/mn2.key" 0x101
 	if [ "$name" = par ]; then
 		_ho_conf_ipsec mn $HO_ESP_PAR_IN $HO_ESP_PAR_OUT
 		_ho_conf_ipsec ars $HO_ESP_ARS_PAR_IN $HO_ESP_ARS_NAR_IN
@@ -1351,7 +1369,8 @@ _ho_mhod_ar_conf() {
 		_ho_conf_ipsec mn $HO_ESP_NAR_IN $HO_ESP_NAR_OUT
 		_ho_conf_ipsec ars $HO_ESP_ARS_NAR_IN $HO_ESP_ARS_PAR_IN
 	fi
-	_ho_conf Timers HITimeout="${HO_MHOD_HI_TIMEOUT:-500ms}"
+	_ho_conf Timers HITimeout="${HO_MHOD_HI_TIMEOUT:-500ms}" \
+		CTMaxTransferTime="${HO_MHOD_CT_TIME:-10s}"
 	# shellcheck disable=SC2086 # KEY=VALUE words
 	_ho_conf Limits BufferPackets="${HO_MHOD_BUFFER_PACKETS:-65536}" \
 		BufferBytes="${HO_MHOD_BUFFER_BYTES:-134217728}" ${HO_MHOD_LIMITS:-}
@@ -1430,6 +1449,42 @@ _ho_esp_seq_stop() {
 	_ho_esp_seq_pids=()
 }
 
+# ---- the MN's IPsec context (seed 003), moved by mhod ------------------------
+#
+# HO_MHOD_CTX (set, not empty; mhod mode): every daemon has
+# ContextTransfer = yes; the routers know the MN at its CoA HO_CTX_PCOA
+# (its address on mn0, which its agent signals from), with its home
+# address HOA and a CXTP key (ContextKey); and the MN's traffic (the
+# HOA's, to and from the CN) goes in an ESP tunnel between its CoA and
+# the pAR's access address (ho_data_ar_esp): an SA pair and out/fwd
+# policies on the pAR, out/in on the MN, of lower priority than the
+# signaling's. mhod moves them: the pAR's export after the HAck, the
+# PCTD, the nAR's import (pending) and CTDR, the FBack; on the new link
+# the agent moves its own (coa HO_CTX_PCOA to 2001:db8:b::2, ar
+# 2001:db8:a::1 to the nAR's 2001:db8:12::2) before its UNA, and the
+# nAR activates the context when the UNA arrives. The SCTP between the
+# routers is in their ESP SA pair (ho_esp_setup).
+HO_CTX_PCOA=2001:db8:a::2
+HO_CTX_SPI_DOWN=0x4001	# the AR to the MN
+HO_CTX_SPI_UP=0x4002	# the MN to the AR
+
+ho_data_ar_esp() {
+	local key alg sas tmpl_down tmpl_up err
+	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
+	alg="reqid 4 replay-window 128 mode tunnel aead rfc4106(gcm(aes)) $key 128"
+	sas="xfrm state add src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp spi $HO_CTX_SPI_DOWN $alg
+xfrm state add src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp spi $HO_CTX_SPI_UP $alg"
+	tmpl_down="tmpl src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp reqid 4 mode tunnel"
+	tmpl_up="tmpl src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp reqid 4 mode tunnel"
+	err=$(ip -n "$HO_PAR" -batch - <<<"$sas
+xfrm policy add src ::/0 dst $HOA/128 dir out priority 1000 $tmpl_down
+xfrm policy add src $HOA/128 dst ::/0 dir fwd priority 1000 $tmpl_up" 2>&1) &&
+	err=$(ip -n "$HO_MN" -batch - <<<"$sas
+xfrm policy add src $HOA/128 dst ::/0 dir out priority 1000 $tmpl_up
+xfrm policy add src ::/0 dst $HOA/128 dir in priority 1000 $tmpl_down" 2>&1) ||
+		{ diag "the ESP tunnel to the AR: $(head -c 300 <<<"$err")"; return 1; }
+}
+
 # ---- IPsec for the signaling (Documentation/mhod.rst, IPsec) -----------------
 #
 # mhod protects nothing itself and refuses to start unless the kernel's
@@ -1490,6 +1545,11 @@ _ho_esp_ar() {
 	_ho_esp_sa "$ars_out" "$other" 2
 	_ho_esp_pol in "$other/128" "$core/128" "$ars_in" 2
 	_ho_esp_pol out "$core/128" "$other/128" "$ars_out" 2
+	# Context transfer: SCTP (the contexts, keys included) between them.
+	if [ -n "${HO_MHOD_CTX:-}" ]; then
+		printf 'xfrm policy add src %s dst %s proto 132 dir %s priority 0 tmpl proto esp spi %s reqid 2 mode transport\n' \
+			"$other/128" "$core/128" in "$ars_in" "$core/128" "$other/128" out "$ars_out"
+	fi
 }
 
 # _ho_esp_mn AR_ACCESS IN OUT PCOA...: the MN's with one AR (its FBUs
@@ -1512,6 +1572,11 @@ _ho_esp_mn() {
 ho_esp_setup() {
 	local d=$1 n=${2:-0} spi i ns pcoas=("$HOA" 2001:db8:a::2) burst=()
 	case ${3:-$HOA} in "$HOA" | 2001:db8:a::2) ;; *) pcoas+=("$3") ;; esac
+	# HO_MHOD_CTX: the signaling's policies name the MN's link, not its
+	# addresses, so that its context (ho_data_ar_esp) holds only the SAs
+	# and policies of its data (context.rst, "Which policies are taken");
+	# the FBack's SA to its CoA is there all the same.
+	[ -z "${HO_MHOD_CTX:-}" ] || pcoas=(2001:db8:a::/64)
 	modprobe -q xfrm_user && modprobe -q esp6 ||
 		{ diag "IPsec: esp6 or xfrm_user cannot be loaded"; return 1; }
 	[ -z "${HO_MHOD_PREAUTH:-}" ] || _ho_gcm_warm || return 1
@@ -1530,6 +1595,7 @@ ho_esp_setup() {
 			$HO_ESP_PAR_IN $HO_ESP_PAR_OUT $HO_ESP_ARS_PAR_IN $HO_ESP_ARS_NAR_IN \
 			"${pcoas[@]}"
 		for i in "${burst[@]}"; do _ho_esp_sa $HO_ESP_PAR_OUT "$i" 1; done
+		[ -z "${HO_MHOD_CTX:-}" ] || _ho_esp_sa $HO_ESP_PAR_OUT $HO_CTX_PCOA 1
 	} >"$d/esp-par"
 	_ho_esp_ar 2001:db8:b::1 2001:db8:12::2 2001:db8:12::1 \
 		$HO_ESP_NAR_IN $HO_ESP_NAR_OUT $HO_ESP_ARS_NAR_IN $HO_ESP_ARS_PAR_IN \
@@ -1538,6 +1604,7 @@ ho_esp_setup() {
 		_ho_esp_mn 2001:db8:a::1 $HO_ESP_PAR_IN $HO_ESP_PAR_OUT "${pcoas[@]}"
 		_ho_esp_mn 2001:db8:b::1 $HO_ESP_NAR_IN $HO_ESP_NAR_OUT "${pcoas[@]}"
 		for i in "${burst[@]}"; do _ho_esp_sa $HO_ESP_PAR_OUT "$i" 1; done
+		[ -z "${HO_MHOD_CTX:-}" ] || _ho_esp_sa $HO_ESP_PAR_OUT $HO_CTX_PCOA 1
 	} >"$d/esp-mn"
 	for ns in par:"$HO_PAR" nar:"$HO_NAR" mn:"$HO_MN"; do
 		ip -n "${ns#*:}" xfrm state flush && ip -n "${ns#*:}" xfrm policy flush &&
@@ -1582,7 +1649,9 @@ ho_mhod_start() {
 	_ho_mhod_dir=$d
 	mkdir -p "$d" || return 1
 	(umask 077 && echo "$HO_MHOD_KEY" >"$d/mn.key" && echo "$HO_MHOD_KEY2" >"$d/mn2.key" &&
-		echo "$key" >"$d/mn-agent.key") || return 1
+		echo "$key" >"$d/mn-agent.key" &&
+		od -An -tx1 -N20 /dev/urandom | tr -d ' \n' >"$d/mn-cxtp.key") || return 1
+	[ -z "${HO_MHOD_CTX:-}" ] || addr=$HO_CTX_PCOA
 	_ho_mhod_ar_conf "$d" par 2001:db8:a::1/64 02:00:00:00:0a:01 2001:db8:12::1/64 \
 		nar 2001:db8:12::2 2001:db8:b::/64 02:00:00:00:0b:01 >"$d/par.conf" &&
 	_ho_mhod_ar_conf "$d" nar 2001:db8:b::1/64 02:00:00:00:0b:01 2001:db8:12::2/64 \

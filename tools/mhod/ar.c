@@ -45,11 +45,12 @@
 #include "mhod.h"
 #include "pakeys.h"
 
-enum par_state { PAR_IDLE, PAR_HI_SENT, PAR_FORWARDING };
+/* PAR_CTX_SENT: HAck'd, the MN's context on its way to the nAR (ctx.c). */
+enum par_state { PAR_IDLE, PAR_HI_SENT, PAR_CTX_SENT, PAR_FORWARDING };
 
 static const char *const par_state_names[] = {
 	[PAR_IDLE] = "idle", [PAR_HI_SENT] = "hi-sent",
-	[PAR_FORWARDING] = "forwarding",
+	[PAR_CTX_SENT] = "context-sent", [PAR_FORWARDING] = "forwarding",
 };
 
 /* One per [Peer] mobile node: its handoff away from this router. */
@@ -132,6 +133,12 @@ static uint16_t hi_seq;
 
 /* ------------------------------------------------------------ helpers */
 
+/* The MN's context moves with its handoffs ([Peer] ContextKey). */
+static bool has_ctx(const struct par_mn *s)
+{
+	return mhod_conf->ctx_transfer && s->peer->ctx_key[0];
+}
+
 static struct pa_mn *pa_of(const struct par_mn *s)
 {
 	size_t i = (size_t)(s - mns);
@@ -209,7 +216,8 @@ static void par_state_set(struct par_mn *s, enum par_state state)
 /* The MNs in a handoff now, and those of them waiting for a HAck. */
 static void busy(unsigned int *handoffs, unsigned int *pending)
 {
-	*handoffs = par_count[PAR_HI_SENT] + par_count[PAR_FORWARDING];
+	*handoffs = par_count[PAR_HI_SENT] + par_count[PAR_CTX_SENT] +
+		    par_count[PAR_FORWARDING];
 	*pending = par_count[PAR_HI_SENT];
 }
 
@@ -445,6 +453,8 @@ static struct kern_binding par_binding(const struct par_mn *s)
 	memset(&b, 0, sizeof(b));
 	b.role = MHO_ROLE_PAR;
 	b.hoa = s->pcoa;
+	if (s->peer->has_home)
+		b.home = s->peer->home;
 	b.peer = s->nar->router;
 	return b;
 }
@@ -457,6 +467,8 @@ static void par_fail(struct par_mn *s, uint8_t status)
 	struct kern_binding b = par_binding(s);
 
 	loop_timer_stop(&s->hi_timer);
+	if (s->state == PAR_CTX_SENT)
+		ctx_cancel(&s->pcoa);
 	kern_binding_state(&b, MHO_STATE_IDLE);
 	par_state_set(s, PAR_IDLE);
 	mhod_ctr.handoffs_failed++;
@@ -526,6 +538,9 @@ static void par_end(struct par_mn *s, const char *why)
 	mhod_log(MHOD_LOG_INFO, "forwarding for %s ends: %s",
 		 mhod_ntop(&s->pcoa), why);
 	kern_binding_state(&b, MHO_STATE_END);
+	/* The copy of a context the nAR took over: no switch-back now. */
+	if (has_ctx(s))
+		kern_ctx_drop(&s->pcoa);
 	par_state_set(s, PAR_IDLE);
 	s->resynced = false;
 }
@@ -539,11 +554,43 @@ static void life_timeout(struct loop_timer *t)
 		par_end(s, "lifetime over");
 }
 
+/* The nAR holds the MN's traffic: forward it there, and tell the MN. */
+static void par_forward(struct par_mn *s)
+{
+	struct kern_binding b = par_binding(s);
+	int err;
+
+	err = kern_binding_state(&b, MHO_STATE_FORWARD);
+	if (err) {
+		par_fail(s, kern_status(err));
+		return;
+	}
+	par_state_set(s, PAR_FORWARDING);
+	mhod_ctr.handoffs_ok++;
+	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
+	send_fback(s, 0);
+}
+
+/* The CTDR (or its absence) for s's context (ctx.c). */
+static void ctx_done(void *arg, uint8_t status)
+{
+	struct par_mn *s = arg;
+
+	if (s->state != PAR_CTX_SENT)
+		return;
+	if (!status) {
+		par_forward(s);
+		return;
+	}
+	/* Not at the nAR: the MN's SAs back here, and it stays. */
+	kern_ctx_activate_addr(&s->pcoa);
+	par_fail(s, status == MHOD_CTDR_NO_RESOURCES ? 130 : 128);
+}
+
 static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 {
 	struct par_mn *s = NULL;
-	struct kern_binding b;
-	int i, err;
+	int i;
 
 	mhod_ctr.hack++;
 	for (i = 0; i < (int)nmns; i++)
@@ -563,22 +610,27 @@ static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 		par_fail(s, m->code);
 		return;
 	}
-	b = par_binding(s);
-	err = kern_binding_state(&b, MHO_STATE_FORWARD);
-	if (err) {
-		par_fail(s, kern_status(err));
-		return;
-	}
 	/* The nAR's pre-authentication answer, for the FBack. */
 	if (s->pa_mn.set && mhod_pa_wire_get(m, &s->pa_nar) < 0) {
 		mhod_ctr.preauth_failed++;
 		mhod_log_reject("HAck from %s: its pre-authentication answer is malformed",
 				mhod_ntop(&rx->pi.src));
 	}
-	par_state_set(s, PAR_FORWARDING);
-	mhod_ctr.handoffs_ok++;
-	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
-	send_fback(s, 0);
+	/*
+	 * The MN's IPsec context goes first: the FBack sends the MN to
+	 * the nAR only once the nAR has it (its CTDR). Meanwhile the MN's
+	 * traffic waits here (the binding buffers since the FBU).
+	 */
+	if (has_ctx(s) && !s->reactive) {
+		if (ctx_send(s->peer, &s->pcoa, &s->par, s->nar, ctx_done,
+			     s) < 0) {
+			par_fail(s, 130);
+			return;
+		}
+		par_state_set(s, PAR_CTX_SENT);
+		return;
+	}
+	par_forward(s);
 }
 
 /* The FBU's peer, checked: the MN whose key signed it, for its own PCoA. */
@@ -793,7 +845,7 @@ static void pa_expire(struct loop_timer *t)
 	/* Its SAs are gone (the kernel's lifetime): so is the MN. */
 	if (s->state == PAR_FORWARDING)
 		par_end(s, "its pre-authentication expired");
-	else if (s->state == PAR_HI_SENT)
+	else if (s->state == PAR_HI_SENT || s->state == PAR_CTX_SENT)
 		par_fail(s, 128);
 	mhod_ctr.preauth_expired++;
 	mhod_log(MHOD_LOG_INFO, "pre-authentication of %s expired",
@@ -1121,7 +1173,7 @@ int ar_start(void)
 				 "mobile node %s has no BADF key: its FBUs will be refused",
 				 mns[i].peer->name);
 	}
-	if (kern_peers() < 0 || kern_events_open() < 0)
+	if (kern_peers() < 0 || kern_events_open() < 0 || ctx_start() < 0)
 		return -1;
 	for (i = 0; i < mhod_conf->npeers; i++)
 		if (mns[i].peer->kind == MHOD_PEER_MN)
@@ -1142,11 +1194,16 @@ void ar_stop(void)
 	net_close();
 	kern_events_close();
 	for (i = 0; mns && i < (int)nmns; i++) {
+		if (mns[i].state == PAR_CTX_SENT)
+			ctx_cancel(&mns[i].pcoa);
 		struct par_mn *s = &mns[i];
 		struct kern_binding b;
 
 		if (s->state == PAR_FORWARDING) {
 			par_end(s, "mhod stops");
+		} else if (s->state == PAR_CTX_SENT) {
+			/* The SAs back, the MN's traffic released here. */
+			kern_ctx_activate_addr(&s->pcoa);
 		} else if (s->state == PAR_HI_SENT) {
 			b = par_binding(s);
 			kern_binding_state(&b, MHO_STATE_IDLE);
@@ -1167,6 +1224,7 @@ void ar_stop(void)
 	memset(par_count, 0, sizeof(par_count));
 	free(seen);
 	seen = NULL;
+	ctx_stop();
 }
 
 void ar_dump(char *out, size_t cap)

@@ -361,6 +361,19 @@ static int k_preauth(struct parser *p, const struct val *v)
 	return 0;
 }
 
+static const char *const bool_words[] = { NULL, "no", "yes", NULL };
+
+static int k_ctx_transfer(struct parser *p, const struct val *v)
+{
+	int w;
+
+	p->c->ctx_transfer_pos = (struct mhod_conf_pos){ p->line, v->col };
+	if (v_word(p, v, bool_words, &w))
+		return -1;
+	p->c->ctx_transfer = w == 2;
+	return 0;
+}
+
 static int k_control(struct parser *p, const struct val *v)
 {
 	return v_path(p, v, p->c->control, sizeof(p->c->control));
@@ -499,6 +512,22 @@ static int k_peer_key(struct parser *p, const struct val *v)
 	return v_name(p, v, pr->key, sizeof(pr->key));
 }
 
+static int k_peer_ctx_key(struct parser *p, const struct val *v)
+{
+	struct mhod_conf_peer *pr = cur_peer(p);
+
+	pr->ctx_key_pos = (struct mhod_conf_pos){ p->line, v->col };
+	return v_name(p, v, pr->ctx_key, sizeof(pr->ctx_key));
+}
+
+static int k_peer_home(struct parser *p, const struct val *v)
+{
+	struct mhod_conf_peer *pr = cur_peer(p);
+
+	pr->has_home = true;
+	return v_addr(p, v, &pr->home);
+}
+
 static int k_peer_ipsec(struct parser *p, const struct val *v)
 {
 	struct mhod_conf_peer *pr = cur_peer(p);
@@ -582,6 +611,7 @@ static const struct key keys[] = {
 	{ S_GENERAL, "Role", .fn = k_role },
 	{ S_GENERAL, "LogLevel", .fn = k_log },
 	{ S_GENERAL, "PreAuthentication", .fn = k_preauth },
+	{ S_GENERAL, "ContextTransfer", .fn = k_ctx_transfer },
 	{ S_GENERAL, "ControlSocket", .fn = k_control },
 	{ S_IFACE, "Name", .fn = k_if_name },
 	{ S_IFACE, "Kind", .fn = k_if_kind },
@@ -599,6 +629,8 @@ static const struct key keys[] = {
 	{ S_PEER, "LinkLayerAddress", .fn = k_peer_lla },
 	{ S_PEER, "Key", .fn = k_peer_key },
 	{ S_PEER, "IPsec", .fn = k_peer_ipsec },
+	{ S_PEER, "ContextKey", .fn = k_peer_ctx_key },
+	{ S_PEER, "HomeAddress", .fn = k_peer_home },
 	{ S_KEY, "Name", .fn = k_key_name },
 	{ S_KEY, "Kind", .fn = k_key_kind },
 	{ S_KEY, "File", .fn = k_key_file },
@@ -969,6 +1001,18 @@ static int check_peers(struct parser *p)
 				return at(p, &pr->key_pos, "no [Key] named %s",
 					  pr->key);
 		}
+		if (!pr->ctx_key[0])
+			continue;
+		if (pr->kind != MHOD_PEER_MN || c->role != MHOD_ROLE_AR)
+			return at(p, &pr->ctx_key_pos, "%s",
+				  "ContextKey is for a mobile node's [Peer] on an access router");
+		if (!c->ctx_transfer)
+			return at(p, &pr->ctx_key_pos, "%s",
+				  "ContextKey needs [General] ContextTransfer = yes");
+		k = key_by_name(c, pr->ctx_key);
+		if (!k || k->kind != MHOD_KEY_CXTP)
+			return at(p, &pr->ctx_key_pos,
+				  "no [Key] named %s of Kind = cxtp", pr->ctx_key);
 	}
 	return 0;
 }
@@ -978,7 +1022,7 @@ static int check(struct parser *p)
 	const struct mhod_conf *c = p->c;
 	const struct mhod_conf_timers *t = &c->timers;
 	struct mhod_conf_pos top = { 1, 1 };
-	bool access = false, mn_if = false, ar_peer = false;
+	bool access = false, mn_if = false, ar_peer = false, core = false;
 	int i;
 
 	if (!c->role)
@@ -996,6 +1040,7 @@ static int check(struct parser *p)
 				  "Kind = mobile on a mobile node, access or "
 				  "core on an access router");
 		access |= f->kind == MHOD_IF_ACCESS;
+		core |= f->kind == MHOD_IF_CORE;
 		mn_if |= f->kind == MHOD_IF_MOBILE;
 	}
 	for (i = 0; i < c->npeers; i++)
@@ -1011,6 +1056,10 @@ static int check(struct parser *p)
 		return at(p, &c->role_pos, "%s",
 			  "a mobile node needs an [Interface] and a [Peer] "
 			  "with Kind = access-router");
+	if (c->role == MHOD_ROLE_AR && c->ctx_transfer && !core)
+		return at(p, &c->ctx_transfer_pos, "%s",
+			  "ContextTransfer needs an [Interface] with Kind = core "
+			  "(the end of the transfers)");
 	if (c->role == MHOD_ROLE_MN && c->nneighbors)
 		return at(p, &c->neighbors[0].pos, "%s",
 			  "[Neighbor] is for access routers");

@@ -82,7 +82,12 @@ struct mhod_conf_peer {
 	struct mhod_conf_lla lla;
 	char key[MHOD_CONF_NAME_MAX];
 	char ipsec[MHOD_CONF_NAME_MAX];
-	struct mhod_conf_pos pos, addr_pos, key_pos, ipsec_pos;
+	/* A mobile node's CXTP key: its context moves with its handoffs. */
+	char ctx_key[MHOD_CONF_NAME_MAX];
+	/* Its home address (the inner address of its IPsec tunnel). */
+	bool has_home;
+	struct in6_addr home;
+	struct mhod_conf_pos pos, addr_pos, key_pos, ipsec_pos, ctx_key_pos;
 };
 
 struct mhod_conf_key {
@@ -135,6 +140,8 @@ struct mhod_conf {
 	enum mhod_role role;
 	enum mhod_log log_level;
 	enum mhod_preauth preauth;
+	bool ctx_transfer;		/* [General] ContextTransfer */
+	struct mhod_conf_pos ctx_transfer_pos;
 	char control[108];		/* sun_path */
 	uint8_t nifaces, nneighbors, nipsec;
 	uint16_t npeers, nkeys;

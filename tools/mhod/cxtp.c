@@ -5,6 +5,10 @@
  * mhod's IPsec SA context block (FPT 0xff01, SIGNALING.md 4.8).
  */
 #include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <linux/sctp.h>
 
 #include "bytes.h"
 #include "hmac.h"
@@ -238,6 +242,24 @@ enum mhod_err mhod_cxtp_build(const struct mhod_cxtp *m, uint8_t *buf,
 	return MHOD_OK;
 }
 
+void mhod_cxtp_sctp_cmsg(struct msghdr *mh, void *cbuf)
+{
+	struct sctp_sndinfo *si;
+	struct cmsghdr *cm;
+
+	_Static_assert(CMSG_SPACE(sizeof(*si)) <= MHOD_CXTP_CMSG_SPACE,
+		       "MHOD_CXTP_CMSG_SPACE");
+	memset(cbuf, 0, MHOD_CXTP_CMSG_SPACE);
+	mh->msg_control = cbuf;
+	mh->msg_controllen = CMSG_SPACE(sizeof(*si));
+	cm = CMSG_FIRSTHDR(mh);
+	cm->cmsg_level = IPPROTO_SCTP;
+	cm->cmsg_type = SCTP_SNDINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*si));
+	si = (struct sctp_sndinfo *)CMSG_DATA(cm);
+	si->snd_flags = SCTP_UNORDERED;
+}
+
 void mhod_cxtp_req_span(const struct mhod_cxtp *m, const uint8_t **p,
 			size_t *len)
 {
@@ -390,4 +412,88 @@ enum mhod_err mhod_sa_cdb_build(const struct mhod_sa_cdb *sa, uint8_t *buf,
 	}
 	*len = padded;
 	return MHOD_OK;
+}
+
+/* ---------------------------------------------------------- mho context */
+
+#define CTX_HEAD	4u
+#define CTX_F_MORE	0x80
+
+enum mhod_err mhod_ctx_cdbs_put(struct mhod_cxtp *m, const uint8_t *ctx,
+				size_t len, uint8_t *work, size_t cap)
+{
+	size_t off = 0, used = 0, n, size;
+	struct mhod_cdb *c;
+
+	if (!len)
+		return MHOD_E_INVAL;
+	while (off < len) {
+		n = len - off < MHOD_CTX_FRAG_MAX ? len - off : MHOD_CTX_FRAG_MAX;
+		/* The block's data: head, fragment, padding to 8n - 4. */
+		size = (4 + CTX_HEAD + n + 7) / 8 * 8 - 4;
+		if (m->ncdbs == MHOD_CDBS_MAX)
+			return MHOD_E_INVAL;
+		if (size > cap - used)
+			return MHOD_E_NOSPACE;
+		memset(work + used, 0, size);
+		put16(work + used, (uint16_t)n);
+		work[used + 2] = off + n < len ? CTX_F_MORE : 0;
+		memcpy(work + used + CTX_HEAD, ctx + off, n);
+		c = &m->cdbs[m->ncdbs++];
+		*c = (struct mhod_cdb){ .fpt = MHOD_FPT_MHO_CTX,
+					.len = (uint16_t)size,
+					.data = work + used };
+		used += size;
+		off += n;
+	}
+	return MHOD_OK;
+}
+
+static enum mhod_err ctx_get(const struct mhod_cxtp *m, uint8_t *out,
+			     size_t cap, size_t *len)
+{
+	bool more = false, seen = false;
+	int i, last = -1;
+	size_t n;
+
+	*len = 0;
+	for (i = 0; i < m->ncdbs; i++) {
+		const struct mhod_cdb *c = &m->cdbs[i];
+
+		if (c->fpt != MHOD_FPT_MHO_CTX)
+			continue;
+		/* One run of blocks, each but the last with M. */
+		if ((seen && (!more || last != i - 1)) || c->has_pv ||
+		    c->len < CTX_HEAD)
+			return seen ? MHOD_E_CTX_ORDER : MHOD_E_CTX_BLOCK;
+		n = get16(c->data);
+		if (!n || n > c->len - CTX_HEAD ||
+		    c->len - CTX_HEAD - n >= 8 ||
+		    (c->data[2] & ~CTX_F_MORE) || c->data[3] ||
+		    !all_zero(c->data + CTX_HEAD + n, c->len - CTX_HEAD - n))
+			return MHOD_E_CTX_BLOCK;
+		if (n > cap - *len)
+			return MHOD_E_NOSPACE;
+		memcpy(out + *len, c->data + CTX_HEAD, n);
+		*len += n;
+		more = c->data[2] & CTX_F_MORE;
+		seen = true;
+		last = i;
+	}
+	if (!seen)
+		return MHOD_E_CDB_MISSING;
+	return more ? MHOD_E_CTX_ORDER : MHOD_OK;
+}
+
+/* What a refused context left in out (keys) is wiped. */
+enum mhod_err mhod_ctx_cdbs_get(const struct mhod_cxtp *m, uint8_t *out,
+				size_t cap, size_t *len)
+{
+	enum mhod_err err = ctx_get(m, out, cap, len);
+
+	if (err) {
+		explicit_bzero(out, *len);
+		*len = 0;
+	}
+	return err;
 }

@@ -29,13 +29,14 @@ static bool in_prefix(const struct in6_addr *a, const struct in6_addr *p,
  * destination "port" is 0 (xfrm_flowi_sport(), xfrm_flowi_dport()).
  */
 static bool matches(const struct mhod_xfrm_pol *p, const struct in6_addr *src,
-		    const struct in6_addr *dst, uint8_t mh_type)
+		    const struct in6_addr *dst, uint8_t proto, uint16_t sport,
+		    uint16_t dport)
 {
 	return in_prefix(src, &p->saddr, p->plen_s) &&
 	       in_prefix(dst, &p->daddr, p->plen_d) &&
-	       (!p->proto || p->proto == IPPROTO_MH) &&
-	       !((mh_type ^ p->sport) & p->sport_mask) &&
-	       !(p->dport & p->dport_mask);
+	       (!p->proto || p->proto == proto) &&
+	       !((sport ^ p->sport) & p->sport_mask) &&
+	       !((dport ^ p->dport) & p->dport_mask);
 }
 
 static enum mhod_ipsec_res verdict(const struct mhod_xfrm_pol *p, uint32_t spi)
@@ -54,12 +55,24 @@ enum mhod_ipsec_res mhod_ipsec_covers(const struct mhod_xfrm_pol *p, size_t n,
 				      const struct in6_addr *dst,
 				      uint8_t mh_type, uint32_t spi)
 {
+	return mhod_ipsec_covers_l4(p, n, dir, src, dst, IPPROTO_MH, mh_type,
+				    0, spi);
+}
+
+enum mhod_ipsec_res mhod_ipsec_covers_l4(const struct mhod_xfrm_pol *p,
+					 size_t n, uint8_t dir,
+					 const struct in6_addr *src,
+					 const struct in6_addr *dst,
+					 uint8_t proto, uint16_t sport,
+					 uint16_t dport, uint32_t spi)
+{
 	enum mhod_ipsec_res res = MHOD_IPSEC_NO_POLICY, v;
 	const struct mhod_xfrm_pol *best = NULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (p[i].dir != dir || !matches(&p[i], src, dst, mh_type))
+		if (p[i].dir != dir ||
+		    !matches(&p[i], src, dst, proto, sport, dport))
 			continue;
 		v = verdict(&p[i], spi);
 		if (!best || p[i].priority < best->priority) {

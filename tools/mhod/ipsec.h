@@ -54,6 +54,13 @@ enum mhod_ipsec_res mhod_ipsec_covers(const struct mhod_xfrm_pol *p, size_t n,
 				      uint8_t dir, const struct in6_addr *src,
 				      const struct in6_addr *dst,
 				      uint8_t mh_type, uint32_t spi);
+/* The same for a flow of another protocol, between those ports. */
+enum mhod_ipsec_res mhod_ipsec_covers_l4(const struct mhod_xfrm_pol *p,
+					 size_t n, uint8_t dir,
+					 const struct in6_addr *src,
+					 const struct in6_addr *dst,
+					 uint8_t proto, uint16_t sport,
+					 uint16_t dport, uint32_t spi);
 const char *mhod_ipsec_str(enum mhod_ipsec_res r);
 
 #endif

@@ -9,11 +9,13 @@
  * logged with the module's own message and returned as a negative errno.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <linux/mho.h>
 
+#include "ctxwire.h"
 #include "mhonl.h"
 #include "loop.h"
 #include "mhod.h"
@@ -134,9 +136,16 @@ static int put(const struct kern_binding *b, uint8_t state, bool create)
 
 	if (create) {
 		mho_put_u8(msg, MHO_BINDING_A_ROLE, b->role);
-		mho_put_addr(msg, MHO_BINDING_A_HOA, &b->hoa);
 	} else {
 		mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(b->hoa), &b->hoa);
+	}
+	/* With a home address: the binding is that, b->hoa its CoA. */
+	if (mhod_addr_any(&b->home)) {
+		if (create)
+			mho_put_addr(msg, MHO_BINDING_A_HOA, &b->hoa);
+	} else {
+		mho_put_addr(msg, MHO_BINDING_A_HOA, &b->home);
+		mho_put_addr(msg, MHO_BINDING_A_COA, &b->hoa);
 	}
 	if (!mhod_addr_any(&b->ncoa))
 		mho_put_addr(msg, MHO_BINDING_A_NCOA, &b->ncoa);
@@ -186,6 +195,183 @@ out:
 	return err;
 }
 
+/* ------------------------------------------------------------ contexts */
+
+/* The export's reply: the MHO_A_CTX nest's payload, copied. */
+static int got_ctx(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct mho_ctxw_buf *b = arg;
+	size_t len;
+
+	(void)cmd;
+	if (!tb[MHO_A_CTX] || b->data)
+		return -1;
+	len = (size_t)nla_len(tb[MHO_A_CTX]);
+	b->data = malloc(len ? len : 1);
+	if (!b->data)
+		return -1;
+	memcpy(b->data, nla_data(tb[MHO_A_CTX]), len);
+	b->len = b->cap = len;
+	return 0;
+}
+
+int kern_ctx_export(const struct in6_addr *addr, const struct in6_addr *ar,
+		    uint8_t dispose, struct mho_ctxw_buf *native)
+{
+	struct nl_msg *msg = mho_msg(MHO_CMD_CTX_EXPORT, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+	int err;
+
+	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
+	mho_nest_end(msg, nest);
+	nest = mho_nest_start(msg, MHO_A_CTX);
+	mho_put_addr(msg, MHO_CTX_A_AR, ar);
+	mho_put_u8(msg, MHO_CTX_A_DISPOSE, dispose);
+	mho_nest_end(msg, nest);
+	memset(native, 0, sizeof(*native));
+	err = request(msg, got_ctx, native);
+	if (!err && !native->data)
+		err = -EIO;
+	if (err) {
+		mho_ctxw_free(native);
+		mhod_ctr.kernel_errors++;
+	}
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_DEBUG,
+		 "kernel: context export of %s%s%s", mhod_ntop(addr),
+		 err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+/* The import's reply: how many SPIs changed. */
+static int got_import(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	const struct nlattr *a;
+	unsigned int *spis = arg;
+	int rem;
+
+	(void)cmd;
+	if (!tb[MHO_A_CTX])
+		return 0;
+	nla_for_each_nested(a, tb[MHO_A_CTX], rem)
+		*spis += nla_type(a) == MHO_CTX_A_SPI;
+	return 0;
+}
+
+int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
+		    size_t len, const struct in6_addr *new_ar,
+		    unsigned int *spi_changes)
+{
+	struct nl_msg *msg = mho_msg_size(MHO_CMD_CTX_IMPORT, 0, len + 4096);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+	int err;
+
+	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
+	mho_nest_end(msg, nest);
+	nest = mho_nest_start(msg, MHO_A_CTX);
+	if (nlmsg_append(msg, (void *)native, len, NLA_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mho_put_addr(msg, MHO_CTX_A_NEW_AR, new_ar);
+	mho_put_u8(msg, MHO_CTX_A_MODE, MHO_CTX_PREDICTIVE);
+	mho_nest_end(msg, nest);
+	*spi_changes = 0;
+	/* mhonl_send() wipes the message, keys and all. */
+	err = request(msg, got_import, spi_changes);
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: context of %s imported, pending%s%s", mhod_ntop(addr),
+		 err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+static int ctx_cmd(uint8_t cmd, int attr, const void *key, size_t len)
+{
+	struct nl_msg *msg = mho_msg(cmd, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+
+	if (attr == MHO_BINDING_A_ID)
+		mho_put_u32(msg, attr, *(const uint32_t *)key);
+	else
+		mho_put_bin(msg, attr, len, key);
+	mho_nest_end(msg, nest);
+	return request(msg, NULL, NULL);
+}
+
+int kern_ctx_activate(uint32_t id)
+{
+	int err = ctx_cmd(MHO_CMD_CTX_ACTIVATE, MHO_BINDING_A_ID, &id,
+			  sizeof(id));
+
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: context of binding %u activated%s%s", id,
+		 err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+int kern_ctx_activate_addr(const struct in6_addr *addr)
+{
+	int err = ctx_cmd(MHO_CMD_CTX_ACTIVATE, MHO_BINDING_A_MATCH, addr,
+			  sizeof(*addr));
+
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: context of %s re-installed%s%s", mhod_ntop(addr),
+		 err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+int kern_binding_home(const struct in6_addr *addr, const struct in6_addr *home)
+{
+	struct nl_msg *msg = mho_msg(MHO_CMD_BINDING_SET, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
+	int err;
+
+	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
+	mho_put_addr(msg, MHO_BINDING_A_HOA, home);
+	mho_put_addr(msg, MHO_BINDING_A_COA, addr);
+	mho_nest_end(msg, nest);
+	err = request(msg, NULL, NULL);
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: binding %s gets home address %s%s%s", mhod_ntop(addr),
+		 mhod_ntop(home), err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+int kern_ctx_drop(const struct in6_addr *addr)
+{
+	return ctx_cmd(MHO_CMD_CTX_DROP, MHO_BINDING_A_MATCH, addr,
+		       sizeof(*addr));
+}
+
+int kern_ctx_move(const struct in6_addr *coa, const struct in6_addr *new_coa,
+		  const struct in6_addr *ar, const struct in6_addr *new_ar)
+{
+	struct nl_msg *msg = mho_msg(MHO_CMD_CTX_MOVE, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_CTX);
+	int err;
+
+	mho_put_addr(msg, MHO_CTX_A_COA, coa);
+	mho_put_addr(msg, MHO_CTX_A_NEW_COA, new_coa);
+	mho_put_addr(msg, MHO_CTX_A_AR, ar);
+	mho_put_addr(msg, MHO_CTX_A_NEW_AR, new_ar);
+	mho_nest_end(msg, nest);
+	err = request(msg, NULL, NULL);
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: own SAs moved from %s (%s) to %s (%s)%s%s",
+		 mhod_ntop(coa), mhod_ntop(ar), mhod_ntop(new_coa),
+		 mhod_ntop(new_ar), err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
 /* RFC 5568 6.2.1.2 / 6.2.3 status codes. */
 uint8_t kern_status(int err)
 {
@@ -230,6 +416,11 @@ static int on_event(const struct nlmsghdr *nlh, void *arg)
 		return 0;
 	mhod_ctr.kernel_events++;
 	type = (unsigned int)mho_get_uint(ev[MHO_EVENT_A_TYPE]);
+	/* The MN is here, but its context is pending: activate it. */
+	if (type == MHO_EVENT_ATTACH && ev[MHO_EVENT_A_BINDING] &&
+	    mho_get_uint(ev[MHO_EVENT_A_STATE]) == MHO_STATE_HOLD &&
+	    mhod_conf->role == MHOD_ROLE_AR)
+		ctx_on_attach((uint32_t)mho_get_uint(ev[MHO_EVENT_A_BINDING]));
 	/* A hold the MN never claimed, a queue that overflowed, a marker
 	 * that could not be sent: handoffs that went wrong.
 	 */

@@ -246,6 +246,16 @@ const struct mhod_key *mhod_peer_key(const struct mhod_conf_peer *p)
 	return i >= 0 && keys[i].len ? &keys[i] : NULL;
 }
 
+const struct mhod_key *mhod_peer_ctx_key(const struct mhod_conf_peer *p)
+{
+	int i;
+
+	for (i = 0; p->ctx_key[0] && i < mhod_conf->nkeys; i++)
+		if (!strcmp(mhod_conf->keys[i].name, p->ctx_key))
+			return keys[i].len ? &keys[i] : NULL;
+	return NULL;
+}
+
 uint32_t mhod_peer_spi(const struct mhod_conf_peer *p)
 {
 	int i = key_index(p);

@@ -33,7 +33,9 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(fbu) X(fback) X(hi) X(hack) X(una) X(retransmits)		\
 	X(handoffs_ok) X(handoffs_failed) X(kernel_errors) X(tx_errors)	\
 	X(kernel_events) X(resynced) X(rx_overflow)			\
-	X(preauth_ok) X(preauth_failed) X(preauth_expired)
+	X(preauth_ok) X(preauth_failed) X(preauth_expired)		\
+	X(ctx_sent) X(ctx_received) X(ctx_installed) X(ctx_activated)	\
+	X(ctx_refused) X(ctx_failed) X(ctx_unknown_ar) X(ctx_moved)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {
@@ -53,6 +55,8 @@ struct mhod_key {
 /* The key of a [Peer] (NULL if it has none or it could not be read). */
 const struct mhod_key *mhod_peer_key(const struct mhod_conf_peer *p);
 uint32_t mhod_peer_spi(const struct mhod_conf_peer *p);
+/* Its CXTP key ([Peer] ContextKey), or NULL. */
+const struct mhod_key *mhod_peer_ctx_key(const struct mhod_conf_peer *p);
 
 /* xfrm.c: the signaling with every configured peer and neighbour is
  * protected by ESP (the kernel's XFRM policies say so); 0 or -1, logged.
@@ -135,6 +139,10 @@ int net_ifindex(const char *name);
 struct kern_binding {
 	uint8_t role;			/* MHO_ROLE_PAR, MHO_ROLE_NAR */
 	struct in6_addr hoa, ncoa, peer;	/* :: = absent */
+	/* The MN's home address ([Peer] HomeAddress): the binding's HOA,
+	 * and hoa (the address it is found by) its COA. :: = none.
+	 */
+	struct in6_addr home;
 	uint32_t max_pkts, max_bytes;	/* 0: the netns-wide limits */
 };
 
@@ -158,6 +166,51 @@ void kern_events_close(void);
 
 /* RFC status codes for a module error (limits: insufficient resources). */
 uint8_t kern_status(int err);
+
+/*
+ * IPsec contexts (Documentation/context.rst). Export: the binding of addr,
+ * the SAs that end at this router's ar (dispose: enum mho_ctx_dispose),
+ * into native, the MHO_A_CTX attributes
+ * as the module gave them (free with mho_ctxw_free(), which wipes them).
+ * Import: native into the nAR binding of addr, pending, this router's
+ * end new_ar; *spi_changes: SPIs the import changed. Activate: install
+ * binding id's pending context, then release its hold. Move: this
+ * namespace's own SAs (the MN's) from coa/ar to new_coa/new_ar. Each
+ * returns 0 or a negative errno (logged).
+ */
+struct mho_ctxw_buf;
+int kern_ctx_export(const struct in6_addr *addr, const struct in6_addr *ar,
+		    uint8_t dispose, struct mho_ctxw_buf *native);
+int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
+		    size_t len, const struct in6_addr *new_ar,
+		    unsigned int *spi_changes);
+int kern_ctx_activate(uint32_t id);
+int kern_ctx_activate_addr(const struct in6_addr *addr);
+/* The binding of addr (its hoa) is an MN's with that home address. */
+int kern_binding_home(const struct in6_addr *addr, const struct in6_addr *home);
+int kern_ctx_drop(const struct in6_addr *addr);
+int kern_ctx_move(const struct in6_addr *coa, const struct in6_addr *new_coa,
+		  const struct in6_addr *ar, const struct in6_addr *new_ar);
+
+/* ---- context transfer between access routers (ctx.c) ---- */
+/* The SCTP socket (with [General] ContextTransfer); 0 or -1, logged. */
+int ctx_start(void);
+void ctx_stop(void);
+/*
+ * pAR: send the context of the MN at pcoa (its [Peer] p), the SAs that
+ * end at par (the address its FBU went to), to nb, after its HAck; done() is called once with the CTDR's verdict (0: installed
+ * at the nAR) or a local failure (128+), after at most
+ * CTMaxTransferTime. Returns -1 if nothing was sent (done() is not
+ * called).
+ */
+typedef void (*ctx_done_fn)(void *arg, uint8_t status);
+int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
+	     const struct in6_addr *par, const struct mhod_conf_neighbor *nb,
+	     ctx_done_fn done, void *arg);
+/* pAR: the handoff of the MN at pcoa was called off; no done() call. */
+void ctx_cancel(const struct in6_addr *pcoa);
+/* nAR: the module reports the MN of binding id attached, context pending. */
+void ctx_on_attach(uint32_t id);
 
 /* ---- roles ---- */
 int ar_start(void);

@@ -651,6 +651,14 @@ static int cmd_attach(char *out, size_t cap)
 			 mn_state_names[mn.state]);
 		return 0;
 	}
+	/*
+	 * ContextTransfer: the FBack came once the nAR had this MN's
+	 * context (mhod.rst); its own SAs follow before its first packet
+	 * on the new link, which the nAR's releases then meet.
+	 */
+	if (mhod_conf->ctx_transfer &&
+	    !kern_ctx_move(&mn.pcoa, &mn.ncoa, &mn.old_ar, &mn.nar))
+		mhod_ctr.ctx_moved++;
 	if (send_una() < 0) {
 		snprintf(out, cap, "error cannot send the UNA");
 		return 0;

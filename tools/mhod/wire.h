@@ -95,6 +95,8 @@
 	X(SA_VERSION, "IPsec SA context block version is not 1")	\
 	X(SA_FIELD, "IPsec SA context block field out of range")	\
 	X(SA_LEN, "IPsec SA context block length wrong")		\
+	X(CTX_BLOCK, "mho context block: length, flags or padding wrong") \
+	X(CTX_ORDER, "mho context blocks: not contiguous, or none last") \
 	X(NOSPACE, "builder: output buffer too small")			\
 	X(INVAL, "builder: message struct is not valid")		\
 	X(CRYPTO, "libcrypto could not compute a MAC")
@@ -253,6 +255,17 @@ enum {
 #define MHOD_CXTP_PORT		5091
 #define MHOD_FPT_MLD		0x0001
 #define MHOD_FPT_IPSEC_SA	0xff01	/* local, unregistered (SIGNALING 4.8) */
+#define MHOD_FPT_MHO_CTX	0xff02	/* local: mho's portable context */
+
+/* CTDR status of a context the nAR did not install (mhod-wire.rst). */
+enum {
+	MHOD_CTDR_OK = 0,
+	MHOD_CTDR_FAILED = 128,		/* refused by the module */
+	MHOD_CTDR_NOT_AUTHORIZED = 129,	/* no handoff of that MN from you */
+	MHOD_CTDR_NO_RESOURCES = 130,
+	MHOD_CTDR_SPI_COLLISION = 131,	/* an SPI had to change */
+	MHOD_CTDR_MALFORMED = 132,	/* the blocks or the context are bad */
+};
 
 struct mhod_cdb {
 	uint16_t fpt;		/* feature profile type */
@@ -433,6 +446,14 @@ enum mhod_err mhod_cxtp_build(const struct mhod_cxtp *m, uint8_t *buf,
 bool mhod_cxtp_token(const uint8_t *key, size_t key_len,
 		     const struct in6_addr *prev_ip, uint32_t seq,
 		     const uint8_t *cdbs, size_t cdbs_len, uint8_t token[4]);
+/*
+ * SCTP's ancillary data for one CXTP message (RFC 4065 4: one stream,
+ * unordered; payload protocol identifier 0, none was assigned), written
+ * in cbuf (MHOD_CXTP_CMSG_SPACE octets, aligned) and attached to mh.
+ */
+#define MHOD_CXTP_CMSG_SPACE	64
+struct msghdr;
+void mhod_cxtp_sctp_cmsg(struct msghdr *mh, void *cbuf);
 /* The request CDBs of a parsed CTAR/CT-Req as they were on the wire. */
 void mhod_cxtp_req_span(const struct mhod_cxtp *m, const uint8_t **p,
 			size_t *len);
@@ -468,6 +489,22 @@ enum mhod_err mhod_sa_cdb_parse(struct mhod_sa_cdb *sa,
 				const struct mhod_cdb *cdb);
 /* Writes the block's data (after the 4-octet CDB head) padded to 8n-4. */
 enum mhod_err mhod_sa_cdb_build(const struct mhod_sa_cdb *sa, uint8_t *buf,
+				size_t cap, size_t *len);
+
+/*
+ * mho's context in CXTP (FPT 0xff02, mhod-wire.rst): the portable
+ * encoding of tools/lib/ctxwire.h, split over consecutive blocks, each
+ * Length(2) Flags(1: M, more follow) Reserved(1) fragment, zero-padded.
+ * put() fills m's blocks (after any it has) from ctx, their data in
+ * work (cap octets; MHOD_CTX_WORK(len) suffice); get() gathers every
+ * 0xff02 block of m into out, checking their order, flags and padding.
+ */
+#define MHOD_CTX_FRAG_MAX	(255 * 8 - 4 - 4)
+#define MHOD_CTX_WORK(len)	((len) + 11 * ((len) / MHOD_CTX_FRAG_MAX + 1))
+
+enum mhod_err mhod_ctx_cdbs_put(struct mhod_cxtp *m, const uint8_t *ctx,
+				size_t len, uint8_t *work, size_t cap);
+enum mhod_err mhod_ctx_cdbs_get(const struct mhod_cxtp *m, uint8_t *out,
 				size_t cap, size_t *len);
 
 /* ---------------------------------------------------------------------

@@ -158,6 +158,36 @@ static const char *mh_name(uint8_t type)
 }
 
 /*
+ * One flow with a peer: outbound (from f->local) or inbound, of protocol
+ * proto between those "ports" (for the Mobility Header: its type, and
+ * 0). Returns 1 if it is left unprotected (logged), else 0.
+ */
+static int check_flow(const struct pol_table *t, const struct flow_check *f,
+		      bool out, uint8_t proto, uint16_t sport, uint16_t dport,
+		      const char *what, int *logged)
+{
+	uint32_t spi = 0;
+	enum mhod_ipsec_res r;
+
+	if (f->ipsec->mode == MHOD_IPSEC_STATIC)
+		spi = out ? f->ipsec->spi_out : f->ipsec->spi_in;
+	r = mhod_ipsec_covers_l4(t->p, t->n, out ? MHOD_XFRM_OUT : MHOD_XFRM_IN,
+				 out ? f->local : f->remote,
+				 out ? f->remote : f->local, proto, sport, dport,
+				 spi);
+	if (r == MHOD_IPSEC_OK)
+		return 0;
+	if ((*logged)++ < IPSEC_LOG_MAX)
+		mhod_log(MHOD_LOG_ERR, "%s %s, [IPsec] %s: %s %s %s to %s: %s",
+			 f->section, f->name, f->ipsec->name,
+			 out ? "outbound" : "inbound", what,
+			 mhod_ntop(out ? f->local : f->remote),
+			 mhod_ntop(out ? f->remote : f->local),
+			 mhod_ipsec_str(r));
+	return 1;
+}
+
+/*
  * One peer: the messages each side sends (an MN sends FBUs to its AR,
  * which answers FBacks; an AR sends HIs to its neighbour, which answers
  * HAcks, both ways). Returns the number of flows left unprotected.
@@ -166,36 +196,32 @@ static int check_peer(const struct pol_table *t, const struct flow_check *f,
 		      const uint8_t *to_peer, int nto, const uint8_t *from_peer,
 		      int nfrom, int *logged)
 {
-	uint32_t spi_in = 0, spi_out = 0;
-	enum mhod_ipsec_res r;
 	int i, bad = 0;
 
-	if (f->ipsec->mode == MHOD_IPSEC_STATIC) {
-		spi_in = f->ipsec->spi_in;
-		spi_out = f->ipsec->spi_out;
-	}
 	for (i = 0; i < nto + nfrom; i++) {
 		bool out = i < nto;
 		uint8_t type = out ? to_peer[i] : from_peer[i - nto];
 
-		r = mhod_ipsec_covers(t->p, t->n,
-				      out ? MHOD_XFRM_OUT : MHOD_XFRM_IN,
-				      out ? f->local : f->remote,
-				      out ? f->remote : f->local, type,
-				      out ? spi_out : spi_in);
-		if (r == MHOD_IPSEC_OK)
-			continue;
-		bad++;
-		if ((*logged)++ < IPSEC_LOG_MAX)
-			mhod_log(MHOD_LOG_ERR,
-				 "%s %s, [IPsec] %s: %s %s %s to %s: %s",
-				 f->section, f->name, f->ipsec->name,
-				 out ? "outbound" : "inbound", mh_name(type),
-				 mhod_ntop(out ? f->local : f->remote),
-				 mhod_ntop(out ? f->remote : f->local),
-				 mhod_ipsec_str(r));
+		bad += check_flow(t, f, out, IPPROTO_MH, type, 0, mh_name(type),
+				  logged);
 	}
 	return bad;
+}
+
+/*
+ * Context transfer ([General] ContextTransfer): the SCTP association with
+ * a neighbour, port 5091 both ends, carries keys; both directions must be
+ * ESP. Returns the number of flows left unprotected.
+ */
+static int check_sctp(const struct pol_table *t, const struct flow_check *f,
+		      int *logged)
+{
+	return check_flow(t, f, true, IPPROTO_SCTP, MHOD_CXTP_PORT,
+			  MHOD_CXTP_PORT, "context transfer (SCTP 5091)",
+			  logged) +
+	       check_flow(t, f, false, IPPROTO_SCTP, MHOD_CXTP_PORT,
+			  MHOD_CXTP_PORT, "context transfer (SCTP 5091)",
+			  logged);
 }
 
 /*
@@ -239,6 +265,8 @@ int mhod_ipsec_check(void)
 		if (no_local(&f, &bad))
 			continue;
 		bad += check_peer(&t, &f, hi_hack, 2, hi_hack, 2, &logged);
+		if (c->ctx_transfer)
+			bad += check_sctp(&t, &f, &logged);
 		checked++;
 	}
 	for (i = 0; i < c->npeers; i++) {

@@ -47,6 +47,27 @@ static void sa_blocks(const struct mhod_cxtp *c)
 	}
 }
 
+/*
+ * mho context blocks: what get() accepts, put() splits into blocks that
+ * get() gathers back to the same octets; what it refuses leaves nothing.
+ */
+static void ctx_blocks(const struct mhod_cxtp *c)
+{
+	static uint8_t ctx[MHOD_MSG_MAX], ctx2[MHOD_MSG_MAX];
+	static uint8_t work[MHOD_CTX_WORK(MHOD_MSG_MAX)];
+	static struct mhod_cxtp m;
+	size_t n, n2;
+
+	if (mhod_ctx_cdbs_get(c, ctx, sizeof(ctx), &n)) {
+		CHECK(n == 0);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK(!mhod_ctx_cdbs_put(&m, ctx, n, work, sizeof(work)));
+	CHECK(!mhod_ctx_cdbs_get(&m, ctx2, sizeof(ctx2), &n2));
+	CHECK(n == n2 && !memcmp(ctx, ctx2, n));
+}
+
 static void cxtp_extras(const struct mhod_cxtp *c)
 {
 	const uint8_t *span;
@@ -56,6 +77,7 @@ static void cxtp_extras(const struct mhod_cxtp *c)
 	mhod_cxtp_req_span(c, &span, &n);
 	mhod_cxtp_token(key, sizeof(key), &c->prev_ip, c->seq, span, n, tok);
 	sa_blocks(c);
+	ctx_blocks(c);
 }
 
 static void icmp(uint8_t *buf, size_t len, struct mhod_pkt_info *pi,

@@ -109,6 +109,22 @@ static const struct {
 	  "17:8: Mode = static needs SPIIn and SPIOut" },
 	{ AR_HEAD NB "[IPsec]\nName = t\nMode = static\nSPIIn = 255\n",
 	  "18:9: '255' is not a number from 256" },
+	{ AR_HEAD NB "[Peer]\nKind = mobile-node\nAddress = 2001:db8:1::a\n"
+	  "IPsec = s\nContextKey = c\n",
+	  "19:14: ContextKey needs [General] ContextTransfer = yes" },
+	{ "[General]\nRole = access-router\nContextTransfer = yes\n"
+	  "[Interface]\nName = eth1\nKind = access\n"
+	  "[Interface]\nName = eth2\nKind = core\n"
+	  "[IPsec]\nName = s\nMode = ikev2\nConnection = c\n" NB
+	  "[Peer]\nKind = mobile-node\nAddress = 2001:db8:1::a\n"
+	  "IPsec = s\nContextKey = c\n"
+	  "[Key]\nName = c\nKind = badf\nFile = /etc/c\n",
+	  "23:14: no [Key] named c of Kind = cxtp" },
+	{ "[General]\nRole = access-router\nContextTransfer = yes\n"
+	  "[Interface]\nName = eth1\nKind = access\n"
+	  "[IPsec]\nName = s\nMode = ikev2\nConnection = c\n" NB,
+	  "3:19: ContextTransfer needs an [Interface] with Kind = core" },
+	{ "[General]\nContextTransfer = maybe\n", "2:19: 'maybe' is not one of: no, yes" },
 	{ AR_HEAD NB "[Key]\nName = k\nKind = badf\n",
 	  "15:2: [Key]: Name, Kind and File are required" },
 	{ "[General]\nRole = mobile-node\n[Interface]\nName = eth0\n"

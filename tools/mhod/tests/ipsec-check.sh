@@ -7,7 +7,8 @@
 # (static SAs) and one neighbour (IKEv2). mhod checks IPsec before it
 # talks to the mho module, so none is needed: with the signaling
 # protected it logs so and then stops for want of the module; otherwise
-# it logs each unprotected flow and refuses. And a configuration that
+# it logs each unprotected flow and refuses; with ContextTransfer, SCTP
+# port 5091 with the neighbour is checked too. And a configuration that
 # asks for pre-authentication, which is not built, is refused. Output:
 # KTAP.
 set -u
@@ -83,12 +84,12 @@ protected() {
 # those policies; its log must match the extended regex WANT, and it
 # must not run.
 check() {
-	local name=$1 want=$2 log=$dir/log rc
+	local name=$1 want=$2 log=$dir/log rc conf=${CONF:-$dir/ar.conf}
 	shift 2
 	n=$((n + 1))
 	printf '%s\n' "$@" >"$dir/batch"
 	unshare -n sh -c 'ip -batch "$1" && exec timeout 20 "$2" -c "$3"' \
-		sh "$dir/batch" "$mhod" "$dir/ar.conf" >/dev/null 2>"$log"
+		sh "$dir/batch" "$mhod" "$conf" >/dev/null 2>"$log"
 	rc=$?
 	if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -Eq -- "$want" "$log"; then
 		echo "ok $n $name"
@@ -102,7 +103,7 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..8"
+echo "1..10"
 mapfile -t all < <(protected)
 check "every flow protected: the check passes" \
 	"IPsec: the signaling with 2 peers and neighbours is protected by ESP" "${all[@]}"
@@ -128,6 +129,15 @@ check "a policy for any protocol protects MH too" \
 	"IPsec: the signaling with 2 peers" \
 	"${all[@]:0:2}" "xfrm policy add src 2001:db8:12::2/128 dst 2001:db8:12::1/128 dir in $TMPL reqid 2 $MODE" \
 	"${all[@]:3}"
+# ContextTransfer: SCTP port 5091 with the neighbour must be in ESP too.
+sed 's/^\[General\]$/&\nContextTransfer = yes/' "$dir/ar.conf" >"$dir/ctx.conf"
+CONF=$dir/ctx.conf check "context transfer: SCTP with the neighbour unprotected" \
+	"\[Neighbor\] nar, \[IPsec\] ars: outbound context transfer \(SCTP 5091\) .*no IPsec policy" \
+	"${all[@]}"
+CONF=$dir/ctx.conf check "context transfer: SCTP in ESP both ways, the check passes" \
+	"IPsec: the signaling with 2 peers and neighbours is protected by ESP" "${all[@]}" \
+	"xfrm policy add src 2001:db8:12::2/128 dst 2001:db8:12::1/128 proto sctp dir in $TMPL reqid 2 $MODE" \
+	"xfrm policy add src 2001:db8:12::1/128 dst 2001:db8:12::2/128 proto sctp sport 5091 dport 5091 dir out $TMPL reqid 2 $MODE"
 # PreAuthentication = ikev2 is not built: a configuration asking for it
 # is refused, by mhod -t too, rather than run without it; fmipv6 is.
 n=$((n + 1))

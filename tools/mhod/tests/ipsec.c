@@ -124,4 +124,28 @@ void test_ipsec(void)
 		MHOD_IPSEC_BLOCKED, "a block passes");
 	t_check(strlen(mhod_ipsec_str(MHOD_IPSEC_BLOCKED)) > 0, "no text");
 	t_end();
+
+	/* Context transfer: SCTP 5091 between the routers' core addresses. */
+	t_begin("ipsec: SCTP between neighbours, by protocol and port");
+	n = 0;
+	p[n++] = pol(OUT, "2001:db8:12::1", 128, "2001:db8:12::2", 128, 135,
+		     -1, 0, true, 0x2002);
+	t_check(mhod_ipsec_covers_l4(p, n, OUT, &p[0].saddr, &p[0].daddr, 132,
+				     5091, 5091, 0x2002) == MHOD_IPSEC_NO_POLICY,
+		"an MH policy covers SCTP");
+	p[n++] = pol(OUT, "2001:db8:12::1", 128, "2001:db8:12::2", 128, 132,
+		     -1, 0, true, 0x2002);
+	t_check(mhod_ipsec_covers_l4(p, n, OUT, &p[0].saddr, &p[0].daddr, 132,
+				     5091, 5091, 0x2002) == MHOD_IPSEC_OK,
+		"an SCTP policy does not cover SCTP");
+	p[1].dport = 5090;	/* CARD's port only */
+	p[1].dport_mask = 0xffff;
+	t_check(mhod_ipsec_covers_l4(p, n, OUT, &p[0].saddr, &p[0].daddr, 132,
+				     5091, 5091, 0x2002) == MHOD_IPSEC_NO_POLICY,
+		"a policy for port 5090 covers 5091");
+	p[1].dport = 5091;
+	t_check(mhod_ipsec_covers_l4(p, n, OUT, &p[0].saddr, &p[0].daddr, 132,
+				     5091, 5091, 0x2002) == MHOD_IPSEC_OK,
+		"a policy for port 5091 does not cover it");
+	t_end();
 }

@@ -72,5 +72,6 @@ void test_malformed(const char *vectors_path);
 void test_conf(const char *example_path);
 void test_loop(void);
 void test_ipsec(void);
+void test_ctx_cdbs(void);
 
 #endif /* MHOD_KTAP_H */

@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 	test_conf(argv[2]);
 	test_loop();
 	test_ipsec();
+	test_ctx_cdbs();
 	test_doc(getenv("MHOD_WIRE_DOC") ? getenv("MHOD_WIRE_DOC") :
 		 "../../Documentation/mhod-wire.rst");
 	return t_finish();

@@ -755,6 +755,22 @@ static void cxtp_msgs(void)
 	cxtp_msg("PCTD (SCTP 5091)", &c, &p,
 		 "sctp.data_u_bit==1 && data.data[0]==0x24");
 
+	/* PCTD with mho's context, over two blocks (FPT 0xff02) */
+	{
+		static uint8_t ctx[MHOD_CTX_FRAG_MAX + 40];
+		static uint8_t work[MHOD_CTX_WORK(sizeof(ctx))];
+		struct mhod_cxtp cc = c;
+
+		fill(ctx, sizeof(ctx), 0x31);
+		cc.ncdbs = 0;
+		if (!mhod_ctx_cdbs_put(&cc, ctx, sizeof(ctx), work,
+				       sizeof(work))) {
+			p.tsn = 3;
+			cxtp_msg("PCTD with an mho context (SCTP 5091)", &cc,
+				 &p, "data.data[0]==0x24");
+		}
+	}
+
 	c.type = MHOD_CXTP_CTD;
 	c.elapsed_ms = 12;
 	c.has_key = false;

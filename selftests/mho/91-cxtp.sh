@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mhod moves the MN's IPsec context with its handoff (Documentation/
+# mhod.rst, "Context transfer"), with no mhoctl command after start-up:
+# the MN's traffic to and from its home address is in an ESP tunnel
+# between its CoA and the pAR (handoff.sh, HO_MHOD_CTX). FMIPv6's
+# predictive handoff as in 87-mhod; after the HAck the pAR's mhod exports
+# the MN's SAs and policies and sends them, in their portable encoding,
+# in a PCTD over SCTP (in the routers' ESP) to the nAR, whose module keeps
+# them pending; its CTDR has the pAR forward and send the FBack. On the
+# new link the MN's agent moves its own SAs (to its NCoA and the nAR),
+# then sends its UNA; the nAR's module keeps the hold, reports the
+# attach, and mhod activates the context: the SAs are installed, then
+# the held packets leave, under them.
+#
+# Every packet arrives once, in order (UDP of mixed sizes up to a full
+# packet, several flows; and a TCP transfer); no SA anywhere counts a
+# replay, window or integrity failure, nor does any node's xfrm_stat;
+# the nAR's SAs have the MN's new addresses and carry on the pAR's
+# sequence numbers; the pAR keeps none of them. The UDP run's FMIPv6
+# signaling is captured and decoded by tshark on the host, as in 87.
+#
+# And what must change nothing: a PCTD from an address that is not a
+# neighbour (counted, not answered), and a PCTD from the neighbour for
+# an MN it prepared no handoff of (refused in a CTDR with status 129,
+# which mho_cxtp decodes with mhod's parser).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../handoff.sh"
+
+mho_setup
+command -v "$HO_MHOD" >/dev/null || skip_all "mhod not found"
+for m in xfrm_user esp6 gcm sctp; do
+	modprobe -q "$m" || skip_all "kernel module $m is not available"
+done
+CXTP=$MHO_SELFTESTS/tools/mho_cxtp
+
+run_stat() {
+	tr ' ' '\n' <"$RUN/mhod/$1.stats" | sed -n "/^$2\$/{n;p}"
+}
+
+# sa_line NODE SPI: the SA's lines of the run's dump (no keys).
+sa_line() {
+	awk -v spi="$(printf '0x%08x' "$2")" '
+		/^src / { keep = 0; hdr = $0 }
+		/proto esp spi / { keep = (index($4, spi) == 1); if (keep) print hdr }
+		keep' "$RUN/ctx-states.$1"
+}
+
+# sa_num NODE SPI FIELD: oseq or seq of that SA, as a number.
+sa_num() {
+	local v
+	v=$(sa_line "$1" "$2" | grep oseq | sed -n "s/.*[ :]$3 0x\([0-9a-f]*\).*/\1/p" | head -n 1)
+	[ -n "$v" ] && echo $((0x$v))
+}
+
+# The context's figures, and what every node must not have counted.
+ctx_checks() {
+	local node v
+	diag "$(grep -h 'PCTD\|CTDR\|context' "$RUN"/mhod/*.log | head -20)"
+	expect_eq "contexts sent by the pAR" "$(run_stat par ctx_sent)" 1
+	expect_eq "contexts the pAR saw fail" "$(run_stat par ctx_failed)" 0
+	expect_eq "contexts the nAR received" "$(run_stat nar ctx_received)" 1
+	expect_eq "contexts the nAR installed (pending)" "$(run_stat nar ctx_installed)" 1
+	expect_eq "contexts the nAR refused" "$(run_stat nar ctx_refused)" 0
+	expect_eq "contexts the nAR activated" "$(run_stat nar ctx_activated)" 1
+	expect_eq "moves of the MN's own SAs" "$(run_stat mn ctx_moved)" 1
+	for node in par nar mn; do
+		expect_eq "kernel errors at $node" "$(run_stat $node kernel_errors)" 0
+	done
+	grep -q "^mn handoff .*: ok status 0 " "$RUN/mhod/steps" ||
+		fail "no FBack status 0: $(cat "$RUN/mhod/steps")"
+	# Only after the CTDR did the pAR send the FBack.
+	grep -q "CTDR from .* installed" "$RUN/mhod/par.log" ||
+		fail "no CTDR at the pAR"
+	# The nAR's SAs: to the NCoA, from its core address; the MN's too.
+	sa_line nar $HO_CTX_SPI_DOWN | grep -q "^src 2001:db8:12::2 dst 2001:db8:b::2$" ||
+		fail "the nAR's SA to the MN: $(sa_line nar $HO_CTX_SPI_DOWN)"
+	sa_line nar $HO_CTX_SPI_UP | grep -q "^src 2001:db8:b::2 dst 2001:db8:12::2$" ||
+		fail "the nAR's SA from the MN: $(sa_line nar $HO_CTX_SPI_UP)"
+	sa_line mn $HO_CTX_SPI_DOWN | grep -q "^src 2001:db8:12::2 dst 2001:db8:b::2$" ||
+		fail "the MN's SA from the nAR: $(sa_line mn $HO_CTX_SPI_DOWN)"
+	grep -q "dst $HOA/128.*" "$RUN/ctx-policies.nar" ||
+		fail "no policy for the HOA at the nAR: $(cat "$RUN/ctx-policies.nar")"
+	# The pAR keeps none (the copy kept for a switch-back went at the end).
+	[ -z "$(sa_line par $HO_CTX_SPI_DOWN)" ] ||
+		fail "the pAR still has the MN's SA: $(sa_line par $HO_CTX_SPI_DOWN)"
+	! grep -q "dst $HOA/128" "$RUN/ctx-policies.par" ||
+		fail "the pAR still has the MN's policy"
+	# Replay windows continuous: the MN got what the nAR sent, no more.
+	v=$(sa_num nar $HO_CTX_SPI_DOWN oseq)
+	expect_eq "the MN's inbound seq" "$(sa_num mn $HO_CTX_SPI_DOWN seq)" "$v"
+	[ "${v:-0}" -gt 4096 ] || fail "the nAR's oseq $v: not the pAR's plus the margin"
+	for node in nar mn; do
+		for v in $HO_CTX_SPI_DOWN $HO_CTX_SPI_UP; do
+			[ -z "$(sa_line $node "$v")" ] && continue
+			expect_eq "$node's SA $v: errors" \
+				"$(sa_line $node "$v" | sed -n 's/^[[:space:]]*\(replay-window [0-9]* replay [0-9]* failed [0-9]*\).*/\1/p')" \
+				"replay-window 0 replay 0 failed 0"
+		done
+	done
+	for node in par nar mn; do
+		v=$(awk '$2 != 0 && $1 ~ /^XfrmIn(Error|BufferError|HdrError|NoStates|StateProtoError|StateModeError|StateSeqError|StateExpired|StateMismatch|StateInvalid|TmplMismatch|NoPols|PolBlock|PolError)$/' \
+			"$RUN/xfrm_stat.$node" | tr '\n' ' ')
+		[ "$node" != par ] || v=$(sed 's/XfrmInNoStates [0-9]* //' <<<"$v")
+		expect_eq "XFRM input errors at $node" "$v" ""
+	done
+}
+
+# The CN's links at 1,400 octets: what it sends fits the ESP tunnel
+# between the MN and its AR (some 80 octets more) on 1,500-octet links;
+# larger datagrams leave the CN in fragments.
+cn_mtu() {
+	ip -n "$HO_CN" link set to-par mtu 1400 &&
+	ip -n "$HO_CN" link set to-nar mtu 1400
+}
+
+t_udp() {
+	need_tool "$HO_PROBE" || return
+	ho_run udp mhod HO_MHOD_CTX=1 HO_HOOK=cn_mtu HO_SIZE=64-3000 HO_FLOWS=3 \
+		HO_PCAP=cxtp || return
+	ho_run_clean
+	ctx_checks
+	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+		fail "the nAR released nothing: the move missed the stream"
+}
+
+t_tcp() {
+	need_tool "$HO_BULK" || return
+	ho_run tcp mhod HO_MHOD_CTX=1 HO_HOOK=cn_mtu HO_TRAFFIC=tcp \
+		HO_TCP_BYTES=8000000 || return
+	expect_eq short "$(handoff_get "$RUN" short)" 0
+	expect_eq bad "$(handoff_get "$RUN" bad)" 0
+	expect_eq bytes "$(handoff_get "$RUN" bytes)" 8000000
+	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
+	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+	ctx_checks
+}
+
+# Refusals at the nAR, its mhod as in the runs above (HO_MHOD_CTX).
+t_refused() {
+	local d=$TMPD/refused
+	need_tool "$CXTP" || return
+	handoff_setup || { fail "topology setup failed"; return; }
+	if HO_MHOD_CTX=1 ho_mhod_start "$d"; then
+		RUN=$TMPD/refused-run
+		refused_body "$d"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+refused_body() {
+	local out
+	# A PCTD from the CN, which is no neighbour of the nAR: counted,
+	# not answered, nothing imported.
+	x ip -n "$HO_CN" route add 2001:db8:12::/64 via 2001:db8:2::2 || return
+	out=$(ip netns exec "$HO_CN" "$CXTP" -s 2001:db8:2::1 -d 2001:db8:12::2 \
+		-m $HO_CTX_PCOA -w 2000)
+	expect_eq "the answer to the CN" "$out" "no answer"
+	wait_for 5 test "$(ho_mhod_stat nar ctx_unknown_ar)" = 1 ||
+		fail "the nAR counted $(ho_mhod_stat nar ctx_unknown_ar) contexts from unknown routers, not 1"
+	expect_eq "contexts the nAR took in" "$(ho_mhod_stat nar ctx_received)" 0
+	# From the pAR's core address (in the routers' ESP), for an MN it
+	# prepared no handoff of: a CTDR that says not authorized.
+	out=$(ip netns exec "$HO_PAR" "$CXTP" -s 2001:db8:12::1 -d 2001:db8:12::2 \
+		-m $HO_CTX_PCOA -w 10000)
+	expect_eq "the answer to the pAR" "$out" \
+		"answer ctdr flag 0 prev $HO_CTX_PCOA status 0xff02:129"
+	expect_eq "contexts the nAR refused" "$(ho_mhod_stat nar ctx_refused)" 1
+	expect_eq "contexts the nAR installed" "$(ho_mhod_stat nar ctx_installed)" 0
+	expect_eq "bindings at the nAR" "$("$MHOCTL" -n "$HO_NAR" -j binding show)" "[]"
+	expect_eq "SAs at the nAR for the MN" \
+		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
+}
+
+ktap_plan 3
+run_case "mhod moves the MN's IPsec context: UDP of mixed sizes, 3 flows, nothing lost" t_udp
+run_case "mhod moves the MN's IPsec context: a TCP transfer arrives whole" t_tcp
+run_case "a context from no neighbour, or for an MN without a handoff, changes nothing" t_refused
+ktap_finish
