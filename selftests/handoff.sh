@@ -420,6 +420,13 @@ _ho_bindings() {
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no ESP for the data"; }
 		[ -z "${HO_MHOD_CTX:-}" ] || ho_data_ar_esp ||
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no ESP tunnel to the AR"; }
+		# HO_MHOD_CTX_COLLIDE: another peer's SA at the nAR has the
+		# SPI of the MN's SA to its AR; the import must change it.
+		[ -z "${HO_MHOD_CTX_COLLIDE:-}" ] ||
+			ip -n "$HO_NAR" xfrm state add src 2001:db8:99::1 dst 2001:db8:12::2 \
+				proto esp spi $HO_CTX_SPI_UP reqid 9 mode tunnel \
+				aead 'rfc4106(gcm(aes))' "0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" 128 ||
+			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no colliding SA"; }
 		return
 	fi
 	_ho_ctl "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar

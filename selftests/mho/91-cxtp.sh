@@ -47,6 +47,14 @@ sa_line() {
 		keep' "$RUN/ctx-states.$1"
 }
 
+# sa_spi NODE SRC DST: the SPI of the node's ESP SA from SRC to DST.
+sa_spi() {
+	awk -v s="$2" -v d="$3" '
+		/^src / { hit = ($2 == s && $4 == d) }
+		hit && /proto esp spi / { sub(/\(.*/, "", $4); print $4; exit }' \
+		"$RUN/ctx-states.$1"
+}
+
 # sa_num NODE SPI FIELD: oseq or seq of that SA, as a number.
 sa_num() {
 	local v
@@ -55,8 +63,9 @@ sa_num() {
 }
 
 # The context's figures, and what every node must not have counted.
+# UP: the SPI of the MN's SA to its AR at the nAR (default unchanged).
 ctx_checks() {
-	local node v
+	local node v up=${1:-$HO_CTX_SPI_UP}
 	diag "$(grep -h 'PCTD\|CTDR\|context' "$RUN"/mhod/*.log | head -20)"
 	expect_eq "contexts sent by the pAR" "$(run_stat par ctx_sent)" 1
 	expect_eq "contexts the pAR saw fail" "$(run_stat par ctx_failed)" 0
@@ -76,8 +85,10 @@ ctx_checks() {
 	# The nAR's SAs: to the NCoA, from its core address; the MN's too.
 	sa_line nar $HO_CTX_SPI_DOWN | grep -q "^src 2001:db8:12::2 dst 2001:db8:b::2$" ||
 		fail "the nAR's SA to the MN: $(sa_line nar $HO_CTX_SPI_DOWN)"
-	sa_line nar $HO_CTX_SPI_UP | grep -q "^src 2001:db8:b::2 dst 2001:db8:12::2$" ||
-		fail "the nAR's SA from the MN: $(sa_line nar $HO_CTX_SPI_UP)"
+	sa_line nar "$up" | grep -q "^src 2001:db8:b::2 dst 2001:db8:12::2$" ||
+		fail "the nAR's SA from the MN: $(sa_line nar "$up")"
+	sa_line mn "$up" | grep -q "^src 2001:db8:b::2 dst 2001:db8:12::2$" ||
+		fail "the MN's SA to the nAR: $(sa_line mn "$up")"
 	sa_line mn $HO_CTX_SPI_DOWN | grep -q "^src 2001:db8:12::2 dst 2001:db8:b::2$" ||
 		fail "the MN's SA from the nAR: $(sa_line mn $HO_CTX_SPI_DOWN)"
 	grep -q "dst $HOA/128.*" "$RUN/ctx-policies.nar" ||
@@ -92,7 +103,7 @@ ctx_checks() {
 	expect_eq "the MN's inbound seq" "$(sa_num mn $HO_CTX_SPI_DOWN seq)" "$v"
 	[ "${v:-0}" -gt 4096 ] || fail "the nAR's oseq $v: not the pAR's plus the margin"
 	for node in nar mn; do
-		for v in $HO_CTX_SPI_DOWN $HO_CTX_SPI_UP; do
+		for v in $HO_CTX_SPI_DOWN "$up"; do
 			[ -z "$(sa_line $node "$v")" ] && continue
 			expect_eq "$node's SA $v: errors" \
 				"$(sa_line $node "$v" | sed -n 's/^[[:space:]]*\(replay-window [0-9]* replay [0-9]* failed [0-9]*\).*/\1/p')" \
@@ -176,8 +187,37 @@ refused_body() {
 		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
 }
 
-ktap_plan 3
+# An SPI collision at the nAR: another peer's SA there has the SPI of
+# the MN's SA to its AR. The import gives the MN's SA a new SPI, the CTDR
+# takes it to the pAR, the FBack to the MN, whose agent moves its SA with
+# it; the TCP transfer's acknowledgements go up under it.
+t_collision() {
+	local new
+	need_tool "$HO_BULK" || return
+	ho_run collide mhod HO_MHOD_CTX=1 HO_MHOD_CTX_COLLIDE=1 HO_HOOK=cn_mtu \
+		HO_TRAFFIC=tcp HO_TCP_BYTES=4000000 || return
+	expect_eq short "$(handoff_get "$RUN" short)" 0
+	expect_eq bad "$(handoff_get "$RUN" bad)" 0
+	expect_eq bytes "$(handoff_get "$RUN" bytes)" 4000000
+	new=$(sa_spi mn 2001:db8:b::2 2001:db8:12::2)
+	diag "the nAR moved SPI $HO_CTX_SPI_UP to $new"
+	[ -n "$new" ] && [ "$((new))" != "$((HO_CTX_SPI_UP))" ] ||
+		{ fail "the MN's SA to the nAR kept SPI ${new:-none}"; return; }
+	expect_eq "the nAR's SA from the MN" "$(sa_spi nar 2001:db8:b::2 2001:db8:12::2)" "$new"
+	expect_eq "the other peer's SA" "$(sa_spi nar 2001:db8:99::1 2001:db8:12::2)" \
+		"$(printf '0x%08x' $HO_CTX_SPI_UP)"
+	grep -q "CTDR from .* installed (status 0, 1 SPIs changed)" "$RUN/mhod/par.log" ||
+		fail "the CTDR did not carry the change"
+	grep -q "FBack: the nAR changed 1 SPIs" "$RUN/mhod/mn.log" ||
+		fail "the FBack did not carry the change"
+	[ "$(sa_num nar "$new" seq)" -gt 0 ] ||
+		fail "nothing came up through the new SPI"
+	ctx_checks "$new"
+}
+
+ktap_plan 4
 run_case "mhod moves the MN's IPsec context: UDP of mixed sizes, 3 flows, nothing lost" t_udp
 run_case "mhod moves the MN's IPsec context: a TCP transfer arrives whole" t_tcp
+run_case "an SPI collision at the nAR: the new SPI reaches the MN in CTDR and FBack" t_collision
 run_case "a context from no neighbour, or for an MN without a handoff, changes nothing" t_refused
 ktap_finish

@@ -41,6 +41,7 @@
 #include <linux/mho.h>
 #include <netlink/errno.h>
 
+#include "bytes.h"
 #include "loop.h"
 #include "mhod.h"
 #include "pakeys.h"
@@ -85,6 +86,9 @@ struct par_mn {
 	 * (HAck -> FBack); public values only.
 	 */
 	struct mhod_pa_wire pa_mn, pa_nar;
+	/* The SPIs the nAR changed in the MN's context (CTDR -> FBack). */
+	uint8_t nspi;
+	struct mhod_spi_change spi[MHOD_SPI_MAP_MAX];
 };
 
 /*
@@ -412,6 +416,19 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 
 /* ------------------------------------------------------------ pAR */
 
+/* The SPIs the nAR changed, for the MN (mhod's option, kind 6). */
+static int spi_map_add(struct mhod_mh *m, const struct par_mn *s)
+{
+	uint8_t buf[8 * MHOD_SPI_MAP_MAX];
+	unsigned int i;
+
+	for (i = 0; i < s->nspi; i++) {
+		put32(buf + 8 * i, s->spi[i].old_spi);
+		put32(buf + 8 * i + 4, s->spi[i].new_spi);
+	}
+	return mhod_mh_pa_add(m, MHOD_PA_SPI_MAP, buf, 8u * s->nspi) ? -1 : 0;
+}
+
 static void send_fback(struct par_mn *s, uint8_t status)
 {
 	const struct net_badf sign = { .key = mn_key(s),
@@ -434,6 +451,8 @@ static void send_fback(struct par_mn *s, uint8_t status)
 		m.lifetime = status < 128 ? s->lifetime : 0;
 		if (status < 128 && s->pa_nar.set &&
 		    mhod_pa_wire_add(&m, &s->pa_nar))
+			break;
+		if (status < 128 && s->nspi && spi_map_add(&m, s))
 			break;
 		o = opt_add(&m, MHOD_MHO_BADF);
 		o->spi = mn_spi(s);
@@ -572,13 +591,18 @@ static void par_forward(struct par_mn *s)
 }
 
 /* The CTDR (or its absence) for s's context (ctx.c). */
-static void ctx_done(void *arg, uint8_t status)
+static void ctx_done(void *arg, uint8_t status,
+		     const struct mhod_spi_change *spis, size_t nspi)
 {
 	struct par_mn *s = arg;
 
 	if (s->state != PAR_CTX_SENT)
 		return;
 	if (!status) {
+		/* The FBack takes the SPIs the nAR changed to the MN. */
+		s->nspi = (uint8_t)nspi;
+		if (nspi)
+			memcpy(s->spi, spis, nspi * sizeof(*spis));
 		par_forward(s);
 		return;
 	}
@@ -732,6 +756,7 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	s->have_seq = true;
 	s->fbu_seq = m->seq;
 	s->fback_sent = false;
+	s->nspi = 0;
 	s->t_fbu = loop_now_ms();
 	if (m->lifetime == 0) {
 		if (s->resynced && s->state == PAR_FORWARDING)

@@ -13,7 +13,9 @@
  * handoff (ar.c). nAR: a PCTD is taken only from a configured neighbour
  * and only for an MN whose handoff that neighbour prepared here (a HI:
  * the nAR binding in hold, with that neighbour as its peer); the context
- * must be that MN's. The module keeps it pending; the MN's UNA then has
+ * must be that MN's. The module keeps it pending (the SPIs it had to
+ * change go back in the CTDR, and on to the MN in the FBack); the MN's
+ * UNA then has
  * the module report the attach (MHO_EVENT_ATTACH, still in hold), and
  * the context is activated: installed, then the hold released.
  *
@@ -95,7 +97,8 @@ static struct ctx_out *out_of(const struct in6_addr *pcoa)
 	return NULL;
 }
 
-static void out_end(struct ctx_out *o, uint8_t status)
+static void out_end(struct ctx_out *o, uint8_t status,
+		    const struct mhod_spi_change *spis, size_t nspi)
 {
 	ctx_done_fn done = o->done;
 	void *arg = o->arg;
@@ -104,7 +107,7 @@ static void out_end(struct ctx_out *o, uint8_t status)
 	o->used = false;
 	if (status)
 		mhod_ctr.ctx_failed++;
-	done(arg, status);
+	done(arg, status, spis, nspi);
 }
 
 static void out_timeout(struct loop_timer *t)
@@ -115,7 +118,7 @@ static void out_timeout(struct loop_timer *t)
 	mhod_log(MHOD_LOG_WARN, "context of %s: no CTDR from %s in %u ms",
 		 mhod_ntop(&o->pcoa), o->nb->name,
 		 mhod_conf->timers.ct_max_transfer_ms);
-	out_end(o, MHOD_CTDR_FAILED);
+	out_end(o, MHOD_CTDR_FAILED, NULL, 0);
 }
 
 /* The PCTD for the MN at pcoa: its context, portable, in 0xff02 blocks. */
@@ -236,30 +239,32 @@ static void on_ctdr(const struct in6_addr *src, const struct mhod_cxtp *m)
 	if (!m->flag && !status)
 		status = MHOD_CTDR_FAILED;
 	mhod_log(status ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "CTDR from %s: context of %s %s (status %u), %llu ms after the PCTD",
+		 "CTDR from %s: context of %s %s (status %u, %u SPIs changed), %llu ms after the PCTD",
 		 o->nb->name, mhod_ntop(&m->prev_ip),
-		 status ? "refused" : "installed", status,
+		 status ? "refused" : "installed", status, m->nspi,
 		 (unsigned long long)(loop_now_ms() - o->t0));
-	out_end(o, status);
+	out_end(o, status, m->spi, status ? 0 : m->nspi);
 }
 
 /* ---------------------------------------------------------------- nAR */
 
 static void send_ctdr(const struct sockaddr_in6 *to, const struct in6_addr *mn,
-		      uint8_t status)
+		      uint8_t status, const struct mhod_spi_change *spis,
+		      size_t nspi)
 {
 	static struct mhod_cxtp m;
-	uint8_t buf[64];
+	uint8_t buf[64 + 8 * MHOD_SPI_MAP_MAX];
 	size_t len;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MHOD_CXTP_CTDR;
 	m.flag = status == MHOD_CTDR_OK;
 	m.prev_ip = *mn;
-	if (status) {
-		m.nstatus = 1;
-		m.status[0] = (struct mhod_cxtp_status){ MHOD_FPT_MHO_CTX,
-							 status };
+	m.nstatus = 1;
+	m.status[0] = (struct mhod_cxtp_status){ MHOD_FPT_MHO_CTX, status };
+	if (!status && nspi) {
+		m.nspi = (uint8_t)nspi;
+		memcpy(m.spi, spis, nspi * sizeof(*spis));
 	}
 	if (mhod_cxtp_build(&m, buf, sizeof(buf), &len) == MHOD_OK &&
 	    !sctp_send(to, buf, len))
@@ -281,15 +286,15 @@ static const struct in6_addr *ctx_addr(const struct mho_ctxw_buf *native,
 	return NULL;
 }
 
-/* Import a checked PCTD's context; the CTDR status. */
+/* Import a checked PCTD's context; the CTDR status, the SPIs changed. */
 static uint8_t pctd_import(const struct mhod_cxtp *m,
-			   const struct in6_addr *par)
+			   const struct in6_addr *par,
+			   struct mhod_spi_change *spis, size_t *nspi)
 {
 	static uint8_t portable[MHOD_MSG_MAX];
 	struct mho_ctxw_buf native = { 0 };
 	const struct in6_addr *coa, *home, *ar = mhod_core_addr();
 	struct in6_addr peer;
-	unsigned int spis = 0;
 	uint8_t status = MHOD_CTDR_OK;
 	enum mhod_err werr;
 	char why[160];
@@ -330,17 +335,21 @@ static uint8_t pctd_import(const struct mhod_cxtp *m,
 		status = MHOD_CTDR_FAILED;
 		goto out;
 	}
-	err = kern_ctx_import(&m->prev_ip, native.data, native.len, ar, &spis);
-	if (err) {
-		status = kern_status(err) == 130 ? MHOD_CTDR_NO_RESOURCES :
-						   MHOD_CTDR_FAILED;
-	} else if (spis) {
-		/* The MN cannot learn a new SPI yet (mhod.rst). */
-		mhod_log(MHOD_LOG_WARN,
-			 "context of %s: %u SPIs collide here; refused",
-			 mhod_ntop(&m->prev_ip), spis);
+	err = kern_ctx_import(&m->prev_ip, native.data, native.len, ar, spis,
+			      nspi);
+	if (err == -EIO) {
+		/* A reply mhod cannot read, more SPI changes than a CTDR
+		 * carries among them: nothing stays pending.
+		 */
 		kern_ctx_drop(&m->prev_ip);
 		status = MHOD_CTDR_SPI_COLLISION;
+	} else if (err) {
+		status = kern_status(err) == 130 ? MHOD_CTDR_NO_RESOURCES :
+						   MHOD_CTDR_FAILED;
+	} else if (*nspi) {
+		mhod_log(MHOD_LOG_INFO,
+			 "context of %s: %zu SPIs changed here (they collided)",
+			 mhod_ntop(&m->prev_ip), *nspi);
 	}
 out:
 	explicit_bzero(portable, len);
@@ -350,16 +359,18 @@ out:
 
 static void on_pctd(const struct sockaddr_in6 *from, const struct mhod_cxtp *m)
 {
+	struct mhod_spi_change spis[MHOD_SPI_MAP_MAX];
+	size_t nspi = 0;
 	uint8_t status;
 
 	mhod_ctr.ctx_received++;
-	status = pctd_import(m, &from->sin6_addr);
+	status = pctd_import(m, &from->sin6_addr, spis, &nspi);
 	if (status)
 		mhod_ctr.ctx_refused++;
 	else
 		mhod_ctr.ctx_installed++;
 	/* On the association it came on: to the sender's port. */
-	send_ctdr(from, &m->prev_ip, status);
+	send_ctdr(from, &m->prev_ip, status, spis, nspi);
 }
 
 void ctx_on_attach(uint32_t id)

@@ -51,12 +51,40 @@ static enum mhod_err parse_cdbs(struct mhod_cxtp *m, const uint8_t *buf,
 	return MHOD_OK;
 }
 
+/*
+ * The SPI changes of a CTDR (mhod-wire.rst): the last status entry, FPT
+ * 0xff03 with status 0 and the number of changes in its reserved octet,
+ * then that many Old(4) New(4) pairs, to the end of the message.
+ */
+static enum mhod_err parse_spi_map(struct mhod_cxtp *m, const uint8_t *buf,
+				   size_t off, size_t end, size_t *err_off)
+{
+	size_t i, n = buf[off + 3];
+
+	if (m->type != MHOD_CXTP_CTDR || buf[off + 2] || !n ||
+	    n > MHOD_SPI_MAP_MAX)
+		return fail_at(err_off, off, MHOD_E_SPI_MAP);
+	if (end - off - 4 != 8 * n)
+		return fail_at(err_off, off + 3, MHOD_E_CXTP_LEN);
+	for (i = 0; i < n; i++) {
+		m->spi[i].old_spi = get32(buf + off + 4 + 8 * i);
+		m->spi[i].new_spi = get32(buf + off + 8 + 8 * i);
+		/* SPIs 1-255 are reserved (RFC 4303 2.1). */
+		if (m->spi[i].old_spi < 256 || m->spi[i].new_spi < 256)
+			return fail_at(err_off, off + 4 + 8 * i, MHOD_E_SPI_MAP);
+	}
+	m->nspi = (uint8_t)n;
+	return MHOD_OK;
+}
+
 static enum mhod_err parse_status(struct mhod_cxtp *m, const uint8_t *buf,
 				  size_t off, size_t end, size_t *err_off)
 {
-	if ((end - off) % 4)
-		return fail_at(err_off, off, MHOD_E_CXTP_LEN);
 	for (; off < end; off += 4) {
+		if (end - off < 4)
+			return fail_at(err_off, off, MHOD_E_CXTP_LEN);
+		if (get16(buf + off) == MHOD_FPT_SPI_MAP)
+			return parse_spi_map(m, buf, off, end, err_off);
 		if (m->nstatus == MHOD_CXTP_STATUS_MAX)
 			return fail_at(err_off, off, MHOD_E_CDB_TOO_MANY);
 		m->status[m->nstatus].fpt = get16(buf + off);
@@ -197,11 +225,24 @@ enum mhod_err mhod_cxtp_build(const struct mhod_cxtp *m, uint8_t *buf,
 	case MHOD_CXTP_CTC:
 		if (m->type == MHOD_CXTP_CTDR && m->flag)
 			tmp[1] = MHOD_CXTP_F_S;
+		if (m->ncdbs || (m->nspi && m->type != MHOD_CXTP_CTDR))
+			return MHOD_E_INVAL;
 		put_addr(p, &m->prev_ip);
 		for (i = 0; m->type != MHOD_CXTP_CTC && i < m->nstatus; i++) {
 			put16(tmp + off, m->status[i].fpt);
 			tmp[off + 2] = m->status[i].status;
 			off += 4;
+		}
+		if (m->nspi > MHOD_SPI_MAP_MAX)
+			return MHOD_E_INVAL;
+		if (m->nspi) {
+			put16(tmp + off, MHOD_FPT_SPI_MAP);
+			tmp[off + 3] = m->nspi;
+			off += 4;
+			for (i = 0; i < m->nspi; i++, off += 8) {
+				put32(tmp + off, m->spi[i].old_spi);
+				put32(tmp + off + 4, m->spi[i].new_spi);
+			}
 		}
 		break;
 	default:	/* CTD, PCTD */

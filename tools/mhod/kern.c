@@ -242,25 +242,41 @@ int kern_ctx_export(const struct in6_addr *addr, const struct in6_addr *ar,
 	return err;
 }
 
-/* The import's reply: how many SPIs changed. */
+struct spi_map {
+	struct mhod_spi_change *c;
+	size_t n;
+};
+
+/* The import's reply: the SPIs it changed. */
 static int got_import(uint8_t cmd, struct nlattr **tb, void *arg)
 {
+	struct nlattr *st[MHO_SPI_A_MAX + 1];
+	struct spi_map *m = arg;
 	const struct nlattr *a;
-	unsigned int *spis = arg;
 	int rem;
 
 	(void)cmd;
 	if (!tb[MHO_A_CTX])
 		return 0;
-	nla_for_each_nested(a, tb[MHO_A_CTX], rem)
-		*spis += nla_type(a) == MHO_CTX_A_SPI;
+	nla_for_each_nested(a, tb[MHO_A_CTX], rem) {
+		if (nla_type(a) != MHO_CTX_A_SPI)
+			continue;
+		if (m->n == MHOD_SPI_MAP_MAX ||
+		    mho_parse_nested(st, MHO_SPI_A_MAX, a) < 0 ||
+		    !st[MHO_SPI_A_OLD] || !st[MHO_SPI_A_NEW])
+			return -1;
+		m->c[m->n].old_spi = (uint32_t)mho_get_uint(st[MHO_SPI_A_OLD]);
+		m->c[m->n].new_spi = (uint32_t)mho_get_uint(st[MHO_SPI_A_NEW]);
+		m->n++;
+	}
 	return 0;
 }
 
 int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 		    size_t len, const struct in6_addr *new_ar,
-		    unsigned int *spi_changes)
+		    struct mhod_spi_change *spis, size_t *nspi)
 {
+	struct spi_map map = { .c = spis };
 	struct nl_msg *msg = mho_msg_size(MHO_CMD_CTX_IMPORT, 0, len + 4096);
 	struct nlattr *nest = mho_nest_start(msg, MHO_A_BINDING);
 	int err;
@@ -275,9 +291,9 @@ int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 	mho_put_addr(msg, MHO_CTX_A_NEW_AR, new_ar);
 	mho_put_u8(msg, MHO_CTX_A_MODE, MHO_CTX_PREDICTIVE);
 	mho_nest_end(msg, nest);
-	*spi_changes = 0;
 	/* mhonl_send() wipes the message, keys and all. */
-	err = request(msg, got_import, spi_changes);
+	err = request(msg, got_import, &map);
+	*nspi = err ? 0 : map.n;
 	if (err)
 		mhod_ctr.kernel_errors++;
 	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
@@ -351,24 +367,34 @@ int kern_ctx_drop(const struct in6_addr *addr)
 }
 
 int kern_ctx_move(const struct in6_addr *coa, const struct in6_addr *new_coa,
-		  const struct in6_addr *ar, const struct in6_addr *new_ar)
+		  const struct in6_addr *ar, const struct in6_addr *new_ar,
+		  const struct mhod_spi_change *spis, size_t nspi)
 {
 	struct nl_msg *msg = mho_msg(MHO_CMD_CTX_MOVE, 0);
-	struct nlattr *nest = mho_nest_start(msg, MHO_A_CTX);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_CTX), *sn;
+	size_t i;
 	int err;
 
 	mho_put_addr(msg, MHO_CTX_A_COA, coa);
 	mho_put_addr(msg, MHO_CTX_A_NEW_COA, new_coa);
 	mho_put_addr(msg, MHO_CTX_A_AR, ar);
 	mho_put_addr(msg, MHO_CTX_A_NEW_AR, new_ar);
+	/* The SPIs the nAR changed (the FBack said so). */
+	for (i = 0; i < nspi; i++) {
+		sn = mho_nest_start(msg, MHO_CTX_A_SPI);
+		mho_put_u32(msg, MHO_SPI_A_OLD, spis[i].old_spi);
+		mho_put_u32(msg, MHO_SPI_A_NEW, spis[i].new_spi);
+		mho_nest_end(msg, sn);
+	}
 	mho_nest_end(msg, nest);
 	err = request(msg, NULL, NULL);
 	if (err)
 		mhod_ctr.kernel_errors++;
 	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "kernel: own SAs moved from %s (%s) to %s (%s)%s%s",
+		 "kernel: own SAs moved from %s (%s) to %s (%s), %zu SPIs changed%s%s",
 		 mhod_ntop(coa), mhod_ntop(ar), mhod_ntop(new_coa),
-		 mhod_ntop(new_ar), err ? ": " : "", err ? strerror(-err) : "");
+		 mhod_ntop(new_ar), nspi, err ? ": " : "",
+		 err ? strerror(-err) : "");
 	return err;
 }
 

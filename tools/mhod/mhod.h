@@ -168,29 +168,31 @@ void kern_events_close(void);
 uint8_t kern_status(int err);
 
 /*
- * IPsec contexts (Documentation/context.rst). Export: the binding of addr,
- * the SAs that end at this router's ar (dispose: enum mho_ctx_dispose),
- * into native, the MHO_A_CTX attributes
- * as the module gave them (free with mho_ctxw_free(), which wipes them).
- * Import: native into the nAR binding of addr, pending, this router's
- * end new_ar; *spi_changes: SPIs the import changed. Activate: install
- * binding id's pending context, then release its hold. Move: this
- * namespace's own SAs (the MN's) from coa/ar to new_coa/new_ar. Each
- * returns 0 or a negative errno (logged).
+ * IPsec contexts (Documentation/context.rst). Export: the binding of
+ * addr, the SAs that end at this router's ar (dispose: enum
+ * mho_ctx_dispose), into native, the MHO_A_CTX attributes as the module
+ * gave them (free with mho_ctxw_free(), which wipes them). Import: native
+ * into the nAR binding of addr, pending, this router's end new_ar;
+ * spis (room for MHOD_SPI_MAP_MAX), *nspi: the SPIs the import changed.
+ * Activate: install binding id's pending context, then release its
+ * hold. Move: this namespace's own SAs (the MN's) from coa/ar to
+ * new_coa/new_ar, with the SPIs the nAR changed. Each returns 0 or a
+ * negative errno (logged).
  */
 struct mho_ctxw_buf;
 int kern_ctx_export(const struct in6_addr *addr, const struct in6_addr *ar,
 		    uint8_t dispose, struct mho_ctxw_buf *native);
 int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 		    size_t len, const struct in6_addr *new_ar,
-		    unsigned int *spi_changes);
+		    struct mhod_spi_change *spis, size_t *nspi);
 int kern_ctx_activate(uint32_t id);
 int kern_ctx_activate_addr(const struct in6_addr *addr);
 /* The binding of addr (its hoa) is an MN's with that home address. */
 int kern_binding_home(const struct in6_addr *addr, const struct in6_addr *home);
 int kern_ctx_drop(const struct in6_addr *addr);
 int kern_ctx_move(const struct in6_addr *coa, const struct in6_addr *new_coa,
-		  const struct in6_addr *ar, const struct in6_addr *new_ar);
+		  const struct in6_addr *ar, const struct in6_addr *new_ar,
+		  const struct mhod_spi_change *spis, size_t nspi);
 
 /* ---- context transfer between access routers (ctx.c) ---- */
 /* The SCTP socket (with [General] ContextTransfer); 0 or -1, logged. */
@@ -198,12 +200,14 @@ int ctx_start(void);
 void ctx_stop(void);
 /*
  * pAR: send the context of the MN at pcoa (its [Peer] p), the SAs that
- * end at par (the address its FBU went to), to nb, after its HAck; done() is called once with the CTDR's verdict (0: installed
- * at the nAR) or a local failure (128+), after at most
- * CTMaxTransferTime. Returns -1 if nothing was sent (done() is not
- * called).
+ * end at par (the address its FBU went to), to nb, after its HAck;
+ * done() is called once with the CTDR's verdict (0: installed at the
+ * nAR, with the nspi SPIs it changed) or a local failure (128+), after
+ * at most CTMaxTransferTime. Returns -1 if nothing was sent (done() is
+ * not called).
  */
-typedef void (*ctx_done_fn)(void *arg, uint8_t status);
+typedef void (*ctx_done_fn)(void *arg, uint8_t status,
+			    const struct mhod_spi_change *spis, size_t nspi);
 int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
 	     const struct in6_addr *par, const struct mhod_conf_neighbor *nb,
 	     ctx_done_fn done, void *arg);

@@ -41,6 +41,7 @@
 
 #include <netlink/errno.h>
 
+#include "bytes.h"
 #include "loop.h"
 #include "mhod.h"
 #include "pakeys.h"
@@ -75,6 +76,9 @@ static struct {
 	size_t last_fbu_len;
 	struct in6_addr last_fbu_dst;
 	int last_fbu_ifindex;
+	/* The SPIs the nAR changed in the MN's context (its FBack). */
+	size_t nspi;
+	struct mhod_spi_change spi[MHOD_SPI_MAP_MAX];
 	/* The pre-authentication this handoff's FBU carries. */
 	bool pa_on;
 	struct mhod_pa_local pa;
@@ -496,6 +500,31 @@ out:
 	return res;
 }
 
+/* The SPIs the nAR changed, from an accepted FBack (authenticated by
+ * its BADF, like the rest of it).
+ */
+static void spi_map_get(const struct mhod_mh *m)
+{
+	uint8_t buf[8 * MHOD_SPI_MAP_MAX];
+	size_t len = 0, i;
+
+	mn.nspi = 0;
+	if (mhod_mh_pa_get(m, MHOD_PA_SPI_MAP, buf, sizeof(buf), &len) ||
+	    len % 8) {
+		mhod_ctr.rx_malformed++;
+		mhod_log_reject("FBack: its SPI changes are malformed");
+		return;
+	}
+	for (i = 0; i < len / 8; i++) {
+		mn.spi[i].old_spi = get32(buf + 8 * i);
+		mn.spi[i].new_spi = get32(buf + 8 * i + 4);
+	}
+	mn.nspi = len / 8;
+	if (mn.nspi)
+		mhod_log(MHOD_LOG_INFO, "FBack: the nAR changed %zu SPIs",
+			 mn.nspi);
+}
+
 static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 {
 	const struct mhod_key *key;
@@ -529,6 +558,7 @@ static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 	mn.state = MN_READY;
 	mhod_ctr.handoffs_ok++;
 	pa = pa_finish(m);
+	spi_map_get(m);
 	if (mn.reactive) {
 		/* The UNA went before the FBU: the new link is current. */
 		mn.state = MN_IDLE;
@@ -657,7 +687,8 @@ static int cmd_attach(char *out, size_t cap)
 	 * on the new link, which the nAR's releases then meet.
 	 */
 	if (mhod_conf->ctx_transfer &&
-	    !kern_ctx_move(&mn.pcoa, &mn.ncoa, &mn.old_ar, &mn.nar))
+	    !kern_ctx_move(&mn.pcoa, &mn.ncoa, &mn.old_ar, &mn.nar, mn.spi,
+			   mn.nspi))
 		mhod_ctr.ctx_moved++;
 	if (send_una() < 0) {
 		snprintf(out, cap, "error cannot send the UNA");

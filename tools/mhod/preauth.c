@@ -17,6 +17,7 @@ static const struct {
 	[MHOD_PA_NONCE] = { 16, 256 },		/* as IKEv2 (RFC 7296 3.9) */
 	[MHOD_PA_CERT] = { 2, MHOD_PA_MAX },
 	[MHOD_PA_AUTH] = { 2, 4 + 1024 },
+	[MHOD_PA_SPI_MAP] = { 8, 8 * MHOD_SPI_MAP_MAX },
 };
 
 enum mhod_err pa_frag(struct pa_state *s, const struct mhod_pa_frag *f)
@@ -39,6 +40,8 @@ enum mhod_err pa_frag(struct pa_state *s, const struct mhod_pa_frag *f)
 	if (!f->more && s->total[f->kind] < pa_len[f->kind].min)
 		return MHOD_E_PA_LEN;
 	if (!f->more && f->kind == MHOD_PA_SA && (s->total[f->kind] - 4) % 4)
+		return MHOD_E_PA_LEN;
+	if (!f->more && f->kind == MHOD_PA_SPI_MAP && s->total[f->kind] % 8)
 		return MHOD_E_PA_LEN;
 	return MHOD_OK;
 }

@@ -97,6 +97,7 @@
 	X(SA_LEN, "IPsec SA context block length wrong")		\
 	X(CTX_BLOCK, "mho context block: length, flags or padding wrong") \
 	X(CTX_ORDER, "mho context blocks: not contiguous, or none last") \
+	X(SPI_MAP, "SPI changes in a CTDR: count, status or SPI wrong")	\
 	X(NOSPACE, "builder: output buffer too small")			\
 	X(INVAL, "builder: message struct is not valid")		\
 	X(CRYPTO, "libcrypto could not compute a MAC")
@@ -162,7 +163,17 @@ enum mhod_pa_kind {
 	MHOD_PA_NONCE = 3,	/* 16..256 octets */
 	MHOD_PA_CERT = 4,	/* encoding(1, IKEv2) certificate data */
 	MHOD_PA_AUTH = 5,	/* auth method(1, IKEv2) signature */
-	MHOD_PA_KIND_MAX = MHOD_PA_AUTH
+	/* Not pre-authentication: the SPIs the nAR changed in the MN's
+	 * context (FBack): pairs Old(4) New(4) (mhod-wire.rst).
+	 */
+	MHOD_PA_SPI_MAP = 6,
+	MHOD_PA_KIND_MAX = MHOD_PA_SPI_MAP
+};
+
+#define MHOD_SPI_MAP_MAX	32	/* SPI changes: MHO_CTX_MAX_SA */
+
+struct mhod_spi_change {
+	uint32_t old_spi, new_spi;	/* host order */
 };
 
 struct mhod_pa_frag {
@@ -256,6 +267,7 @@ enum {
 #define MHOD_FPT_MLD		0x0001
 #define MHOD_FPT_IPSEC_SA	0xff01	/* local, unregistered (SIGNALING 4.8) */
 #define MHOD_FPT_MHO_CTX	0xff02	/* local: mho's portable context */
+#define MHOD_FPT_SPI_MAP	0xff03	/* local: SPIs the nAR changed */
 
 /* CTDR status of a context the nAR did not install (mhod-wire.rst). */
 enum {
@@ -263,7 +275,7 @@ enum {
 	MHOD_CTDR_FAILED = 128,		/* refused by the module */
 	MHOD_CTDR_NOT_AUTHORIZED = 129,	/* no handoff of that MN from you */
 	MHOD_CTDR_NO_RESOURCES = 130,
-	MHOD_CTDR_SPI_COLLISION = 131,	/* an SPI had to change */
+	MHOD_CTDR_SPI_COLLISION = 131,	/* SPI changes a CTDR cannot carry */
 	MHOD_CTDR_MALFORMED = 132,	/* the blocks or the context are bad */
 };
 
@@ -296,6 +308,9 @@ struct mhod_cxtp {
 	struct mhod_cdb cdbs[MHOD_CDBS_MAX];
 	uint8_t nstatus;	/* CTAA, CTDR */
 	struct mhod_cxtp_status status[MHOD_CXTP_STATUS_MAX];
+	/* CTDR: the SPIs the nAR changed (mhod's entry FPT 0xff03). */
+	uint8_t nspi;
+	struct mhod_spi_change spi[MHOD_SPI_MAP_MAX];
 };
 
 /* ---------------------------------------------------------------------
@@ -504,6 +519,7 @@ enum mhod_err mhod_sa_cdb_build(const struct mhod_sa_cdb *sa, uint8_t *buf,
 
 enum mhod_err mhod_ctx_cdbs_put(struct mhod_cxtp *m, const uint8_t *ctx,
 				size_t len, uint8_t *work, size_t cap);
+
 enum mhod_err mhod_ctx_cdbs_get(const struct mhod_cxtp *m, uint8_t *out,
 				size_t cap, size_t *len);
 

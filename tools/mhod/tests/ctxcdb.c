@@ -2,7 +2,9 @@
 /*
  * mho's context in CXTP context data blocks (FPT 0xff02): split and
  * gathered back at every size around a block's limit, carried in a PCTD,
- * and every inconsistency refused with what it left wiped.
+ * and every inconsistency refused with what it left wiped. And the SPI
+ * changes the nAR reports: in a CTDR (FPT 0xff03), and in an FBack
+ * (mhod's option, kind 6).
  */
 #include <string.h>
 
@@ -127,6 +129,118 @@ static void none(struct mhod_cxtp *m)
 }
 static void pv(struct mhod_cxtp *m) { m->cdbs[0].has_pv = true; }
 
+/* A CTDR with a status entry and two SPI changes, as built. */
+static size_t ctdr_spi(uint8_t *buf, size_t cap)
+{
+	struct mhod_cxtp m;
+	size_t len = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MHOD_CXTP_CTDR;
+	m.flag = true;
+	m.nstatus = 1;
+	m.status[0] = (struct mhod_cxtp_status){ MHOD_FPT_MHO_CTX, 0 };
+	m.nspi = 2;
+	m.spi[0] = (struct mhod_spi_change){ 0x4002, 0x5e2a91f3 };
+	m.spi[1] = (struct mhod_spi_change){ 0x100, 0xffffffff };
+	if (mhod_cxtp_build(&m, buf, cap, &len))
+		return 0;
+	return len;
+}
+
+/* at: the octet set to v, -1 for none; cut: octets added or taken off. */
+static void spi_refused(const char *what, int at, uint8_t v, int cut,
+			enum mhod_err want)
+{
+	struct mhod_pkt_info pi = { 0 };
+	struct mhod_cxtp m;
+	uint8_t buf[128];
+	size_t len = ctdr_spi(buf, sizeof(buf));
+	enum mhod_err err;
+
+	t_begin("CTDR SPI changes refused: %s", what);
+	if (at >= 0)
+		buf[at] = v;
+	if (cut) {
+		len = (size_t)((int)len + cut);
+		buf[2] = 0;
+		buf[3] = (uint8_t)len;	/* the Length field follows */
+	}
+	err = mhod_cxtp_parse(&m, buf, len, &pi, NULL);
+	t_check(err == want, "%s, not %s", mhod_err_name(err),
+		mhod_err_name(want));
+	t_end();
+}
+
+/* The FBack's BADF option, its authenticator left zero. */
+static void badf(struct mhod_mh *m)
+{
+	struct mhod_mh_opt *o = &m->opts[m->nopts++];
+
+	memset(o, 0, sizeof(*o));
+	o->type = MHOD_MHO_BADF;
+	o->spi = 0x100;
+	o->len = 12;
+}
+
+static void spi_changes(void)
+{
+	struct mhod_pkt_info pi = { 0 };
+	uint8_t buf[128], msg[256], pairs[16];
+	struct mhod_cxtp m;
+	struct mhod_mh fb, back;
+	size_t len, n;
+	enum mhod_err err;
+
+	t_begin("CTDR with SPI changes: built, parsed back");
+	len = ctdr_spi(buf, sizeof(buf));
+	/* 4 head, 16 previous IP, 4 status, 4 mark, 2 x 8 pairs */
+	t_check(len == 44, "%zu octets", len);
+	err = mhod_cxtp_parse(&m, buf, len, &pi, NULL);
+	t_check(!err && m.nstatus == 1 && m.nspi == 2 &&
+		m.spi[0].old_spi == 0x4002 && m.spi[0].new_spi == 0x5e2a91f3 &&
+		m.spi[1].old_spi == 0x100 && m.spi[1].new_spi == 0xffffffff &&
+		buf[24] == 0xff && buf[25] == 0x03 && buf[27] == 2,
+		"parse: %s", mhod_err_name(err));
+	m.type = MHOD_CXTP_CTAA;
+	t_check(mhod_cxtp_build(&m, msg, sizeof(msg), &n) == MHOD_E_INVAL,
+		"a CTAA with SPI changes is built");
+	t_end();
+
+	spi_refused("status not 0", 26, 1, 0, MHOD_E_SPI_MAP);
+	spi_refused("count 0", 27, 0, 0, MHOD_E_SPI_MAP);
+	spi_refused("count 33", 27, 33, 0, MHOD_E_SPI_MAP);
+	spi_refused("count above the pairs", 27, 3, 0, MHOD_E_CXTP_LEN);
+	spi_refused("an SPI below 256", 30, 0, 0, MHOD_E_SPI_MAP);
+	spi_refused("octets after the pairs", -1, 0, 4, MHOD_E_CXTP_LEN);
+	spi_refused("a CTAA with SPI changes", 0, 0x20 | MHOD_CXTP_CTAA, 0,
+		    MHOD_E_SPI_MAP);
+
+	t_begin("FBack with SPI changes (mhod's option, kind 6)");
+	memset(&fb, 0, sizeof(fb));
+	fb.type = MHOD_MH_FBACK;
+	fb.seq = 7;
+	fb.lifetime = 10;
+	memset(pairs, 0x11, sizeof(pairs));
+	err = mhod_mh_pa_add(&fb, MHOD_PA_SPI_MAP, pairs, sizeof(pairs));
+	t_check(!err, "add: %s", mhod_err_name(err));
+	badf(&fb);
+	err = mhod_mh_build(&fb, &pi, msg, sizeof(msg), &len);
+	t_check(!err, "build: %s", mhod_err_name(err));
+	err = mhod_mh_parse(&back, msg, len, &pi, NULL);
+	t_check(!err, "parse: %s", mhod_err_name(err));
+	err = mhod_mh_pa_get(&back, MHOD_PA_SPI_MAP, buf, sizeof(buf), &n);
+	t_check(!err && n == sizeof(pairs) && !memcmp(buf, pairs, n),
+		"get: %s, %zu octets", mhod_err_name(err), n);
+	memset(&fb, 0, sizeof(fb));
+	fb.type = MHOD_MH_FBACK;
+	mhod_mh_pa_add(&fb, MHOD_PA_SPI_MAP, pairs, 12);
+	badf(&fb);
+	t_check(mhod_mh_build(&fb, &pi, msg, sizeof(msg), &len) != MHOD_OK,
+		"12 octets of pairs are built");
+	t_end();
+}
+
 void test_ctx_cdbs(void)
 {
 	static const size_t sizes[] = {
@@ -175,4 +289,5 @@ void test_ctx_cdbs(void)
 	refused("the last block missing", cut, MHOD_E_CTX_ORDER);
 	refused("no mho context block", none, MHOD_E_CDB_MISSING);
 	refused("a presence vector", pv, MHOD_E_CTX_BLOCK);
+	spi_changes();
 }
