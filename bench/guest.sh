@@ -50,7 +50,7 @@ LOOKUP=${MHO_BENCH_LOOKUP:-1 10000 1000000}
 RATES=${MHO_BENCH_RATES:-100 1000 5000}
 GAPS=${MHO_BENCH_GAPS:-10 50 200}
 REHOME_N=${MHO_BENCH_REHOME_N:-1 100 10000}
-ONLY=${MHO_BENCH_ONLY:-1 2 3 4 5 6 7 8}
+ONLY=${MHO_BENCH_ONLY:-1 2 3 4 5 6 7 8 9}
 BURST=${MHO_BENCH_BURST:-1000}
 SETTLE=${MHO_BENCH_SETTLE:-60}
 CLOCK=${MHO_BENCH_CLOCK:-wall}
@@ -654,52 +654,14 @@ ike_exchange_ms() {
 # authentication, the CHILD_SA's SAs and policies in both kernels; not
 # swanctl's start-up); then both SAs deleted.
 bench_ike() {
-	local per=$1 n=$2 perl=${3:-$1} nl=${4:-$2} g i dir_i dir_r mark med rows=() r rl
-	local -a t
+	local per=$1 n=$2 perl=${3:-$1} nl=${4:-$2} g med rows=() r rl
 	log "7: a fresh IKEv2 exchange (strongSwan) against re-homing one context (mho's export + import per context at $n contexts: $per ns)"
 	[ -n "$per" ] && [ "$per" -gt 0 ] || { log "7: no re-home time to compare with"; return 1; }
-	SWAN_PLUGINS="$SWAN_PLUGINS openssl"
-	swan_check >>"$out/bench.log" 2>&1 ||
-		{ log "7: strongSwan or its openssl plugin is missing (make deps)"; return 1; }
 	for g in x25519 ecp256 modp2048; do
-		teardown
-		ns_add "$II" "$IR" &&
-		ip link add ike0 netns "$II" type veth peer ike1 netns "$IR" &&
-		ip -n "$II" addr add 2001:db8:1ce::1/64 dev ike0 nodad &&
-		ip -n "$IR" addr add 2001:db8:1ce::2/64 dev ike1 nodad &&
-		ip -n "$II" link set ike0 up && ip -n "$IR" link set ike1 up || return 1
-		dir_i=$(swan_dir "ike-i-$g") && dir_r=$(swan_dir "ike-r-$g") || return 1
-		SWAN_IKE=aes128-sha256-$g
-		swan_conf "$dir_i" ike 2001:db8:1ce::1 2001:db8:1ce::2 c \
-			2001:db8:1ce::1/128 2001:db8:1ce::2/128
-		swan_conf "$dir_r" ike 2001:db8:1ce::2 2001:db8:1ce::1 c \
-			2001:db8:1ce::2/128 2001:db8:1ce::1/128
-		swan_start "$II" "$dir_i" >>"$out/bench.log" &&
-		swan_start "$IR" "$dir_r" >>"$out/bench.log" &&
-		swan_load "$II" "$dir_i" >>"$out/bench.log" 2>&1 &&
-		swan_load "$IR" "$dir_r" >>"$out/bench.log" 2>&1 ||
-			{ log "7: charon did not start ($g)"; return 1; }
-		t=()
-		for ((i = 0; i <= ROUNDS; i++)); do
-			settle >&2
-			mark=$(swan_log_mark "$dir_i")
-			swan_swanctl "$II" "$dir_i" --initiate --child c --timeout 60 >>"$out/bench.log" 2>&1 ||
-				{ log "7: the IKEv2 exchange failed ($g; bench.log, $dir_i/charon.log)"; return 1; }
-			_swan_has "$II" 2 && _swan_has "$IR" 2 ||
-				{ log "7: no CHILD_SA after the exchange ($g)"; return 1; }
-			r=$(ike_exchange_ms "$dir_i" "$mark")
-			[ -n "$r" ] || { log "7: no exchange in charon's log ($g, $dir_i/charon.log)"; return 1; }
-			swan_swanctl "$II" "$dir_i" --terminate --ike ike --timeout 60 >>"$out/bench.log" 2>&1 ||
-				return 1
-			wait_for 10 _swan_none "$II" && wait_for 10 _swan_none "$IR" ||
-				{ log "7: the SAs were not deleted ($g)"; return 1; }
-			[ "$i" = 0 ] || t+=("$r")
-		done
-		swan_stop "$II" "$dir_i"
-		swan_stop "$IR" "$dir_r"
-		med=$(($(echo "${t[*]}" | median) * 1000000))
+		ike_times 7 "$g" || return 1
+		med=$(($(echo "${IKE_T[*]}" | median) * 1000000))
 		r=$(ratio "$med" "$per") rl=$(ratio "$med" "$perl")
-		log "7: IKEv2 with $g: ${t[*]} ms (charon's log), median $med ns; against a re-home $r (per context at $nl: $rl)"
+		log "7: IKEv2 with $g: ${IKE_T[*]} ms (charon's log), median $med ns; against a re-home $r (per context at $nl: $rl)"
 		rows+=("{\"group\":\"$g\",\"ns_exchange\":$med,\"ratio\":$r,\"ratio_per_context_at_$nl\":$rl}")
 		md+=("| 7 | a fresh IKEv2 exchange ($g, strongSwan) against re-homing one context with mho (at $n contexts; in brackets, per context at $nl) | $r ($rl) | >= 100 |")
 	done
@@ -707,6 +669,54 @@ bench_ike() {
 	add_json "{\"bench\":7,\"name\":\"IKEv2 exchange against re-homing\",\"ns_rehome_per_context\":$per,\"contexts\":$n,\"ns_rehome_per_context_last\":$perl,\"contexts_last\":$nl,\"runs\":[$(IFS=,; echo "${rows[*]}")],\"goal\":\">= 100 for every group\"}"
 }
 
+# ike_times BENCH GROUP: IKE_T, the ROUNDS times (ms, charon's log) of a
+# fresh IKEv2 exchange with that Diffie-Hellman group, as bench_ike
+# describes, for benchmark BENCH's log lines.
+IKE_T=()
+ike_times() {
+	local b=$1 g=$2 i dir_i dir_r mark r
+	IKE_T=()
+	case " $SWAN_PLUGINS " in
+	*" openssl "*) ;;
+	*) SWAN_PLUGINS="$SWAN_PLUGINS openssl" ;;
+	esac
+	swan_check >>"$out/bench.log" 2>&1 ||
+		{ log "$b: strongSwan or its openssl plugin is missing (make deps)"; return 1; }
+	teardown
+	ns_add "$II" "$IR" &&
+	ip link add ike0 netns "$II" type veth peer ike1 netns "$IR" &&
+	ip -n "$II" addr add 2001:db8:1ce::1/64 dev ike0 nodad &&
+	ip -n "$IR" addr add 2001:db8:1ce::2/64 dev ike1 nodad &&
+	ip -n "$II" link set ike0 up && ip -n "$IR" link set ike1 up || return 1
+	dir_i=$(swan_dir "ike-i-$b-$g") && dir_r=$(swan_dir "ike-r-$b-$g") || return 1
+	SWAN_IKE=aes128-sha256-$g
+	swan_conf "$dir_i" ike 2001:db8:1ce::1 2001:db8:1ce::2 c \
+		2001:db8:1ce::1/128 2001:db8:1ce::2/128
+	swan_conf "$dir_r" ike 2001:db8:1ce::2 2001:db8:1ce::1 c \
+		2001:db8:1ce::2/128 2001:db8:1ce::1/128
+	swan_start "$II" "$dir_i" >>"$out/bench.log" &&
+	swan_start "$IR" "$dir_r" >>"$out/bench.log" &&
+	swan_load "$II" "$dir_i" >>"$out/bench.log" 2>&1 &&
+	swan_load "$IR" "$dir_r" >>"$out/bench.log" 2>&1 ||
+		{ log "$b: charon did not start ($g)"; return 1; }
+	for ((i = 0; i <= ROUNDS; i++)); do
+		settle >&2
+		mark=$(swan_log_mark "$dir_i")
+		swan_swanctl "$II" "$dir_i" --initiate --child c --timeout 60 >>"$out/bench.log" 2>&1 ||
+			{ log "$b: the IKEv2 exchange failed ($g; bench.log, $dir_i/charon.log)"; return 1; }
+		_swan_has "$II" 2 && _swan_has "$IR" 2 ||
+			{ log "$b: no CHILD_SA after the exchange ($g)"; return 1; }
+		r=$(ike_exchange_ms "$dir_i" "$mark")
+		[ -n "$r" ] || { log "$b: no exchange in charon's log ($g, $dir_i/charon.log)"; return 1; }
+		swan_swanctl "$II" "$dir_i" --terminate --ike ike --timeout 60 >>"$out/bench.log" 2>&1 ||
+			return 1
+		wait_for 10 _swan_none "$II" && wait_for 10 _swan_none "$IR" ||
+			{ log "$b: the SAs were not deleted ($g)"; return 1; }
+		[ "$i" = 0 ] || IKE_T+=("$r")
+	done
+	swan_stop "$II" "$dir_i"
+	swan_stop "$IR" "$dir_r"
+}
 
 # ---- 8: mhod's handoff signaling --------------------------------------------
 
@@ -770,6 +780,53 @@ bench_signaling() {
 	[ "$acked" = "$BURST" ] || log "8: only $acked of $BURST mobile nodes completed"
 }
 
+# ---- 9: mhod's context transfer against a fresh IKEv2 exchange --------------------
+
+# ctx_transfer_us DIR: one handoff of handoff.sh's topology in which
+# mhod moves the MN's IPsec context (HO_MHOD_CTX: the MN's ESP tunnel
+# with the pAR, 2 SAs and 2 policies): the MN agent's FBU, then, in the
+# daemons' logs (both CLOCK_MONOTONIC, in ms), the time from the pAR's
+# "FBU from" to the nAR's "imported, pending": the HI and HAck, the
+# pAR's export and encoding, the PCTD over SCTP in the routers' ESP, the
+# nAR's checks, decoding and import. In microseconds.
+ctx_transfer_us() {
+	local d=$1 res
+	handoff_setup >>"$out/bench.log" 2>&1 &&
+	HO_MHOD_CTX=1 HO_MHOD_LOG=info ho_mhod_start "$d" >>"$out/bench.log" 2>&1 &&
+	HO_MHOD_CTX=1 ho_data_ar_esp >>"$out/bench.log" 2>&1 || return 1
+	settle >&2
+	res=$(ho_mhodctl mn handoff "$HO_AP_NAR")
+	ho_mhod_stop >>"$out/bench.log" 2>&1
+	handoff_teardown
+	case $res in "ok status 0 "*) ;; *) log "9: the handoff: $res"; return 1 ;; esac
+	awk '
+		function t(s) { sub(/^mhod\[/, "", s); sub(/\].*/, "", s); return s }
+		FILENAME ~ /par.log$/ && / info: FBU from / && a == "" { a = t($1) }
+		FILENAME ~ /nar.log$/ && /imported, pending/ && b == "" { b = t($1) }
+		END { if (a != "" && b != "") printf "%.0f\n", (b - a) * 1000000 }' \
+		"$d/par.log" "$d/nar.log"
+}
+
+bench_ctx() {
+	local i r t=() med ike
+	log "9: mhod's context transfer, FBU at the pAR to the context installed (pending) at the nAR, against a fresh IKEv2 exchange with the nAR (strongSwan, x25519)"
+	mho_load || return 1
+	for ((i = 0; i <= ROUNDS; i++)); do
+		r=$(ctx_transfer_us "$out/ctx-$i") || return 1
+		[ -n "$r" ] || { log "9: no transfer in the daemons' logs ($out/ctx-$i)"; return 1; }
+		log "9: round $i: $r us"
+		[ "$i" = 0 ] || t+=("$r")
+	done
+	med=$(echo "${t[*]}" | median)
+	ike_times 9 x25519 || return 1
+	teardown
+	ike=$(($(echo "${IKE_T[*]}" | median) * 1000))
+	r=$(ratio "$ike" "$med")
+	log "9: context transfer ${t[*]} us, median $med; IKEv2 ${IKE_T[*]} ms, median $ike us; IKEv2 / transfer $r"
+	md+=("| 9 | a fresh IKEv2 exchange (x25519, strongSwan) against mhod's whole context transfer (FBU at the pAR to the context at the nAR, HI and HAck included) | $r | reported |")
+	add_json "{\"bench\":9,\"name\":\"context transfer against IKEv2\",\"us_transfer\":[$(IFS=,; echo "${t[*]}")],\"us_transfer_median\":$med,\"ms_ike\":[$(IFS=,; echo "${IKE_T[*]}")],\"us_ike_median\":$ike,\"ratio\":$r,\"goal\":\"reported\"}"
+}
+
 # ---- main -------------------------------------------------------------------------------
 
 failed=0 passed=0
@@ -783,6 +840,7 @@ for b in $ONLY; do
 	6) f=bench_sweep ;;
 	7) f=bench_rehome ;;
 	8) f=bench_signaling ;;
+	9) f=bench_ctx ;;
 	*) log "unknown benchmark $b"; failed=$((failed + 1)); continue ;;
 	esac
 	if $f; then
