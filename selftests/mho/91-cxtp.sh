@@ -24,7 +24,9 @@
 # And what must change nothing: a PCTD from an address that is not a
 # neighbour (counted, not answered), and a PCTD from the neighbour for
 # an MN it prepared no handoff of (refused in a CTDR with status 129,
-# which mho_cxtp decodes with mhod's parser).
+# which mho_cxtp decodes with mhod's parser). A transfer with no CTDR
+# (the nAR's SCTP blocked): the pAR restores the MN's SAs and answers
+# FBack 128.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../handoff.sh"
 
@@ -215,9 +217,51 @@ t_collision() {
 	ctx_checks "$new"
 }
 
-ktap_plan 4
+# A transfer that never completes: the nAR's kernel blocks SCTP from the
+# pAR, so no PCTD arrives and no CTDR comes back. After CTMaxTransferTime
+# the pAR puts the MN's SAs and policies back (its export kept a copy)
+# and answers FBack 128; the MN stays, the nAR has nothing of its
+# context.
+t_ctx_timeout() {
+	local d=$TMPD/ctx-timeout
+	handoff_setup || { fail "topology setup failed"; return; }
+	if HO_MHOD_CTX=1 HO_MHOD_CT_TIME=2s ho_mhod_start "$d" && ho_data_ar_esp; then
+		ctx_timeout_body
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# (d: t_ctx_timeout's directory.)
+ctx_timeout_body() {
+	local sas pols
+	sas=$(ip -n "$HO_PAR" xfrm state | grep -c '^src ')
+	pols=$(ip -n "$HO_PAR" xfrm policy | grep -c '^src ')
+	x ip -n "$HO_NAR" xfrm policy update src 2001:db8:12::1/128 dst 2001:db8:12::2/128 \
+		proto 132 dir in priority 0 action block || return
+	expect_eq "the MN's handoff" "$(ho_mhodctl mn handoff "$HO_AP_NAR")" \
+		"error FBack status 128"
+	expect_eq "contexts that failed at the pAR" "$(ho_mhod_stat par ctx_failed)" 1
+	expect_eq "handoffs that failed at the pAR" "$(ho_mhod_stat par handoffs_failed)" 1
+	expect_eq "contexts the nAR received" "$(ho_mhod_stat nar ctx_received)" 0
+	grep -q "no CTDR from nar in 2000 ms" "$d/par.log" ||
+		fail "the pAR did not time the transfer out"
+	# The pAR has the MN's SAs and policies again; the nAR nothing of it.
+	expect_eq "SAs at the pAR" "$(ip -n "$HO_PAR" xfrm state | grep -c '^src ')" "$sas"
+	expect_eq "policies at the pAR" "$(ip -n "$HO_PAR" xfrm policy | grep -c '^src ')" "$pols"
+	[ -n "$(ip -n "$HO_PAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ] ||
+		fail "the pAR's SA to the MN is gone"
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" idle
+	expect_eq "the MN's SAs at the nAR" \
+		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
+}
+
+ktap_plan 5
 run_case "mhod moves the MN's IPsec context: UDP of mixed sizes, 3 flows, nothing lost" t_udp
 run_case "mhod moves the MN's IPsec context: a TCP transfer arrives whole" t_tcp
 run_case "an SPI collision at the nAR: the new SPI reaches the MN in CTDR and FBack" t_collision
 run_case "a context from no neighbour, or for an MN without a handoff, changes nothing" t_refused
+run_case "no CTDR in CTMaxTransferTime: the pAR keeps the MN's SAs, FBack 128" t_ctx_timeout
 ktap_finish

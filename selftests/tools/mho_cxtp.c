@@ -36,10 +36,6 @@
 #include "common.h"
 #include "wire.h"
 
-#ifndef IPPROTO_SCTP
-#define IPPROTO_SCTP 132
-#endif
-
 static const char *const type_names[] = {
 	[MHOD_CXTP_CTAR] = "ctar", [MHOD_CXTP_CTAA] = "ctaa",
 	[MHOD_CXTP_CTD] = "ctd", [MHOD_CXTP_PCTD] = "pctd",

@@ -486,8 +486,11 @@ static void par_fail(struct par_mn *s, uint8_t status)
 	struct kern_binding b = par_binding(s);
 
 	loop_timer_stop(&s->hi_timer);
-	if (s->state == PAR_CTX_SENT)
+	if (s->state == PAR_CTX_SENT) {
+		/* Not at the nAR: the MN's SAs back here, and it stays. */
 		ctx_cancel(&s->pcoa);
+		kern_ctx_activate_addr(&s->pcoa);
+	}
 	kern_binding_state(&b, MHO_STATE_IDLE);
 	par_state_set(s, PAR_IDLE);
 	mhod_ctr.handoffs_failed++;
@@ -606,8 +609,6 @@ static void ctx_done(void *arg, uint8_t status,
 		par_forward(s);
 		return;
 	}
-	/* Not at the nAR: the MN's SAs back here, and it stays. */
-	kern_ctx_activate_addr(&s->pcoa);
 	par_fail(s, status == MHOD_CTDR_NO_RESOURCES ? 130 : 128);
 }
 

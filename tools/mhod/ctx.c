@@ -38,10 +38,6 @@
 #include "loop.h"
 #include "mhod.h"
 
-#ifndef IPPROTO_SCTP
-#define IPPROTO_SCTP 132
-#endif
-
 /* pAR: one transfer per configured mobile node, at most. */
 struct ctx_out {
 	bool used;
