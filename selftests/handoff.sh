@@ -369,17 +369,25 @@ _HO_FBU_ESP=esp\&\&$_HO_FBU _HO_FBACK_ESP=esp\&\&$_HO_FBACK
 _HO_HI_ESP=esp\&\&$_HO_HI _HO_HACK_ESP=esp\&\&$_HO_HACK
 
 # _ho_pcap_start: with HO_PCAP, capture the signaling at the pAR, the nAR
-# and the MN.
+# and the MN. With HO_MHOD_CTX, a reactive move has the MN's CTAR and the
+# nAR's CTAA (CXTP over ICMPv6 150, which tshark cannot decode): they go
+# to a capture of their own at the MN, HO_PCAP-cxtp, which the run keeps
+# (OUTDIR/cxtp.pcap) for mhod's parser (tools/mho_cxtp -r).
 _ho_pcap_start() {
+	local x=()
 	[ -n "$HO_PCAP" ] || return 0
 	if ! _ho_esp_null; then
 		diag "no capture: this kernel has no cipher_null, its ESP is encrypted (see ho_esp_setup)"
 		HO_PCAP=
 		return 0
 	fi
-	pcap_start "$HO_PAR" "$HO_PCAP-par" &&
-	pcap_start "$HO_NAR" "$HO_PCAP-nar" &&
-	pcap_start "$HO_MN" "$HO_PCAP-mn"
+	if [ -n "${HO_MHOD_CTX:-}" ] && [ "${HO_MHOD_MOVE:-}" = reactive ]; then
+		x=(-x)
+		pcap_start "$HO_MN" "$HO_PCAP-cxtp" -c || return
+	fi
+	pcap_start "$HO_PAR" "$HO_PCAP-par" "${x[@]}" &&
+	pcap_start "$HO_NAR" "$HO_PCAP-nar" "${x[@]}" &&
+	pcap_start "$HO_MN" "$HO_PCAP-mn" "${x[@]}"
 }
 
 # _ho_pcap_emit: print the captures, each with the messages its node must
@@ -389,6 +397,10 @@ _ho_pcap_start() {
 _ho_pcap_emit() {
 	local rc=0
 	[ -n "$HO_PCAP" ] || return 0
+	if [ -n "${_pcap_pids[$HO_PCAP-cxtp]:-}" ]; then
+		pcap_stop "$HO_PCAP-cxtp"
+		cp "$TMPD/$HO_PCAP-cxtp.pcap" "$_ho_out/cxtp.pcap" || rc=1
+	fi
 	if [ "${HO_MHOD_MOVE:-predictive}" = reactive ]; then
 		pcap_emit "$HO_PCAP-par" $_HO_FBU_ESP $_HO_HI_ESP $_HO_HACK_ESP $_HO_FBACK || rc=1
 		pcap_emit "$HO_PCAP-nar" $_HO_UNA $_HO_FBU_ESP $_HO_HI_ESP $_HO_HACK_ESP $_HO_FBACK || rc=1
@@ -1391,7 +1403,10 @@ _ho_mhod_mn_conf() {
 		LinkLayerAddress=02:00:00:00:0a:02
 	_ho_conf Interface Name=mn1 Kind=mobile Address=2001:db8:b::2/64 \
 		LinkLayerAddress=02:00:00:00:0b:02
-	_ho_conf Peer Name=par Kind=access-router Address=2001:db8:a::1 Key=ar-badf IPsec=ar
+	# HO_MHOD_CTX: the CXTP key it shares with its AR (reactive CTAR).
+	_ho_conf Peer Name=par Kind=access-router Address=2001:db8:a::1 Key=ar-badf IPsec=ar \
+		${HO_MHOD_CTX:+ContextKey=mn-cxtp}
+	[ -z "${HO_MHOD_CTX:-}" ] || _ho_conf Key Name=mn-cxtp Kind=cxtp File="$d/mn-cxtp.key"
 	_ho_conf_key ar "$d/mn-agent.key" 0x100
 	_ho_conf_ipsec ar $HO_ESP_PAR_OUT $HO_ESP_PAR_IN
 	_ho_conf Timers FBUTimeout=1s

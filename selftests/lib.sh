@@ -398,16 +398,26 @@ bg_stop() {
 
 declare -A _pcap_pids=()
 
-# pcap_start NS NAME: capture NS's mobility signaling (tools/mho_cap: MH,
-# ICMPv6 150 and 154, UNA) into NAME.pcap until pcap_emit NAME. Returns
-# once the capture is listening.
+# pcap_start NS NAME [ARG...]: capture NS's mobility signaling
+# (tools/mho_cap, with ARGs: MH, ICMPv6 150 and 154, UNA) into NAME.pcap
+# until pcap_emit (or pcap_stop) NAME. Returns once the capture is
+# listening.
 pcap_start() {
-	local f=$TMPD/$2.pcap
-	ip netns exec "$1" "$MHO_SELFTESTS/tools/mho_cap" -o "$f" \
-		2>"$TMPD/$2.cap.log" &
-	_pcap_pids[$2]=$!
+	local ns=$1 name=$2 f=$TMPD/$2.pcap
+	shift 2
+	ip netns exec "$ns" "$MHO_SELFTESTS/tools/mho_cap" "$@" -o "$f" \
+		2>"$TMPD/$name.cap.log" &
+	_pcap_pids[$name]=$!
 	bg_add $!
 	wait_for 5 test -s "$f"
+}
+
+# pcap_stop NAME: end NAME's capture; the file stays ($TMPD/NAME.pcap),
+# for the test to read.
+pcap_stop() {
+	[ -n "${_pcap_pids[$1]:-}" ] || return 0
+	bg_kill "${_pcap_pids[$1]}" || true
+	unset "_pcap_pids[$1]"
 }
 
 # pcap_emit NAME FILTER...: end NAME's capture and print it, in base64, as

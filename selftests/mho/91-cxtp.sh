@@ -21,12 +21,24 @@
 # sequence numbers; the pAR keeps none of them. The UDP run's FMIPv6
 # signaling is captured and decoded by tshark on the host, as in 87.
 #
+# Reactive (RFC 4067 5.1, with FMIPv6's reactive mode): the MN leaves
+# unannounced; from the new link its UNA, its FBU through the nAR; the
+# pAR's FBack names the nAR, the agent moves its SAs there and asks the
+# nAR for its context (CTAR, ICMPv6, with the token of the key it shares
+# with the pAR); the nAR asks the pAR (CT-Req), which checks the token
+# and sends the context (CTD); the nAR installs it, answers (CTDR, and
+# the CTAA to the MN), and only then does the pAR forward what it held.
+# A TCP transfer arrives whole, with the same checks.
+#
 # And what must change nothing: a PCTD from an address that is not a
 # neighbour (counted, not answered), and a PCTD from the neighbour for
 # an MN it prepared no handoff of (refused in a CTDR with status 129,
-# which mho_cxtp decodes with mhod's parser). A transfer with no CTDR
-# (the nAR's SCTP blocked): the pAR restores the MN's SAs and answers
-# FBack 128.
+# which mho_cxtp decodes with mhod's parser); at the pAR, CT-Reqs with a
+# token not of the MN's key, for an MN in no reactive handoff, for an
+# MN it does not know, or from the CN; at the nAR, CTARs naming a router
+# that is no neighbour, or for an MN no HI prepared. A transfer with no
+# CTDR (the nAR's SCTP blocked): the pAR restores the MN's SAs and
+# answers FBack 128.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../handoff.sh"
 
@@ -66,8 +78,11 @@ sa_num() {
 
 # The context's figures, and what every node must not have counted.
 # UP: the SPI of the MN's SA to its AR at the nAR (default unchanged).
+# CTX_MODE=reactive: the reactive transfer's (t_reactive).
+CTX_MODE=
 ctx_checks() {
-	local node v up=${1:-$HO_CTX_SPI_UP}
+	local node v up=${1:-$HO_CTX_SPI_UP} step=handoff
+	[ "$CTX_MODE" != reactive ] || step=reactive
 	diag "$(grep -h 'PCTD\|CTDR\|context' "$RUN"/mhod/*.log | head -20)"
 	expect_eq "contexts sent by the pAR" "$(run_stat par ctx_sent)" 1
 	expect_eq "contexts the pAR saw fail" "$(run_stat par ctx_failed)" 0
@@ -79,11 +94,25 @@ ctx_checks() {
 	for node in par nar mn; do
 		expect_eq "kernel errors at $node" "$(run_stat $node kernel_errors)" 0
 	done
-	grep -q "^mn handoff .*: ok status 0 " "$RUN/mhod/steps" ||
+	grep -q "^mn $step.*: ok status 0 " "$RUN/mhod/steps" ||
 		fail "no FBack status 0: $(cat "$RUN/mhod/steps")"
-	# Only after the CTDR did the pAR send the FBack.
+	# Only after the CTDR did the pAR send the FBack (reactive: forward).
 	grep -q "CTDR from .* installed" "$RUN/mhod/par.log" ||
 		fail "no CTDR at the pAR"
+	if [ "$CTX_MODE" = reactive ]; then
+		expect_eq "CT-Reqs the nAR sent" "$(run_stat nar ctx_requested)" 1
+		expect_eq "bad tokens at the pAR" "$(run_stat par ctx_bad_token)" 0
+		expect_eq "requests the pAR refused" "$(run_stat par ctx_refused)" 0
+		grep -q "CTD to nar .*: context of $HO_CTX_PCOA" "$RUN/mhod/par.log" ||
+			fail "the pAR sent no CTD"
+		grep -q "CTAA from 2001:db8:12::2: context installed" "$RUN/mhod/mn.log" ||
+			fail "the MN had no CTAA"
+		# The pAR forwarded only once the nAR had the context.
+		# (MHO_STATE_FORWARD is 2.)
+		v=$(awk '/CTDR from .* installed/ && !c { c = NR } /kernel: pAR binding .* -> state 2$/ && !f { f = NR } END { print (c && f > c) }' \
+			"$RUN/mhod/par.log")
+		expect_eq "forwarding after the CTDR" "$v" 1
+	fi
 	# The nAR's SAs: to the NCoA, from its core address; the MN's too.
 	sa_line nar $HO_CTX_SPI_DOWN | grep -q "^src 2001:db8:12::2 dst 2001:db8:b::2$" ||
 		fail "the nAR's SA to the MN: $(sa_line nar $HO_CTX_SPI_DOWN)"
@@ -115,7 +144,10 @@ ctx_checks() {
 	for node in par nar mn; do
 		v=$(awk '$2 != 0 && $1 ~ /^XfrmIn(Error|BufferError|HdrError|NoStates|StateProtoError|StateModeError|StateSeqError|StateExpired|StateMismatch|StateInvalid|TmplMismatch|NoPols|PolBlock|PolError)$/' \
 			"$RUN/xfrm_stat.$node" | tr '\n' ' ')
-		[ "$node" != par ] || v=$(sed 's/XfrmInNoStates [0-9]* //' <<<"$v")
+		# The MN's upstream that found no SA: at the pAR after its
+		# export; reactive, at the nAR before its import.
+		[ "$node" != par ] && { [ "$node" != nar ] || [ "$CTX_MODE" != reactive ]; } ||
+			v=$(sed -E 's/XfrmInNoStates[[:space:]]+[0-9]+[[:space:]]*//' <<<"$v")
 		expect_eq "XFRM input errors at $node" "$v" ""
 	done
 }
@@ -148,6 +180,67 @@ t_tcp() {
 	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
 	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
 	ctx_checks
+}
+
+# Reactive: the MN leaves unannounced; its context follows its CTAR.
+t_reactive() {
+	need_tool "$HO_BULK" || return
+	ho_run tcp-reactive mhod HO_MHOD_CTX=1 HO_MHOD_MOVE=reactive \
+		HO_HOOK=cn_mtu HO_TRAFFIC=tcp HO_TCP_BYTES=8000000 || return
+	expect_eq short "$(handoff_get "$RUN" short)" 0
+	expect_eq bad "$(handoff_get "$RUN" bad)" 0
+	expect_eq bytes "$(handoff_get "$RUN" bytes)" 8000000
+	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
+	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+	grep -q "FBU (reactive) from $HO_CTX_PCOA" "$RUN/mhod/par.log" ||
+		fail "the pAR did not take the FBU as reactive"
+	CTX_MODE=reactive
+	ctx_checks
+	CTX_MODE=
+}
+
+# Reactive, UDP: what the pAR sent to the old link before the FBU is
+# lost (nothing announced the move); what it holds from the FBU on goes
+# to the nAR only once the nAR has the context, and arrives, under it,
+# once, in order, with the CN's own packets after them.
+t_reactive_udp() {
+	local v
+	need_tool "$HO_PROBE" || return
+	ho_run udp-reactive mhod HO_MHOD_CTX=1 HO_MHOD_MOVE=reactive \
+		HO_HOOK=cn_mtu HO_SIZE=64-3000 HO_FLOWS=3 HO_PCAP=cxtp-reactive || return
+	for v in out_of_order duplicates corrupt bogus socket_drops ctl_errors packet_too_big; do
+		expect_eq "$v" "$(handoff_get "$RUN" "$v")" 0
+	done
+	diag "lost before the FBU: $(handoff_get "$RUN" lost) of $(handoff_get "$RUN" sent)"
+	[ "$(handoff_ctr "$RUN" par forwarded)" -gt 0 ] ||
+		fail "the pAR forwarded nothing: the transfer missed the stream"
+	[ "$(handoff_ctr "$RUN" nar tunnel_rx)" -gt 0 ] ||
+		fail "the nAR received nothing from the pAR"
+	CTX_MODE=reactive
+	ctx_checks
+	CTX_MODE=
+	ctar_checks
+}
+
+# The MN's CTAR and the nAR's CTAA as the MN's link carried them
+# (handoff.sh keeps them: tshark cannot decode them), decoded by mhod's
+# parser: the CTAR from the NCoA to the nAR, for the PCoA, naming the
+# pAR, A set, its token that of the MN's key (every copy the same Seq);
+# one CTAA back, no failure in it.
+ctar_checks() {
+	local out key=$RUN/mhod/mn-cxtp.key
+	[ -s "$RUN/cxtp.pcap" ] || { fail "no capture of the CTAR"; return; }
+	[ -s "$key" ] || { fail "no CXTP key in $key"; return; }
+	out=$("$CXTP" -r "$RUN/cxtp.pcap" -k "$key")
+	diag "CXTP at the MN: $out"
+	grep -q "^2001:db8:b::2 > 2001:db8:12::2 ctar flag 1 prev $HO_CTX_PCOA ar 2001:db8:a::1 seq 0x[0-9a-f]* token ok$" <<<"$out" ||
+		fail "no CTAR as the MN must send it"
+	expect_eq "CTARs with a token that does not verify, or another Seq" \
+		"$(grep ' ctar ' <<<"$out" | grep -v ' token ok$' -c)/$(grep ' ctar ' <<<"$out" | sed 's/.* seq //' | sort -u | wc -l)" "0/1"
+	expect_eq "CTAAs" "$(grep -c ' ctaa ' <<<"$out")" 1
+	grep -q "^2001:db8:12::2 > 2001:db8:b::2 ctaa flag 0 prev $HO_CTX_PCOA$" <<<"$out" ||
+		fail "no CTAA as the nAR must send it"
+	expect_eq "malformed CXTP messages" "$(grep -c malformed <<<"$out")" 0
 }
 
 # Refusals at the nAR, its mhod as in the runs above (HO_MHOD_CTX).
@@ -187,6 +280,56 @@ refused_body() {
 	expect_eq "bindings at the nAR" "$("$MHOCTL" -n "$HO_NAR" -j binding show)" "[]"
 	expect_eq "SAs at the nAR for the MN" \
 		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
+	refused_reactive "$1"
+}
+
+# (d: the daemons' directory, the MN's key in d/mn-cxtp.key.)
+refused_reactive() {
+	local d=$1 out sas
+	ho_data_ar_esp || { fail "no ESP tunnel to the AR"; return; }
+	sas=$(ip -n "$HO_PAR" xfrm state | grep -c '^src ')
+	# CT-Reqs at the pAR from the nAR (in the routers' ESP): a token
+	# not of the MN's key; the MN's token, but no reactive handoff of
+	# it waits; an MN the pAR does not know. No CTD answers any.
+	out=$(ip netns exec "$HO_NAR" "$CXTP" -t ctreq -s 2001:db8:12::2 \
+		-d 2001:db8:12::1 -m $HO_CTX_PCOA -w 2000)
+	expect_eq "the answer to a bad token" "$out" "no answer"
+	expect_eq "bad tokens at the pAR" "$(ho_mhod_stat par ctx_bad_token)" 1
+	out=$(ip netns exec "$HO_NAR" "$CXTP" -t ctreq -s 2001:db8:12::2 \
+		-d 2001:db8:12::1 -m $HO_CTX_PCOA -k "$d/mn-cxtp.key" -q 7 -w 2000)
+	expect_eq "the answer without a handoff" "$out" "no answer"
+	expect_eq "requests the pAR refused" "$(ho_mhod_stat par ctx_refused)" 1
+	out=$(ip netns exec "$HO_NAR" "$CXTP" -t ctreq -s 2001:db8:12::2 \
+		-d 2001:db8:12::1 -m 2001:db8:a::99 -k "$d/mn-cxtp.key" -w 2000)
+	expect_eq "the answer for an unknown MN" "$out" "no answer"
+	expect_eq "requests the pAR refused" "$(ho_mhod_stat par ctx_refused)" 2
+	# From the CN: no neighbour of the pAR.
+	out=$(ip netns exec "$HO_CN" "$CXTP" -t ctreq -s 2001:db8:2::1 \
+		-d 2001:db8:12::1 -m $HO_CTX_PCOA -k "$d/mn-cxtp.key" -w 2000)
+	expect_eq "the answer to the CN" "$out" "no answer"
+	wait_for 5 test "$(ho_mhod_stat par ctx_unknown_ar)" = 1 ||
+		fail "the pAR counted $(ho_mhod_stat par ctx_unknown_ar) requests from unknown routers, not 1"
+	expect_eq "contexts the pAR sent" "$(ho_mhod_stat par ctx_sent)" 0
+	expect_eq "bad tokens at the pAR, in the end" "$(ho_mhod_stat par ctx_bad_token)" 1
+	expect_eq "SAs at the pAR" "$(ip -n "$HO_PAR" xfrm state | grep -c '^src ')" "$sas"
+	[ -n "$(ip -n "$HO_PAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ] ||
+		fail "the pAR's SA to the MN is gone"
+	# CTARs at the nAR (ICMPv6 from the CN's link, Hop Limit 255): one
+	# naming a router that is no neighbour's, one for an MN that no HI
+	# prepared here. Neither is answered, nor asked of the pAR.
+	out=$(ip netns exec "$HO_CN" "$CXTP" -t ctar -s 2001:db8:2::1 \
+		-d 2001:db8:12::2 -m $HO_CTX_PCOA -a 2001:db8:99::1 \
+		-k "$d/mn-cxtp.key" -w 2000)
+	expect_eq "the answer to a CTAR naming no neighbour" "$out" "no answer"
+	expect_eq "CTARs at the nAR" "$(ho_mhod_stat nar ctx_ctar)" 1
+	expect_eq "unknown routers at the nAR" "$(ho_mhod_stat nar ctx_unknown_ar)" 2
+	out=$(ip netns exec "$HO_CN" "$CXTP" -t ctar -s 2001:db8:2::1 \
+		-d 2001:db8:12::2 -m $HO_CTX_PCOA -a 2001:db8:a::1 \
+		-k "$d/mn-cxtp.key" -w 2000)
+	expect_eq "the answer to a CTAR without an HI" "$out" "no answer"
+	expect_eq "CTARs at the nAR" "$(ho_mhod_stat nar ctx_ctar)" 2
+	expect_eq "contexts the nAR refused" "$(ho_mhod_stat nar ctx_refused)" 2
+	expect_eq "CT-Reqs the nAR sent" "$(ho_mhod_stat nar ctx_requested)" 0
 }
 
 # An SPI collision at the nAR: another peer's SA there has the SPI of
@@ -258,10 +401,12 @@ ctx_timeout_body() {
 		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
 }
 
-ktap_plan 5
+ktap_plan 7
 run_case "mhod moves the MN's IPsec context: UDP of mixed sizes, 3 flows, nothing lost" t_udp
 run_case "mhod moves the MN's IPsec context: a TCP transfer arrives whole" t_tcp
+run_case "reactive: CTAR, CT-Req with the MN's token, CTD; a TCP transfer arrives whole" t_reactive
+run_case "reactive, UDP: the pAR's held packets go only under the installed context, in order" t_reactive_udp
 run_case "an SPI collision at the nAR: the new SPI reaches the MN in CTDR and FBack" t_collision
-run_case "a context from no neighbour, or for an MN without a handoff, changes nothing" t_refused
+run_case "a context or a request from no neighbour, with a bad token or for an MN without a handoff, changes nothing" t_refused
 run_case "no CTDR in CTMaxTransferTime: the pAR keeps the MN's SAs, FBack 128" t_ctx_timeout
 ktap_finish

@@ -18,6 +18,13 @@
  * "captured N, the socket dropped D packets" on stderr at the end (D
  * counts every packet the socket could not take, signaling or not).
  *
+ *   mho_cap -x -o FILE
+ *   mho_cap -c -o FILE
+ *
+ * The same without CXTP over ICMPv6 150 (-x: Wireshark has no dissector
+ * for it and reports it malformed), or only that (-c: for mhod's own
+ * parser, mho_cxtp -r).
+ *
  *   mho_cap -e SPI -o FILE
  *
  * Instead, the ESP packets of one SA as the namespace's links carry them:
@@ -58,7 +65,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-e SPI] -o FILE\n", prog);
+	fprintf(f, "usage: %s [-e SPI | -x | -c] -o FILE\n", prog);
 }
 
 /*
@@ -99,6 +106,9 @@ static bool esp_null_mh(const uint8_t *esp, size_t len)
 	return false;
 }
 
+/* Which CXTP over ICMPv6 150 is_signaling() takes: all, none, only it. */
+static bool no_cxtp, only_cxtp;
+
 static bool is_signaling(const uint8_t *pkt, size_t len, int depth)
 {
 	const struct ip6 *h = (const void *)pkt;
@@ -117,16 +127,19 @@ static bool is_signaling(const uint8_t *pkt, size_t len, int depth)
 	}
 	if (off >= len)
 		return false;
+	if (nh == IPPROTO_IPV6)
+		return is_signaling(pkt + off, len - off, depth + 1);
+	if (nh == IPPROTO_ICMPV6 && pkt[off] == 150)
+		return !no_cxtp;
+	if (only_cxtp)
+		return false;
 	if (nh == IPPROTO_ESP && esp_null_mh(pkt + off, len - off))
 		return true;
 	if (nh == 135)
 		return true;
-	if (nh == IPPROTO_IPV6)
-		return is_signaling(pkt + off, len - off, depth + 1);
 	if (nh != IPPROTO_ICMPV6)
 		return false;
 	switch (pkt[off]) {
-	case 150:
 	case 154:
 		return true;
 	case 136:	/* R|S|O in the octet after the checksum */
@@ -202,6 +215,8 @@ int main(int argc, char **argv)
 	const struct opt opts[] = {
 		O_STR('o', &out, .required = true),
 		O_NUM('e', &spi, UINT32_MAX, .given = &by_spi),
+		O_FLAG('x', &no_cxtp),
+		O_FLAG('c', &only_cxtp),
 		{ 0 }
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -215,6 +230,8 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	parse_opts(argc, argv, opts, 0, usage);
+	if (no_cxtp && only_cxtp)
+		die("-x and -c exclude each other");
 	/*
 	 * ETH_P_ALL, not ETH_P_IPV6: a socket for one protocol sees only
 	 * what comes in; what the namespace sends reaches only the taps of

@@ -42,16 +42,24 @@
 #include <netlink/errno.h>
 
 #include "bytes.h"
+#include "hmac.h"
 #include "loop.h"
 #include "mhod.h"
 #include "pakeys.h"
 
-/* PAR_CTX_SENT: HAck'd, the MN's context on its way to the nAR (ctx.c). */
-enum par_state { PAR_IDLE, PAR_HI_SENT, PAR_CTX_SENT, PAR_FORWARDING };
+/*
+ * PAR_CTX_SENT: HAck'd, the MN's context on its way to the nAR (ctx.c).
+ * PAR_CTX_WAIT: reactive, HAck'd and FBack sent: the nAR's CT-Req (the
+ * MN's CTAR there) is awaited.
+ */
+enum par_state {
+	PAR_IDLE, PAR_HI_SENT, PAR_CTX_WAIT, PAR_CTX_SENT, PAR_FORWARDING
+};
 
 static const char *const par_state_names[] = {
 	[PAR_IDLE] = "idle", [PAR_HI_SENT] = "hi-sent",
-	[PAR_CTX_SENT] = "context-sent", [PAR_FORWARDING] = "forwarding",
+	[PAR_CTX_WAIT] = "context-wait", [PAR_CTX_SENT] = "context-sent",
+	[PAR_FORWARDING] = "forwarding",
 };
 
 /* One per [Peer] mobile node: its handoff away from this router. */
@@ -86,6 +94,9 @@ struct par_mn {
 	 * (HAck -> FBack); public values only.
 	 */
 	struct mhod_pa_wire pa_mn, pa_nar;
+	/* The Seq of the last CT-Req taken for the MN: not twice. */
+	bool have_ctreq;
+	uint32_t ctreq_seq;
 	/* The SPIs the nAR changed in the MN's context (CTDR -> FBack). */
 	uint8_t nspi;
 	struct mhod_spi_change spi[MHOD_SPI_MAP_MAX];
@@ -117,7 +128,7 @@ struct pa_mn {
 #define NAR_SEEN 64
 struct nar_seen {
 	bool used;
-	struct in6_addr par, pcoa;
+	struct in6_addr par, pcoa, ncoa;	/* ncoa: the HI's */
 	uint16_t seq;
 	uint8_t code;
 	struct mhod_pa_wire pa;		/* the HAck's pre-authentication */
@@ -220,8 +231,8 @@ static void par_state_set(struct par_mn *s, enum par_state state)
 /* The MNs in a handoff now, and those of them waiting for a HAck. */
 static void busy(unsigned int *handoffs, unsigned int *pending)
 {
-	*handoffs = par_count[PAR_HI_SENT] + par_count[PAR_CTX_SENT] +
-		    par_count[PAR_FORWARDING];
+	*handoffs = par_count[PAR_HI_SENT] + par_count[PAR_CTX_WAIT] +
+		    par_count[PAR_CTX_SENT] + par_count[PAR_FORWARDING];
 	*pending = par_count[PAR_HI_SENT];
 }
 
@@ -237,6 +248,13 @@ static const struct mhod_conf_iface *iface_by_index(int ifindex)
 }
 
 /* The nAR serving an NCoA: the longest matching [Neighbor] prefix. */
+static const struct mhod_conf_neighbor *nar_of(const struct in6_addr *ncoa);
+
+const struct mhod_conf_neighbor *ar_neighbor_of(const struct in6_addr *addr)
+{
+	return mhod_conf_neighbor_by_addr(mhod_conf, addr) ?: nar_of(addr);
+}
+
 static const struct mhod_conf_neighbor *nar_of(const struct in6_addr *ncoa)
 {
 	const struct mhod_conf *c = mhod_conf;
@@ -454,6 +472,17 @@ static void send_fback(struct par_mn *s, uint8_t status)
 			break;
 		if (status < 128 && s->nspi && spi_map_add(&m, s))
 			break;
+		/*
+		 * Reactive, with a context: the MN moves its SAs to the
+		 * nAR, and asks it for the context (CTAR), at the address
+		 * the nAR's end of them will have: its Router.
+		 */
+		if (status < 128 && s->reactive && has_ctx(s) && s->nar) {
+			o = opt_add(&m, MHOD_MHO_IPAP);
+			o->code = MHOD_IPA_NAR;
+			o->plen = 128;
+			o->addr = s->nar->router;
+		}
 		o = opt_add(&m, MHOD_MHO_BADF);
 		o->spi = mn_spi(s);
 		o->len = 12;
@@ -537,6 +566,14 @@ static void hi_timeout(struct loop_timer *t)
 	struct par_mn *s = (struct par_mn *)((char *)t -
 		offsetof(struct par_mn, hi_timer));
 
+	if (s->state == PAR_CTX_WAIT) {
+		/* The MN's CTARs have all been sent by now (CTRetryMax). */
+		mhod_log(MHOD_LOG_WARN, "no CT-Req from %s for %s in %u ms",
+			 s->nar->name, mhod_ntop(&s->pcoa),
+			 mhod_conf->timers.ct_retry_max_ms);
+		par_fail(s, 128);
+		return;
+	}
 	if (s->state != PAR_HI_SENT)
 		return;
 	if (s->hi_tries >= mhod_conf->timers.hi_retries) {
@@ -576,8 +613,11 @@ static void life_timeout(struct loop_timer *t)
 		par_end(s, "lifetime over");
 }
 
-/* The nAR holds the MN's traffic: forward it there, and tell the MN. */
-static void par_forward(struct par_mn *s)
+/*
+ * The nAR holds the MN's traffic: forward it there, and tell the MN
+ * (unless a reactive context transfer's FBack told it already).
+ */
+static void par_forward(struct par_mn *s, bool fback)
 {
 	struct kern_binding b = par_binding(s);
 	int err;
@@ -590,7 +630,8 @@ static void par_forward(struct par_mn *s)
 	par_state_set(s, PAR_FORWARDING);
 	mhod_ctr.handoffs_ok++;
 	loop_timer_arm(&s->life_timer, (uint32_t)s->lifetime * 1000);
-	send_fback(s, 0);
+	if (fback)
+		send_fback(s, 0);
 }
 
 /* The CTDR (or its absence) for s's context (ctx.c). */
@@ -606,7 +647,7 @@ static void ctx_done(void *arg, uint8_t status,
 		s->nspi = (uint8_t)nspi;
 		if (nspi)
 			memcpy(s->spi, spis, nspi * sizeof(*spis));
-		par_forward(s);
+		par_forward(s, !s->reactive);
 		return;
 	}
 	par_fail(s, status == MHOD_CTDR_NO_RESOURCES ? 130 : 128);
@@ -655,7 +696,71 @@ static void on_hack(const struct mhod_rx *rx, const struct mhod_mh *m)
 		par_state_set(s, PAR_CTX_SENT);
 		return;
 	}
-	par_forward(s);
+	/*
+	 * Reactive: the MN is on the nAR's link already. The FBack tells
+	 * it the nAR's address; it moves its SAs there and asks the nAR
+	 * for its context (CTAR), which asks here (CT-Req). The MN's
+	 * traffic waits here until the nAR has installed it.
+	 */
+	if (has_ctx(s)) {
+		send_fback(s, 0);
+		par_state_set(s, PAR_CTX_WAIT);
+		loop_timer_arm(&s->hi_timer, mhod_conf->timers.ct_retry_max_ms);
+		return;
+	}
+	par_forward(s, true);
+}
+
+void ar_ctx_request(const struct mhod_conf_neighbor *nb,
+		    const struct mhod_cxtp *m)
+{
+	struct par_mn *s = mn_by_pcoa(&m->prev_ip);
+	const struct mhod_key *key = s ? mhod_peer_ctx_key(s->peer) : NULL;
+	uint8_t token[4];
+	const uint8_t *cdbs;
+	size_t len;
+
+	if (!key) {
+		mhod_ctr.ctx_refused++;
+		mhod_log_reject("CT-Req from %s for %s: no such mobile node with a ContextKey",
+				nb->name, mhod_ntop(&m->prev_ip));
+		return;
+	}
+	/* The MN's authorization first (RFC 4067 6): its token. */
+	mhod_cxtp_req_span(m, &cdbs, &len);
+	if (!mhod_cxtp_token(key->k, key->len, &m->prev_ip, m->seq, cdbs, len,
+			     token) ||
+	    !mhod_memeq(token, m->token, sizeof(token))) {
+		mhod_ctr.ctx_bad_token++;
+		mhod_log_reject("CT-Req from %s for %s: the token does not verify",
+				nb->name, mhod_ntop(&m->prev_ip));
+		explicit_bzero(token, sizeof(token));
+		return;
+	}
+	explicit_bzero(token, sizeof(token));
+	if (s->have_ctreq && m->seq == s->ctreq_seq) {
+		/* Its token verifies, but it was used: a replay. */
+		mhod_ctr.rx_replayed++;
+		mhod_log_reject("CT-Req from %s for %s: Seq 0x%08x was used",
+				nb->name, mhod_ntop(&m->prev_ip), m->seq);
+		return;
+	}
+	/* And the MN's FBU: a reactive handoff from here to nb. */
+	if (s->state != PAR_CTX_WAIT || s->nar != nb) {
+		mhod_ctr.ctx_refused++;
+		mhod_log_reject("CT-Req from %s for %s: no reactive handoff of it to there waits (%s)",
+				nb->name, mhod_ntop(&m->prev_ip),
+				par_state_names[s->state]);
+		return;
+	}
+	loop_timer_stop(&s->hi_timer);
+	s->have_ctreq = true;
+	s->ctreq_seq = m->seq;
+	if (ctx_send_ctd(s->peer, &s->pcoa, &s->par, s->nar, ctx_done, s) < 0) {
+		par_fail(s, 130);
+		return;
+	}
+	par_state_set(s, PAR_CTX_SENT);
 }
 
 /* The FBU's peer, checked: the MN whose key signed it, for its own PCoA. */
@@ -871,7 +976,8 @@ static void pa_expire(struct loop_timer *t)
 	/* Its SAs are gone (the kernel's lifetime): so is the MN. */
 	if (s->state == PAR_FORWARDING)
 		par_end(s, "its pre-authentication expired");
-	else if (s->state == PAR_HI_SENT || s->state == PAR_CTX_SENT)
+	else if (s->state == PAR_HI_SENT || s->state == PAR_CTX_WAIT ||
+		 s->state == PAR_CTX_SENT)
 		par_fail(s, 128);
 	mhod_ctr.preauth_expired++;
 	mhod_log(MHOD_LOG_INFO, "pre-authentication of %s expired",
@@ -1059,12 +1165,33 @@ static void on_hi(const struct mhod_rx *rx, const struct mhod_mh *m)
 	n->seq = m->seq;
 	n->code = code;
 	memset(&n->pa, 0, sizeof(n->pa));
+	memset(&n->ncoa, 0, sizeof(n->ncoa));
 	if (pcoa)
 		n->pcoa = pcoa->addr;
+	if (ncoa && m->code == 1 && code < 128)
+		n->ncoa = ncoa->addr;	/* for the MN's CTAR (ctx.c) */
 	if (code < 128 && m->code == 0 && ncoa && pcoa &&
 	    mhod_conf->preauth == MHOD_PREAUTH_FMIP)
 		pa_answer(rx, m, &ncoa->addr, &pcoa->addr, lla, &n->pa);
 	send_hack(rx, m->seq, code, &n->pa);
+}
+
+bool ar_hi_ncoa(const struct in6_addr *par, const struct in6_addr *pcoa,
+		struct in6_addr *ncoa)
+{
+	int i;
+
+	/* The last HI of that pAR for that MN decides. */
+	for (i = (int)nseen - 1; i >= 0; i--) {
+		const struct nar_seen *n = &seen[(seen_next + i) % nseen];
+
+		if (n->used && mhod_addr_eq(&n->par, par) &&
+		    mhod_addr_eq(&n->pcoa, pcoa)) {
+			*ncoa = n->ncoa;
+			return !mhod_addr_any(ncoa);
+		}
+	}
+	return false;
 }
 
 /* ---------------------------------------------------------- receiving */
@@ -1074,7 +1201,8 @@ static void rx_icmp(const struct mhod_rx *rx)
 	static struct mhod_icmp m;
 	enum mhod_err err;
 
-	if (rx->buf[0] != MHOD_ICMP_FMIP)
+	if (rx->buf[0] != MHOD_ICMP_FMIP &&
+	    rx->buf[0] != MHOD_ICMP_EXP_MOBILITY)
 		return;		/* NAs: the module sees the UNA itself */
 	err = mhod_icmp_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
@@ -1083,6 +1211,9 @@ static void rx_icmp(const struct mhod_rx *rx)
 	}
 	if (m.msg == MHOD_MSG_RTSOLPR)
 		on_rtsolpr(rx, &m);
+	else if (m.msg == MHOD_MSG_CXTP && m.cxtp.type == MHOD_CXTP_CTAR &&
+		 mhod_conf->ctx_transfer)
+		ctx_on_ctar(rx, &m.cxtp);
 	else
 		mhod_ctr.rx_unexpected++;
 }

@@ -1003,9 +1003,11 @@ static int check_peers(struct parser *p)
 		}
 		if (!pr->ctx_key[0])
 			continue;
-		if (pr->kind != MHOD_PEER_MN || c->role != MHOD_ROLE_AR)
+		/* The AR's: an MN's; the MN's: its ARs' (the same key). */
+		if (!(pr->kind == MHOD_PEER_MN && c->role == MHOD_ROLE_AR) &&
+		    !(pr->kind == MHOD_PEER_AR && c->role == MHOD_ROLE_MN))
 			return at(p, &pr->ctx_key_pos, "%s",
-				  "ContextKey is for a mobile node's [Peer] on an access router");
+				  "ContextKey is for a mobile node's [Peer] on an access router, or an access router's on a mobile node");
 		if (!c->ctx_transfer)
 			return at(p, &pr->ctx_key_pos, "%s",
 				  "ContextKey needs [General] ContextTransfer = yes");

@@ -19,6 +19,14 @@
  * the module report the attach (MHO_EVENT_ATTACH, still in hold), and
  * the context is activated: installed, then the hold released.
  *
+ * Reactive (RFC 4067 5.1): the MN, on the nAR's link after its FBack,
+ * asks the nAR (CTAR, ICMPv6, through ar.c) with its token; the nAR takes
+ * it only from the NCoA of a reactive handoff a neighbour prepared here
+ * (its HI, Code 1) and asks that neighbour (CT-Req, the token as it
+ * came); the pAR checks the token and the handoff (ar.c) and sends the
+ * context in a CTD; the nAR installs it at once, and answers both
+ * (CTDR, CTAA). The pAR forwards only after the CTDR.
+ *
  * Nothing is written to disk; every buffer that held a context or a key
  * is wiped before it is freed or reused. One message per transfer; the
  * socket is one-to-many (SOCK_SEQPACKET), bound to the core address.
@@ -49,8 +57,31 @@ struct ctx_out {
 	struct loop_timer timer;
 };
 
+/*
+ * nAR, reactive: the MN's CTAR, taken, and this router's CT-Req for it,
+ * until the CTD comes (or CTMaxTransferTime); then the answer, kept for
+ * a repeated CTAR (same Seq), until the entry is reused.
+ */
+struct ctx_req {
+	bool used, done;
+	bool answered;			/* done with the pAR's answer */
+	uint8_t status;			/* of the CTAA, once done */
+	bool ack;			/* the CTAR's A */
+	uint32_t seq;
+	struct in6_addr pcoa, ncoa, local;	/* local: the CTAR's dst */
+	const struct mhod_conf_neighbor *nb;
+	uint64_t t0;
+	struct loop_timer timer;
+};
+
+/* RFC 4067 4.4: CT_REQUEST_RATE, CTARs a second (and a burst as many). */
+#define CT_REQUEST_RATE	10
+
 static struct ctx_out *outs;
 static int nouts;
+static struct ctx_req *reqs;
+static unsigned int nreqs;
+static uint64_t ctar_ms, ctar_tokens;
 static struct loop_fd sock_lf = { .fd = -1 };
 /* A received or built message: it holds keys, and is wiped after use. */
 static uint8_t msg_buf[MHOD_MSG_MAX + 1];
@@ -117,22 +148,28 @@ static void out_timeout(struct loop_timer *t)
 	out_end(o, MHOD_CTDR_FAILED, NULL, 0);
 }
 
-/* The PCTD for the MN at pcoa: its context, portable, in 0xff02 blocks. */
-static int build_pctd(const struct mhod_key *key, const struct in6_addr *pcoa,
-		      const struct mho_ctxw_buf *portable, size_t *len)
+/*
+ * The PCTD (key: the MN's, for the nAR to check its CTAR) or the CTD (key
+ * NULL: the pAR checked it) for the MN at pcoa: its context, portable,
+ * in 0xff02 blocks.
+ */
+static int build_ctd(const struct mhod_key *key, const struct in6_addr *pcoa,
+		     const struct mho_ctxw_buf *portable, size_t *len)
 {
 	static uint8_t work[MHOD_CTX_WORK(MHOD_MSG_MAX)];
 	static struct mhod_cxtp m;
 	enum mhod_err err;
 
 	memset(&m, 0, sizeof(m));
-	m.type = MHOD_CXTP_PCTD;
+	m.type = key ? MHOD_CXTP_PCTD : MHOD_CXTP_CTD;
 	m.flag = true;			/* A: the CTDR decides the handoff */
 	m.prev_ip = *pcoa;
-	m.has_key = true;
-	m.alg = MHOD_CXTP_ALG_HMAC_SHA1;
-	m.key_len = key->len;
-	m.key = key->k;
+	if (key) {
+		m.has_key = true;
+		m.alg = MHOD_CXTP_ALG_HMAC_SHA1;
+		m.key_len = key->len;
+		m.key = key->k;
+	}
 	err = portable->len > MHOD_MSG_MAX ? MHOD_E_NOSPACE :
 	      mhod_ctx_cdbs_put(&m, portable->data, portable->len, work,
 				sizeof(work));
@@ -141,14 +178,16 @@ static int build_pctd(const struct mhod_key *key, const struct in6_addr *pcoa,
 	explicit_bzero(work, sizeof(work));
 	if (err)
 		mhod_log(MHOD_LOG_WARN,
-			 "context of %s: %zu octets do not fit a PCTD: %s",
-			 mhod_ntop(pcoa), portable->len, mhod_strerror(err));
+			 "context of %s: %zu octets do not fit a %s: %s",
+			 mhod_ntop(pcoa), portable->len, key ? "PCTD" : "CTD",
+			 mhod_strerror(err));
 	return err ? -1 : 0;
 }
 
-int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
-	     const struct in6_addr *par, const struct mhod_conf_neighbor *nb,
-	     ctx_done_fn done, void *arg)
+static int send_ctx(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
+		    const struct in6_addr *par,
+		    const struct mhod_conf_neighbor *nb, bool predictive,
+		    ctx_done_fn done, void *arg)
 {
 	const struct mhod_key *key = mhod_peer_ctx_key(p);
 	struct mho_ctxw_buf native, portable = { 0 };
@@ -176,7 +215,8 @@ int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
 		mhod_log(MHOD_LOG_WARN, "context of %s: %s", mhod_ntop(pcoa),
 			 why);
 	} else {
-		err = build_pctd(key, pcoa, &portable, &len);
+		err = build_ctd(predictive ? key : NULL, pcoa, &portable,
+				&len);
 		mho_ctxw_free(&portable);
 	}
 	if (!err) {
@@ -199,9 +239,25 @@ int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
 	o->arg = arg;
 	o->t0 = loop_now_ms();
 	loop_timer_arm(&o->timer, mhod_conf->timers.ct_max_transfer_ms);
-	mhod_log(MHOD_LOG_INFO, "PCTD to %s (%s): context of %s, %zu octets",
-		 nb->name, mhod_ntop(&nb->router), mhod_ntop(pcoa), len);
+	mhod_log(MHOD_LOG_INFO, "%s to %s (%s): context of %s, %zu octets",
+		 predictive ? "PCTD" : "CTD", nb->name, mhod_ntop(&nb->router),
+		 mhod_ntop(pcoa), len);
 	return 0;
+}
+
+int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
+	     const struct in6_addr *par, const struct mhod_conf_neighbor *nb,
+	     ctx_done_fn done, void *arg)
+{
+	return send_ctx(p, pcoa, par, nb, true, done, arg);
+}
+
+int ctx_send_ctd(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
+		 const struct in6_addr *par,
+		 const struct mhod_conf_neighbor *nb, ctx_done_fn done,
+		 void *arg)
+{
+	return send_ctx(p, pcoa, par, nb, false, done, arg);
 }
 
 void ctx_cancel(const struct in6_addr *pcoa)
@@ -235,7 +291,7 @@ static void on_ctdr(const struct in6_addr *src, const struct mhod_cxtp *m)
 	if (!m->flag && !status)
 		status = MHOD_CTDR_FAILED;
 	mhod_log(status ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "CTDR from %s: context of %s %s (status %u, %u SPIs changed), %llu ms after the PCTD",
+		 "CTDR from %s: context of %s %s (status %u, %u SPIs changed), %llu ms after the CTD",
 		 o->nb->name, mhod_ntop(&m->prev_ip),
 		 status ? "refused" : "installed", status, m->nspi,
 		 (unsigned long long)(loop_now_ms() - o->t0));
@@ -282,10 +338,17 @@ static const struct in6_addr *ctx_addr(const struct mho_ctxw_buf *native,
 	return NULL;
 }
 
-/* Import a checked PCTD's context; the CTDR status, the SPIs changed. */
-static uint8_t pctd_import(const struct mhod_cxtp *m,
-			   const struct in6_addr *par,
-			   struct mhod_spi_change *spis, size_t *nspi)
+/*
+ * Import a PCTD's (ncoa NULL) or a CTD's context, from par; the CTDR
+ * status, the SPIs changed. A PCTD's stays pending (the MN is not here
+ * yet); a CTD answers this router's CT-Req for an MN that is here, at
+ * ncoa, with its SAs moved already: installed at once, and refused if an
+ * SPI had to change (nothing authenticated could tell the MN now).
+ */
+static uint8_t ctx_import(const struct mhod_cxtp *m,
+			  const struct in6_addr *par,
+			  const struct in6_addr *ncoa,
+			  struct mhod_spi_change *spis, size_t *nspi)
 {
 	static uint8_t portable[MHOD_MSG_MAX];
 	struct mho_ctxw_buf native = { 0 };
@@ -299,17 +362,19 @@ static uint8_t pctd_import(const struct mhod_cxtp *m,
 
 	/* Only for a handoff this pAR prepared here: its HI's binding. */
 	err = kern_binding_get(&m->prev_ip, &role, &peer);
-	if (err != MHO_STATE_HOLD || role != MHO_ROLE_NAR ||
+	if ((ncoa ? err < 0 : err != MHO_STATE_HOLD) || role != MHO_ROLE_NAR ||
 	    !mhod_addr_eq(&peer, par)) {
 		mhod_ctr.rx_unexpected++;
-		mhod_log_reject("PCTD from %s for %s: no handoff of it from there holds here",
-				mhod_ntop(par), mhod_ntop(&m->prev_ip));
+		mhod_log_reject("%s from %s for %s: no handoff of it from there holds here",
+				ncoa ? "CTD" : "PCTD", mhod_ntop(par),
+				mhod_ntop(&m->prev_ip));
 		return MHOD_CTDR_NOT_AUTHORIZED;
 	}
 	werr = mhod_ctx_cdbs_get(m, portable, sizeof(portable), &len);
 	if (werr || mho_ctxw_decode(portable, len, &native, why, sizeof(why))) {
 		mhod_ctr.rx_malformed++;
-		mhod_log_reject("PCTD from %s for %s: %s", mhod_ntop(par),
+		mhod_log_reject("%s from %s for %s: %s", ncoa ? "CTD" : "PCTD",
+				mhod_ntop(par),
 				mhod_ntop(&m->prev_ip),
 				werr ? mhod_strerror(werr) : why);
 		status = MHOD_CTDR_MALFORMED;
@@ -318,8 +383,9 @@ static uint8_t pctd_import(const struct mhod_cxtp *m,
 	/* The context must be that MN's: its SAs use its previous CoA. */
 	coa = ctx_addr(&native, MHO_CTX_A_COA);
 	if (!coa || !mhod_addr_eq(coa, &m->prev_ip)) {
-		mhod_log_reject("PCTD from %s for %s: the context is of %s",
-				mhod_ntop(par), mhod_ntop(&m->prev_ip),
+		mhod_log_reject("%s from %s for %s: the context is of %s",
+				ncoa ? "CTD" : "PCTD", mhod_ntop(par),
+				mhod_ntop(&m->prev_ip),
 				coa ? mhod_ntop(coa) : "no care-of address");
 		status = MHOD_CTDR_NOT_AUTHORIZED;
 		goto out;
@@ -331,9 +397,23 @@ static uint8_t pctd_import(const struct mhod_cxtp *m,
 		status = MHOD_CTDR_FAILED;
 		goto out;
 	}
-	err = kern_ctx_import(&m->prev_ip, native.data, native.len, ar, spis,
-			      nspi);
-	if (err == -EIO) {
+	err = kern_ctx_import(&m->prev_ip, native.data, native.len, ar, ncoa,
+			      spis, nspi);
+	if (!err && ncoa && *nspi) {
+		kern_ctx_drop(&m->prev_ip);
+		*nspi = 0;
+		mhod_log_reject("CTD from %s for %s: an SPI of it is taken here",
+				mhod_ntop(par), mhod_ntop(&m->prev_ip));
+		status = MHOD_CTDR_SPI_COLLISION;
+	} else if (!err && ncoa) {
+		/* The MN is here: install, and the held packets go. */
+		if (kern_ctx_activate_addr(&m->prev_ip)) {
+			kern_ctx_drop(&m->prev_ip);
+			status = MHOD_CTDR_FAILED;
+		} else {
+			mhod_ctr.ctx_activated++;
+		}
+	} else if (err == -EIO) {
 		/* A reply mhod cannot read, more SPI changes than a CTDR
 		 * carries among them: nothing stays pending.
 		 */
@@ -360,13 +440,229 @@ static void on_pctd(const struct sockaddr_in6 *from, const struct mhod_cxtp *m)
 	uint8_t status;
 
 	mhod_ctr.ctx_received++;
-	status = pctd_import(m, &from->sin6_addr, spis, &nspi);
+	status = ctx_import(m, &from->sin6_addr, NULL, spis, &nspi);
 	if (status)
 		mhod_ctr.ctx_refused++;
 	else
 		mhod_ctr.ctx_installed++;
 	/* On the association it came on: to the sender's port. */
 	send_ctdr(from, &m->prev_ip, status, spis, nspi);
+}
+
+/* ------------------------------------------------------ nAR, reactive */
+
+/* The CTAA (ICMPv6 150) to the MN at its NCoA: status 0, or a failure. */
+static void send_ctaa(const struct ctx_req *r)
+{
+	static struct mhod_icmp m;
+
+	memset(&m, 0, sizeof(m));
+	m.msg = MHOD_MSG_CXTP;
+	m.cxtp.type = MHOD_CXTP_CTAA;
+	m.cxtp.prev_ip = r->pcoa;
+	if (r->status) {
+		m.cxtp.nstatus = 1;
+		m.cxtp.status[0] = (struct mhod_cxtp_status){
+			MHOD_FPT_MHO_CTX, r->status };
+	}
+	if (!net_tx_icmp(&m, &r->local, &r->ncoa, 0))
+		mhod_log(MHOD_LOG_INFO, "CTAA to %s: context of %s, status %u",
+			 mhod_ntop(&r->ncoa), mhod_ntop(&r->pcoa), r->status);
+}
+
+/*
+ * The CTAA goes only with the pAR's answer: the token verified there, so
+ * the CTAR was the MN's. Without one (no CTD came, or no CT-Req could
+ * be sent) the CTAR may have been forged by anyone on the link, and an
+ * answer to it would end the real MN's wait: it is not answered, and the
+ * MN asks again.
+ */
+static void req_end(struct ctx_req *r, uint8_t status, bool answer)
+{
+	loop_timer_stop(&r->timer);
+	r->done = true;
+	r->status = status;
+	r->answered = answer;
+	if (answer && (r->ack || status))
+		send_ctaa(r);
+}
+
+static void req_timeout(struct loop_timer *t)
+{
+	struct ctx_req *r = (struct ctx_req *)((char *)t -
+		offsetof(struct ctx_req, timer));
+
+	mhod_log(MHOD_LOG_WARN, "context of %s: no CTD from %s in %u ms",
+		 mhod_ntop(&r->pcoa), r->nb->name,
+		 mhod_conf->timers.ct_max_transfer_ms);
+	mhod_ctr.ctx_failed++;
+	req_end(r, MHOD_CTDR_FAILED, false);
+}
+
+static struct ctx_req *req_of(const struct in6_addr *pcoa)
+{
+	unsigned int i;
+
+	for (i = 0; i < nreqs; i++)
+		if (reqs[i].used && mhod_addr_eq(&reqs[i].pcoa, pcoa))
+			return &reqs[i];
+	return NULL;
+}
+
+/* The oldest finished entry, if every one is used. */
+static struct ctx_req *req_new(void)
+{
+	struct ctx_req *old = NULL;
+	unsigned int i;
+
+	for (i = 0; i < nreqs; i++) {
+		if (!reqs[i].used)
+			return &reqs[i];
+		if (reqs[i].done && (!old || reqs[i].t0 < old->t0))
+			old = &reqs[i];
+	}
+	return old;
+}
+
+static bool ctar_rate_ok(void)
+{
+	uint64_t now = loop_now_ms(), cap = CT_REQUEST_RATE * 1000, t;
+
+	t = ctar_ms ? ctar_tokens + (now - ctar_ms) * CT_REQUEST_RATE : cap;
+	ctar_ms = now;
+	ctar_tokens = t > cap ? cap : t;
+	if (ctar_tokens < 1000)
+		return false;
+	ctar_tokens -= 1000;
+	return true;
+}
+
+/* The CT-Req for r: the CTAR's Seq, token and requests, as they came. */
+static int send_ctreq(const struct ctx_req *r, const struct mhod_cxtp *ctar)
+{
+	static struct mhod_cxtp m;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(MHOD_CXTP_PORT),
+				   .sin6_addr = r->nb->router };
+	uint8_t buf[MHOD_MSG_MAX];
+	size_t len;
+
+	m = *ctar;
+	m.type = MHOD_CXTP_CTREQ;
+	m.flag = false;
+	memset(&m.ar, 0, sizeof(m.ar));
+	if (mhod_cxtp_build(&m, buf, sizeof(buf), &len) != MHOD_OK)
+		return -1;
+	return sctp_send(&to, buf, len);
+}
+
+/*
+ * The MN asks for its context (RFC 4067 5.1): from the NCoA of a handoff
+ * a configured neighbour prepared here (its HI, Code 1, named it), for
+ * the previous address that HI named, the pAR being that neighbour. The
+ * token is the pAR's to check (CT-Req).
+ */
+void ctx_on_ctar(const struct mhod_rx *rx, const struct mhod_cxtp *m)
+{
+	const struct mhod_conf_neighbor *nb;
+	struct in6_addr ncoa;
+	struct ctx_req *r;
+
+	mhod_ctr.ctx_ctar++;
+	if (!reqs || !ctar_rate_ok()) {
+		mhod_ctr.rx_rate_limited++;
+		mhod_log_reject("CTAR from %s: over %d a second",
+				mhod_ntop(&rx->pi.src), CT_REQUEST_RATE);
+		return;
+	}
+	nb = ar_neighbor_of(&m->ar);
+	if (!nb) {
+		mhod_ctr.ctx_unknown_ar++;
+		mhod_log_reject("CTAR from %s for %s: %s is no configured neighbour's",
+				mhod_ntop(&rx->pi.src), mhod_ntop(&m->prev_ip),
+				mhod_ntop(&m->ar));
+		return;
+	}
+	r = req_of(&m->prev_ip);
+	if (r && r->seq == m->seq && r->nb == nb &&
+	    mhod_addr_eq(&r->ncoa, &rx->pi.src)) {
+		/* A repeated CTAR (RFC 4067 4.4): the answer again, if any. */
+		mhod_ctr.retransmits++;
+		if (r->done && r->answered)
+			send_ctaa(r);
+		if (!r->done || r->answered)
+			return;
+		/* Not answered (no CTD came): this one is asked again. */
+	}
+	if (!ar_hi_ncoa(&nb->router, &m->prev_ip, &ncoa) ||
+	    !mhod_addr_eq(&ncoa, &rx->pi.src)) {
+		mhod_ctr.ctx_refused++;
+		mhod_log_reject("CTAR from %s for %s: no reactive handoff of it from %s to that address was prepared here",
+				mhod_ntop(&rx->pi.src), mhod_ntop(&m->prev_ip),
+				nb->name);
+		return;
+	}
+	if (r && !r->done) {
+		mhod_ctr.ctx_refused++;
+		mhod_log_reject("CTAR from %s for %s: a transfer of its context is under way",
+				mhod_ntop(&rx->pi.src), mhod_ntop(&m->prev_ip));
+		return;
+	}
+	if (!r)
+		r = req_new();
+	if (!r) {
+		mhod_ctr.ctx_refused++;
+		mhod_log_reject("CTAR from %s: %u transfers under way ([Limits] MobileNodes)",
+				mhod_ntop(&rx->pi.src), nreqs);
+		return;
+	}
+	memset(r, 0, offsetof(struct ctx_req, timer));
+	r->used = true;
+	r->ack = m->flag;
+	r->seq = m->seq;
+	r->pcoa = m->prev_ip;
+	r->ncoa = rx->pi.src;
+	r->local = rx->pi.dst;
+	r->nb = nb;
+	r->t0 = loop_now_ms();
+	if (send_ctreq(r, m) < 0) {
+		req_end(r, MHOD_CTDR_FAILED, false);
+		return;
+	}
+	mhod_ctr.ctx_requested++;
+	loop_timer_arm(&r->timer, mhod_conf->timers.ct_max_transfer_ms);
+	mhod_log(MHOD_LOG_INFO, "CTAR from %s for %s: CT-Req to %s, seq 0x%08x",
+		 mhod_ntop(&r->ncoa), mhod_ntop(&r->pcoa), nb->name, r->seq);
+}
+
+/* The pAR's CTD, for this router's CT-Req: install, CTDR, CTAA. */
+static void on_ctd(const struct sockaddr_in6 *from, const struct mhod_cxtp *m)
+{
+	struct ctx_req *r = req_of(&m->prev_ip);
+	struct mhod_spi_change spis[MHOD_SPI_MAP_MAX];
+	size_t nspi = 0;
+	uint8_t status;
+
+	if (!r || r->done || !mhod_addr_eq(&r->nb->router, &from->sin6_addr)) {
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("CTD from %s for %s: no CT-Req of this router waits for it",
+				mhod_ntop(&from->sin6_addr),
+				mhod_ntop(&m->prev_ip));
+		return;
+	}
+	mhod_ctr.ctx_received++;
+	status = ctx_import(m, &from->sin6_addr, &r->ncoa, spis, &nspi);
+	if (status)
+		mhod_ctr.ctx_refused++;
+	else
+		mhod_ctr.ctx_installed++;
+	mhod_log(status ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "CTD from %s: context of %s %s, %llu ms after the CTAR",
+		 r->nb->name, mhod_ntop(&r->pcoa),
+		 status ? "refused" : "installed",
+		 (unsigned long long)(loop_now_ms() - r->t0));
+	send_ctdr(from, &m->prev_ip, status, NULL, 0);
+	req_end(r, status, true);
 }
 
 void ctx_on_attach(uint32_t id)
@@ -435,6 +731,10 @@ static void rx(struct loop_fd *lf)
 		on_pctd(&from, &m);
 	} else if (m.type == MHOD_CXTP_CTDR) {
 		on_ctdr(&from.sin6_addr, &m);
+	} else if (m.type == MHOD_CXTP_CTREQ) {
+		ar_ctx_request(nb, &m);
+	} else if (m.type == MHOD_CXTP_CTD) {
+		on_ctd(&from, &m);
 	} else {
 		mhod_ctr.rx_unexpected++;
 		mhod_log_reject("CXTP type %u from %s: not handled", m.type,
@@ -461,6 +761,16 @@ int ctx_start(void)
 	}
 	for (i = 0; i < nouts; i++)
 		if (loop_timer_init(&outs[i].timer, out_timeout) < 0)
+			return -1;
+	/* One reactive transfer per MN here, as many as handoffs. */
+	nreqs = mhod_conf->limits.mobile_nodes;
+	reqs = calloc(nreqs ? nreqs : 1, sizeof(*reqs));
+	if (!reqs) {
+		mhod_log(MHOD_LOG_ERR, "context transfer: out of memory");
+		return -1;
+	}
+	for (i = 0; i < (int)nreqs; i++)
+		if (loop_timer_init(&reqs[i].timer, req_timeout) < 0)
 			return -1;
 	if (!local) {
 		mhod_log(MHOD_LOG_ERR, "context transfer: no core address");
@@ -502,5 +812,11 @@ void ctx_stop(void)
 	free(outs);
 	outs = NULL;
 	nouts = 0;
+	for (i = 0; reqs && i < (int)nreqs; i++)
+		loop_timer_free(&reqs[i].timer);
+	free(reqs);
+	reqs = NULL;
+	nreqs = 0;
+	ctar_ms = 0;
 	wipe_msg(sizeof(msg_buf));
 }

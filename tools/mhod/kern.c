@@ -274,6 +274,7 @@ static int got_import(uint8_t cmd, struct nlattr **tb, void *arg)
 
 int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 		    size_t len, const struct in6_addr *new_ar,
+		    const struct in6_addr *new_coa,
 		    struct mhod_spi_change *spis, size_t *nspi)
 {
 	struct spi_map map = { .c = spis };
@@ -289,6 +290,8 @@ int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 		return -EMSGSIZE;
 	}
 	mho_put_addr(msg, MHO_CTX_A_NEW_AR, new_ar);
+	if (new_coa)
+		mho_put_addr(msg, MHO_CTX_A_NEW_COA, new_coa);
 	mho_put_u8(msg, MHO_CTX_A_MODE, MHO_CTX_PREDICTIVE);
 	mho_nest_end(msg, nest);
 	/* mhonl_send() wipes the message, keys and all. */

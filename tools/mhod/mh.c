@@ -112,6 +112,8 @@ static const struct {
 		{ MHOD_MHO_BADF, -1, 1, 1 } } },
 	{ MHOD_MH_FBACK, {
 		{ MHOD_MHO_ALTCOA, -1, 0, 1 },
+		/* mhod: the nAR, for a reactive context transfer */
+		{ MHOD_MHO_IPAP, MHOD_IPA_NAR, 0, 1 },
 		{ MHOD_MHO_EXP, -1, 0, MHOD_OPTS_MAX },
 		{ MHOD_MHO_BADF, -1, 1, 1 } } },
 	{ MHOD_MH_HI, {

@@ -35,7 +35,8 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(kernel_events) X(resynced) X(rx_overflow)			\
 	X(preauth_ok) X(preauth_failed) X(preauth_expired)		\
 	X(ctx_sent) X(ctx_received) X(ctx_installed) X(ctx_activated)	\
-	X(ctx_refused) X(ctx_failed) X(ctx_unknown_ar) X(ctx_moved)
+	X(ctx_refused) X(ctx_failed) X(ctx_unknown_ar) X(ctx_moved)	\
+	X(ctx_ctar) X(ctx_requested) X(ctx_bad_token)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {
@@ -101,7 +102,7 @@ struct mhod_rx {
 };
 
 typedef void (*mhod_rx_fn)(const struct mhod_rx *rx);
-/* Open the ICMPv6 (type 154 and 136) and Mobility Header sockets. */
+/* Open the ICMPv6 (type 154, 136 and 150) and Mobility Header sockets. */
 int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn);
 void net_close(void);
 /*
@@ -172,7 +173,8 @@ uint8_t kern_status(int err);
  * addr, the SAs that end at this router's ar (dispose: enum
  * mho_ctx_dispose), into native, the MHO_A_CTX attributes as the module
  * gave them (free with mho_ctxw_free(), which wipes them). Import: native
- * into the nAR binding of addr, pending, this router's end new_ar;
+ * into the nAR binding of addr, pending, this router's end new_ar, the
+ * MN's new_coa (NULL: the binding's NCoA);
  * spis (room for MHOD_SPI_MAP_MAX), *nspi: the SPIs the import changed.
  * Activate: install binding id's pending context, then release its
  * hold. Move: this namespace's own SAs (the MN's) from coa/ar to
@@ -184,6 +186,7 @@ int kern_ctx_export(const struct in6_addr *addr, const struct in6_addr *ar,
 		    uint8_t dispose, struct mho_ctxw_buf *native);
 int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 		    size_t len, const struct in6_addr *new_ar,
+		    const struct in6_addr *new_coa,
 		    struct mhod_spi_change *spis, size_t *nspi);
 int kern_ctx_activate(uint32_t id);
 int kern_ctx_activate_addr(const struct in6_addr *addr);
@@ -211,6 +214,32 @@ typedef void (*ctx_done_fn)(void *arg, uint8_t status,
 int ctx_send(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
 	     const struct in6_addr *par, const struct mhod_conf_neighbor *nb,
 	     ctx_done_fn done, void *arg);
+/*
+ * pAR, reactive: the same in a CTD (no key), answering nb's CT-Req,
+ * which ar_ctx_request() has checked.
+ */
+int ctx_send_ctd(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
+		 const struct in6_addr *par,
+		 const struct mhod_conf_neighbor *nb, ctx_done_fn done,
+		 void *arg);
+/*
+ * pAR: a CT-Req from the neighbour nb (ctx.c): for a configured MN in a
+ * reactive handoff to nb, waiting for it, with a token of the MN's
+ * ContextKey; then its context goes in a CTD. Anything else is refused,
+ * counted, and nothing is sent.
+ */
+void ar_ctx_request(const struct mhod_conf_neighbor *nb,
+		    const struct mhod_cxtp *m);
+/*
+ * nAR: a CTAR from the MN (ICMPv6, rx), a CTD from a neighbour; and
+ * ar.c's answers for the checks: the neighbour whose [Neighbor] Prefix
+ * (or Router) holds addr, and the NCoA of the handoff of the MN at pcoa
+ * that par prepared here (an HI, Code 1), false if none.
+ */
+void ctx_on_ctar(const struct mhod_rx *rx, const struct mhod_cxtp *m);
+const struct mhod_conf_neighbor *ar_neighbor_of(const struct in6_addr *addr);
+bool ar_hi_ncoa(const struct in6_addr *par, const struct in6_addr *pcoa,
+		struct in6_addr *ncoa);
 /* pAR: the handoff of the MN at pcoa was called off; no done() call. */
 void ctx_cancel(const struct in6_addr *pcoa);
 /* nAR: the module reports the MN of binding id attached, context pending. */

@@ -46,11 +46,15 @@
 #include "mhod.h"
 #include "pakeys.h"
 
-enum mn_state { MN_IDLE, MN_SOLICITING, MN_FBU_SENT, MN_READY };
+/* MN_CTAR_SENT: reactive, FBack'd, its context asked of the nAR. */
+enum mn_state {
+	MN_IDLE, MN_SOLICITING, MN_FBU_SENT, MN_READY, MN_CTAR_SENT
+};
 
 static const char *const mn_state_names[] = {
 	[MN_IDLE] = "idle", [MN_SOLICITING] = "soliciting",
 	[MN_FBU_SENT] = "fbu-sent", [MN_READY] = "ready",
+	[MN_CTAR_SENT] = "ctar-sent",
 };
 
 static struct {
@@ -76,6 +80,13 @@ static struct {
 	size_t last_fbu_len;
 	struct in6_addr last_fbu_dst;
 	int last_fbu_ifindex;
+	/* Reactive context transfer: the CTAR, as sent (and re-sent). */
+	uint32_t ctar_seq;
+	uint8_t ctar_token[4];
+	uint64_t t_ctar;
+	const char *pa_result;
+	uint8_t fback_status;
+	uint16_t fback_seq;
 	/* The SPIs the nAR changed in the MN's context (its FBack). */
 	size_t nspi;
 	struct mhod_spi_change spi[MHOD_SPI_MAP_MAX];
@@ -340,11 +351,57 @@ static void start_fbu(void)
 	loop_timer_arm(&mn.timer, mn.wait_ms);
 }
 
+/* The CTAR (RFC 4067 5.1), ICMPv6 150 from the NCoA to the nAR. */
+static int send_ctar(void)
+{
+	static struct mhod_icmp m;
+
+	memset(&m, 0, sizeof(m));
+	m.msg = MHOD_MSG_CXTP;
+	m.cxtp.type = MHOD_CXTP_CTAR;
+	m.cxtp.flag = true;		/* A: the CTAA ends the handoff */
+	m.cxtp.prev_ip = mn.pcoa;
+	m.cxtp.ar = mn.old_ar;
+	m.cxtp.seq = mn.ctar_seq;
+	memcpy(m.cxtp.token, mn.ctar_token, sizeof(m.cxtp.token));
+	/* No request blocks: all of the context (RFC 4067 2.3). */
+	if (net_tx_icmp(&m, &mn.ncoa, &mn.nar, 0))
+		return -1;
+	mhod_log(MHOD_LOG_INFO, "CTAR to %s: context of %s, seq 0x%08x, try %u",
+		 mhod_ntop(&mn.nar), mhod_ntop(&mn.pcoa), mn.ctar_seq,
+		 mn.tries + 1);
+	return 0;
+}
+
+/* CTRequestRetry, doubling, until CTRetryMax after the first. */
+static void ctar_timeout(void)
+{
+	uint64_t spent = loop_now_ms() - mn.t_ctar;
+	uint32_t max = mhod_conf->timers.ct_retry_max_ms;
+
+	if (spent >= max) {
+		mn.state = MN_IDLE;
+		mhod_ctr.handoffs_failed++;
+		answer("error no CTAA after %u tries", mn.tries + 1);
+		return;
+	}
+	mn.tries++;
+	mhod_ctr.retransmits++;
+	send_ctar();
+	mn.wait_ms *= 2;
+	loop_timer_arm(&mn.timer, mn.wait_ms < max - spent ? mn.wait_ms :
+			(uint32_t)(max - spent));
+}
+
 static void timeout(struct loop_timer *t)
 {
 	uint32_t retries;
 
 	(void)t;
+	if (mn.state == MN_CTAR_SENT) {
+		ctar_timeout();
+		return;
+	}
 	if (mn.state != MN_SOLICITING && mn.state != MN_FBU_SENT)
 		return;
 	retries = mn.state == MN_SOLICITING ?
@@ -525,6 +582,93 @@ static void spi_map_get(const struct mhod_mh *m)
 			 mn.nspi);
 }
 
+/*
+ * Reactive, with ContextTransfer and the old AR's ContextKey: the FBack
+ * names the nAR (its IP address option). The MN's own SAs move there
+ * first, so that what the nAR sends under the context is taken; then the
+ * CTAR asks the nAR for it, with the token of the key it shares with the
+ * old AR, which checks it. The answer waits for the CTAA.
+ */
+static void reactive_ctx(const struct mhod_mh *m, const char *pa)
+{
+	const struct mhod_mh_opt *nar = mhod_mh_opt_find(m, MHOD_MHO_IPAP,
+							 MHOD_IPA_NAR);
+	const struct mhod_key *key = mhod_peer_ctx_key(mn.ar);
+	uint32_t seq;
+
+	mn.state = MN_IDLE;
+	mn.fback_status = m->status;
+	mn.fback_seq = m->seq;
+	mn.pa_result = pa;
+	/* The new link is current, whatever comes of the context. */
+	mn.ar = ar_on(mn.cur);
+	mn.end_pending = true;
+	if (!nar) {
+		mhod_ctr.handoffs_failed++;
+		answer("error the FBack names no nAR for the context");
+		return;
+	}
+	mn.nar = nar->addr;
+	if (kern_ctx_move(&mn.pcoa, &mn.ncoa, &mn.old_ar, &mn.nar, NULL, 0)) {
+		mhod_ctr.handoffs_failed++;
+		answer("error the MN's SAs did not move");
+		return;
+	}
+	mhod_ctr.ctx_moved++;
+	/* Random, so not reused within 7 s (RFC 4067 4.4). */
+	seq = (uint32_t)random() ^ ((uint32_t)random() << 16);
+	mn.ctar_seq = seq;
+	if (!mhod_cxtp_token(key->k, key->len, &mn.pcoa, seq, NULL, 0,
+			     mn.ctar_token)) {
+		mhod_ctr.handoffs_failed++;
+		answer("error no token");
+		return;
+	}
+	mn.tries = 0;
+	mn.wait_ms = mhod_conf->timers.ct_request_retry_ms;
+	mn.t_ctar = loop_now_ms();
+	if (send_ctar() < 0) {
+		mhod_ctr.handoffs_failed++;
+		answer("error cannot send the CTAR");
+		return;
+	}
+	mn.state = MN_CTAR_SENT;
+	loop_timer_arm(&mn.timer, mn.wait_ms);
+}
+
+/* The nAR's answer: the context is installed there, or is not. */
+static void on_ctaa(const struct mhod_rx *rx, const struct mhod_cxtp *c)
+{
+	uint8_t status = 0;
+	int i;
+
+	if (mn.state != MN_CTAR_SENT || !mhod_addr_eq(&rx->pi.src, &mn.nar) ||
+	    !mhod_addr_eq(&c->prev_ip, &mn.pcoa)) {
+		mhod_ctr.rx_unexpected++;
+		mhod_log_reject("CTAA from %s for %s: not awaited",
+				mhod_ntop(&rx->pi.src), mhod_ntop(&c->prev_ip));
+		return;
+	}
+	loop_timer_stop(&mn.timer);
+	explicit_bzero(mn.ctar_token, sizeof(mn.ctar_token));
+	mn.state = MN_IDLE;
+	for (i = 0; i < c->nstatus && !status; i++)
+		status = c->status[i].status;
+	if (status) {
+		mhod_ctr.handoffs_failed++;
+		answer("error CTAA status %u", status);
+		return;
+	}
+	mhod_ctr.handoffs_ok++;
+	mhod_log(MHOD_LOG_INFO, "CTAA from %s: context installed, %llu ms after the CTAR",
+		 mhod_ntop(&rx->pi.src),
+		 (unsigned long long)(loop_now_ms() - mn.t_ctar));
+	answer("ok status %u seq %u ncoa %s nar %s ms %llu preauth %s",
+	       mn.fback_status, mn.fback_seq, mhod_ntop(&mn.ncoa),
+	       mhod_ntop(&mn.nar),
+	       (unsigned long long)(loop_now_ms() - mn.t_fbu), mn.pa_result);
+}
+
 static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 {
 	const struct mhod_key *key;
@@ -556,9 +700,14 @@ static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 		return;
 	}
 	mn.state = MN_READY;
-	mhod_ctr.handoffs_ok++;
 	pa = pa_finish(m);
 	spi_map_get(m);
+	if (mn.reactive && mhod_conf->ctx_transfer &&
+	    mhod_peer_ctx_key(mn.ar)) {
+		reactive_ctx(m, pa);
+		return;
+	}
+	mhod_ctr.handoffs_ok++;
 	if (mn.reactive) {
 		/* The UNA went before the FBU: the new link is current. */
 		mn.state = MN_IDLE;
@@ -577,7 +726,8 @@ static void rx_icmp(const struct mhod_rx *rx)
 	static struct mhod_icmp m;
 	enum mhod_err err;
 
-	if (rx->buf[0] != MHOD_ICMP_FMIP)
+	if (rx->buf[0] != MHOD_ICMP_FMIP &&
+	    rx->buf[0] != MHOD_ICMP_EXP_MOBILITY)
 		return;
 	err = mhod_icmp_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
@@ -588,6 +738,10 @@ static void rx_icmp(const struct mhod_rx *rx)
 	}
 	if (m.msg == MHOD_MSG_PRRTADV)
 		on_prrtadv(&m);
+	else if (m.msg == MHOD_MSG_CXTP && m.cxtp.type == MHOD_CXTP_CTAA)
+		on_ctaa(rx, &m.cxtp);
+	else if (m.msg == MHOD_MSG_CXTP)
+		mhod_ctr.rx_unexpected++;
 }
 
 static void rx_mh(const struct mhod_rx *rx)
@@ -631,7 +785,8 @@ static int parse_lla(const char *s, struct mhod_conf_lla *l)
 
 static int cmd_handoff(const char *arg, char *out, size_t cap)
 {
-	if (mn.state == MN_SOLICITING || mn.state == MN_FBU_SENT) {
+	if (mn.state == MN_SOLICITING || mn.state == MN_FBU_SENT ||
+	    mn.state == MN_CTAR_SENT) {
 		snprintf(out, cap, "error a handoff is in progress");
 		return 0;
 	}

@@ -140,6 +140,7 @@ static int open_raw(struct rawsock *rs, int proto, mhod_rx_fn fn)
 		ICMP6_FILTER_SETBLOCKALL(&f);
 		ICMP6_FILTER_SETPASS(MHOD_ICMP_FMIP, &f);
 		ICMP6_FILTER_SETPASS(MHOD_ICMP_NA, &f);
+		ICMP6_FILTER_SETPASS(MHOD_ICMP_EXP_MOBILITY, &f); /* CXTP */
 		if (setsockopt(rs->lf.fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f,
 			       sizeof(f)) < 0)
 			return -1;

@@ -124,6 +124,13 @@ static const struct {
 	  "[Interface]\nName = eth1\nKind = access\n"
 	  "[IPsec]\nName = s\nMode = ikev2\nConnection = c\n" NB,
 	  "3:19: ContextTransfer needs an [Interface] with Kind = core" },
+	{ "[General]\nRole = mobile-node\nContextTransfer = yes\n"
+	  "[Interface]\nName = wlan0\nKind = mobile\n"
+	  "[Peer]\nKind = access-router\nAddress = 2001:db8:1::1\nIPsec = s\n"
+	  "[Peer]\nKind = home-agent\nAddress = 2001:db8:9::1\nIPsec = s\n"
+	  "ContextKey = c\n[Key]\nName = c\nKind = cxtp\nFile = /etc/c\n"
+	  "[IPsec]\nName = s\nMode = static\nSPIIn = 4096\nSPIOut = 4097\n",
+	  "15:14: ContextKey is for a mobile node's [Peer] on an access router, or an access router's on a mobile node" },
 	{ "[General]\nContextTransfer = maybe\n", "2:19: 'maybe' is not one of: no, yes" },
 	{ AR_HEAD NB "[Key]\nName = k\nKind = badf\n",
 	  "15:2: [Key]: Name, Kind and File are required" },

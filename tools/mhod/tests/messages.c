@@ -521,6 +521,16 @@ static void fmip_mh(void)
 	       "mip6.fback.seqnr==4097 && mip6.acoa.acoa==2001:db8:2::c && "
 	       "mip6.badff.spi==256", true);
 
+	/* Reactive context transfer: the FBack names the nAR (ar.c). */
+	mh_new(&m, MHOD_MH_FBACK, 0x1003, 0, 30);
+	mh_ipap(&m, MHOD_IPA_NAR, "2001:db8:12::2");
+	mh_auth(&m, MHOD_MHO_BADF, 0x100, NULL);
+	p = mh_pkt("2001:db8:1::1", "2001:db8:2::a", NULL);
+	mh_msg("FBack + nAR address", &m, &p,
+	       "mip6.mhtype==9 && mip6.fback.status==0 && "
+	       "mip6.fback.seqnr==4099 && mip6.mhipv6ap.opt_code==3 && "
+	       "mip6.badff.spi==256", true);
+
 	/* Pre-authentication as mhod sends it (pakeys.h): FBU and FBack. */
 	memset(&pa_l, 0x5a, sizeof(pa_l));
 	pa_l.spi = 0xc0000001;
