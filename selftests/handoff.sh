@@ -1485,7 +1485,12 @@ _ho_esp_seq_stop() {
 # the agent moves its own (coa HO_CTX_PCOA to 2001:db8:b::2, ar
 # 2001:db8:a::1 to the nAR's 2001:db8:12::2) before its UNA, and the
 # nAR activates the context when the UNA arrives. The SCTP between the
-# routers is in their ESP SA pair (ho_esp_setup).
+# routers is in their ESP SA pair (ho_esp_setup). The replay window is
+# 1,024 packets, as ho_data_esp's: under emulation a guest CPU can stall
+# for tens of milliseconds while the other goes on, and packets of one
+# SA queued on each CPU's backlog can then reach XFRM hundreds apart
+# (with 128, two TCP runs of some ten counted packets outside the window,
+# XfrmInStateSeqError: 10 at the pAR, 31 at the MN, before the move).
 HO_CTX_PCOA=2001:db8:a::2
 HO_CTX_SPI_DOWN=0x4001	# the AR to the MN
 HO_CTX_SPI_UP=0x4002	# the MN to the AR
@@ -1493,7 +1498,7 @@ HO_CTX_SPI_UP=0x4002	# the MN to the AR
 ho_data_ar_esp() {
 	local key alg sas tmpl_down tmpl_up err
 	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
-	alg="reqid 4 replay-window 128 mode tunnel aead rfc4106(gcm(aes)) $key 128"
+	alg="reqid 4 replay-window 1024 mode tunnel aead rfc4106(gcm(aes)) $key 128"
 	sas="xfrm state add src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp spi $HO_CTX_SPI_DOWN $alg
 xfrm state add src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp spi $HO_CTX_SPI_UP $alg"
 	tmpl_down="tmpl src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp reqid 4 mode tunnel"

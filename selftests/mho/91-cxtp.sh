@@ -36,7 +36,8 @@
 # which mho_cxtp decodes with mhod's parser); at the pAR, CT-Reqs with a
 # token not of the MN's key, for an MN in no reactive handoff, for an
 # MN it does not know, or from the CN; at the nAR, CTARs naming a router
-# that is no neighbour, or for an MN no HI prepared. A transfer with no
+# that is no neighbour, or for an MN no HI prepared; a CT-Req replayed
+# after a reactive handoff (its token verifies). A transfer with no
 # CTDR (the nAR's SCTP blocked): the pAR restores the MN's SAs and
 # answers FBack 128.
 . "$(dirname "$0")/../lib.sh"
@@ -332,6 +333,48 @@ refused_reactive() {
 	expect_eq "CT-Reqs the nAR sent" "$(ho_mhod_stat nar ctx_requested)" 0
 }
 
+# A CT-Req replayed: a reactive handoff of the MN (no traffic), then the
+# nAR's CT-Req again, Seq and token as the MN's CTAR made them (from the
+# MN's log). The pAR sees the Seq used, counts a replay, sends nothing.
+t_ctreq_replay() {
+	local d=$TMPD/ctreq-replay
+	need_tool "$CXTP" || return
+	handoff_setup || { fail "topology setup failed"; return; }
+	if HO_MHOD_CTX=1 ho_mhod_start "$d" && ho_data_ar_esp; then
+		ctreq_replay_body "$d"
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	handoff_teardown
+}
+
+# (d: t_ctreq_replay's directory.)
+ctreq_replay_body() {
+	local d=$1 out seq
+	# The MN on the nAR's link too, its way out through it.
+	x ip -n "$HO_MN" link set mn1 up || return
+	wait_for 60 ho_oper_up "$HO_MN" mn1 && wait_for 60 ho_oper_up "$HO_NAR" to-mn ||
+		{ fail "the MN's link to the nAR is not up"; return; }
+	x ip -n "$HO_MN" route add default via 2001:db8:b::1 dev mn1 metric 1 || return
+	out=$(ho_mhodctl mn reactive)
+	case $out in
+	"ok status 0 "*) ;;
+	*) fail "the reactive handoff: $out"; return ;;
+	esac
+	seq=$(sed -n 's/.*CTAR to .* seq \(0x[0-9a-f]*\), try 1$/\1/p' "$d/mn.log" | head -n 1)
+	[ -n "$seq" ] || { fail "no CTAR in the MN's log"; return; }
+	expect_eq "contexts the pAR sent" "$(ho_mhod_stat par ctx_sent)" 1
+	out=$(ip netns exec "$HO_NAR" "$CXTP" -t ctreq -s 2001:db8:12::2 \
+		-d 2001:db8:12::1 -m $HO_CTX_PCOA -k "$d/mn-cxtp.key" -q "$seq" -w 2000)
+	expect_eq "the answer to the replayed CT-Req" "$out" "no answer"
+	expect_eq "replays at the pAR" "$(ho_mhod_stat par rx_replayed)" 1
+	expect_eq "requests the pAR refused otherwise" "$(ho_mhod_stat par ctx_refused)" 0
+	expect_eq "contexts the pAR sent, in the end" "$(ho_mhod_stat par ctx_sent)" 1
+	expect_eq "the MN's SA at the nAR" \
+		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN | grep -c '^src ')" 1
+}
+
 # An SPI collision at the nAR: another peer's SA there has the SPI of
 # the MN's SA to its AR. The import gives the MN's SA a new SPI, the CTDR
 # takes it to the pAR, the FBack to the MN, whose agent moves its SA with
@@ -401,7 +444,7 @@ ctx_timeout_body() {
 		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
 }
 
-ktap_plan 7
+ktap_plan 8
 run_case "mhod moves the MN's IPsec context: UDP of mixed sizes, 3 flows, nothing lost" t_udp
 run_case "mhod moves the MN's IPsec context: a TCP transfer arrives whole" t_tcp
 run_case "reactive: CTAR, CT-Req with the MN's token, CTD; a TCP transfer arrives whole" t_reactive
@@ -409,4 +452,5 @@ run_case "reactive, UDP: the pAR's held packets go only under the installed cont
 run_case "an SPI collision at the nAR: the new SPI reaches the MN in CTDR and FBack" t_collision
 run_case "a context or a request from no neighbour, with a bad token or for an MN without a handoff, changes nothing" t_refused
 run_case "no CTDR in CTMaxTransferTime: the pAR keeps the MN's SAs, FBack 128" t_ctx_timeout
+run_case "a replayed CT-Req (its token verifies) changes nothing and is counted" t_ctreq_replay
 ktap_finish
