@@ -406,13 +406,16 @@ static uint8_t ctx_import(const struct mhod_cxtp *m,
 				mhod_ntop(par), mhod_ntop(&m->prev_ip));
 		status = MHOD_CTDR_SPI_COLLISION;
 	} else if (!err && ncoa) {
-		/* The MN is here: install, and the held packets go. */
-		if (kern_ctx_activate_addr(&m->prev_ip)) {
-			kern_ctx_drop(&m->prev_ip);
+		/*
+		 * The MN is here: install, and the held packets go. (Imported
+		 * pending first, not with mode reactive, so that an SPI change
+		 * is refused above with nothing installed.) A failed install
+		 * drops the pending context in the module itself.
+		 */
+		if (kern_ctx_activate_addr(&m->prev_ip))
 			status = MHOD_CTDR_FAILED;
-		} else {
+		else
 			mhod_ctr.ctx_activated++;
-		}
 	} else if (err == -EIO) {
 		/* A reply mhod cannot read, more SPI changes than a CTDR
 		 * carries among them: nothing stays pending.

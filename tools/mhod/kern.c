@@ -339,7 +339,7 @@ int kern_ctx_activate_addr(const struct in6_addr *addr)
 	if (err)
 		mhod_ctr.kernel_errors++;
 	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "kernel: context of %s re-installed%s%s", mhod_ntop(addr),
+		 "kernel: context of %s installed%s%s", mhod_ntop(addr),
 		 err ? ": " : "", err ? strerror(-err) : "");
 	return err;
 }
