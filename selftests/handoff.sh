@@ -385,10 +385,17 @@ _ho_pcap_start() {
 		x=(-x)
 		pcap_start "$HO_MN" "$HO_PCAP-cxtp" -c || return
 	fi
+	{ [ -z "${HO_MHOD_HA:-}" ] || pcap_start "$HO_CN" "$HO_PCAP-ha"; } &&
 	pcap_start "$HO_PAR" "$HO_PCAP-par" "${x[@]}" &&
 	pcap_start "$HO_NAR" "$HO_PCAP-nar" "${x[@]}" &&
 	pcap_start "$HO_MN" "$HO_PCAP-mn" "${x[@]}"
 }
+
+# The MN's BU as the home agent gets it (from the care-of address, with
+# a Home Address option, in ESP), and the BA it sends (in ESP, through a
+# type 2 Routing Header).
+_HO_BU_HAO="esp&&mip6.mhtype==5&&mip6.bu.h_flag==1&&ipv6.opt.mipv6.home_address==$HOA&&mip6.acoa.acoa"
+_HO_BA_RH2="esp&&mip6.mhtype==6&&mip6.ba.status==0&&ipv6.routing.mipv6.home_address==$HOA"
 
 # _ho_pcap_emit: print the captures, each with the messages its node must
 # have seen: predictive, the MN's RtSolPr and FBU on the old link, the
@@ -400,6 +407,11 @@ _ho_pcap_emit() {
 	if [ -n "${_pcap_pids[$HO_PCAP-cxtp]:-}" ]; then
 		pcap_stop "$HO_PCAP-cxtp"
 		cp "$TMPD/$HO_PCAP-cxtp.pcap" "$_ho_out/cxtp.pcap" || rc=1
+	fi
+	if [ -n "${HO_MHOD_HA:-}" ]; then
+		pcap_emit "$HO_PCAP-ha" "$_HO_BU_HAO&&ipv6.src==2001:db8:a::2" \
+			"$_HO_BU_HAO&&ipv6.src==2001:db8:b::2" \
+			"$_HO_BA_RH2&&ipv6.dst==2001:db8:b::2" || rc=1
 	fi
 	if [ "${HO_MHOD_MOVE:-predictive}" = reactive ]; then
 		pcap_emit "$HO_PCAP-par" $_HO_FBU_ESP $_HO_HI_ESP $_HO_HACK_ESP $_HO_FBACK || rc=1
@@ -731,8 +743,8 @@ _ho_old_path_drained() {
 # OUTDIR/counters and as diagnostics. The pAR's binding is deleted when
 # its linger time (after "end") is over: only the netns counters stay.
 _ho_counters() {
-	local ns routers=("$HO_PAR" "$HO_NAR")
-	[ "$1" != ha ] || routers+=("$HO_CN")
+	local ns m routers=("$HO_PAR" "$HO_NAR")
+	[ "$1" != ha ] && [ -z "${HO_MHOD_HA:-}" ] || routers+=("$HO_CN")
 	[ "$1" != bicast ] || routers+=("$HO_NAR2")
 	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
 		ip netns exec "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
@@ -754,7 +766,10 @@ _ho_counters() {
 			sub(/.*, /, ""); sub(/\(packets\).*/, ""); print; exit }' \
 		>"$_ho_out/data-esp.mn"
 	for ns in "${routers[@]}"; do
-		"$MHOCTL" -n "$ns" -j binding show match $HOA \
+		# (HO_MHOD_HA: the ARs know the MN by its care-of address.)
+		m=$HOA
+		[ -z "${HO_MHOD_HA:-}" ] || [ "$ns" = "$HO_CN" ] || m=2001:db8:a::2
+		"$MHOCTL" -n "$ns" -j binding show match $m \
 			>"$_ho_out/binding.${ns##*-}.json" 2>/dev/null
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" -s binding show 2>&1)"
 		echo "${ns##*-}: $("$MHOCTL" -n "$ns" stats 2>&1)"
@@ -975,6 +990,7 @@ handoff_run() {
 	[ -x "$HO_BULK" ] || { diag "$HO_BULK is missing (build selftests/tools)"; return 1; }
 
 	handoff_setup && { [ "$mode" != ha ] || ho_home_setup; } &&
+		{ [ "$mode" != mhod ] || [ -z "${HO_MHOD_HA:-}" ] || ho_mhod_ha_topo; } &&
 		{ [ "$mode" != bicast ] || ho_candidate_setup; } && _ho_radio &&
 		{ [ -z "$HO_HOOK" ] || "$HO_HOOK" "$mode"; } ||
 		{ diag "handoff: topology setup failed"; handoff_teardown; return 1; }
@@ -982,6 +998,7 @@ handoff_run() {
 	backlog_drops=$(_ho_backlog_drops)
 	src=$HO_CN
 	[ "$mode" != ha ] || src=$HO_SRC
+	[ -z "${HO_MHOD_HA:-}" ] || src=$HO_SRC
 	[ "$mode" = none ] || [ "$mode" = stay ] || _ho_bindings "$mode"
 	_ho_clock
 	_ho_ctl_start || { diag "handoff: the control programs did not start"; _ho_ctl_stop; handoff_teardown; return 1; }
@@ -1369,7 +1386,13 @@ _ho_mhod_ar_conf() {
 	_ho_conf Interface Name="to-$nb" Kind=core Address="$core"
 	_ho_conf Neighbor Name="$nb" Router="$nbrouter" Prefix="$nbprefix" \
 		LinkLayerAddress="$nblla" AccessPoint="$nblla" IPsec=ars
-	if [ -n "${HO_MHOD_CTX:-}" ]; then
+	if [ -n "${HO_MHOD_HA:-}" ]; then
+		# The MN at its care-of address; its home agent's
+		# end-markers come from HO_HA.
+		_ho_conf Peer Name=mn Kind=mobile-node Address=2001:db8:a::2 \
+			LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn
+		_ho_conf Peer Name=ha Kind=home-agent Address=$HO_HA
+	elif [ -n "${HO_MHOD_CTX:-}" ]; then
 		# The MN at its CoA, its IPsec context moving with it.
 		_ho_conf Peer Name=mn Kind=mobile-node Address=$HO_CTX_PCOA HomeAddress="$HOA" \
 			LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn ContextKey=mn-cxtp
@@ -1409,7 +1432,104 @@ _ho_mhod_mn_conf() {
 	[ -z "${HO_MHOD_CTX:-}" ] || _ho_conf Key Name=mn-cxtp Kind=cxtp File="$d/mn-cxtp.key"
 	_ho_conf_key ar "$d/mn-agent.key" 0x100
 	_ho_conf_ipsec ar $HO_ESP_PAR_OUT $HO_ESP_PAR_IN
-	_ho_conf Timers FBUTimeout=1s
+	if [ -n "${HO_MHOD_HA:-}" ]; then
+		_ho_conf Peer Name=ha Kind=home-agent Address=$HO_HA HomeAddress=$HOA IPsec=ha
+		_ho_conf_ipsec ha $HO_ESP_HA_BA $HO_ESP_HA_BU
+	fi
+	_ho_conf Timers FBUTimeout=1s ${HO_MHOD_HA:+BindAckTimeoutFirst=1s} \
+		${HO_MHOD_HA:+BindingLifetime=${HO_MHOD_HA_LIFE:-420s}}
+}
+
+# ---- the home agent (RFC 6275, RFC 4877), driven by mhod --------------------
+#
+# HO_MHOD_HA (set, not empty; mhod mode): the home agent topology
+# (ho_home_setup; the correspondent is SRC), with mhod on the home agent
+# (the CN namespace, HO_HA) as well. The MN is at 2001:db8:a::2 behind
+# the pAR, 2001:db8:b::2 behind the nAR (its links' addresses, which its
+# agent signals from), and registers each with its BUs: from the care-of
+# address, with a Home Address option, in ESP (transport mode, SPIs
+# HO_ESP_HA_BU and HO_ESP_HA_BA, selectors on the home address and the
+# MH type, RFC 4877 4.3, outbound; inbound they take any MH type from
+# the home address: 6.1's decode_session6() reads the type from past
+# the Mobility Header when no extension header precedes it, as in a BU
+# from home), answered by BAs through a type 2 Routing Header. Linux takes those two headers only where an XFRM state of
+# Mobile IPv6 (route optimization mode) covers them: the home agent has
+# one for the MN's Home Address option (src HOA, dst HO_HA, care-of
+# address any), the MN one for the routing header (src HO_HA, dst HOA);
+# the policies name them, optional, after ESP (what a packet without
+# the header, the MN at home, needs), and a packet with either header
+# that no policy names is dropped (XfrmInNoPols). That holds for the ESP
+# packet too, before its decryption, where the xfrm_interface module is
+# loaded (its xfrmi_input() checks the policy of a packet that has a
+# state already, the header's): a policy for ESP from the peer allows
+# it, naming the header's state, and the Mobility Header's policy then
+# requires both. The MN's home address
+# has the "home" flag (the kernel takes a type 2 Routing Header only for
+# such an address). The home agent grants HO_MHOD_HA_MAX (420 s).
+HO_ESP_HA_BU=0x5001 HO_ESP_HA_BA=0x5002
+
+# ho_mhod_ha_topo: after handoff_setup, ho_home_setup and the routes the
+# MN's links and the home agent need: the home agent reaches the MN's
+# care-of addresses through their ARs, the ARs reach the home agent and
+# the correspondent (the MN's answers go straight to it), and the nAR
+# delivers what the pAR forwards (for the first care-of address) on the
+# MN's new link.
+ho_mhod_ha_topo() {
+	ho_home_setup || return 1
+	_ho_batch_reset
+	_ho_add "$HO_CN" "route add 2001:db8:a::/64 via $HO_HA_PAR src $HO_HA
+route add 2001:db8:b::/64 via $HO_HA_NAR src $HO_HA"
+	_ho_add "$HO_PAR" "route add $HO_HA/128 via 2001:db8:1::1
+route add 2001:db8:c::/64 via 2001:db8:1::1"
+	_ho_add "$HO_NAR" "route add $HO_HA/128 via 2001:db8:2::1
+route add 2001:db8:c::/64 via 2001:db8:2::1
+route add 2001:db8:a::2/128 via 2001:db8:b::2"
+	_ho_add "$HO_MN" "addr change $HOA/128 dev lo home nodad"
+	_ho_batch_run
+}
+
+# ho_esp_ha_setup: the MN's and the home agent's SAs and policies for
+# the BU and the BA (keys new each time, never printed).
+ho_esp_ha_setup() {
+	local kbu kba abu aba sas ha=$HO_HA err
+	kbu=0x$(od -An -tx1 -N36 /dev/urandom | tr -d ' \n')
+	kba=0x$(od -An -tx1 -N36 /dev/urandom | tr -d ' \n')
+	if [ "$_ho_esp_clear" = 1 ]; then
+		abu="enc cipher_null \"\" auth-trunc hmac(sha256) $kbu 128"
+		aba="enc cipher_null \"\" auth-trunc hmac(sha256) $kba 128"
+	else
+		abu="aead rfc4106(gcm(aes)) $kbu 128"
+		aba="aead rfc4106(gcm(aes)) $kba 128"
+	fi
+	sas="xfrm state add src :: dst $ha proto esp spi $HO_ESP_HA_BU reqid 5 mode transport $abu
+xfrm state add src :: dst $HOA proto esp spi $HO_ESP_HA_BA reqid 5 mode transport $aba"
+	err=$(ip -n "$HO_MN" -batch - <<<"$sas
+xfrm state add src $ha dst $HOA proto route2 mode ro coa ::
+xfrm policy add src ::/0 dst $ha/128 proto 135 type 5 dir out priority 10 tmpl proto esp spi $HO_ESP_HA_BU reqid 5 mode transport
+xfrm policy add src $ha/128 dst $HOA/128 proto 135 dir in priority 10 tmpl proto esp spi $HO_ESP_HA_BA reqid 5 mode transport tmpl src $ha dst $HOA proto route2 mode ro level use
+xfrm policy add src $ha/128 dst $HOA/128 proto 50 dir in priority 10 tmpl src $ha dst $HOA proto route2 mode ro level use" 2>&1) &&
+	err=$(ip -n "$HO_CN" -batch - <<<"$sas
+xfrm state add src $HOA dst $ha proto hao mode ro coa ::
+xfrm policy add src $HOA/128 dst $ha/128 proto 135 dir in priority 10 tmpl proto esp spi $HO_ESP_HA_BU reqid 5 mode transport tmpl src $HOA dst $ha proto hao mode ro level use
+xfrm policy add src $HOA/128 dst $ha/128 proto 50 dir in priority 10 tmpl src $HOA dst $ha proto hao mode ro level use
+xfrm policy add src $ha/128 dst $HOA/128 proto 135 type 6 dir out priority 10 tmpl proto esp spi $HO_ESP_HA_BA reqid 5 mode transport" 2>&1) ||
+		{ diag "IPsec for the BU and BA: $(head -c 300 <<<"$err")"; return 1; }
+}
+
+_ho_mhod_ha_conf() {
+	local d=$1
+	_ho_conf_general "$d" ha home-agent | grep -v '^ContextTransfer\|^PreAuthentication'
+	_ho_conf Interface Name=lo Kind=core Address=$HO_HA/128
+	_ho_conf Neighbor Name=par Router=$HO_HA_PAR Prefix=2001:db8:a::/64
+	_ho_conf Neighbor Name=nar Router=$HO_HA_NAR Prefix=2001:db8:b::/64
+	_ho_conf Peer Name=mn Kind=mobile-node Address=$HOA IPsec=mn
+	_ho_conf_ipsec mn $HO_ESP_HA_BU $HO_ESP_HA_BA
+	_ho_conf Timers BindingLifetime="${HO_MHOD_HA_MAX:-420s}"
+}
+
+# _ho_mhod_registered COA: the MN agent's registration is at COA.
+_ho_mhod_registered() {
+	ho_mhodctl mn home 2>/dev/null | grep -q "^home registered coa $1 "
 }
 
 # ---- the MN's own traffic in ESP ---------------------------------------------
@@ -1679,15 +1799,23 @@ ho_mhod_start() {
 		echo "$key" >"$d/mn-agent.key" &&
 		od -An -tx1 -N20 /dev/urandom | tr -d ' \n' >"$d/mn-cxtp.key") || return 1
 	[ -z "${HO_MHOD_CTX:-}" ] || addr=$HO_CTX_PCOA
+	[ -z "${HO_MHOD_HA:-}" ] || addr=2001:db8:a::2
 	_ho_mhod_ar_conf "$d" par 2001:db8:a::1/64 02:00:00:00:0a:01 2001:db8:12::1/64 \
 		nar 2001:db8:12::2 2001:db8:b::/64 02:00:00:00:0b:01 >"$d/par.conf" &&
 	_ho_mhod_ar_conf "$d" nar 2001:db8:b::1/64 02:00:00:00:0b:01 2001:db8:12::2/64 \
 		par 2001:db8:12::1 2001:db8:a::/64 02:00:00:00:0a:01 >"$d/nar.conf" &&
 	_ho_mhod_mn_conf "$d" "$addr" >"$d/mn.conf" || return 1
 	ho_esp_setup "$d" 0 "$addr" || return 1
+	if [ -n "${HO_MHOD_HA:-}" ]; then
+		_ho_mhod_ha_conf "$d" >"$d/ha.conf" && ho_esp_ha_setup &&
+		_ho_mhod_run ha "$HO_CN" "$d/ha.conf" || return 1
+	fi
 	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
 	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf" &&
-	_ho_mhod_run mn "$HO_MN" "$d/mn.conf"
+	_ho_mhod_run mn "$HO_MN" "$d/mn.conf" || return 1
+	# Registered at its first care-of address before anything moves.
+	[ -z "${HO_MHOD_HA:-}" ] || wait_for 30 _ho_mhod_registered 2001:db8:a::2 ||
+		{ diag "the MN did not register: $(ho_mhodctl mn home 2>&1)"; return 1; }
 }
 
 # ---- a burst: many mobile nodes hand off at once -----------------------------
@@ -1860,6 +1988,18 @@ _ho_move_mhod() {
 	else
 		# The UNA: the nAR's module releases the old stream.
 		_ho_mhodctl_step mn una attach
+	fi
+	if [ -n "${HO_MHOD_HA:-}" ]; then
+		# The agent's BU after the move (it sends it itself): the
+		# home agent's binding moves, its end-marker ends the pAR's
+		# forwarding. Nothing else is told anything.
+		if wait_for 60 _ho_mhod_registered 2001:db8:b::2; then
+			_ho_event bu
+		else
+			echo "mhod mn: no registration at 2001:db8:b::2: $(ho_mhodctl mn home 2>&1)" >>"$_ho_out/ctl.err"
+			_ho_ctl_errors=$((_ho_ctl_errors + 1))
+		fi
+		return
 	fi
 	_ho_reroute cn "$HOA via 2001:db8:2::2"
 	_ho_old_path_drained

@@ -83,10 +83,9 @@ struct par_mn {
 	 */
 	bool resynced;
 	/* SignalingRate: a token bucket per MN, for its RtSolPrs and its
-	 * verified FBUs (thousandths of a message, refilled since rl_ms).
+	 * verified FBUs (thousandths of a message, refilled since rl.ms).
 	 */
-	uint64_t rl_ms;
-	uint64_t rl_tokens;
+	struct mhod_rate rl;
 	uint8_t fback_status;		/* of the last FBack sent */
 	bool fback_sent;
 	uint64_t t_fbu;
@@ -173,7 +172,7 @@ static void pa_free(struct pa_mn *pa)
 	/* The next MN in this entry starts afresh (sequence numbers). */
 	s->have_seq = false;
 	s->fback_sent = false;
-	s->rl_ms = 0;
+	s->rl.ms = 0;
 	memset(&pa->peer, 0, sizeof(pa->peer));
 	memset(&pa->x, 0, sizeof(pa->x));
 	memset(&pa->pcoa, 0, sizeof(pa->pcoa));
@@ -192,32 +191,6 @@ static uint32_t mn_spi(const struct par_mn *s)
 	struct pa_mn *pa = pa_of(s);
 
 	return pa ? pa->x.spi_in : mhod_peer_spi(s->peer);
-}
-
-/*
- * [Limits] SignalingRate: may s send one more message now? A bucket of
- * SignalingRate messages, refilled at SignalingRate a second; the first
- * message finds it full. What it refuses is counted and dropped.
- */
-static bool rate_ok(struct par_mn *s, const char *what,
-		    const struct in6_addr *src)
-{
-	uint64_t rate = mhod_conf->limits.signal_rate, now = loop_now_ms();
-	uint64_t cap = rate * 1000, t;
-
-	t = s->rl_ms ? s->rl_tokens + (now - s->rl_ms) * rate : cap;
-	if (t > cap)
-		t = cap;
-	s->rl_ms = now;
-	if (t < 1000) {
-		s->rl_tokens = t;
-		mhod_ctr.rx_rate_limited++;
-		mhod_log_reject("%s from %s: over SignalingRate (%llu/s)", what,
-				mhod_ntop(src), (unsigned long long)rate);
-		return false;
-	}
-	s->rl_tokens = t - 1000;
-	return true;
 }
 
 /* Every change of a par_mn's state goes through here. */
@@ -329,14 +302,6 @@ static struct mhod_mh_opt *opt_add(struct mhod_mh *m, uint8_t type)
 	return o;
 }
 
-static void malformed(const char *what, const struct mhod_rx *rx,
-		      enum mhod_err err)
-{
-	mhod_ctr.rx_malformed++;
-	mhod_log_reject("%s from %s rejected: %s", what,
-			mhod_ntop(&rx->pi.src), mhod_strerror(err));
-}
-
 /* ---------------------------------------------------- RtSolPr/PrRtAdv */
 
 static void nd_addr(struct mhod_icmp *m, uint8_t type, uint8_t code,
@@ -378,7 +343,7 @@ static void on_rtsolpr(const struct mhod_rx *rx, const struct mhod_icmp *q)
 				mhod_ntop(&rx->pi.src));
 		return;
 	}
-	if (!rate_ok(mn_by_pcoa(&rx->pi.src) ?: &others, "RtSolPr",
+	if (!mhod_rate_ok(&(mn_by_pcoa(&rx->pi.src) ?: &others)->rl, "RtSolPr",
 		     &rx->pi.src))
 		return;
 	memset(&a, 0, sizeof(a));
@@ -593,10 +558,21 @@ static void par_end(struct par_mn *s, const char *why)
 {
 	struct kern_binding b = par_binding(s);
 
+	struct in6_addr peer;
+	int role, state;
+
 	loop_timer_stop(&s->life_timer);
-	mhod_log(MHOD_LOG_INFO, "forwarding for %s ends: %s",
-		 mhod_ntop(&s->pcoa), why);
-	kern_binding_state(&b, MHO_STATE_END);
+	/* A home agent's end-marker may have ended it in the module. */
+	state = kern_binding_get(&s->pcoa, &role, &peer);
+	if (state >= 0 && role == MHO_ROLE_PAR &&
+	    state != MHO_STATE_FORWARD && state != MHO_STATE_BICAST) {
+		mhod_log(MHOD_LOG_INFO, "forwarding for %s had ended (an end-marker): %s",
+			 mhod_ntop(&s->pcoa), why);
+	} else {
+		mhod_log(MHOD_LOG_INFO, "forwarding for %s ends: %s",
+			 mhod_ntop(&s->pcoa), why);
+		kern_binding_state(&b, MHO_STATE_END);
+	}
 	/* The copy of a context the nAR took over: no switch-back now. */
 	if (has_ctx(s))
 		kern_ctx_drop(&s->pcoa);
@@ -850,7 +826,7 @@ static void on_fbu(const struct mhod_rx *rx, const struct mhod_mh *m)
 	mhod_ctr.fbu++;
 	s = fbu_check(rx, m, &ncoa, &reactive);
 	/* After the check: forged FBUs must not use up the MN's rate. */
-	if (!s || !rate_ok(s, "FBU", &rx->pi.src))
+	if (!s || !mhod_rate_ok(&s->rl, "FBU", &rx->pi.src))
 		return;
 	if (s->have_seq && m->seq == s->fbu_seq) {
 		/* A retransmission: the answer again, if there is one. */
@@ -1206,7 +1182,7 @@ static void rx_icmp(const struct mhod_rx *rx)
 		return;		/* NAs: the module sees the UNA itself */
 	err = mhod_icmp_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
-		malformed("ICMPv6", rx, err);
+		mhod_rx_malformed("ICMPv6", rx, err);
 		return;
 	}
 	if (m.msg == MHOD_MSG_RTSOLPR)
@@ -1225,7 +1201,7 @@ static void rx_mh(const struct mhod_rx *rx)
 
 	err = mhod_mh_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
-		malformed("Mobility Header", rx, err);
+		mhod_rx_malformed("Mobility Header", rx, err);
 		return;
 	}
 	switch (m.msg) {

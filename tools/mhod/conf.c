@@ -266,7 +266,7 @@ static int v_path(struct parser *p, const struct val *v, char *out,
 /* ------------------------------------------------------------ keys */
 
 static const char *const role_words[] = {
-	NULL, "access-router", "mobile-node", NULL
+	NULL, "access-router", "mobile-node", "home-agent", NULL
 };
 
 static const char *const ifkind_words[] = {
@@ -650,6 +650,7 @@ static const struct key keys[] = {
 	{ S_TIMERS, "FBULifetime", DUR(1000, 65535000), .off = T(fbu_lifetime_ms) },
 	{ S_TIMERS, "PreAuthLifetime", DUR(10000, 86400000), .off = T(preauth_lifetime_ms) },
 	{ S_TIMERS, "ProxyNDLifetime", DUR(1, 60000), .off = T(proxy_nd_ms) },
+	{ S_TIMERS, "BindingLifetime", DUR(4000, 262140000), .off = T(binding_lifetime_ms) },
 	{ S_TIMERS, "BindAckTimeoutFirst", DUR(1, 60000), .off = T(bindack_first_ms) },
 	{ S_TIMERS, "BindAckTimeout", DUR(1, 60000), .off = T(bindack_ms) },
 	{ S_TIMERS, "BindAckTimeoutMax", DUR(1, 600000), .off = T(bindack_max_ms) },
@@ -678,7 +679,7 @@ static void defaults(struct mhod_conf *c)
 		.rtsolpr_rate = 3, .hi_timeout_ms = 100, .hi_retries = 3,
 		.fbu_timeout_ms = 100, .fbu_retries = 3,
 		.fbu_lifetime_ms = 30000, .preauth_lifetime_ms = 3600000,
-		.proxy_nd_ms = 1500,
+		.proxy_nd_ms = 1500, .binding_lifetime_ms = 420000,
 		.bindack_first_ms = 1500, .bindack_ms = 1000,
 		.bindack_max_ms = 32000, .ct_request_retry_ms = 2000,
 		.ct_retry_max_ms = 15000, .ct_max_transfer_ms = 200,
@@ -943,6 +944,15 @@ static int check_neighbors(struct parser *p)
 		if (!n->prefix_pos.line)
 			return at(p, &n->pos, "%s: Prefix is required",
 				  "[Neighbor]");
+		/* A home agent's: the ARs whose end-markers it sends (the
+		 * Router) for the care-of addresses in their Prefix.
+		 */
+		if (c->role == MHOD_ROLE_HA) {
+			if (n->ipsec[0] && !ipsec_by_name(c, n->ipsec))
+				return at(p, &n->ipsec_pos,
+					  "no [IPsec] named %s", n->ipsec);
+			goto dup;
+		}
 		if (!n->naps)
 			return at(p, &n->pos, "%s: at least one AccessPoint",
 				  "[Neighbor]");
@@ -952,6 +962,7 @@ static int check_neighbors(struct parser *p)
 		if (!ipsec_by_name(c, n->ipsec))
 			return at(p, &n->ipsec_pos, "no [IPsec] named %s",
 				  n->ipsec);
+dup:
 		for (j = 0; j < i; j++) {
 			const struct mhod_conf_neighbor *m = &c->neighbors[j];
 
@@ -977,6 +988,47 @@ static int check_neighbors(struct parser *p)
 	return 0;
 }
 
+/*
+ * Which peers a role knows: an AR its MNs and the home agents that send
+ * it end-markers; an MN its ARs and its home agent (one, with the MN's
+ * HomeAddress); a home agent its MNs, each by its home address.
+ */
+static int check_peer_role(struct parser *p, const struct mhod_conf_peer *pr)
+{
+	const struct mhod_conf *c = p->c;
+	int i, n = 0;
+
+	switch (c->role) {
+	case MHOD_ROLE_MN:
+		if (pr->kind != MHOD_PEER_HA)
+			break;
+		if (!pr->has_home)
+			return at(p, &pr->pos, "%s",
+				  "a home agent's [Peer] needs the MN's HomeAddress");
+		for (i = 0; i < c->npeers; i++)
+			n += c->peers[i].kind == MHOD_PEER_HA;
+		if (n > 1)
+			return at(p, &pr->pos, "%s",
+				  "one home agent [Peer] at most");
+		break;
+	case MHOD_ROLE_HA:
+		if (pr->kind != MHOD_PEER_MN)
+			return at(p, &pr->pos, "%s",
+				  "a home agent's [Peer]s are mobile nodes");
+		if (pr->key[0] || pr->ctx_key[0] || pr->has_home)
+			return at(p, &pr->pos, "%s",
+				  "on a home agent, a mobile node's Address is its home address; Key, ContextKey and HomeAddress are not used");
+		for (i = 0; i < c->npeers && &c->peers[i] != pr; i++)
+			if (!memcmp(&c->peers[i].addr, &pr->addr, 16))
+				return at(p, &pr->addr_pos, "%s",
+					  "this home address is listed twice");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 static int check_peers(struct parser *p)
 {
 	const struct mhod_conf *c = p->c;
@@ -989,6 +1041,12 @@ static int check_peers(struct parser *p)
 		if (!pr->kind || !pr->addr_pos.line)
 			return at(p, &pr->pos, "%s: Kind and Address are "
 				  "required", "[Peer]");
+		if (check_peer_role(p, pr))
+			return -1;
+		/* An AR's home agent sends it end-markers, no signaling. */
+		if (pr->kind == MHOD_PEER_HA && c->role == MHOD_ROLE_AR &&
+		    !pr->ipsec[0])
+			continue;
 		if (!pr->ipsec[0])
 			return at(p, &pr->pos, "%s: IPsec is required",
 				  "[Peer]");
@@ -1037,6 +1095,9 @@ static int check(struct parser *p)
 		if (!f->name[0] || !f->kind)
 			return at(p, &f->pos, "%s: Name and Kind are required",
 				  "[Interface]");
+		if (c->role == MHOD_ROLE_HA && f->kind != MHOD_IF_CORE)
+			return at(p, &f->pos, "%s",
+				  "Kind = core on a home agent (its address, the first, is the one BUs come to)");
 		if (mobile != mn)
 			return at(p, &f->pos, "%s",
 				  "Kind = mobile on a mobile node, access or "
@@ -1062,6 +1123,13 @@ static int check(struct parser *p)
 		return at(p, &c->ctx_transfer_pos, "%s",
 			  "ContextTransfer needs an [Interface] with Kind = core "
 			  "(the end of the transfers)");
+	if (c->role == MHOD_ROLE_HA && !core)
+		return at(p, &c->role_pos, "%s",
+			  "a home agent needs an [Interface] with Kind = core");
+	if (c->role == MHOD_ROLE_HA && (c->ctx_transfer ||
+					c->preauth != MHOD_PREAUTH_NONE))
+		return at(p, &c->role_pos, "%s",
+			  "ContextTransfer and PreAuthentication are for access routers and mobile nodes");
 	if (c->role == MHOD_ROLE_MN && c->nneighbors)
 		return at(p, &c->neighbors[0].pos, "%s",
 			  "[Neighbor] is for access routers");
@@ -1075,6 +1143,9 @@ static int check(struct parser *p)
 		return at(p, &top, "%s", "FBULifetime is whole seconds");
 	if (t->preauth_lifetime_ms % 1000)
 		return at(p, &top, "%s", "PreAuthLifetime is whole seconds");
+	if (t->binding_lifetime_ms % 4000)
+		return at(p, &top, "%s",
+			  "BindingLifetime is a multiple of 4 s (RFC 6275 6.1.7)");
 	if (check_names(p) || check_neighbors(p))
 		return -1;
 	return check_peers(p);

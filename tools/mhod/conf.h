@@ -24,7 +24,7 @@
 #define MHOD_CONF_IPSEC		64
 #define MHOD_CONF_ERR_MAX	512
 
-enum mhod_role { MHOD_ROLE_NONE, MHOD_ROLE_AR, MHOD_ROLE_MN };
+enum mhod_role { MHOD_ROLE_NONE, MHOD_ROLE_AR, MHOD_ROLE_MN, MHOD_ROLE_HA };
 
 enum mhod_if_kind { MHOD_IF_ACCESS = 1, MHOD_IF_CORE, MHOD_IF_MOBILE };
 enum mhod_peer_kind {
@@ -119,6 +119,10 @@ struct mhod_conf_timers {
 	uint32_t fbu_lifetime_ms;	/* whole seconds on the wire */
 	uint32_t preauth_lifetime_ms;	/* whole seconds (XFRM lifetimes) */
 	uint32_t proxy_nd_ms;
+	/* MN: the lifetime its BUs ask for; HA: the most it grants (4 s
+	 * units on the wire, so a multiple of 4 s).
+	 */
+	uint32_t binding_lifetime_ms;
 	uint32_t bindack_first_ms;
 	uint32_t bindack_ms;
 	uint32_t bindack_max_ms;

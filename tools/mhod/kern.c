@@ -40,32 +40,54 @@ static int request(struct nl_msg *msg, mho_reply_fn fn, void *arg)
 	return last_err ? -last_err : -EIO;
 }
 
+static int peer_add(const char *name, const struct in6_addr *addr,
+		    const struct in6_addr *local)
+{
+	struct nl_msg *msg = mho_msg(MHO_CMD_PEER_NEW, 0);
+	struct nlattr *nest = mho_nest_start(msg, MHO_A_PEER);
+	int err;
+
+	mho_put_addr(msg, MHO_PEER_A_ADDR, addr);
+	mho_put_str(msg, MHO_PEER_A_NAME, name);
+	if (local)
+		mho_put_addr(msg, MHO_PEER_A_LOCAL, local);
+	mho_nest_end(msg, nest);
+	err = request(msg, NULL, NULL);
+	if (err && err != -EEXIST) {
+		mhod_log(MHOD_LOG_ERR, "peer %s (%s): %s", name,
+			 mhod_ntop(addr), strerror(-err));
+		return err;
+	}
+	mhod_log(MHOD_LOG_DEBUG, "peer %s %s", name,
+		 err ? "already there" : "added");
+	return 0;
+}
+
+/*
+ * The neighbours (an AR's other ARs, a home agent's ARs), and an AR's
+ * home agents: the module takes end-markers from its peers only.
+ */
 int kern_peers(void)
 {
 	const struct mhod_conf *c = mhod_conf;
 	const struct in6_addr *local = mhod_core_addr();
-	struct nlattr *nest;
-	struct nl_msg *msg;
 	int i, err;
 
 	for (i = 0; i < c->nneighbors; i++) {
-		msg = mho_msg(MHO_CMD_PEER_NEW, 0);
-		nest = mho_nest_start(msg, MHO_A_PEER);
-		mho_put_addr(msg, MHO_PEER_A_ADDR, &c->neighbors[i].router);
-		mho_put_str(msg, MHO_PEER_A_NAME, c->neighbors[i].name);
-		if (local)
-			mho_put_addr(msg, MHO_PEER_A_LOCAL, local);
-		mho_nest_end(msg, nest);
-		err = request(msg, NULL, NULL);
-		if (err && err != -EEXIST) {
-			mhod_log(MHOD_LOG_ERR, "peer %s (%s): %s",
-				 c->neighbors[i].name,
-				 mhod_ntop(&c->neighbors[i].router),
-				 strerror(-err));
+		err = peer_add(c->neighbors[i].name, &c->neighbors[i].router,
+			       local);
+		if (err)
 			return err;
-		}
-		mhod_log(MHOD_LOG_DEBUG, "peer %s %s", c->neighbors[i].name,
-			 err ? "already there" : "added");
+	}
+	for (i = 0; i < c->npeers && c->role == MHOD_ROLE_AR; i++) {
+		if (c->peers[i].kind != MHOD_PEER_HA)
+			continue;
+		/* No local end: its end-markers come to whichever address
+		 * of ours it knows this router by (its [Neighbor] Router).
+		 */
+		err = peer_add(c->peers[i].name, &c->peers[i].addr, NULL);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -126,6 +148,64 @@ int kern_binding_del(const struct in6_addr *addr)
 	mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*addr), addr);
 	mho_nest_end(msg, nest);
 	return request(msg, NULL, NULL);
+}
+
+int kern_ha_bind(const struct in6_addr *hoa, const struct in6_addr *coa,
+		 const struct in6_addr *peer)
+{
+	static const struct in6_addr none;
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	struct got g;
+	int err;
+
+	err = get(hoa, &g);
+	if (!err && g.role != MHO_ROLE_HA) {
+		/* Not a home agent's binding: the address is someone
+		 * else's here (an AR's MN). Not ours to replace.
+		 */
+		err = -EEXIST;
+		goto out;
+	}
+	if (err && err != -ENOENT)
+		goto out;
+	msg = mho_msg(err ? MHO_CMD_BINDING_NEW : MHO_CMD_BINDING_SET, 0);
+	nest = mho_nest_start(msg, MHO_A_BINDING);
+	if (err) {
+		mho_put_u8(msg, MHO_BINDING_A_ROLE, MHO_ROLE_HA);
+		mho_put_addr(msg, MHO_BINDING_A_HOA, hoa);
+	} else {
+		mho_put_bin(msg, MHO_BINDING_A_MATCH, sizeof(*hoa), hoa);
+	}
+	mho_put_addr(msg, MHO_BINDING_A_COA, coa);
+	mho_put_addr(msg, MHO_BINDING_A_PEER, peer ? peer : &none);
+	mho_nest_end(msg, nest);
+	err = request(msg, NULL, NULL);
+out:
+	if (err)
+		mhod_ctr.kernel_errors++;
+	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
+		 "kernel: HA binding %s -> coa %s peer %s%s%s", mhod_ntop(hoa),
+		 mhod_ntop(coa), peer ? mhod_ntop(peer) : "none",
+		 err ? ": " : "", err ? strerror(-err) : "");
+	return err;
+}
+
+int kern_ha_unbind(const struct in6_addr *hoa)
+{
+	struct got g;
+	int err = get(hoa, &g);
+
+	if (!err && g.role != MHO_ROLE_HA)
+		return -ENOENT;
+	if (!err)
+		err = kern_binding_del(hoa);
+	if (err && err != -ENOENT) {
+		mhod_ctr.kernel_errors++;
+		mhod_log(MHOD_LOG_WARN, "kernel: HA binding %s: delete: %s",
+			 mhod_ntop(hoa), strerror(-err));
+	}
+	return err;
 }
 
 static int put(const struct kern_binding *b, uint8_t state, bool create)

@@ -319,6 +319,9 @@ static void ctl_accept(struct loop_fd *lf)
 	} else if (!strcmp(cmd, "state") &&
 		   mhod_conf->role == MHOD_ROLE_AR) {
 		ar_dump(out, sizeof(out));
+	} else if (!strcmp(cmd, "state") &&
+		   mhod_conf->role == MHOD_ROLE_HA) {
+		ha_dump(out, sizeof(out));
 	} else if (mhod_conf->role == MHOD_ROLE_MN) {
 		ret = mn_command(cmd, out, sizeof(out));
 		/* 1: mn.c answers later (on the FBack) and closes fd. */
@@ -404,7 +407,47 @@ static int ctl_client(int argc, char **argv)
 	return strncmp(out, "error", 5) ? 0 : 1;
 }
 
+/*
+ * [Limits] SignalingRate: may the sender of r send one more message
+ * now? A bucket of SignalingRate messages, refilled at SignalingRate a second; the first
+ * message finds it full. What it refuses is counted and dropped.
+ */
+bool mhod_rate_ok(struct mhod_rate *r, const char *what,
+		  const struct in6_addr *src)
+{
+	uint64_t rate = mhod_conf->limits.signal_rate, now = loop_now_ms();
+	uint64_t cap = rate * 1000, t;
+
+	t = r->ms ? r->tokens + (now - r->ms) * rate : cap;
+	if (t > cap)
+		t = cap;
+	r->ms = now;
+	if (t < 1000) {
+		r->tokens = t;
+		mhod_ctr.rx_rate_limited++;
+		mhod_log_reject("%s from %s: over SignalingRate (%llu/s)", what,
+				mhod_ntop(src), (unsigned long long)rate);
+		return false;
+	}
+	r->tokens = t - 1000;
+	return true;
+}
+
+void mhod_rx_malformed(const char *what, const struct mhod_rx *rx,
+		       enum mhod_err err)
+{
+	mhod_ctr.rx_malformed++;
+	mhod_log_reject("%s from %s rejected: %s", what,
+			mhod_ntop(&rx->pi.src), mhod_strerror(err));
+}
+
 /* ---------------------------------------------------------------- main */
+
+static const char *role_name(enum mhod_role r)
+{
+	return r == MHOD_ROLE_AR ? "access router" :
+	       r == MHOD_ROLE_HA ? "home agent" : "mobile node";
+}
 
 static void usage(FILE *f)
 {
@@ -480,9 +523,8 @@ int main(int argc, char **argv)
 	}
 	if (test) {
 		printf("%s: configuration OK (%s, %u interfaces, %u neighbours, %u peers)\n",
-		       path, conf.role == MHOD_ROLE_AR ? "access router" :
-		       "mobile node", conf.nifaces, conf.nneighbors,
-		       conf.npeers);
+		       path, role_name(conf.role), conf.nifaces,
+		       conf.nneighbors, conf.npeers);
 		return 0;
 	}
 	if (keys_load() < 0 || loop_init() < 0) {
@@ -491,18 +533,20 @@ int main(int argc, char **argv)
 	}
 	if (mhod_ipsec_check() < 0)
 		goto out;
-	if (conf.role == MHOD_ROLE_AR ? ar_start() : mn_start())
+	if (conf.role == MHOD_ROLE_AR ? ar_start() :
+	    conf.role == MHOD_ROLE_HA ? ha_start() : mn_start())
 		goto out;
 	if (ctl_open() < 0)
 		goto stop;
-	mhod_log(MHOD_LOG_INFO, "running as %s (%s)",
-		 conf.role == MHOD_ROLE_AR ? "access router" : "mobile node",
+	mhod_log(MHOD_LOG_INFO, "running as %s (%s)", role_name(conf.role),
 		 path);
 	ret = loop_run(on_signal) ? 1 : 0;
 	ctl_close();
 stop:
 	if (conf.role == MHOD_ROLE_AR)
 		ar_stop();
+	else if (conf.role == MHOD_ROLE_HA)
+		ha_stop();
 	else
 		mn_stop();
 out:

@@ -36,7 +36,9 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(preauth_ok) X(preauth_failed) X(preauth_expired)		\
 	X(ctx_sent) X(ctx_received) X(ctx_installed) X(ctx_activated)	\
 	X(ctx_refused) X(ctx_failed) X(ctx_unknown_ar) X(ctx_moved)	\
-	X(ctx_ctar) X(ctx_requested) X(ctx_bad_token)
+	X(ctx_ctar) X(ctx_requested) X(ctx_bad_token)			\
+	X(bu) X(ba) X(ha_registered) X(ha_deregistered) X(ha_expired)	\
+	X(ha_refused)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {
@@ -46,6 +48,16 @@ struct mhod_counters {
 
 extern struct mhod_counters mhod_ctr;
 extern struct mhod_conf *mhod_conf;
+
+/* [Limits] SignalingRate, per sender (mhod.c): a bucket of thousandths
+ * of a message, refilled since ms. What it refuses is counted
+ * (rx_rate_limited) and logged, naming what and src.
+ */
+struct mhod_rate {
+	uint64_t ms, tokens;
+};
+bool mhod_rate_ok(struct mhod_rate *r, const char *what,
+		  const struct in6_addr *src);
 
 /* ---- keys (mhod.c): [Key] files, hex, read at start ---- */
 #define MHOD_KEY_MAX	64
@@ -99,9 +111,18 @@ struct mhod_rx {
 	size_t len;
 	struct mhod_pkt_info pi;	/* src, dst (pktinfo), hop limit */
 	int ifindex;
+	/* A Home Address option (the kernel swapped it with the source:
+	 * hao is the address the packet came from); bad_xhdr: some other
+	 * Destination Options header, which no message of mhod's has.
+	 */
+	bool has_hao, bad_xhdr;
+	struct in6_addr hao;
 };
 
 typedef void (*mhod_rx_fn)(const struct mhod_rx *rx);
+/* A message that does not parse: counted (rx_malformed) and logged. */
+void mhod_rx_malformed(const char *what, const struct mhod_rx *rx,
+		       enum mhod_err err);
 /* Open the ICMPv6 (type 154, 136 and 150) and Mobility Header sockets. */
 int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn);
 void net_close(void);
@@ -135,6 +156,18 @@ int net_tx_mh(const struct mhod_mh *m, const struct in6_addr *src,
 int net_send_mh(const uint8_t *buf, size_t len, const struct in6_addr *src,
 		const struct in6_addr *dst, int ifindex);
 int net_ifindex(const char *name);
+/*
+ * Mobile IPv6 (RFC 6275 6.3, 6.4, 11.7.1): the MN's BU to its home
+ * agent ha from its care-of address with a Home Address option (none
+ * when coa is hoa), its checksum over hoa; the home agent's BA to hoa
+ * through coa, in a type 2 Routing Header (none when coa is NULL or
+ * hoa). 0 or -1 (logged). net_open_bu() opens the MN's socket for them.
+ */
+int net_open_bu(void);
+int net_tx_bu(const struct mhod_mh *m, const struct in6_addr *coa,
+	      const struct in6_addr *hoa, const struct in6_addr *ha);
+int net_tx_ba(const struct mhod_mh *m, const struct in6_addr *ha,
+	      const struct in6_addr *hoa, const struct in6_addr *coa);
 
 /* ---- the kernel module (kern.c), through tools/lib/mhonl.h ---- */
 struct kern_binding {
@@ -147,8 +180,17 @@ struct kern_binding {
 	uint32_t max_pkts, max_bytes;	/* 0: the netns-wide limits */
 };
 
-/* Peers for every [Neighbor] (EEXIST is fine). */
+/* Peers for every [Neighbor], and an AR's home agents (EEXIST is fine). */
 int kern_peers(void);
+/*
+ * Home agent: the binding of home address hoa tunnels to coa; peer, the
+ * AR serving coa (NULL: none), gets the end-marker when coa changes
+ * again. Unbind deletes it (-ENOENT if there is none, or it is not a
+ * home agent's). 0 or a negative errno (logged).
+ */
+int kern_ha_bind(const struct in6_addr *hoa, const struct in6_addr *coa,
+		 const struct in6_addr *peer);
+int kern_ha_unbind(const struct in6_addr *hoa);
 /*
  * Make (or update) the binding of b->hoa and put it in state; returns 0
  * or a negative errno (the module's message is logged).
@@ -250,6 +292,16 @@ int ar_start(void);
 void ar_stop(void);
 int mn_start(void);
 void mn_stop(void);
+/* mnha.c: the MN's home registration (none without a home agent). */
+int mnha_start(const struct in6_addr *coa);
+void mnha_stop(void);
+void mnha_moved(const struct in6_addr *coa);
+void mnha_on_ba(const struct mhod_rx *rx, const struct mhod_mh *m);
+int mnha_command(const char *arg, char *out, size_t cap);
+void mnha_dump(char *out, size_t cap);
+int ha_start(void);
+void ha_stop(void);
+void ha_dump(char *out, size_t cap);
 /* Control socket commands (mhod.c dispatches; out is one line). */
 void ar_dump(char *out, size_t cap);
 /* 0: out is the answer; 1: the answer comes later (mn_defer_reply). */

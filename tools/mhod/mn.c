@@ -22,6 +22,8 @@
  *                    tunnel is no longer needed (after the MN's binding
  *                    updates); the pAR sends its end-marker
  *   state            where the agent is
+ *   register [seq N] a BU to the home agent now (mnha.c)
+ *   home             where the home registration is (mnha.c)
  *
  * The MN's links are the configuration's "mobile" interfaces; the first
  * is the current one at start. An access router the MN signals to is a
@@ -660,6 +662,7 @@ static void on_ctaa(const struct mhod_rx *rx, const struct mhod_cxtp *c)
 		return;
 	}
 	mhod_ctr.handoffs_ok++;
+	mnha_moved(&mn.ncoa);
 	mhod_log(MHOD_LOG_INFO, "CTAA from %s: context installed, %llu ms after the CTAR",
 		 mhod_ntop(&rx->pi.src),
 		 (unsigned long long)(loop_now_ms() - mn.t_ctar));
@@ -713,6 +716,8 @@ static void on_fback(const struct mhod_rx *rx, const struct mhod_mh *m)
 		mn.state = MN_IDLE;
 		mn.ar = ar_on(mn.cur);
 		mn.end_pending = true;
+		/* The pAR forwards now: the home agent may move. */
+		mnha_moved(&mn.ncoa);
 	}
 	answer("ok status %u seq %u ncoa %s nar %s ms %llu preauth %s",
 	       m->status, m->seq, mhod_ntop(&mn.ncoa),
@@ -731,9 +736,7 @@ static void rx_icmp(const struct mhod_rx *rx)
 		return;
 	err = mhod_icmp_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
-		mhod_ctr.rx_malformed++;
-		mhod_log_reject("ICMPv6 from %s rejected: %s",
-				mhod_ntop(&rx->pi.src), mhod_strerror(err));
+		mhod_rx_malformed("ICMPv6", rx, err);
 		return;
 	}
 	if (m.msg == MHOD_MSG_PRRTADV)
@@ -751,13 +754,13 @@ static void rx_mh(const struct mhod_rx *rx)
 
 	err = mhod_mh_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
-		mhod_ctr.rx_malformed++;
-		mhod_log_reject("Mobility Header from %s rejected: %s",
-				mhod_ntop(&rx->pi.src), mhod_strerror(err));
+		mhod_rx_malformed("Mobility Header", rx, err);
 		return;
 	}
 	if (m.msg == MHOD_MSG_FBACK)
 		on_fback(rx, &m);
+	else if (m.msg == MHOD_MSG_BA)
+		mnha_on_ba(rx, &m);
 	else
 		mhod_ctr.rx_unexpected++;
 }
@@ -856,6 +859,8 @@ static int cmd_attach(char *out, size_t cap)
 	snprintf(out, cap, "ok una %s on %s", mhod_ntop(&mn.ncoa),
 		 mn.cur->name);
 	mhod_log(MHOD_LOG_INFO, "%s", out);
+	/* The nAR holds the new stream until the pAR's end-marker. */
+	mnha_moved(&mn.ncoa);
 	return 0;
 }
 
@@ -944,6 +949,12 @@ int mn_command(const char *cmd, char *out, size_t cap)
 		return cmd_reactive(out, cap);
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(out, cap);
+	if (!strcmp(cmd, "register") || !strncmp(cmd, "register ", 9))
+		return mnha_command(cmd[8] ? cmd + 9 : NULL, out, cap);
+	if (!strcmp(cmd, "home")) {
+		mnha_dump(out, cap);
+		return 0;
+	}
 	if (!strcmp(cmd, "state")) {
 		char pa[2 * (INET6_ADDRSTRLEN + 20)] = "";
 		size_t n = 0;
@@ -973,14 +984,17 @@ int mn_start(void)
 	}
 	mn.ar = ar_on(mn.cur);
 	srandom((unsigned int)loop_now_ms() ^ (unsigned int)getpid());
-	if (loop_timer_init(&mn.timer, timeout) < 0)
+	if (loop_timer_init(&mn.timer, timeout) < 0 ||
+	    net_open(rx_icmp, rx_mh) < 0)
 		return -1;
-	return net_open(rx_icmp, rx_mh);
+	/* Registered at the current link's address from the start. */
+	return mnha_start(&mn.cur->addr[0]);
 }
 
 /* Shutdown: the MN agent leaves nothing in the kernel. */
 void mn_stop(void)
 {
+	mnha_stop();
 	net_close();
 	dyn_clear(&dyn[0]);
 	dyn_clear(&dyn[1]);

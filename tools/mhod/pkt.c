@@ -66,6 +66,42 @@ static enum mhod_err parse_dstopts(struct mhod_pkt *p, const uint8_t *h,
 	return p->has_hao ? MHOD_OK : MHOD_E_INVAL;
 }
 
+enum mhod_err mhod_dstopts_hao(const uint8_t *h, size_t len,
+			       struct in6_addr *hao)
+{
+	struct mhod_pkt p;
+	enum mhod_err err;
+
+	if (len < 8 || len != (h[1] + 1u) * 8u)
+		return MHOD_E_TRUNCATED;
+	memset(&p, 0, sizeof(p));
+	err = parse_dstopts(&p, h, len);
+	if (err == MHOD_OK)
+		*hao = p.hoa;
+	return err;
+}
+
+void mhod_hao_hdr(uint8_t h[MHOD_XHDR_LEN], const struct in6_addr *a)
+{
+	/* PadN(4) puts the HAO at 8n+6 (RFC 6275 6.3). */
+	memset(h, 0, MHOD_XHDR_LEN);
+	h[1] = 2;
+	h[2] = 1;
+	h[3] = 2;
+	h[6] = OPT_HAO;
+	h[7] = 16;
+	put_addr(h + 8, a);
+}
+
+void mhod_rh2_hdr(uint8_t h[MHOD_XHDR_LEN], const struct in6_addr *a)
+{
+	memset(h, 0, MHOD_XHDR_LEN);
+	h[1] = 2;
+	h[2] = 2;
+	h[3] = 1;
+	put_addr(h + 8, a);
+}
+
 static enum mhod_err parse_sctp(struct mhod_pkt *p, const uint8_t *s,
 				size_t len)
 {
@@ -202,25 +238,16 @@ enum mhod_err mhod_pkt_build(const struct mhod_pkt *p, uint8_t *buf,
 	put_addr(tmp + 8, &p->src);
 	put_addr(tmp + 24, &p->dst);
 	if (p->has_hao) {
-		/* PadN(4) puts the HAO at 8n+6 (RFC 6275 6.3) */
 		*nhp = NH_DSTOPTS;
 		nhp = tmp + off;
-		tmp[off + 1] = 2;
-		tmp[off + 2] = 1;
-		tmp[off + 3] = 2;
-		tmp[off + 6] = OPT_HAO;
-		tmp[off + 7] = 16;
-		put_addr(tmp + off + 8, &p->hoa);
-		off += 24;
+		mhod_hao_hdr(tmp + off, &p->hoa);
+		off += MHOD_XHDR_LEN;
 	}
 	if (p->has_rh2) {
 		*nhp = NH_ROUTING;
 		nhp = tmp + off;
-		tmp[off + 1] = 2;
-		tmp[off + 2] = 2;
-		tmp[off + 3] = 1;
-		put_addr(tmp + off + 8, &p->rh2);
-		off += 24;
+		mhod_rh2_hdr(tmp + off, &p->rh2);
+		off += MHOD_XHDR_LEN;
 	}
 	if (p->has_esp) {
 		*nhp = NH_ESP;

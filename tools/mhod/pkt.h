@@ -51,4 +51,18 @@ enum mhod_err mhod_pkt_build(const struct mhod_pkt *p, uint8_t *buf,
 void mhod_pkt_info_of(const struct mhod_pkt *p, struct mhod_pkt_info *pi);
 uint32_t mhod_crc32c(const uint8_t *p, size_t len);
 
+/*
+ * The two extension headers of Mobile IPv6 (RFC 6275 6.3, 6.4), as the
+ * sockets API carries them (IPV6_DSTOPTS, IPV6_RTHDR; the Next Header
+ * octet is the kernel's): a Destination Options header of PadN(4) and a
+ * Home Address option, and a type 2 Routing Header; 24 octets each. The
+ * parse takes one Destination Options header of len octets, padding and
+ * exactly one Home Address option, and gives its address.
+ */
+#define MHOD_XHDR_LEN	24
+void mhod_hao_hdr(uint8_t h[MHOD_XHDR_LEN], const struct in6_addr *a);
+void mhod_rh2_hdr(uint8_t h[MHOD_XHDR_LEN], const struct in6_addr *a);
+enum mhod_err mhod_dstopts_hao(const uint8_t *h, size_t len,
+			       struct in6_addr *hao);
+
 #endif /* MHOD_PKT_H */

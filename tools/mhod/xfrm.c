@@ -153,6 +153,8 @@ static const char *mh_name(uint8_t type)
 		return "HI";
 	case MHOD_MH_HACK:
 		return "HAck";
+	case MHOD_MH_BA:
+		return "BA";
 	}
 	return "BU";
 }
@@ -239,6 +241,33 @@ static bool no_local(const struct flow_check *f, int *bad)
 	return true;
 }
 
+/*
+ * Mobile IPv6 (RFC 4877 4.3): the MN's BUs to its home agent and the
+ * BAs back, between its home address and the home agent's address,
+ * whatever the care-of address (the policies' selectors see the home
+ * address: the kernel swaps it in). On a home agent, every mobile node
+ * [Peer]; on an MN, its home agent [Peer]. Returns whether p was one.
+ */
+static bool check_home(const struct pol_table *t,
+		       const struct mhod_conf_peer *p, int *bad, int *logged)
+{
+	static const uint8_t bu[] = { MHOD_MH_BU }, ba[] = { MHOD_MH_BA };
+	const struct mhod_conf *c = mhod_conf;
+	bool ha = c->role == MHOD_ROLE_HA;
+	struct flow_check f;
+
+	if (!(ha && p->kind == MHOD_PEER_MN) &&
+	    !(c->role == MHOD_ROLE_MN && p->kind == MHOD_PEER_HA))
+		return false;
+	f = (struct flow_check){ "[Peer]", p->name, ipsec_named(p->ipsec),
+		ha ? mhod_core_addr() : &p->home, &p->addr };
+	if (no_local(&f, bad))
+		return true;
+	*bad += ha ? check_peer(t, &f, ba, 1, bu, 1, logged) :
+		     check_peer(t, &f, bu, 1, ba, 1, logged);
+	return true;
+}
+
 int mhod_ipsec_check(void)
 {
 	static const uint8_t fback[] = { MHOD_MH_FBACK };
@@ -257,7 +286,8 @@ int mhod_ipsec_check(void)
 		free(t.p);
 		return -1;
 	}
-	for (i = 0; i < c->nneighbors; i++) {
+	/* A home agent's neighbours are ARs it sends end-markers to. */
+	for (i = 0; i < c->nneighbors && c->role != MHOD_ROLE_HA; i++) {
 		const struct mhod_conf_neighbor *nb = &c->neighbors[i];
 
 		f = (struct flow_check){ "[Neighbor]", nb->name,
@@ -273,8 +303,12 @@ int mhod_ipsec_check(void)
 		const struct mhod_conf_peer *p = &c->peers[i];
 		bool mn = p->kind == MHOD_PEER_MN;
 
+		if (check_home(&t, p, &bad, &logged)) {
+			checked++;
+			continue;
+		}
 		if ((ar && !mn) || (!ar && p->kind != MHOD_PEER_AR))
-			continue;	/* home agents: not signaled yet */
+			continue;	/* an AR's home agents: no signaling */
 		f = (struct flow_check){ "[Peer]", p->name,
 			ipsec_named(p->ipsec),
 			mhod_first_addr(ar ? MHOD_IF_ACCESS : MHOD_IF_MOBILE),

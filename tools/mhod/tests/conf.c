@@ -38,6 +38,26 @@ static const char mn_conf[] =
 	"FBURetries = 5\n"
 	"BindAckTimeoutMax = 1.25s\n";
 
+/* A home agent: its address, the ARs of its MNs' care-of addresses
+ * (end-markers), two MNs by their home addresses.
+ */
+static const char ha_conf[] =
+	"[General]\nRole = home-agent\n"
+	"[Interface]\nName = lo\nKind = core\nAddress = 2001:db8:ee::1/128\n"
+	"[Neighbor]\nName = par\nRouter = 2001:db8:1::2\n"
+	"Prefix = 2001:db8:a::/64\n"
+	"[Peer]\nName = mn\nKind = mobile-node\nAddress = 2001:db8:ff::1\n"
+	"IPsec = mn\n"
+	"[Peer]\nName = mn2\nKind = mobile-node\nAddress = 2001:db8:ff::2\n"
+	"IPsec = mn\n"
+	"[IPsec]\nName = mn\nMode = ikev2\nConnection = mip6\n"
+	"[Timers]\nBindingLifetime = 60s\n";
+
+#define HA_HEAD								\
+	"[General]\nRole = home-agent\n"				\
+	"[Interface]\nName = lo\nKind = core\n"			\
+	"[IPsec]\nName = s\nMode = ikev2\nConnection = c\n"
+
 #define AR_HEAD								\
 	"[General]\nRole = access-router\n"				\
 	"[Interface]\nName = eth1\nKind = access\n"			\
@@ -128,9 +148,30 @@ static const struct {
 	  "[Interface]\nName = wlan0\nKind = mobile\n"
 	  "[Peer]\nKind = access-router\nAddress = 2001:db8:1::1\nIPsec = s\n"
 	  "[Peer]\nKind = home-agent\nAddress = 2001:db8:9::1\nIPsec = s\n"
+	  "HomeAddress = 2001:db8:ff::1\n"
 	  "ContextKey = c\n[Key]\nName = c\nKind = cxtp\nFile = /etc/c\n"
 	  "[IPsec]\nName = s\nMode = static\nSPIIn = 4096\nSPIOut = 4097\n",
-	  "15:14: ContextKey is for a mobile node's [Peer] on an access router, or an access router's on a mobile node" },
+	  "16:14: ContextKey is for a mobile node's [Peer] on an access router, or an access router's on a mobile node" },
+	{ HA_HEAD "[Interface]\nName = eth0\nKind = access\n",
+	  "10:2: Kind = core on a home agent" },
+	{ HA_HEAD "[Peer]\nKind = access-router\nAddress = 2001:db8::1\n"
+	  "IPsec = s\n", "10:2: a home agent's [Peer]s are mobile nodes" },
+	{ HA_HEAD "[Peer]\nKind = mobile-node\nAddress = 2001:db8::1\n"
+	  "IPsec = s\nKey = k\n", "10:2: on a home agent, a mobile node's Address is its home address" },
+	{ HA_HEAD "[Peer]\nKind = mobile-node\nAddress = 2001:db8::1\n"
+	  "IPsec = s\n[Peer]\nKind = mobile-node\nAddress = 2001:db8::1\n"
+	  "IPsec = s\n", "16:11: this home address is listed twice" },
+	{ HA_HEAD "[Timers]\nBindingLifetime = 6s\n",
+	  "1:1: BindingLifetime is a multiple of 4 s" },
+	{ "[General]\nRole = home-agent\nContextTransfer = yes\n"
+	  "[Interface]\nName = lo\nKind = core\n",
+	  "2:8: ContextTransfer and PreAuthentication are for" },
+	{ "[General]\nRole = mobile-node\n"
+	  "[Interface]\nName = wlan0\nKind = mobile\n"
+	  "[Peer]\nKind = access-router\nAddress = 2001:db8:1::1\nIPsec = s\n"
+	  "[Peer]\nKind = home-agent\nAddress = 2001:db8:9::1\nIPsec = s\n"
+	  "[IPsec]\nName = s\nMode = ikev2\nConnection = c\n",
+	  "10:2: a home agent's [Peer] needs the MN's HomeAddress" },
 	{ "[General]\nContextTransfer = maybe\n", "2:19: 'maybe' is not one of: no, yes" },
 	{ AR_HEAD NB "[Key]\nName = k\nKind = badf\n",
 	  "15:2: [Key]: Name, Kind and File are required" },
@@ -266,6 +307,17 @@ void test_conf(const char *example)
 			conf.timers.bindack_max_ms == 1250 &&
 			conf.peers[0].kind == MHOD_PEER_AR &&
 			conf.preauth == MHOD_PREAUTH_IKEV2, "values");
+	mhod_conf_free(&conf);
+	t_end();
+
+	t_seed("conf", -1, ha_conf, sizeof(ha_conf) - 1);
+	t_begin("conf: a home agent's file parses");
+	ret = mhod_conf_parse(&conf, ha_conf, sizeof(ha_conf) - 1, "ha", err);
+	if (t_check(ret == 0, "%s", err))
+		t_check(conf.role == MHOD_ROLE_HA && conf.npeers == 2 &&
+			conf.nneighbors == 1 &&
+			conf.peers[1].kind == MHOD_PEER_MN &&
+			conf.timers.binding_lifetime_ms == 60000, "values");
 	mhod_conf_free(&conf);
 	t_end();
 

@@ -8,9 +8,9 @@
 # talks to the mho module, so none is needed: with the signaling
 # protected it logs so and then stops for want of the module; otherwise
 # it logs each unprotected flow and refuses; with ContextTransfer, SCTP
-# port 5091 with the neighbour is checked too. And a configuration that
-# asks for pre-authentication, which is not built, is refused. Output:
-# KTAP.
+# port 5091 with the neighbour is checked too; a home agent's BUs and
+# BAs with its mobile nodes. And a configuration that asks for
+# pre-authentication, which is not built, is refused. Output: KTAP.
 set -u
 mhod=$(realpath "$1")
 dir=$(mktemp -d)
@@ -103,7 +103,7 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..10"
+echo "1..12"
 mapfile -t all < <(protected)
 check "every flow protected: the check passes" \
 	"IPsec: the signaling with 2 peers and neighbours is protected by ESP" "${all[@]}"
@@ -138,6 +138,39 @@ CONF=$dir/ctx.conf check "context transfer: SCTP in ESP both ways, the check pas
 	"IPsec: the signaling with 2 peers and neighbours is protected by ESP" "${all[@]}" \
 	"xfrm policy add src 2001:db8:12::2/128 dst 2001:db8:12::1/128 proto sctp dir in $TMPL reqid 2 $MODE" \
 	"xfrm policy add src 2001:db8:12::1/128 dst 2001:db8:12::2/128 proto sctp sport 5091 dport 5091 dir out $TMPL reqid 2 $MODE"
+# A home agent: the BU from each mobile node's home address, the BA to
+# it (RFC 4877), whatever the care-of address.
+cat >"$dir/ha.conf" <<EOF2
+[General]
+Role = home-agent
+ControlSocket = $dir/ha.sock
+[Interface]
+Name = lo
+Kind = core
+Address = 2001:db8:ee::1/128
+[Neighbor]
+Name = par
+Router = 2001:db8:1::2
+Prefix = 2001:db8:a::/64
+[Peer]
+Name = mn
+Kind = mobile-node
+Address = 2001:db8:ff::1
+IPsec = mn
+[IPsec]
+Name = mn
+Mode = static
+SPIIn = 0x5001
+SPIOut = 0x5002
+EOF2
+HA_BU="xfrm policy add src 2001:db8:ff::1/128 dst 2001:db8:ee::1/128 proto 135 dir in $TMPL spi 0x5001 reqid 5 $MODE"
+HA_BA="xfrm policy add src 2001:db8:ee::1/128 dst 2001:db8:ff::1/128 proto 135 type 6 dir out $TMPL spi 0x5002 reqid 5 $MODE"
+CONF=$dir/ha.conf check "home agent: BU and BA in ESP, the check passes" \
+	"IPsec: the signaling with 1 peers and neighbours is protected by ESP" \
+	"$HA_BU" "$HA_BA"
+CONF=$dir/ha.conf check "home agent: a BA policy for another MH type protects nothing" \
+	"\[Peer\] mn, \[IPsec\] mn: outbound BA 2001:db8:ee::1 to 2001:db8:ff::1: no IPsec policy" \
+	"$HA_BU" "${HA_BA/type 6/type 5}"
 # PreAuthentication = ikev2 is not built: a configuration asking for it
 # is refused, by mhod -t too, rather than run without it; fmipv6 is.
 n=$((n + 1))

@@ -9,6 +9,7 @@
 
 #include "ktap.h"
 #include "../bytes.h"
+#include "../pkt.h"
 
 #define MAX_VECTORS 64
 
@@ -499,6 +500,57 @@ static void pa_malformed(void)
 	}
 }
 
+/*
+ * The Mobile IPv6 headers of the sockets API (pkt.h): the builders' Home
+ * Address option parses back; a second option, a wrong length, an
+ * unknown option, a header length that is not the buffer's, are refused.
+ */
+static void xhdrs(void)
+{
+	struct in6_addr hoa = t_addr("2001:db8:ff::1"), got;
+	uint8_t h[2 * MHOD_XHDR_LEN];
+
+	t_begin("HAO header: built, parsed back; RH2 header built");
+	mhod_hao_hdr(h, &hoa);
+	memset(&got, 0, sizeof(got));
+	if (t_check(mhod_dstopts_hao(h, MHOD_XHDR_LEN, &got) == MHOD_OK,
+		    "parse"))
+		t_check(!memcmp(&got, &hoa, sizeof(got)), "address");
+	t_check(h[1] == 2 && h[6] == 201 && h[7] == 16, "layout");
+	mhod_rh2_hdr(h, &hoa);
+	t_check(h[1] == 2 && h[2] == 2 && h[3] == 1 &&
+		!memcmp(h + 8, &hoa, 16), "RH2 layout");
+	t_end();
+
+	t_begin("HAO header refused: two options, bad lengths, unknown option");
+	mhod_hao_hdr(h, &hoa);
+	t_check(mhod_dstopts_hao(h, MHOD_XHDR_LEN - 8, &got) != MHOD_OK,
+		"shorter than its length");
+	t_check(mhod_dstopts_hao(h, 7, &got) != MHOD_OK, "7 octets");
+	h[7] = 15;
+	t_check(mhod_dstopts_hao(h, MHOD_XHDR_LEN, &got) != MHOD_OK,
+		"option length 15");
+	mhod_hao_hdr(h, &hoa);
+	h[2] = 0x1e;	/* not PadN */
+	t_check(mhod_dstopts_hao(h, MHOD_XHDR_LEN, &got) != MHOD_OK,
+		"unknown option");
+	mhod_hao_hdr(h, &hoa);
+	mhod_hao_hdr(h + MHOD_XHDR_LEN, &hoa);
+	memcpy(h + MHOD_XHDR_LEN, h + 6, 18);	/* a second HAO */
+	memset(h + MHOD_XHDR_LEN + 18, 0, 6);
+	h[MHOD_XHDR_LEN + 18] = 1;
+	h[MHOD_XHDR_LEN + 19] = 4;
+	h[1] = 5;
+	t_check(mhod_dstopts_hao(h, 2 * MHOD_XHDR_LEN, &got) != MHOD_OK,
+		"two Home Address options");
+	memset(h + 2, 0, 4);	/* Pad1s, no option */
+	memset(h + 6, 0, 18);
+	h[1] = 2;
+	t_check(mhod_dstopts_hao(h, MHOD_XHDR_LEN, &got) != MHOD_OK,
+		"no Home Address option");
+	t_end();
+}
+
 void test_malformed(const char *path)
 {
 	static struct t_vector v[MAX_VECTORS];
@@ -510,4 +562,5 @@ void test_malformed(const char *path)
 	truncations(v, n);
 	limits();
 	pa_malformed();
+	xhdrs();
 }
