@@ -17,7 +17,7 @@ _mhod()
 	done
 	if [ "$cmd_at" -gt 0 ]; then
 		[ "$COMP_CWORD" -eq $((cmd_at + 1)) ] || return 0
-		mapfile -t COMPREPLY < <(compgen -W "stats state handoff attach reactive replay end" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "stats state handoff attach reactive replay end register home" -- "$cur")
 		return 0
 	fi
 	case $prev in

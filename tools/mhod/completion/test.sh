@@ -13,7 +13,7 @@ completion_init "${1:-$here/mhod.bash}" mhod _mhod
 offers "mhod " "-c -t -C -V -h"
 offers "mhod -c /etc/hostn" "/etc/hostname"
 offers "mhod -c f -" "-c -t -C -V -h"
-offers "mhod -C " "stats state handoff attach reactive replay end"
+offers "mhod -C " "stats state handoff attach reactive replay end register home"
 offers "mhod -c f -C st" "stats state"
 offers "mhod -C handoff " ""
 completion_done
