@@ -35,6 +35,15 @@
  * from it whether the routers delivered a stream in the order its sender
  * numbered it, before the receiver's own stack (reassembly, IPsec) had a
  * chance to reorder anything.
+ *
+ *   mho_cap -u PORT -o FILE
+ *
+ * The same for mho_probe's datagrams to UDP port PORT (SEQ: the probe's
+ * sequence number), whole or by their first fragment, also inside
+ * IPv6-in-IPv6 (a home agent's tunnel, a router's): what the links and
+ * a tunnel device carried. A diagnostic: like every capture here, it
+ * clones the packets it reads (see Documentation/mhod.rst, Tests, on
+ * what that does to an ip6tnl receiver's order).
  */
 
 #include <errno.h>
@@ -65,7 +74,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-e SPI | -x | -c] -o FILE\n", prog);
+	fprintf(f, "usage: %s [-e SPI | -u PORT | -x | -c] -o FILE\n", prog);
 }
 
 /*
@@ -155,6 +164,37 @@ static uint32_t be32_at(const uint8_t *p)
 }
 
 /*
+ * Past the IPv6 header of @pkt and any hop-by-hop, routing, destination
+ * options and fragment header: the upper layer's offset (@off) and
+ * protocol (@nh). False for a fragment other than the first (it holds
+ * no upper-layer header) or a packet too short for its headers.
+ */
+static bool upper_layer(const uint8_t *pkt, size_t len, size_t *off,
+			uint8_t *nh)
+{
+	const struct ip6 *h = (const void *)pkt;
+
+	if (len < sizeof(*h) || (pkt[0] >> 4) != 6)
+		return false;
+	*off = sizeof(*h);
+	*nh = h->nexthdr;
+	while ((*nh == 0 || *nh == 43 || *nh == 60 || *nh == 44) &&
+	       *off + 8 <= len) {
+		uint8_t next = pkt[*off];
+
+		if (*nh == 44) {
+			if ((pkt[*off + 2] << 8 | pkt[*off + 3]) & 0xfff8)
+				return false;
+			*off += 8;
+		} else {
+			*off += 8 * ((size_t)pkt[*off + 1] + 1);
+		}
+		*nh = next;
+	}
+	return *off <= len;
+}
+
+/*
  * The sequence number of an ESP packet of SPI @spi: the packet whole or
  * its first fragment, after any hop-by-hop, routing or destination
  * options header. False for anything else.
@@ -162,31 +202,38 @@ static uint32_t be32_at(const uint8_t *p)
 static bool esp_seq(const uint8_t *pkt, size_t len, uint32_t spi,
 		    uint32_t *seq)
 {
-	const struct ip6 *h = (const void *)pkt;
-	size_t off = sizeof(*h);
+	size_t off;
 	uint8_t nh;
 
-	if (len < sizeof(*h) || (pkt[0] >> 4) != 6)
-		return false;
-	nh = h->nexthdr;
-	while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) &&
-	       off + 8 <= len) {
-		uint8_t next = pkt[off];
-
-		if (nh == 44) {
-			/* Not the first fragment: no ESP header in it. */
-			if ((pkt[off + 2] << 8 | pkt[off + 3]) & 0xfff8)
-				return false;
-			off += 8;
-		} else {
-			off += 8 * ((size_t)pkt[off + 1] + 1);
-		}
-		nh = next;
-	}
-	if (nh != IPPROTO_ESP || off + 8 > len ||
-	    be32_at(pkt + off) != spi)
+	if (!upper_layer(pkt, len, &off, &nh) || nh != IPPROTO_ESP ||
+	    off + 8 > len || be32_at(pkt + off) != spi)
 		return false;
 	*seq = be32_at(pkt + off + 4);
+	return true;
+}
+
+/*
+ * The sequence number of mho_probe's datagram to UDP port @port in @pkt:
+ * the packet whole or its first fragment, after any hop-by-hop, routing
+ * or destination options header, inside up to 3 IPv6-in-IPv6 headers.
+ * False for anything else.
+ */
+static bool probe_seq(const uint8_t *pkt, size_t len, uint16_t port,
+		      uint32_t *seq, int depth)
+{
+	size_t off;
+	uint8_t nh;
+
+	if (depth > 3 || !upper_layer(pkt, len, &off, &nh))
+		return false;
+	if (nh == IPPROTO_IPV6)
+		return probe_seq(pkt + off, len - off, port, seq, depth + 1);
+	/* UDP (8 octets), then the probe's magic, flow and seq. */
+	if (nh != IPPROTO_UDP || off + 8 + 12 > len ||
+	    (pkt[off + 2] << 8 | pkt[off + 3]) != port ||
+	    be32_at(pkt + off + 8) != 0x4d484f50)
+		return false;
+	*seq = be32_at(pkt + off + 16);
 	return true;
 }
 
@@ -210,11 +257,12 @@ static const char *ifname_of(int index, char (*names)[IF_NAMESIZE])
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
-	uint64_t spi = 0;
-	bool by_spi = false;
+	uint64_t spi = 0, port = 0;
+	bool by_spi = false, by_port = false;
 	const struct opt opts[] = {
 		O_STR('o', &out, .required = true),
 		O_NUM('e', &spi, UINT32_MAX, .given = &by_spi),
+		O_NUM('u', &port, UINT16_MAX, .given = &by_port),
 		O_FLAG('x', &no_cxtp),
 		O_FLAG('c', &only_cxtp),
 		{ 0 }
@@ -232,6 +280,8 @@ int main(int argc, char **argv)
 	parse_opts(argc, argv, opts, 0, usage);
 	if (no_cxtp && only_cxtp)
 		die("-x and -c exclude each other");
+	if (by_spi && by_port)
+		die("-e and -u exclude each other");
 	/*
 	 * ETH_P_ALL, not ETH_P_IPV6: a socket for one protocol sees only
 	 * what comes in; what the namespace sends reaches only the taps of
@@ -250,7 +300,7 @@ int main(int argc, char **argv)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	lo = if_nametoindex("lo");
-	f = by_spi ? fopen(out, "w") : mhod_pcap_open(out);
+	f = by_spi || by_port ? fopen(out, "w") : mhod_pcap_open(out);
 	/* The header written out: a file with one means "listening". */
 	if (!f || fflush(f))
 		die("%s: %s", out, strerror(errno));
@@ -274,10 +324,11 @@ int main(int argc, char **argv)
 		    ll.sll_pkttype == PACKET_LOOPBACK ||
 		    (int)ll.sll_ifindex == (int)lo)
 			continue;
-		if (by_spi) {
+		if (by_spi || by_port) {
 			uint32_t seq;
 
-			if (!esp_seq(pkt, len, spi, &seq))
+			if (by_spi ? !esp_seq(pkt, len, spi, &seq) :
+			    !probe_seq(pkt, len, port, &seq, 0))
 				continue;
 			gettimeofday(&tv, NULL);
 			if (fprintf(f, "%s %s %u %lld%06ld\n",
@@ -296,7 +347,7 @@ int main(int argc, char **argv)
 			die("%s: %s", out, strerror(errno));
 		n++;
 	}
-	if (by_spi ? fclose(f) : mhod_pcap_close(f))
+	if (by_spi || by_port ? fclose(f) : mhod_pcap_close(f))
 		die("%s: %s", out, strerror(errno));
 	getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &stl);
 	fprintf(stderr, "captured %lu, the socket dropped %u packets\n", n,
