@@ -677,7 +677,7 @@ t_files() {
 # between them take every path of the code (AEAD and not, ESN and not):
 # each re-homing costs it minutes.
 if [ "${MHO_FLAVOUR:-release}" = debug ]; then
-	ktap_plan 8
+	ktap_plan 7
 else
 	ktap_plan 10
 	run_case "reactive re-homing, AES-GCM: traffic continues, counters continue" t_rehome gcm noesn
@@ -691,6 +691,9 @@ run_case "dispose inactive keeps the context, drop frees it" t_inactive
 run_case "malformed, truncated and inconsistent contexts change nothing" t_malformed
 run_case "a context of 26 SAs, several pages, moves whole, to the binding's ncoa" t_large
 run_case "an SA with an output mark or UDP encapsulation is refused, nothing changes" t_unsupported
-run_case "context files are 0600, never on a terminal; show hides keys" t_files
+# The files and what show prints are mhoctl's (the same binary on every
+# kernel): the debug kernel leaves them out.
+[ "${MHO_FLAVOUR:-release}" = debug ] ||
+	run_case "context files are 0600, never on a terminal; show hides keys" t_files
 handoff_teardown
 ktap_finish
