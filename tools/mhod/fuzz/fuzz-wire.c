@@ -2,7 +2,9 @@
 /*
  * libFuzzer harness for every message parser. The first octet selects:
  *   bits 0-1  0 ICMPv6 (RtSolPr, PrRtAdv, NA, RA, CXTP/150, ...), 1 MH,
- *             2 CXTP (SCTP payload), 3 a whole IPv6 packet (pkt.c)
+ *             2 CXTP (SCTP payload), 3 a whole IPv6 packet (pkt.c),
+ *             and the same octets as a Destination Options header with
+ *             a Home Address option
  *   bits 2-3  link-layer address length: 6, 8, 1, 16
  *   bit 6     CTD carries key material
  *   bit 7     leave the checksum as it is (else it is fixed up, so that
@@ -174,12 +176,30 @@ static void cxtp(const uint8_t *buf, size_t len, struct mhod_pkt_info *pi)
 	CHECK(n == n2 && !memcmp(out, out2, n));
 }
 
+/*
+ * A Destination Options header as IPV6_RECVDSTOPTS hands it to the home
+ * agent: one that gives a Home Address, and the header mhod builds for
+ * that address, give the same address.
+ */
+static void dstopts(const uint8_t *buf, size_t len)
+{
+	uint8_t h[MHOD_XHDR_LEN];
+	struct in6_addr a, b;
+
+	if (mhod_dstopts_hao(buf, len, &a))
+		return;
+	mhod_hao_hdr(h, &a);
+	CHECK(!mhod_dstopts_hao(h, sizeof(h), &b));
+	CHECK(!memcmp(&a, &b, sizeof(a)));
+}
+
 static void packet(const uint8_t *buf, size_t len)
 {
 	static uint8_t out[MHOD_PKT_MAX];
 	struct mhod_pkt p;
 	size_t n;
 
+	dstopts(buf, len);
 	if (mhod_pkt_parse(&p, buf, len, key, sizeof(key)))
 		return;
 	CHECK(!mhod_pkt_build(&p, out, sizeof(out), &n, key, sizeof(key)));
