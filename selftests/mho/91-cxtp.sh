@@ -146,9 +146,16 @@ ctx_checks() {
 		v=$(awk '$2 != 0 && $1 ~ /^XfrmIn(Error|BufferError|HdrError|NoStates|StateProtoError|StateModeError|StateSeqError|StateExpired|StateMismatch|StateInvalid|TmplMismatch|NoPols|PolBlock|PolError)$/' \
 			"$RUN/xfrm_stat.$node" | tr '\n' ' ')
 		# The MN's upstream that found no SA: at the pAR after its
-		# export; reactive, at the nAR before its import.
+		# export; reactive, at the nAR before its import. At the pAR
+		# also the upstream that found the SA but no policy: the
+		# export deletes the policies, then the SAs (kernel/context.c),
+		# and a packet decrypted in between, or in flight through XFRM
+		# as the SA went, meets no policy (XfrmInNoPols: 28 ACKs of a
+		# TCP run, in a CI rehearsal on a slow host).
 		[ "$node" != par ] && { [ "$node" != nar ] || [ "$CTX_MODE" != reactive ]; } ||
 			v=$(sed -E 's/XfrmInNoStates[[:space:]]+[0-9]+[[:space:]]*//' <<<"$v")
+		[ "$node" != par ] ||
+			v=$(sed -E 's/XfrmInNoPols[[:space:]]+[0-9]+[[:space:]]*//' <<<"$v")
 		expect_eq "XFRM input errors at $node" "$v" ""
 	done
 }
