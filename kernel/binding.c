@@ -548,8 +548,18 @@ static void mho_binding_commit_handoff(struct mho_binding *b,
 		WRITE_ONCE(b->h->home.cfg_cache_ms, cfg->cache_ms);
 		mho_home_rearm(b);
 	}
-	if (cfg->set & MHO_BCFG_STATE)
+	if (cfg->set & MHO_BCFG_STATE) {
 		mho_handoff_set_state(b, cfg->state, ch->prep);
+		/*
+		 * The handoff is over: the MN left (end), or stays and has
+		 * its context back (idle, after an activation took these).
+		 */
+		if (cfg->state == MHO_STATE_END ||
+		    cfg->state == MHO_STATE_IDLE) {
+			mho_ctx_live_end(b->h->ctx_live);
+			b->h->ctx_live = NULL;
+		}
+	}
 	if (cfg->set & (MHO_BCFG_MAX_HOLD | MHO_BCFG_LINGER |
 			MHO_BCFG_MARKER_WAIT))
 		mho_handoff_rearm(b);
@@ -743,6 +753,8 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 		mho_home_destroy(b->h);
 		mho_ctx_free(b->h->ctx);
 		WRITE_ONCE(b->h->ctx, NULL);
+		mho_ctx_live_end(b->h->ctx_live);
+		b->h->ctx_live = NULL;
 		if (b->h->peer)
 			b->h->peer->n_bindings--;
 	}

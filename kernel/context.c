@@ -175,6 +175,47 @@ static void mho_ctx_del_pol(struct xfrm_policy *xp, int dir)
 		mho_xi_notify_policy(xp, dir, XFRM_MSG_DELPOLICY);
 }
 
+/*
+ * A "leaving" export: the snapshot's SAs towards this router (their
+ * destination is none of the MN's addresses) move, with their references,
+ * from @s to @live; its policies that are not outbound are replaced by
+ * their copies in @opt (the same selectors) with every template optional,
+ * which go to @live (context_priv.h says why). The rest of @s is deleted
+ * as with "inactive"; a policy whose copy could not go in is deleted too.
+ */
+static void mho_ctx_live_take(struct mho_ctx_snap *s, struct mho_ctx *opt,
+			      struct mho_ctx_live *live)
+{
+	struct xfrm_policy *xp;
+	bool mine;
+	u32 i;
+	int k, t;
+
+	for (i = 0; i < s->n_sa; i++) {
+		for (mine = false, k = 0; k < s->n_mn; k++)
+			mine |= ipv6_addr_equal(&s->sa[i]->id.daddr.in6,
+						&s->mn[k]);
+		if (mine)
+			continue;
+		live->sa[live->n_sa++] = s->sa[i];
+		s->sa[i] = NULL;
+	}
+	for (i = 0; i < opt->n_pol; i++) {
+		xp = opt->pol[i];
+		if (opt->dir[i] == XFRM_POLICY_OUT)
+			continue;
+		for (t = 0; t < xp->xfrm_nr; t++)
+			xp->xfrm_vec[t].optional = 1;
+		/* Its allocation reference stays ours; the SPD takes one. */
+		if (xfrm_policy_insert(opt->dir[i], xp, 0))
+			continue;
+		mho_xi_notify_policy(xp, opt->dir[i], XFRM_MSG_UPDPOLICY);
+		live->dir[live->n_pol] = opt->dir[i];
+		live->pol[live->n_pol++] = xp;
+		opt->pol[i] = NULL;
+	}
+}
+
 /* What an export needs before anything is allocated or frozen. */
 static int mho_ctx_export_check(const struct mho_binding *b,
 				struct nlattr **req, u8 *dispose,
@@ -190,7 +231,8 @@ static int mho_ctx_export_check(const struct mho_binding *b,
 	}
 	if (req[MHO_CTX_A_DISPOSE])
 		*dispose = nla_get_u8(req[MHO_CTX_A_DISPOSE]);
-	if (*dispose == MHO_CTX_INACTIVE && mho_binding_ctx(b)) {
+	if ((*dispose == MHO_CTX_INACTIVE || *dispose == MHO_CTX_LEAVING) &&
+	    mho_binding_ctx(b)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the binding already keeps a context");
 		return -EBUSY;
@@ -312,7 +354,8 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 {
 	struct netlink_ext_ack *extack = info->extack;
 	u8 dispose = MHO_CTX_KEEP;
-	struct mho_ctx *kept = NULL;
+	struct mho_ctx *kept = NULL, *opt = NULL;
+	struct mho_ctx_live *live = NULL;
 	struct mho_ctx_snap *s;
 	struct nlattr *nest;
 	struct sk_buff *msg;
@@ -345,10 +388,25 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 		err = PTR_ERR(msg);
 		goto err;
 	}
-	if (dispose == MHO_CTX_INACTIVE) {
+	if (dispose == MHO_CTX_INACTIVE || dispose == MHO_CTX_LEAVING) {
 		kept = mho_ctx_export_keep(mn->net, s, b, nest, extack);
+		if (!IS_ERR(kept) && dispose == MHO_CTX_LEAVING) {
+			/* Its policies are the optional copies. */
+			opt = mho_ctx_export_keep(mn->net, s, b, nest, extack);
+			live = kzalloc(sizeof(*live), GFP_KERNEL);
+			if (IS_ERR(opt) || !live) {
+				err = IS_ERR(opt) ? PTR_ERR(opt) : -ENOMEM;
+				if (!IS_ERR(opt))
+					mho_ctx_free(opt);
+				opt = NULL;
+				mho_ctx_free(kept);
+				kept = ERR_PTR(err);
+			}
+		}
 		if (IS_ERR(kept)) {
 			err = PTR_ERR(kept);
+			mho_ctx_free(opt);
+			kfree(live);
 			mho_ctx_export_msg_free(msg);
 			goto err;
 		}
@@ -362,17 +420,28 @@ int mho_ctx_export(struct mho_net *mn, struct mho_binding *b,
 	err = genlmsg_reply(msg, info);
 	if (err) {
 		mho_ctx_free(kept);
+		mho_ctx_free(opt);
+		kfree(live);
 		goto err;
 	}
+	if (live)
+		mho_ctx_live_take(s, opt, live);
+	mho_ctx_free(opt);
 	if (dispose != MHO_CTX_KEEP) {
 		for (i = 0; i < s->n_pol; i++)
-			mho_ctx_del_pol(s->pol[i], s->dir[i]);
+			if (s->pol[i])
+				mho_ctx_del_pol(s->pol[i], s->dir[i]);
 		for (i = 0; i < s->n_sa; i++)
-			mho_ctx_del_sa(s->sa[i]);
+			if (s->sa[i])
+				mho_ctx_del_sa(s->sa[i]);
 	}
 	/* Not idle (buffering at least): it has its handoff state. */
 	if (kept)
 		WRITE_ONCE(b->h->ctx, kept);
+	if (live && (live->n_sa || live->n_pol))
+		b->h->ctx_live = live;
+	else
+		kfree(live);
 	mho_ctx_snap_release(s);
 	return 0;
 
@@ -578,6 +647,13 @@ int mho_ctx_activate(struct mho_net *mn, struct mho_binding *b,
 		NL_SET_ERR_MSG_MOD(extack, "the binding has no pending context");
 		return -ENOENT;
 	}
+	/*
+	 * What a "leaving" export left installed stays as it is, with the
+	 * replay state of what the MN sent since: the copy of it is not
+	 * installed again, and it becomes the SAs and policies the
+	 * binding's handoff no longer ends.
+	 */
+	mho_ctx_skip_live(c, b->h->ctx_live);
 	n_sa = c->n_sa;
 	/*
 	 * A failure here comes from a change made behind mho's back since
@@ -588,6 +664,9 @@ int mho_ctx_activate(struct mho_net *mn, struct mho_binding *b,
 	 */
 	err = mho_ctx_install(c, true, extack);
 	WRITE_ONCE(b->h->ctx, NULL);
+	/* Installed or not, the rest is no longer the handoff's to end. */
+	mho_ctx_live_forget(b->h->ctx_live);
+	b->h->ctx_live = NULL;
 	if (!err)
 		mho_ctx_installed(mn, b, n_sa);
 	mho_ctx_free(c);
@@ -830,8 +909,9 @@ int mho_ctx_move(struct net *net, struct nlattr *ctx, struct genl_info *info)
 		err = mho_ctx_reply(info, NULL, n_sa, n_pol);
 out:
 	if (tmp) {
+		/* Scratch, not a packet dropped: consumed, for drop monitors. */
 		memzero_explicit(tmp->data, tmp->len);
-		nlmsg_free(tmp);
+		consume_skb(tmp);
 	}
 	mho_ctx_free(back);
 	mho_ctx_free(c);

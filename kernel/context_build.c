@@ -585,6 +585,38 @@ void mho_ctx_free(struct mho_ctx *c)
 	kfree(c);
 }
 
+/* The SAs and policies a "leaving" export left: deleted, and freed. */
+void mho_ctx_live_end(struct mho_ctx_live *live)
+{
+	u32 i;
+
+	if (!live)
+		return;
+	/* Announced as netlink's deletions would be (context.c). */
+	for (i = 0; i < live->n_pol; i++)
+		if (!xfrm_policy_delete(live->pol[i], live->dir[i]))
+			mho_xi_notify_policy(live->pol[i], live->dir[i],
+					     XFRM_MSG_DELPOLICY);
+	for (i = 0; i < live->n_sa; i++)
+		if (!xfrm_state_delete(live->sa[i]))
+			mho_xi_notify_sa(live->sa[i], XFRM_MSG_DELSA);
+	mho_ctx_live_forget(live);
+}
+
+/* ... or left installed as any other, and only the references go. */
+void mho_ctx_live_forget(struct mho_ctx_live *live)
+{
+	u32 i;
+
+	if (!live)
+		return;
+	for (i = 0; i < live->n_sa; i++)
+		xfrm_state_put(live->sa[i]);
+	for (i = 0; i < live->n_pol; i++)
+		xfrm_pol_put(live->pol[i]);
+	kfree(live);
+}
+
 u32 mho_ctx_n_sa(const struct mho_ctx *c)
 {
 	return c ? c->n_sa : 0;
@@ -595,9 +627,63 @@ u32 mho_ctx_n_policy(const struct mho_ctx *c)
 	return c ? c->n_pol : 0;
 }
 
+/* Do two policies have the same selector, as XFRM's insert compares them? */
+static bool mho_ctx_pol_same(const struct xfrm_policy *a,
+			     const struct xfrm_policy *b)
+{
+	const struct xfrm_selector *x = &a->selector, *y = &b->selector;
+
+	return a->type == b->type && a->if_id == b->if_id &&
+	       a->mark.v == b->mark.v && a->mark.m == b->mark.m &&
+	       x->family == y->family &&
+	       xfrm_addr_equal(&x->daddr, &y->daddr, x->family) &&
+	       xfrm_addr_equal(&x->saddr, &y->saddr, x->family) &&
+	       x->prefixlen_d == y->prefixlen_d &&
+	       x->prefixlen_s == y->prefixlen_s && x->proto == y->proto &&
+	       x->dport == y->dport && x->dport_mask == y->dport_mask &&
+	       x->sport == y->sport && x->sport_mask == y->sport_mask &&
+	       x->ifindex == y->ifindex && x->user == y->user;
+}
+
+/*
+ * Take out of @c the SAs @live has installed still (the same destination,
+ * SPI and protocol), so that installing @c keeps them as they are, with
+ * their replay state; and let @c's policies replace @live's (the same
+ * direction and selector), whose templates are optional.
+ */
+void mho_ctx_skip_live(struct mho_ctx *c, const struct mho_ctx_live *live)
+{
+	const struct xfrm_state *x, *y;
+	bool same;
+	u32 i, j, n;
+
+	if (!live)
+		return;
+	for (i = 0, n = 0; i < c->n_sa; i++) {
+		x = c->sa[i];
+		for (same = false, j = 0; j < live->n_sa && !same; j++) {
+			y = live->sa[j];
+			same = x->id.spi == y->id.spi &&
+			       x->id.proto == y->id.proto &&
+			       xfrm_addr_equal(&x->id.daddr, &y->id.daddr,
+					       AF_INET6);
+		}
+		if (same)
+			mho_ctx_put_state(c->sa[i]);
+		else
+			c->sa[n++] = c->sa[i];
+	}
+	c->n_sa = n;
+	for (i = 0; i < c->n_pol; i++)
+		for (j = 0; j < live->n_pol && !c->replace[i]; j++)
+			c->replace[i] = c->dir[i] == live->dir[j] &&
+					mho_ctx_pol_same(c->pol[i],
+							 live->pol[j]);
+}
+
 /*
  * Install @c: every SA, then every policy (@excl: a policy may not replace
- * one with the same selector). All or nothing: on failure what was
+ * one with the same selector, unless its @replace says so). All or nothing: on failure what was
  * inserted is removed again, and @c is spent either way (the caller frees
  * it).
  */
@@ -625,7 +711,8 @@ int mho_ctx_install(struct mho_ctx *c, bool excl,
 		}
 	}
 	for (j = 0; j < c->n_pol; j++) {
-		err = xfrm_policy_insert(c->dir[j], c->pol[j], excl);
+		err = xfrm_policy_insert(c->dir[j], c->pol[j],
+					 excl && !c->replace[j]);
 		if (err) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "a policy with the same selector exists here");
@@ -650,6 +737,11 @@ int mho_ctx_install(struct mho_ctx *c, bool excl,
 	return 0;
 
 undo_pol:
+	/*
+	 * A policy that replaced one (@replace) goes too: the one it
+	 * replaced, an optional copy that was only to end with the
+	 * handoff, is not put back.
+	 */
 	while (j--) {
 		xfrm_policy_delete(c->pol[j], c->dir[j]);
 		xfrm_pol_put(c->pol[j]);

@@ -37,6 +37,8 @@ struct mho_ctx_rewrite {
  * @pol: policies with their allocation reference, never inserted; NULL
  *	once the SPD has one
  * @dir: each policy's direction
+ * @replace: each policy's insert may replace one with the same selector
+ *	(an activation's, over what a "leaving" export left)
  * @n_spi: SPIs changed because they were taken here
  * @spi_old: the SPIs in the context, host order
  * @spi_new: the SPIs they became
@@ -50,9 +52,40 @@ struct mho_ctx {
 	struct xfrm_state *sa[MHO_CTX_MAX_SA];
 	struct xfrm_policy *pol[MHO_CTX_MAX_POLICY];
 	u8 dir[MHO_CTX_MAX_POLICY];
+	bool replace[MHO_CTX_MAX_POLICY];
 	u32 n_spi;
 	u32 spi_old[MHO_CTX_MAX_SA];
 	u32 spi_new[MHO_CTX_MAX_SA];
+};
+
+/**
+ * struct mho_ctx_live - what a "leaving" export left installed at the pAR
+ * @n_sa: entries in @sa
+ * @n_pol: entries in @pol and @dir
+ * @sa: the SAs whose destination is not the MN's (its packets to this
+ *	router), with the snapshot's references
+ * @pol: the copies of the policies that are not outbound (in, fwd), every
+ *	template optional, that replaced them; with their allocation
+ *	references
+ * @dir: each policy's direction
+ *
+ * The MN may still send under the SAs until it leaves. Their policies'
+ * templates are optional because the MN's packets that the nAR decrypts
+ * after the move may be routed through this router, in the clear and
+ * with the same addresses; a required template would drop them, and no
+ * policy at all (as "inactive" leaves) would drop what the SAs decrypt
+ * (XfrmInNoPols). Optional, a packet decrypted by another SA is still
+ * refused. mho_ctx_live_end() deletes it all when the handoff ends; an
+ * activation that puts the context back keeps the SAs and replaces the
+ * policies with the required ones (mho_ctx_skip_live()). Hangs off the
+ * binding, under mho_net.lock.
+ */
+struct mho_ctx_live {
+	u32 n_sa;
+	u32 n_pol;
+	struct xfrm_state *sa[MHO_CTX_MAX_SA];
+	struct xfrm_policy *pol[MHO_CTX_MAX_POLICY];
+	u8 dir[MHO_CTX_MAX_POLICY];
 };
 
 /* What a snapshot collects: references taken during the XFRM walks. */
@@ -90,5 +123,6 @@ struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 			      struct netlink_ext_ack *extack);
 int mho_ctx_install(struct mho_ctx *c, bool excl,
 		    struct netlink_ext_ack *extack);
+void mho_ctx_skip_live(struct mho_ctx *c, const struct mho_ctx_live *live);
 
 #endif /* _MHO_CONTEXT_PRIV_H */

@@ -115,10 +115,13 @@ void mho_ctx_snap_release(struct mho_ctx_snap *s)
 {
 	u32 i;
 
+	/* (A "leaving" export took some: NULL.) */
 	for (i = 0; i < s->n_sa; i++)
-		xfrm_state_put(s->sa[i]);
+		if (s->sa[i])
+			xfrm_state_put(s->sa[i]);
 	for (i = 0; i < s->n_pol; i++)
-		xfrm_pol_put(s->pol[i]);
+		if (s->pol[i])
+			xfrm_pol_put(s->pol[i]);
 	kfree(s);
 }
 

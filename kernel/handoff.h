@@ -20,6 +20,7 @@
 
 struct mho_binding;
 struct mho_ctx;
+struct mho_ctx_live;
 struct mho_net;
 struct mho_peer;
 
@@ -66,6 +67,8 @@ struct mho_dedup;
  *	predictive import, or an export kept for switch-back; NULL if none.
  *	Under mho_net.lock, written with WRITE_ONCE(): the NA hook reads
  *	whether it is set (mho_handoff_attach()).
+ * @ctx_live: pAR: what a "leaving" export left installed for the MN's
+ *	last packets here (context_priv.h); under mho_net.lock
  * @lock: protects everything below but @ctr, @cfg_* and @bicast; taken
  *	with spin_lock_bh() from process context, the hook and the timers.
  *	Nothing is transmitted under it.
@@ -127,6 +130,7 @@ struct mho_handoff {
 	struct mho_net *mn;
 	struct mho_peer *peer;
 	struct mho_ctx *ctx;
+	struct mho_ctx_live *ctx_live;
 	spinlock_t lock;	/* see above */
 	u8 state;
 	bool dead;

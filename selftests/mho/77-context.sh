@@ -29,6 +29,10 @@
 #        moves with the reported SPI; traffic flows both ways
 #   f)   "dispose inactive" and "drop": the pAR keeps the context
 #        installed nowhere, then drops it
+#   f2)  "dispose leaving": the MN's SA to the pAR and the fwd policy
+#        (its template optional) stay and take its packets until the
+#        handoff ends (state end, drop); a switch-back keeps the SA,
+#        replay state and all, and makes the template required again
 #   g)   malformed, truncated and inconsistent contexts (mhoctl's file
 #        checks, hand-made requests, and a policy the nAR already has,
 #        which fails the install half-way) are rejected and leave the
@@ -381,6 +385,72 @@ t_inactive() {
 	expect_eq "SAs on the pAR after drop" "$(n_states "$HO_PAR")" 0
 }
 
+# ---- leaving --------------------------------------------------------------------
+
+# "dispose leaving": the SA to the MN and the out policy go with the
+# export; the MN's SA to the pAR stays, the fwd policy with its template
+# optional, and they take what the MN still sends; the handoff's end
+# (state end), or a drop, deletes them; an activation (switch-back)
+# keeps the SA as it is, with the replay state of what came since (not
+# the copy's, whose counters carry the margin), and the policy required
+# again.
+leaving_export() {
+	stream_up 10 &&
+	ctl "$HO_PAR" context export match $HOA dispose leaving file "$TMPD/ctx" || return 1
+	expect_eq "SAs on the pAR" "$(n_states "$HO_PAR")" 1
+	[ -n "$(sa_show "$HO_PAR" $PAR_A $SPI_UP)" ] ||
+		fail "the MN's SA to the pAR is gone"
+	expect_eq "policies on the pAR (fwd/all)" \
+		"$(ip -n "$HO_PAR" xfrm policy list dir fwd | grep -c '^src ')/$(n_policies "$HO_PAR")" 1/1
+	# Its template optional: the MN's packets in the clear may come
+	# this way from the nAR after the move.
+	expect_eq "optional templates on the pAR" \
+		"$(ip -n "$HO_PAR" xfrm policy list | grep -c 'level use')" 1
+	expect_eq "the pAR's kept SAs" "$(ho_ctr "$HO_PAR" ctx_sas)" 2
+	expect_eq "the pAR's kept policies" "$(ho_ctr "$HO_PAR" ctx_policies)" 2
+	stream_up 10
+}
+
+leaving_end() {
+	topo || return
+	leaving_export || return
+	xerr "already keeps a context" "$MHOCTL" -n "$HO_PAR" context export \
+		match $HOA dispose leaving file "$TMPD/ctx2"
+	ctl "$HO_PAR" binding set match $HOA state forward &&
+	ctl "$HO_PAR" binding set match $HOA state end || return
+	expect_eq "SAs on the pAR at the end" "$(n_states "$HO_PAR")" 0
+	expect_eq "policies on the pAR at the end" "$(n_policies "$HO_PAR")" 0
+	expect_eq "the pAR's kept SAs at the end" "$(ho_ctr "$HO_PAR" ctx_sas)" 2
+}
+
+t_leaving() {
+	use_alg gcm noesn
+	# The debug kernel leaves out the end by state, whose deletion is
+	# the drop's (mho_ctx_live_end()): each part costs it a minute.
+	[ "${MHO_FLAVOUR:-release}" = debug ] || leaving_end || return
+	# Drop: the same.
+	topo || return
+	leaving_export || return
+	ctl "$HO_PAR" context drop match $HOA || return
+	expect_eq "SAs on the pAR after drop" "$(n_states "$HO_PAR")" 0
+	expect_eq "policies on the pAR after drop" "$(n_policies "$HO_PAR")" 0
+	# Switch-back: the SA to the pAR stays, with both streams' packets
+	# in its replay state and its outbound counter unused.
+	topo || return
+	leaving_export || return
+	ctl "$HO_PAR" context activate match $HOA || return
+	expect_eq "SAs on the pAR after activate" "$(n_states "$HO_PAR")" 2
+	expect_eq "policies on the pAR after activate" "$(n_policies "$HO_PAR")" 2
+	expect_eq "optional templates on the pAR after activate" \
+		"$(ip -n "$HO_PAR" xfrm policy list | grep -c 'level use')" 0
+	expect_eq "the MN's SA to the pAR: seq" "$(sa_ctr "$HO_PAR" $PAR_A $SPI_UP seq)" $((START + 20))
+	expect_eq "the MN's SA to the pAR: oseq" "$(sa_ctr "$HO_PAR" $PAR_A $SPI_UP oseq)" $START
+	expect_eq "the pAR's SA to the MN: oseq (the margin)" \
+		"$(sa_ctr "$HO_PAR" $COA1 $SPI_DOWN oseq)" $((START + MARGIN))
+	expect_eq "the pAR's binding" "$(handoff_state "$HO_PAR")" idle
+	stream_up 10 && stream_down 10
+}
+
 # ---- bad contexts --------------------------------------------------------------
 
 # nar_state: what must not change on the nAR: its SAD, SPD and binding.
@@ -677,9 +747,9 @@ t_files() {
 # between them take every path of the code (AEAD and not, ESN and not):
 # each re-homing costs it minutes.
 if [ "${MHO_FLAVOUR:-release}" = debug ]; then
-	ktap_plan 7
+	ktap_plan 8
 else
-	ktap_plan 10
+	ktap_plan 11
 	run_case "reactive re-homing, AES-GCM: traffic continues, counters continue" t_rehome gcm noesn
 fi
 run_case "reactive re-homing, AES-GCM with ESN across 2^32" t_rehome gcm esn
@@ -688,6 +758,7 @@ run_case "reactive re-homing, AES-CBC + HMAC-SHA-256" t_rehome cbc noesn
 	run_case "reactive re-homing, AES-CBC + HMAC-SHA-256 with ESN across 2^32" t_rehome cbc esn
 run_case "predictive import, an SPI collision on the nAR: a new SPI, reported and used" t_collision
 run_case "dispose inactive keeps the context, drop frees it" t_inactive
+run_case "dispose leaving keeps the MN's way in until the handoff ends; a switch-back keeps it as it is" t_leaving
 run_case "malformed, truncated and inconsistent contexts change nothing" t_malformed
 run_case "a context of 26 SAs, several pages, moves whole, to the binding's ncoa" t_large
 run_case "an SA with an output mark or UDP encapsulation is refused, nothing changes" t_unsupported

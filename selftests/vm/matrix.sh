@@ -186,8 +186,11 @@ debug_none() {
 # 91-cxtp (mhod's context transfer over SCTP) needs SCTP, which the
 # kernels built from kernel-base.config (debug, latest) leave out; its
 # kernel paths are 77-context's (export, predictive import, activation,
-# and the UNA that leaves a hold with a pending context to activation),
-# which the debug kernel and 6.12 run. Only 6.1 runs it (a minute there).
+# and the UNA that leaves a hold with a pending context to activation;
+# and export's "leaving", with its drop and switch-back), which the debug
+# kernel and 6.12 run. Only 6.1 runs it (a minute there). The one path
+# of "leaving" neither runs on the debug kernel is its end by a state
+# set (binding.c), the drop's deletion by another caller.
 #
 # only_61: tests that 6.12 and latest leave out: make bench's tools (85,
 # 86), mhoctl(8)'s examples (12) and showconf/setconf (65), whose kernel

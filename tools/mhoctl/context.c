@@ -48,7 +48,7 @@ struct ctx_buf {
 static int context_usage(void)
 {
 	fputs("Usage: mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
-	      "                       [dispose keep|delete|inactive] [file FILE|-]\n"
+	      "                       [dispose keep|delete|inactive|leaving] [file FILE|-]\n"
 	      "       mhoctl context import { id ID | match ADDR } file FILE|-\n"
 	      "                       new-ar ADDR [new-coa ADDR]\n"
 	      "                       [mode reactive|predictive] [seq-margin N]\n"
@@ -329,6 +329,7 @@ static int ctx_export(int argc, char **argv)
 		[MHO_CTX_KEEP] = "keep",
 		[MHO_CTX_DELETE] = "delete",
 		[MHO_CTX_INACTIVE] = "inactive",
+		[MHO_CTX_LEAVING] = "leaving",
 	};
 	struct ctx_buf b = {};
 	const char *path = "-";
@@ -355,7 +356,7 @@ static int ctx_export(int argc, char **argv)
 				if (!strcmp(*argv, dispose_words[i]))
 					dispose = i;
 			if (dispose < 0) {
-				print_err("dispose: \"%s\" is not keep, delete or inactive",
+				print_err("dispose: \"%s\" is not keep, delete, inactive or leaving",
 					  *argv);
 				goto bad;
 			}

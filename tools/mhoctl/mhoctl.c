@@ -56,7 +56,7 @@ static const char usage_text[] =
 	"  mhoctl monitor [-t] [all | OBJECT...] [id ID | match ADDR]\n"
 	"                 [peer ADDR] [type TYPE[,TYPE...]]\n"
 	"  mhoctl context export { id ID | match ADDR } [ar ADDR]\n"
-	"                     [dispose keep|delete|inactive] [file FILE|-]\n"
+	"                     [dispose keep|delete|inactive|leaving] [file FILE|-]\n"
 	"  mhoctl context import { id ID | match ADDR } file FILE|-\n"
 	"                     new-ar ADDR [new-coa ADDR]\n"
 	"                     [mode reactive|predictive] [seq-margin N]\n"

@@ -204,9 +204,15 @@ static int send_ctx(const struct mhod_conf_peer *p, const struct in6_addr *pcoa,
 		return -1;
 	/*
 	 * Inactive: deleted here, and kept on the binding, so that a
-	 * failed transfer puts them back (ctx_cancel()).
+	 * failed transfer puts them back (ctx_cancel()). Predictive, the
+	 * MN is still here until the FBack: "leaving" keeps the SAs it
+	 * sends under, and their inbound policies, until the handoff
+	 * ends (its FBU with lifetime 0, or the lifetime's end), so that
+	 * its last packets up are not lost.
 	 */
-	if (kern_ctx_export(pcoa, par, MHO_CTX_INACTIVE, &native))
+	if (kern_ctx_export(pcoa, par,
+			    predictive ? MHO_CTX_LEAVING : MHO_CTX_INACTIVE,
+			    &native))
 		return -1;
 	err = mho_ctxw_encode(native.data, native.len, &portable, why,
 			      sizeof(why));

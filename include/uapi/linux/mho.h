@@ -419,6 +419,14 @@ enum mho_ctx_dispose {
 				 * MHO_CMD_CTX_ACTIVATE re-installs
 				 * (switch-back)
 				 */
+	MHO_CTX_LEAVING,	/* as INACTIVE, but the SAs towards this
+				 * router stay installed, and the policies
+				 * that are not outbound stay with every
+				 * template optional, until the binding's
+				 * handoff ends (state end or idle, drop,
+				 * delete; activate keeps the SAs): what
+				 * the MN sends before it leaves is taken
+				 */
 
 	__MHO_CTX_DISPOSE_MAX,
 };
