@@ -681,6 +681,7 @@ void mho_handoff_set_state(struct mho_binding *b, u8 state, void *prep)
 			h->cut_seen = false;
 			h->marker_seq = 0;
 			h->rx_numbered = 0;
+			memset(h->frag_held, 0, sizeof(h->frag_held));
 			h->since = ktime_get();
 			mho_deadline(h, ktime_add_ms(h->since, mho_hold_ms(b)));
 		}
@@ -846,6 +847,47 @@ void mho_handoff_home_marker(struct mho_binding *b,
 }
 
 /*
+ * pAR, buffering: does this fragment go where the first fragment of its
+ * datagram went, to the MN's link, because the binding did not hold that
+ * one (it came before the buffering began)? Then the MN reassembles the
+ * datagram from fragments that all came one way. Split, the MN would
+ * reassemble it only once the rest came through the nAR, and with the
+ * MN's IPsec context moved (seed 003), under two SAs: the datagram
+ * carries the first fragment's, the old one, and the moved policy drops
+ * it (XfrmInTmplMismatch). Only while no context was exported: after
+ * that the SAs that protected the first fragment are gone here, and the
+ * rest would leave in the clear.
+ *
+ * First fragments the binding holds are remembered (the last
+ * MHO_FRAG_HELD, which covers datagrams whose fragments come together);
+ * a later fragment of one of those is held as well. A fragment that
+ * comes before its first one goes to the link. Only a fragment header
+ * right after the IPv6 header is looked at, as a sender writes it.
+ * Called with h->lock held.
+ */
+static bool mho_frag_elsewhere(struct mho_handoff *h, struct sk_buff *skb)
+{
+	struct frag_hdr _fh;
+	const struct frag_hdr *fh;
+	u64 key;
+	int i;
+
+	fh = skb_header_pointer(skb, sizeof(struct ipv6hdr), sizeof(_fh), &_fh);
+	if (!fh)
+		return false;
+	key = (u64)ipv6_addr_hash(&ipv6_hdr(skb)->saddr) << 32 |
+	      (__force u32)fh->identification;
+	if (!(fh->frag_off & htons(IP6_OFFSET))) {
+		h->frag_held[h->frag_next++ % MHO_FRAG_HELD] = key;
+		return false;
+	}
+	for (i = 0; i < MHO_FRAG_HELD; i++)
+		if (h->frag_held[i] == key)
+			return false;
+	return !READ_ONCE(h->ctx);
+}
+
+/*
  * The verdict for a packet of @b on stream @s, numbered @seq (0: not
  * numbered), which goes on through @okfn when it leaves a queue. Called
  * with h->lock held; releases it. BH context, under RCU.
@@ -867,6 +909,14 @@ static unsigned int mho_rx(struct mho_binding *b, struct sk_buff *skb,
 	state = h->state;
 	switch (state) {
 	case MHO_STATE_BUFFER:
+		if (unlikely(ipv6_hdr(skb)->nexthdr == NEXTHDR_FRAGMENT) &&
+		    b->role == MHO_ROLE_PAR && s == MHO_STREAM_OLD &&
+		    mho_frag_elsewhere(h, skb)) {
+			spin_unlock_bh(&h->lock);
+			mho_ctr_inc(h, MHO_CTR_FRAG_FOLLOWED);
+			return NF_ACCEPT;
+		}
+		goto queue;
 	case MHO_STATE_HOLD:
 		goto queue;
 	case MHO_STATE_RELEASE:

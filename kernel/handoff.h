@@ -21,6 +21,9 @@
 struct mho_binding;
 struct mho_ctx;
 struct mho_ctx_live;
+
+/* Datagrams a pAR remembers having held the first fragment of. */
+#define MHO_FRAG_HELD	16
 struct mho_net;
 struct mho_peer;
 
@@ -121,6 +124,10 @@ struct mho_dedup;
  *	has seen, or an older one, is refused
  * @bicast: peers that get copies in BICAST; written under mho_net.lock,
  *	read under RCU (a peer with users is never freed)
+ * @frag_held: pAR: the datagrams whose first fragment it held since it
+ *	last started to buffer (a hash of the source and the identification,
+ *	the last MHO_FRAG_HELD), under @lock; see mho_frag_elsewhere()
+ * @frag_next: where the next one goes in @frag_held
  * @ctr: counters, enum mho_ctr
  * @home: home agent bindings only: the cache and the pending end-marker,
  *	under @lock like the rest
@@ -166,6 +173,8 @@ struct mho_handoff {
 	u32 cfg_max_hold_ms;
 	u64 ctx_gen;
 	struct mho_peer *bicast[MHO_BICAST_MAX];
+	u64 frag_held[MHO_FRAG_HELD];
+	u8 frag_next;
 	atomic64_t ctr[MHO_NCTR];
 	struct mho_home home;
 };

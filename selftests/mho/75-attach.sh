@@ -25,7 +25,7 @@ t_attach() {
 		fail "no nAR binding with the MN's ncoa: $(cat "$run/counters")"
 	! grep -Eq "drop-[a-z]+ [1-9]" "$run/counters" ||
 		fail "drops: $(cat "$run/counters")"
-	grep -q " markers-rx 1$" "$run/counters" ||
+	grep -q " markers-rx 1 frag-followed [0-9]*$" "$run/counters" ||
 		fail "no end-marker at the nAR: $(cat "$run/counters")"
 	# The move happened while the stream ran: the nAR held and released.
 	[ "$(handoff_ctr "$run" nar released)" -gt 0 ] ||

@@ -325,12 +325,12 @@ t_full_path() {
 	# The home agent tunnelled every packet and sent one end-marker; the
 	# pAR got it and sent its own; the nAR got that.
 	grep -q "^cn: binding .* role ha " "$run/counters" &&
-		grep -q " markers-tx 1 markers-rx 0$" "$run/counters" &&
+		grep -q " markers-tx 1 markers-rx 0 frag-followed [0-9]*$" "$run/counters" &&
 		grep -q "home-tunnelled $HO_COUNT " "$run/counters" ||
 		fail "home agent: $(cat "$run/counters")"
-	grep -q " forwarded [1-9][0-9]* .* markers-tx 1 markers-rx 1$" "$run/counters" ||
+	grep -q " forwarded [1-9][0-9]* .* markers-tx 1 markers-rx 1 frag-followed [0-9]*$" "$run/counters" ||
 		fail "pAR: $(cat "$run/counters")"
-	grep -q " forwarded 0 .* markers-tx 0 markers-rx 1$" "$run/counters" ||
+	grep -q " forwarded 0 .* markers-tx 0 markers-rx 1 frag-followed [0-9]*$" "$run/counters" ||
 		fail "nAR: $(cat "$run/counters")"
 	! grep -Eq "drop-[a-z]+ [1-9]" "$run/counters" ||
 		fail "drops: $(cat "$run/counters")"

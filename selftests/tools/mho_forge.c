@@ -6,6 +6,8 @@
  *   mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e | -c]
  *             [-n COUNT] [-p PORT] [-S SEQ] [-V VERSION] [-m MAGIC]
  *             [-P PAYLOAD_BYTES] [-F FRAGMENT_BYTES [-x first|overlap]]
+ *   mho_forge -T -I SRC -i DST [-n COUNT] [-p PORT] [-S SEQ] [-P PAYLOAD_BYTES]
+ *             [-F FRAGMENT_BYTES [-x first|rest]]
  *   mho_forge -h
  *
  * A packet is what kernel/tunnel.c sends: an outer IPv6 header from
@@ -29,6 +31,11 @@
  * sends only the first fragment of each packet (it never completes);
  * -x overlap makes every fragment after the first start 8 bytes before
  * the previous one ended (RFC 5722 says to drop the whole datagram).
+ *
+ * -T sends the UDP datagram alone, no tunnel: from SRC to DST, as a CN
+ * would, fragmented with -F (the fragment header after the IPv6 header);
+ * -x rest sends every fragment but the first. A datagram's two halves
+ * can so be sent apart, around a change of the routers' state.
  *
  * COUNT packets (default 1) are sent back to back, numbered SEQ, SEQ+1, ...
  * (default 1). They go out through a raw IPPROTO_RAW socket, which on
@@ -101,6 +108,8 @@ static void usage(FILE *f)
 		"usage: mho_forge -s OUTER_SRC -d OUTER_DST -i INNER_DST [-I INNER_SRC] [-e | -c]\n"
 		"                 [-n COUNT] [-p PORT] [-S SEQ] [-V VERSION] [-m MAGIC]\n"
 		"                 [-P PAYLOAD_BYTES] [-F FRAGMENT_BYTES [-x first|overlap]]\n"
+		"       mho_forge -T -I SRC -i DST [-n COUNT] [-p PORT] [-S SEQ] [-P PAYLOAD_BYTES]\n"
+		"                 [-F FRAGMENT_BYTES [-x first|rest]]\n"
 		"       mho_forge -h\n"
 		"\n"
 		"Sends COUNT (1) mho tunnel packets through a raw socket: outer IPv6,\n"
@@ -109,13 +118,14 @@ static void usage(FILE *f)
 		"INNER_SRC (OUTER_SRC), or with -e the end-marker (an empty IPv6 packet\n"
 		"to INNER_DST; -c: the cut-point marker). -F: as fragments of\n"
 		"FRAGMENT_BYTES; -x first: only the first, -x overlap: overlapping.\n"
+		"-T: the UDP datagram alone, no tunnel (-x rest: all but the first).\n"
 		"Prints \"sent N\" (packets, not fragments).\n",
 		OPT_MAGIC, OPT_VERSION);
 }
 
 const char prog[] = "mho_forge";
 
-/* -x first|overlap, as an OPT_FN: the sending mode of fragments. */
+/* -x first|overlap|rest, as an OPT_FN: the sending mode of fragments. */
 static void parse_mode(const char *arg, void *dst)
 {
 	int *mode = dst;
@@ -124,8 +134,44 @@ static void parse_mode(const char *arg, void *dst)
 		*mode = 'f';
 	else if (!strcmp(arg, "overlap"))
 		*mode = 'o';
+	else if (!strcmp(arg, "rest"))
+		*mode = 'r';
 	else
-		die("-x: first or overlap: %s", arg);
+		die("-x: first, overlap or rest: %s", arg);
+}
+
+/*
+ * -T: the @inner_len-byte datagram of @pkt (from its inner header on),
+ * as fragments of @fsize bytes of what follows that header; @mode: 0 all,
+ * 'f' the first only, 'r' all but the first.
+ */
+static int send_plain_frags(int fd, const struct sockaddr_in6 *to,
+			    const struct packet *pkt, size_t inner_len,
+			    size_t fsize, int mode, uint32_t id)
+{
+	static uint8_t buf[sizeof(struct ip6) + sizeof(struct frag) + 65536];
+	const uint8_t *rest = (const uint8_t *)&pkt->udp;
+	size_t off, n, rlen = inner_len - sizeof(pkt->inner);
+	struct ip6 *ip = (struct ip6 *)buf;
+	struct frag *fh = (struct frag *)(ip + 1);
+
+	for (off = 0; off < rlen; off += n) {
+		n = rlen - off < fsize ? rlen - off : fsize;
+		if ((mode == 'f' && off) || (mode == 'r' && !off))
+			continue;
+		memcpy(ip, &pkt->inner, sizeof(*ip));
+		ip->nexthdr = 44;		/* fragment */
+		fh->nexthdr = pkt->inner.nexthdr;
+		fh->reserved = 0;
+		fh->off = htons(off | (off + n < rlen));
+		fh->id = htonl(id);
+		memcpy(fh + 1, rest + off, n);
+		ip->plen = htons(sizeof(*fh) + n);
+		if (sendto(fd, buf, sizeof(*ip) + sizeof(*fh) + n, 0,
+			   (const struct sockaddr *)to, sizeof(*to)) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -173,10 +219,12 @@ int main(int argc, char **argv)
 	uint64_t count = 1, port = 9909, seq = 1, plen = 8, fsize = 0;
 	uint64_t version = OPT_VERSION, magic = OPT_MAGIC;
 	bool end_marker = false, cut_marker = false, fragments = false;
+	bool plain = false;
 	int mode = 0;
 	const struct opt opts[] = {
-		O_STR('s', &osrc, .required = true),
-		O_STR('d', &odst, .required = true),
+		O_STR('s', &osrc),
+		O_STR('d', &odst),
+		O_FLAG('T', &plain),
 		O_STR('i', &idst, .required = true),
 		O_STR('I', &isrc),
 		O_FLAG('e', &end_marker),
@@ -199,6 +247,13 @@ int main(int argc, char **argv)
 	int fd, end;
 
 	parse_opts(argc, argv, opts, 0, usage);
+	if (plain ? !isrc || end_marker || cut_marker || mode == 'o' :
+		    !osrc || !odst || mode == 'r') {
+		usage(stderr);
+		return 1;
+	}
+	if (plain)
+		osrc = odst = isrc;	/* no outer header */
 	if (plen < 8)
 		die("-P: at least 8 bytes: %" PRIu64, plen);
 	if (fragments && (!fsize || fsize % 8))
@@ -242,7 +297,7 @@ int main(int argc, char **argv)
 	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0)
 		die("socket: %s", strerror(errno));
-	sin6.sin6_addr = pkt.outer.dst;
+	sin6.sin6_addr = plain ? pkt.inner.dst : pkt.outer.dst;
 
 	for (i = 0; i < count; i++, seq = (seq + 1) & UINT32_MAX) {
 		uint32_t s = htonl(seq);
@@ -258,7 +313,13 @@ int main(int argc, char **argv)
 					sizeof(pkt.udp) + plen);
 			pkt.udp.sum = sum ? sum : 0xffff;
 		}
-		if (fsize ? send_frags(fd, &sin6, &pkt, len, fsize, mode, seq) < 0 :
+		if (plain && fsize ?
+		    send_plain_frags(fd, &sin6, &pkt, inner_len, fsize, mode,
+				     seq) < 0 :
+		    plain ?
+		    sendto(fd, &pkt.inner, inner_len, 0,
+			   (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)inner_len :
+		    fsize ? send_frags(fd, &sin6, &pkt, len, fsize, mode, seq) < 0 :
 		    sendto(fd, &pkt, len, 0, (struct sockaddr *)&sin6, sizeof(sin6)) != (ssize_t)len) {
 			fprintf(stderr, "mho_forge: sendto: %s\n", strerror(errno));
 			printf("sent %" PRIu64 "\n", i);

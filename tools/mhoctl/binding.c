@@ -354,6 +354,7 @@ static const struct counter {
 	{ MHO_CTR_A_DUPLICATES,		"duplicates",	"duplicates" },
 	{ MHO_CTR_A_MARKERS_TX,		"markers-tx",	"markers_tx" },
 	{ MHO_CTR_A_MARKERS_RX,		"markers-rx",	"markers_rx" },
+	{ MHO_CTR_A_FRAG_FOLLOWED,	"frag-followed", "frag_followed" },
 }, drop_ctrs[] = {
 	{ MHO_CTR_A_DROP_LIMIT,		"drop-limit",	"drop_limit" },
 	{ MHO_CTR_A_DROP_TOTAL,		"drop-total",	"drop_total" },

@@ -308,6 +308,11 @@ enum mho_ctr_a {
 				 * bytes, 65,535 for the home agent); a
 				 * Packet Too Big was sent for each
 				 */
+	MHO_CTR_A_FRAG_FOLLOWED,	/* pAR buffering: fragments sent to the
+					 * MN's link after their datagram's
+					 * first fragment, which went before
+					 * the buffering began, not held
+					 */
 
 	__MHO_CTR_A_MAX,
 };
