@@ -23,14 +23,17 @@ mho_setup
 handoff_setup || { echo "topology setup failed"; exit $KSFT_FAIL; }
 # The peers and bindings of handoff.sh (_ho_bindings), but checked, and
 # with holds and releases that last until the test ends them (the default
-# max-hold is 2 s). The CN gets a route to the routers' link.
+# max-hold is 2 s): 10 minutes, as ho_config's. 60 s was too short for the
+# debug kernel on a busy host: a CI rehearsal's release outlived its
+# marker-wait in case 3 (54 s) and its hold its max-hold in case 9
+# (74 s). The CN gets a route to the routers' link.
 setup() {
 	"$MHOCTL" -n "$HO_PAR" peer add $HO_NAR_PEER local $HO_PAR_PEER name nar &&
 	"$MHOCTL" -n "$HO_NAR" peer add $HO_PAR_PEER local $HO_NAR_PEER name par &&
 	"$MHOCTL" -n "$HO_PAR" binding add role par hoa $HOA peer $HO_NAR_PEER &&
-	"$MHOCTL" -n "$HO_NAR" limits set max-hold 60000 &&
+	"$MHOCTL" -n "$HO_NAR" limits set max-hold 600000 &&
 	"$MHOCTL" -n "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER \
-		marker-wait 60000 &&
+		marker-wait 600000 &&
 	ip -n "$HO_CN" route add 2001:db8:12::/64 via 2001:db8:2::2
 }
 setup >/dev/null || { echo "setup failed"; exit $KSFT_FAIL; }
