@@ -556,8 +556,7 @@ static void mho_binding_commit_handoff(struct mho_binding *b,
 		 */
 		if (cfg->state == MHO_STATE_END ||
 		    cfg->state == MHO_STATE_IDLE) {
-			mho_ctx_live_end(b->h->ctx_live);
-			b->h->ctx_live = NULL;
+			mho_ctx_live_end(&b->h->ctx_live, true);
 		}
 	}
 	if (cfg->set & (MHO_BCFG_MAX_HOLD | MHO_BCFG_LINGER |
@@ -753,8 +752,7 @@ void mho_binding_del(struct mho_net *mn, struct mho_binding *b)
 		mho_home_destroy(b->h);
 		mho_ctx_free(b->h->ctx);
 		WRITE_ONCE(b->h->ctx, NULL);
-		mho_ctx_live_end(b->h->ctx_live);
-		b->h->ctx_live = NULL;
+		mho_ctx_live_end(&b->h->ctx_live, true);
 		if (b->h->peer)
 			b->h->peer->n_bindings--;
 	}

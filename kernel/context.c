@@ -160,22 +160,6 @@ void mho_ctx_wipe_keys(const struct nlattr *ctx)
 /* ---- export ------------------------------------------------------------- */
 
 /*
- * Delete an SA or a policy of a snapshot (which holds a reference), and
- * announce it as netlink's deletion would be.
- */
-static void mho_ctx_del_sa(struct xfrm_state *x)
-{
-	if (!xfrm_state_delete(x))
-		mho_xi_notify_sa(x, XFRM_MSG_DELSA);
-}
-
-static void mho_ctx_del_pol(struct xfrm_policy *xp, int dir)
-{
-	if (!xfrm_policy_delete(xp, dir))
-		mho_xi_notify_policy(xp, dir, XFRM_MSG_DELPOLICY);
-}
-
-/*
  * A "leaving" export: the snapshot's SAs towards this router (their
  * destination is none of the MN's addresses) move, with their references,
  * from @s to @live; its policies that are not outbound are replaced by
@@ -665,8 +649,7 @@ int mho_ctx_activate(struct mho_net *mn, struct mho_binding *b,
 	err = mho_ctx_install(c, true, extack);
 	WRITE_ONCE(b->h->ctx, NULL);
 	/* Installed or not, the rest is no longer the handoff's to end. */
-	mho_ctx_live_forget(b->h->ctx_live);
-	b->h->ctx_live = NULL;
+	mho_ctx_live_end(&b->h->ctx_live, false);
 	if (!err)
 		mho_ctx_installed(mn, b, n_sa);
 	mho_ctx_free(c);

@@ -585,31 +585,39 @@ void mho_ctx_free(struct mho_ctx *c)
 	kfree(c);
 }
 
-/* The SAs and policies a "leaving" export left: deleted, and freed. */
-void mho_ctx_live_end(struct mho_ctx_live *live)
+/*
+ * Delete an installed SA or policy (the caller holds a reference), and
+ * announce it as netlink's deletion would be.
+ */
+void mho_ctx_del_sa(struct xfrm_state *x)
 {
-	u32 i;
-
-	if (!live)
-		return;
-	/* Announced as netlink's deletions would be (context.c). */
-	for (i = 0; i < live->n_pol; i++)
-		if (!xfrm_policy_delete(live->pol[i], live->dir[i]))
-			mho_xi_notify_policy(live->pol[i], live->dir[i],
-					     XFRM_MSG_DELPOLICY);
-	for (i = 0; i < live->n_sa; i++)
-		if (!xfrm_state_delete(live->sa[i]))
-			mho_xi_notify_sa(live->sa[i], XFRM_MSG_DELSA);
-	mho_ctx_live_forget(live);
+	if (!xfrm_state_delete(x))
+		mho_xi_notify_sa(x, XFRM_MSG_DELSA);
 }
 
-/* ... or left installed as any other, and only the references go. */
-void mho_ctx_live_forget(struct mho_ctx_live *live)
+void mho_ctx_del_pol(struct xfrm_policy *xp, int dir)
 {
+	if (!xfrm_policy_delete(xp, dir))
+		mho_xi_notify_policy(xp, dir, XFRM_MSG_DELPOLICY);
+}
+
+/*
+ * What a "leaving" export left, taken off its binding (*@livep): deleted
+ * (@del) or left installed as any other SA and policy; either way the
+ * references go.
+ */
+void mho_ctx_live_end(struct mho_ctx_live **livep, bool del)
+{
+	struct mho_ctx_live *live = *livep;
 	u32 i;
 
 	if (!live)
 		return;
+	*livep = NULL;
+	for (i = 0; del && i < live->n_pol; i++)
+		mho_ctx_del_pol(live->pol[i], live->dir[i]);
+	for (i = 0; del && i < live->n_sa; i++)
+		mho_ctx_del_sa(live->sa[i]);
 	for (i = 0; i < live->n_sa; i++)
 		xfrm_state_put(live->sa[i]);
 	for (i = 0; i < live->n_pol; i++)
@@ -683,9 +691,9 @@ void mho_ctx_skip_live(struct mho_ctx *c, const struct mho_ctx_live *live)
 
 /*
  * Install @c: every SA, then every policy (@excl: a policy may not replace
- * one with the same selector, unless its @replace says so). All or nothing: on failure what was
- * inserted is removed again, and @c is spent either way (the caller frees
- * it).
+ * one with the same selector, unless its @replace says so). All or
+ * nothing: on failure what was inserted is removed again, and @c is spent
+ * either way (the caller frees it).
  */
 int mho_ctx_install(struct mho_ctx *c, bool excl,
 		    struct netlink_ext_ack *extack)

@@ -12,8 +12,7 @@ struct mho_ctx;
 struct mho_ctx_live;
 
 void mho_ctx_free(struct mho_ctx *c);
-void mho_ctx_live_end(struct mho_ctx_live *live);
-void mho_ctx_live_forget(struct mho_ctx_live *live);
+void mho_ctx_live_end(struct mho_ctx_live **livep, bool del);
 u32 mho_ctx_n_sa(const struct mho_ctx *c);
 u32 mho_ctx_n_policy(const struct mho_ctx *c);
 

@@ -124,5 +124,7 @@ struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 int mho_ctx_install(struct mho_ctx *c, bool excl,
 		    struct netlink_ext_ack *extack);
 void mho_ctx_skip_live(struct mho_ctx *c, const struct mho_ctx_live *live);
+void mho_ctx_del_sa(struct xfrm_state *x);
+void mho_ctx_del_pol(struct xfrm_policy *xp, int dir);
 
 #endif /* _MHO_CONTEXT_PRIV_H */

@@ -496,8 +496,7 @@ static int mho_nl_ctx_drop_one(struct mho_net *mn, struct mho_binding *b,
 	}
 	mho_ctx_free(b->h->ctx);
 	WRITE_ONCE(b->h->ctx, NULL);
-	mho_ctx_live_end(b->h->ctx_live);
-	b->h->ctx_live = NULL;
+	mho_ctx_live_end(&b->h->ctx_live, true);
 	mho_net_changed(mn);
 	mho_nl_notify(mn, mho_nl_put_binding, b, MHO_CMD_BINDING_SET);
 	return 0;
