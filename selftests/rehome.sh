@@ -155,10 +155,15 @@ sw_warm() {
 # neighbour's queue of unresolved packets (unres_qlen_bytes, 208 KB by
 # default) drops what does not fit (Documentation/context.rst, "Handing
 # the SAs back to IKE").
+#
+# Each router holds the UDP stream (about 300 KB/s, 64 to 3,000 octets)
+# for as long as the re-home takes. That is under a second on a quiet
+# host, and was 3.5 s in a CI run on a slow one: the nAR overflowed the
+# default 1 MiB and dropped 93 packets. 8 MiB covers 25 s.
 sw_bindings() {
 	x ip netns exec "$SW_PAR" ping6 -c 1 -W 5 $NAR_PEER &&
-	ctl "$SW_PAR" limits set max-hold 600000 max-pkts 4096 &&
-	ctl "$SW_NAR" limits set max-hold 600000 max-pkts 4096 &&
+	ctl "$SW_PAR" limits set max-hold 600000 max-pkts 8192 max-bytes 8388608 &&
+	ctl "$SW_NAR" limits set max-hold 600000 max-pkts 8192 max-bytes 8388608 &&
 	ctl "$SW_PAR" peer add $NAR_PEER local $PAR_PEER &&
 	ctl "$SW_NAR" peer add $PAR_PEER local $NAR_PEER &&
 	ctl "$SW_PAR" binding add role par hoa $MN_IN coa $COA1 peer $NAR_PEER &&
