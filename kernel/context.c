@@ -720,6 +720,18 @@ mho_ctx_move_rewrite(const struct nlattr *ctx, struct netlink_ext_ack *extack)
 	rw->seq_margin = tb[MHO_CTX_A_SEQ_MARGIN] ?
 			 nla_get_u32(tb[MHO_CTX_A_SEQ_MARGIN]) :
 			 MHO_CTX_SEQ_MARGIN;
+	/*
+	 * The MN's inbound templates name no AR after a move. A packet the
+	 * old SA decrypted but the MN's stack has not yet delivered (a
+	 * datagram whose first fragments came over the old link and whose
+	 * rest comes over the new one, a backlog) meets the moved policy:
+	 * with the new AR as the template's source, XFRM would drop it
+	 * (XfrmInTmplMismatch). Inbound, that source only checks the SA's
+	 * outer source; the SA's lookup (destination, SPI) and its keys are
+	 * what authenticate the sender, and the template still requires
+	 * the protocol, mode, reqid and SPI.
+	 */
+	rw->any_ar_in = true;
 	err = mho_ctx_parse_spi_map(ctx, rw, extack);
 	if (err)
 		goto err;

@@ -437,6 +437,10 @@ static struct xfrm_policy *mho_ctx_build_pol(struct net *net,
 				mho_ctx_rewrite_addr(&t->id.daddr, rw);
 				mho_ctx_rewrite_addr(&t->saddr, rw);
 			}
+			if (rw->any_ar_in && p->dir != XFRM_POLICY_OUT &&
+			    ut->mode == XFRM_MODE_TUNNEL &&
+			    ipv6_addr_equal(&ut->saddr.in6, &rw->ar))
+				t->saddr = (xfrm_address_t){};
 			if (t->id.spi)
 				t->id.spi = mho_ctx_map_spi(c, rw, t->id.spi);
 			t->reqid = ut->reqid;

@@ -23,6 +23,7 @@ struct mho_ctx_rewrite {
 	struct in6_addr ar, new_ar;
 	struct in6_addr coa, new_coa;
 	u32 seq_margin;
+	bool any_ar_in;			/* move: inbound templates, no AR */
 	u32 n_spi;			/* move: SPIs the MN must change */
 	u32 spi_old[MHO_CTX_MAX_SA];
 	u32 spi_new[MHO_CTX_MAX_SA];

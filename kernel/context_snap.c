@@ -94,9 +94,12 @@ static int mho_ctx_snap_pol(struct xfrm_policy *xp, int dir, int count,
 		return 0;
 	for (i = 0; i < xp->xfrm_nr; i++) {
 		t = &xp->xfrm_vec[i];
-		if (t->mode == XFRM_MODE_TUNNEL ?
-		    mho_ctx_ends(s, &t->id.daddr, &t->saddr) :
-		    mho_ctx_sel_is_mn(s, &xp->selector))
+		if (t->mode != XFRM_MODE_TUNNEL ?
+		    mho_ctx_sel_is_mn(s, &xp->selector) :
+		    mho_ctx_ends(s, &t->id.daddr, &t->saddr) ||
+		    /* An inbound template a move left without its AR. */
+		    (ipv6_addr_any(&t->saddr.in6) &&
+		     mho_ctx_is_mn(s, &t->id.daddr)))
 			break;
 	}
 	if (i == xp->xfrm_nr)

@@ -72,6 +72,7 @@ fi
 
 mho_setup
 [ -x "$HO_PROBE" ] || { echo "$HO_PROBE is missing (build selftests/tools)"; exit $KSFT_FAIL; }
+FORGE=${MHO_FORGE:-$MHO_SELFTESTS/tools/mho_forge}
 [ -x "$NLRAW" ] || { echo "$NLRAW is missing (build selftests/tools)"; exit $KSFT_FAIL; }
 # modprobe succeeds for what is built in, too.
 for m in xfrm_user esp6 authenc echainiv seqiv gcm; do
@@ -312,6 +313,71 @@ t_rehome() {
 	stream_down 20 && stream_up 20
 	expect_counters $SPI_DOWN $SPI_UP "$d0" "$u0" 50 20
 	expect_eq "the pAR's policies after the move" "$(n_policies "$HO_PAR")" 0
+}
+
+# ---- a datagram split by the move ---------------------------------------------
+
+# mn_snmp FIELD [FILE]: the MN's counter in /proc/net/FILE (snmp6).
+mn_snmp() {
+	ip netns exec "$HO_MN" awk -v f="$1" '$1 == f { print $2 }' \
+		"/proc/net/${2:-snmp6}"
+}
+
+# split ID first|rest: the part given of datagram ID (2,000 bytes of UDP
+# payload, in fragments of 1,232, to a port nobody listens on) from the
+# CN to the HOA.
+split() {
+	ip netns exec "$HO_CN" taskset -c 0 "$FORGE" -T -I $CN -i $HOA \
+		-P 2000 -F 1232 -S "$1" -x "$2" >/dev/null
+}
+
+# The first fragment reaches the MN through the pAR's SA; the MN moves;
+# the rest comes through the nAR's. The reassembled datagram carries the
+# first fragment's SA, which the move deleted: the moved inbound policy
+# must still take it (its template names no AR). UDP then finds no
+# socket (Udp6NoPorts): it passed the policy check. Before, it counted
+# XfrmInTmplMismatch and the datagram was lost.
+t_move_split() {
+	local r0 n0 m0 pol
+	need_tool "$FORGE" || return
+	use_alg gcm noesn
+	topo || return
+	r0=$(mn_snmp Ip6ReasmOKs)
+	n0=$(mn_snmp Udp6NoPorts)
+	m0=$(mn_snmp XfrmInTmplMismatch xfrm_stat)
+	x split 9 first || return
+	wait_for 10 test "$(sa_ctr "$HO_MN" $COA1 $SPI_DOWN seq)" = $((START + 1)) ||
+		{ fail "the first fragment did not reach the MN"; return; }
+	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/ctx" &&
+	mn_move &&
+	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 &&
+	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 || return
+	pol=$(ip -n "$HO_MN" xfrm policy list dir in)
+	grep -q "tmpl src :: dst $COA2\$" <<<"$pol" ||
+		fail "the MN's moved inbound template: $pol"
+	grep -q "proto esp reqid 7 mode tunnel" <<<"$pol" ||
+		fail "the MN's moved inbound template lost its protocol, reqid or mode: $pol"
+	expect_eq "the MN's outbound template" \
+		"$(ip -n "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA2 dst $NAR_A\$")" 1
+	x split 9 rest || return
+	wait_for 10 test "$(mn_snmp Ip6ReasmOKs)" = $((r0 + 1)) ||
+		fail "the MN reassembled $(($(mn_snmp Ip6ReasmOKs) - r0)) datagrams, not 1"
+	wait_for 10 test "$(mn_snmp Udp6NoPorts)" = $((n0 + 1)) ||
+		fail "the datagram did not reach UDP: Udp6NoPorts $(($(mn_snmp Udp6NoPorts) - n0))"
+	expect_eq "XfrmInTmplMismatch at the MN" \
+		"$(($(mn_snmp XfrmInTmplMismatch xfrm_stat) - m0))" 0
+	expect_eq "the nAR's outbound oseq" "$(sa_ctr "$HO_NAR" $COA2 $SPI_DOWN oseq)" \
+		$((START + 1 + MARGIN + 1))
+	# Moved again (back to the pAR's link), the policy is found and
+	# follows, its template still without an AR.
+	x ip -n "$HO_MN" link set mn1 down && x ip -n "$HO_MN" link set mn0 up &&
+	xout "moved 2 SAs 2 policies" "$MHOCTL" -n "$HO_MN" context move \
+		coa $COA2 new-coa $COA1 ar $NAR_A new-ar $PAR_A || return
+	expect_eq "the MN's inbound template after a second move" \
+		"$(ip -n "$HO_MN" xfrm policy list dir in | grep -c "tmpl src :: dst $COA1\$")" 1
+	expect_eq "the MN's outbound template after a second move" \
+		"$(ip -n "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA1 dst $PAR_A\$")" 1
 }
 
 # ---- SPI collision, predictive -----------------------------------------------
@@ -747,9 +813,9 @@ t_files() {
 # between them take every path of the code (AEAD and not, ESN and not):
 # each re-homing costs it minutes.
 if [ "${MHO_FLAVOUR:-release}" = debug ]; then
-	ktap_plan 8
+	ktap_plan 9
 else
-	ktap_plan 11
+	ktap_plan 12
 	run_case "reactive re-homing, AES-GCM: traffic continues, counters continue" t_rehome gcm noesn
 fi
 run_case "reactive re-homing, AES-GCM with ESN across 2^32" t_rehome gcm esn
@@ -757,6 +823,7 @@ run_case "reactive re-homing, AES-CBC + HMAC-SHA-256" t_rehome cbc noesn
 [ "${MHO_FLAVOUR:-release}" = debug ] ||
 	run_case "reactive re-homing, AES-CBC + HMAC-SHA-256 with ESN across 2^32" t_rehome cbc esn
 run_case "predictive import, an SPI collision on the nAR: a new SPI, reported and used" t_collision
+run_case "a datagram whose first fragment came through the old SA is delivered after the move" t_move_split
 run_case "dispose inactive keeps the context, drop frees it" t_inactive
 run_case "dispose leaving keeps the MN's way in until the handoff ends; a switch-back keeps it as it is" t_leaving
 run_case "malformed, truncated and inconsistent contexts change nothing" t_malformed

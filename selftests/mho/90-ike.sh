@@ -48,12 +48,11 @@
 #   g) the streams: nothing lost, duplicated, reordered or damaged; TCP:
 #      every byte, and every segment the CN sent again had arrived (the
 #      MN reported it as a duplicate: a stall of the emulated machine can
-#      fire a timeout, but then nothing was lost). One exception, which
-#      the test predicts: a fragmented datagram the pAR's freeze split in
-#      two (the MN had begun to reassemble it when it moved: SW_FRAGQ,
-#      rehome.sh) is dropped by the MN's moved policy; it is then the one
-#      datagram lost, the MN's UDP socket counts it, XfrmInTmplMismatch
-#      counts it, and its size needs fragments. A second, which the test
+#      fire a timeout, but then nothing was lost). A fragmented datagram
+#      the pAR's freeze split in two (the MN had begun to reassemble it
+#      when it moved: SW_FRAGQ, rehome.sh) arrives too: the MN's moved
+#      inbound policy names no AR (context.rst, "Inbound templates after
+#      a move"). One exception, which the test
 #      recognises: a datagram the MN sends while charon deletes its old
 #      outbound SA in the CHILD_SA rekey, past its policy lookup and not
 #      yet encrypted, is dropped by XFRM (XfrmOutStateInvalid); the
@@ -69,8 +68,7 @@
 #      zero in the nAR's and the MN's netns; no error in the nAR's
 #      charon log, nor in the MN's but for the SAs charon could not
 #      delete when it closed its IKE_SA with the pAR (mho had moved them);
-#      XfrmInTmplMismatch and XfrmOutStateInvalid count the datagrams of
-#      g), if there were any
+#      XfrmOutStateInvalid counts the datagram of g), if there was one
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../swan.sh"
 . "$(dirname "$0")/../xfrm.sh"
@@ -340,7 +338,8 @@ t_rehome() {
 	ip netns exec "$SW_PAR" "$MHOCTL" monitor -t >"$TMPD/par.mon" 2>&1 &
 	bg_add $!
 	sw_export && sw_move && sw_import || return
-	# One flow only runs through the freeze: one datagram at most is split.
+	# One flow only runs through the freeze: one datagram at most is
+	# split (t_streams requires it delivered).
 	diag "datagrams the MN was reassembling when it moved: $SW_FRAGQ"
 	[ "$SW_FRAGQ" -le 1 ] || fail "$SW_FRAGQ datagrams split by the freeze"
 	expect_eq "ESP states in the nAR's netns" "$(esp_states "$SW_NAR" | sort)" \
@@ -466,7 +465,7 @@ t_streams() {
 	wait "${PID[tcp-recv]}"
 	wait "${PID[tcp-send]}"
 	stop_streams
-	stream_ok down "$SW_FRAGQ"
+	stream_ok down
 	# Upwards, what the rekey's race dropped at the MN (see g) above):
 	# the counter also counts a TCP ACK the race took, so the stream may
 	# have lost fewer than it says, never more.
@@ -482,12 +481,11 @@ t_streams() {
 			"$(lost_seqs up | tr ' ' '\n' | awk -F@ -v a="$REKEY_T0" -v b="$REKEY_T1" \
 				'NF == 2 && ($2 < a || $2 > b) { n++ } END { print n + 0 }')" 0
 	}
-	[ "$SW_FRAGQ" = 0 ] ||
-		expect_eq "datagrams lost CN -> MN that needed fragments" "$(lost_sizes down |
-			awk -v max=$((SW_CN_MTU - 48)) '$2 > max { n++ } END { print n + 0 }')" "$SW_FRAGQ"
 	[ "$CASE_FAILED" = 0 ] || why
-	[ "$CASE_FAILED" = 0 ] && [ "$SW_FRAGQ" = 0 ] ||
+	[ "$CASE_FAILED" = 0 ] || {
 		diag "lost CN -> MN (seq@send time): $(lost_seqs down | head -c 2000)"
+		diag "their sizes (seq octets): $(lost_sizes down | head -n 20 | tr '\n' ' ')"
+	}
 	diag "tcp: $(cat "$TMPD/tcp.out") sender: $(cat "$TMPD/tcp.send")"
 	expect_eq "TCP received" "$(cat "$TMPD/tcp.out" | cut -d' ' -f1-8)" \
 		"flows 1 bytes $TCP_BYTES bad 0 short 0"
@@ -533,9 +531,8 @@ t_end() {
 			"$([ "$ns" = "$SW_NAR" ] && echo "$out" || echo "$in")")" "$e"
 		e2=''
 		if [ "$ns" = "$SW_MN" ]; then
-			[ "$SW_FRAGQ" = 0 ] || e2="XfrmInTmplMismatch $SW_FRAGQ"
 			[ "$(mn_out_invalid)" = 0 ] ||
-				e2+="${e2:+$'\n'}XfrmOutStateInvalid $(mn_out_invalid)"
+				e2="XfrmOutStateInvalid $(mn_out_invalid)"
 		fi
 		expect_eq "non-zero lines of /proc/net/xfrm_stat in $ns" \
 			"$(xfrm_errors "$ns" | awk '{ print $1, $2 }')" "$e2"
@@ -562,7 +559,7 @@ run_case "re-home under the stream; streams MN -> CN and TCP CN -> MN start" t_r
 run_case "make: IKEv2 MN <-> nAR beside the transferred SAs" t_make
 run_case "switch to the negotiated SAs, remove the transferred ones" t_switch
 run_case "forced CHILD_SA rekey and IKE_SA rekey under the streams" t_rekey
-run_case "streams: nothing lost (but a datagram the freeze split), duplicated or reordered; TCP: no segment lost" t_streams
+run_case "streams: nothing lost (a datagram the freeze split included), duplicated or reordered; TCP: no segment lost" t_streams
 run_case "idle: DPD from the MN, answered by the nAR" t_dpd
 run_case "nothing left of the context; no IPsec error; charon logs clean" t_end
 diag "90-ike took ${SECONDS} s"
