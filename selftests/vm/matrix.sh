@@ -129,9 +129,17 @@ fi
 # both lanes near 57 minutes on a host as slow as that CI's. The
 # rehearsal of that (2026-12-07, a faster host) took 49 minutes: debug-a's
 # VM 45.5, the foreground lane 49 (6.1 22, 6.12 4.5, debug-b 18.5).
+#
+# CI of 2026-12-07 (second run, a slow host again) failed after 70
+# minutes: debug-a's VM took 67 (77-context 908 s, 20-invalid 504,
+# 71-queue 473), 6.1's 28.5, and the foreground lane stopped after 6.1;
+# debug-b had taken 31 in the rehearsal before (78-swan 319 s). Since
+# then 78-swan no longer runs on the debug kernel (see debug_none), and
+# 79-index (217 s) moved to debug-b: both lanes near 64 minutes on a
+# host that slow, 50 on the usual one.
 debug_a() {
 	case "$1" in
-	[1-4]*|60-*|70-*|71-*|74-*|75-*|76-*|77-*|79-*|80-*|83-*) return 0 ;;
+	[1-4]*|60-*|70-*|71-*|74-*|75-*|76-*|77-*|80-*|83-*) return 0 ;;
 	esac
 	return 1
 }
@@ -159,7 +167,8 @@ debug_a() {
 # that no mho code is on). 6.1 and latest run it (about 2 minutes).
 #
 # 90-ike hands moved SAs back to strongSwan: mho's part is 78-swan's
-# (export, move, import of charon's SAs), which debug-b runs; the rest is
+# (export, move, import of charon's SAs: 77-context's paths on the debug
+# kernel, see 78-swan below); the rest is
 # XFRM and charon (about a minute on 6.1). Only 6.1 runs it (only_61).
 #
 # 12-examples runs mhoctl(8)'s examples: commands whose kernel paths
@@ -172,13 +181,20 @@ debug_a() {
 # handler runs), and what it lets through takes 10-crud's paths (2 to 5
 # minutes on the debug kernel, a setpriv and an mhoctl per command).
 #
+# 78-swan moves charon's SAs with mho's export, move and import: the
+# paths 77-context takes on the debug kernel with SAs made by ip xfrm
+# (AEAD and not, ESN and not; lifetimes, marks and replay state are
+# copied whole, whoever made the SA). What is charon's own is
+# userspace. 6.1, 6.12 (no: only on_612's) and latest run it (5 minutes
+# on the debug kernel, 20 s on 6.1).
+#
 # 65-conf (showconf and setconf) sends the requests 10-crud sends (limits,
 # peers and bindings, made, dumped and deleted: undoing a refused file
 # is mhoctl's deleting what it made) and reloads the module as
 # 60-lifecycle does; a minute on the debug kernel. 6.1 runs it.
 debug_none() {
 	case "$1" in
-	05-*|12-*|30-*|65-*|85-*|86-*|87-*|88-*|89-*|90-*|91-*|92-*) return 0 ;;
+	05-*|12-*|30-*|65-*|78-*|85-*|86-*|87-*|88-*|89-*|90-*|91-*|92-*) return 0 ;;
 	esac
 	return 1
 }
