@@ -336,7 +336,8 @@ split() {
 # first fragment's SA, which the move deleted: the moved inbound policy
 # must still take it (its template names no AR). UDP then finds no
 # socket (Udp6NoPorts): it passed the policy check. Before, it counted
-# XfrmInTmplMismatch and the datagram was lost.
+# XfrmInTmplMismatch and the datagram was lost. A datagram in the clear
+# is still refused.
 t_move_split() {
 	local r0 n0 m0 pol
 	need_tool "$FORGE" || return
@@ -369,6 +370,15 @@ t_move_split() {
 		"$(($(mn_snmp XfrmInTmplMismatch xfrm_stat) - m0))" 0
 	expect_eq "the nAR's outbound oseq" "$(sa_ctr "$HO_NAR" $COA2 $SPI_DOWN oseq)" \
 		$((START + 1 + MARGIN + 1))
+	# The template still requires ESP: with the nAR's out policy gone,
+	# a datagram in the clear is refused.
+	n0=$(mn_snmp Udp6NoPorts)
+	x ip -n "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
+	x ip netns exec "$HO_CN" "$FORGE" -T -I $CN -i $HOA -P 100 -S 10 || return
+	wait_for 10 test "$(mn_snmp XfrmInTmplMismatch xfrm_stat)" = $((m0 + 1)) ||
+		fail "a datagram in the clear: XfrmInTmplMismatch $(($(mn_snmp XfrmInTmplMismatch xfrm_stat) - m0)), not 1"
+	expect_eq "datagrams in the clear that reached UDP" \
+		"$(($(mn_snmp Udp6NoPorts) - n0))" 0
 	# Moved again (back to the pAR's link), the policy is found and
 	# follows, its template still without an AR.
 	x ip -n "$HO_MN" link set mn1 down && x ip -n "$HO_MN" link set mn0 up &&
