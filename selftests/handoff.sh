@@ -1465,7 +1465,8 @@ _ho_mhod_mn_conf() {
 # it, naming the header's state, and the Mobility Header's policy then
 # requires both. The MN's home address
 # has the "home" flag (the kernel takes a type 2 Routing Header only for
-# such an address). The home agent grants HO_MHOD_HA_MAX (420 s).
+# such an address). The home agent grants HO_MHOD_HA_MAX (420 s), and with
+# HO_MHOD_HA_REFRESH (a duration) advises refreshes at that interval.
 HO_ESP_HA_BU=0x5001 HO_ESP_HA_BA=0x5002
 
 # ho_mhod_ha_topo: after handoff_setup, ho_home_setup and the routes the
@@ -1524,7 +1525,8 @@ _ho_mhod_ha_conf() {
 	_ho_conf Neighbor Name=nar Router=$HO_HA_NAR Prefix=2001:db8:b::/64
 	_ho_conf Peer Name=mn Kind=mobile-node Address=$HOA IPsec=mn
 	_ho_conf_ipsec mn $HO_ESP_HA_BU $HO_ESP_HA_BA
-	_ho_conf Timers BindingLifetime="${HO_MHOD_HA_MAX:-420s}"
+	_ho_conf Timers BindingLifetime="${HO_MHOD_HA_MAX:-420s}" \
+		${HO_MHOD_HA_REFRESH:+BindingRefresh=$HO_MHOD_HA_REFRESH}
 }
 
 # _ho_mhod_registered COA: the MN agent's registration is at COA.

@@ -31,6 +31,13 @@
 #              on the host
 #   reactive   the same in FMIPv6's reactive mode (TCP): the agent's BU
 #              after the FBack
+#   advice     with BindingRefresh 4 s, the home agent's BA (lifetime
+#              40 s) carries a Binding Refresh Advice (decoded by tshark):
+#              the agent refreshes every 4 s, not at 30 s. A Mobility
+#              Header of an unknown type, to the home agent and to the
+#              pAR, is answered with a Binding Error, Status 2 (decoded
+#              by tshark); a flood of them with at most SignalingRate
+#              (rate-limited, counted); the binding does not change
 #   seed 002   B (the MN) leaves unannounced; A (the correspondent,
 #              moving too) sends its HoTI, CoTI and BU to B's home
 #              address, which the home agent tunnels to B's old care-of
@@ -231,6 +238,82 @@ t_reactive() {
 	HO_MHOD_MOVE=reactive ha_checks
 }
 
+t_advice() {
+	local d=$TMPD/advice
+	need_tool "$MH" || return
+	handoff_setup && ho_mhod_ha_topo || { fail "topology setup failed"; return; }
+	if _ho_esp_null; then
+		pcap_start "$HO_MN" bra-mn || fail "no capture"
+	fi
+	pcap_start "$HO_SRC" be-src || fail "no capture"
+	if HO_MHOD_HA=1 HO_MHOD_HA_MAX=40s HO_MHOD_HA_REFRESH=4s ho_mhod_start "$d"; then
+		advice_body
+	else
+		fail "mhod did not start"
+	fi
+	ho_mhod_stop || fail "mhod did not stop cleanly"
+	if _ho_esp_null; then
+		pcap_emit bra-mn "$_HO_BA_RH2&&mip6.ba.lifetime==10&&mip6.bra.interval==1" ||
+			fail "no capture at the MN"
+	fi
+	pcap_emit be-src "mip6.mhtype==7&&mip6.be.status==2&&mip6.be.haddr==::&&ipv6.src==$HO_HA&&ipv6.dst==$A" \
+		"mip6.mhtype==7&&mip6.be.status==2&&ipv6.src==$HO_HA_PAR" ||
+		fail "no capture at the correspondent"
+	handoff_teardown
+}
+
+# be_heard FILE FROM: the Binding Errors from FROM the listener printed.
+be_heard() {
+	awk -v f="$2" -v a=$A '$1 == "type" && $2 == 7 && $4 == f && $6 == a' "$1" | wc -l
+}
+
+advice_body() {
+	local r v ha par mh=$TMPD/advice.mh pid
+	ho_mhodctl mn home | grep -q "^home registered coa 2001:db8:a::2 seq [0-9]* status 0 lifetime 40 ms [0-9]* refresh 4$" ||
+		fail "the agent: $(ho_mhodctl mn home)"
+	# Three refreshes: 12 s with the advice; without it the first would
+	# come 30 s after the registration, the third after 90.
+	r=$(ho_mhod_stat ha ha_registered)
+	wait_for 30 _ha_stat_is ha ha_registered $((r + 3)) ||
+		fail "registrations: $(ho_mhod_stat ha ha_registered), $r before"
+	expect_eq "the binding" "$(ha_binding)" "2001:db8:a::2 $HO_HA_PAR"
+
+	# An unknown type (200) from the correspondent to the home agent and
+	# to the pAR: a Binding Error each, Status 2, the home address ::.
+	ip netns exec "$HO_SRC" "$MH" recv -w 0 >"$mh" 2>&1 &
+	pid=$!
+	bg_add $pid
+	wait_for 5 test -n "$(ip netns exec "$HO_SRC" ss -Hwa)" ||
+		{ fail "the listener did not start"; return; }
+	v=$(ho_mhod_stat ha rx_malformed)
+	x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HO_HA -t 200 &&
+		x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HO_HA_PAR -t 200 || return
+	wait_for 10 test "$(be_heard "$mh" $HO_HA_PAR)" = 1 ||
+		fail "Binding Errors from the pAR: $(be_heard "$mh" $HO_HA_PAR)"
+	expect_eq "Binding Errors from the home agent" "$(be_heard "$mh" $HO_HA)" 1
+	expect_eq "be_sent at the home agent" "$(ho_mhod_stat ha be_sent)" 1
+	expect_eq "be_sent at the pAR" "$(ho_mhod_stat par be_sent)" 1
+	expect_eq "rx_malformed at the home agent" "$(ho_mhod_stat ha rx_malformed)" $((v + 1))
+	# A flood of 40: every one counted, at most SignalingRate (10 at
+	# once, then 10 a second) answered.
+	x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HO_HA -t 200 -n 40 || return
+	wait_for 10 test "$(ho_mhod_stat ha rx_malformed)" = $((v + 41)) ||
+		fail "rx_malformed at the home agent: $(ho_mhod_stat ha rx_malformed), $v before"
+	sleep 0.5
+	ha=$(ho_mhod_stat ha be_sent)
+	diag "of 40 at once: $((ha - 1)) Binding Errors, $(ho_mhod_stat ha rx_rate_limited) over SignalingRate"
+	[ "$ha" -ge 5 ] && [ "$ha" -le 21 ] || fail "be_sent $ha after a flood of 40"
+	expect_eq "rate-limited at the home agent" "$(ho_mhod_stat ha rx_rate_limited)" $((41 - ha))
+	expect_eq "Binding Errors heard" "$(be_heard "$mh" $HO_HA)" "$ha"
+	bg_kill $pid
+	par=$(ho_mhod_stat par be_sent)
+	expect_eq "be_sent at the pAR after the flood" "$par" 1
+	expect_eq "the binding after them" "$(ha_binding)" "2001:db8:a::2 $HO_HA_PAR"
+	for v in kernel_errors rx_unknown_peer rx_wrong_addr rx_replayed ha_refused; do
+		expect_eq "$v at the home agent" "$(ho_mhod_stat ha $v)" 0
+	done
+}
+
 # Seed 002, simultaneous mobility, fed by a real BU: B (the MN) leaves
 # its link unannounced; A, the correspondent (moving too), sends its
 # HoTI, CoTI and BU to B's home address; the home agent tunnels them to
@@ -292,8 +375,9 @@ seed002_body() {
 	expect_eq "registrations at the home agent" "$(ho_mhod_stat ha ha_registered)" 2
 }
 
-ktap_plan 5
+ktap_plan 6
 run_case "register, refusals, refresh, expiry" t_register
+run_case "Binding Refresh Advice; Binding Errors for unknown types, rate-limited" t_advice
 run_case "UDP through the home agent, predictive" t_udp
 run_case "TCP through the home agent, predictive" t_tcp
 run_case "TCP through the home agent, reactive" t_reactive

@@ -1201,7 +1201,7 @@ static void rx_mh(const struct mhod_rx *rx)
 
 	err = mhod_mh_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
-		mhod_rx_malformed("Mobility Header", rx, err);
+		mhod_mh_rx_failed(rx, err);
 		return;
 	}
 	switch (m.msg) {

@@ -651,6 +651,7 @@ static const struct key keys[] = {
 	{ S_TIMERS, "PreAuthLifetime", DUR(10000, 86400000), .off = T(preauth_lifetime_ms) },
 	{ S_TIMERS, "ProxyNDLifetime", DUR(1, 60000), .off = T(proxy_nd_ms) },
 	{ S_TIMERS, "BindingLifetime", DUR(4000, 262140000), .off = T(binding_lifetime_ms) },
+	{ S_TIMERS, "BindingRefresh", DUR(4000, 262136000), .off = T(binding_refresh_ms) },
 	{ S_TIMERS, "BindAckTimeoutFirst", DUR(1, 60000), .off = T(bindack_first_ms) },
 	{ S_TIMERS, "BindAckTimeout", DUR(1, 60000), .off = T(bindack_ms) },
 	{ S_TIMERS, "BindAckTimeoutMax", DUR(1, 600000), .off = T(bindack_max_ms) },
@@ -1146,6 +1147,13 @@ static int check(struct parser *p)
 	if (t->binding_lifetime_ms % 4000)
 		return at(p, &top, "%s",
 			  "BindingLifetime is a multiple of 4 s (RFC 6275 6.1.7)");
+	if (t->binding_refresh_ms % 4000)
+		return at(p, &top, "%s",
+			  "BindingRefresh is a multiple of 4 s (RFC 6275 6.2.4)");
+	if (t->binding_refresh_ms &&
+	    t->binding_refresh_ms >= t->binding_lifetime_ms)
+		return at(p, &top, "%s",
+			  "BindingRefresh is below BindingLifetime (RFC 6275 10.3.1)");
 	if (check_names(p) || check_neighbors(p))
 		return -1;
 	return check_peers(p);

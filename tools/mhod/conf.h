@@ -123,6 +123,7 @@ struct mhod_conf_timers {
 	 * units on the wire, so a multiple of 4 s).
 	 */
 	uint32_t binding_lifetime_ms;
+	uint32_t binding_refresh_ms;	/* BRA in the BA; 0: none */
 	uint32_t bindack_first_ms;
 	uint32_t bindack_ms;
 	uint32_t bindack_max_ms;

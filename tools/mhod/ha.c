@@ -30,7 +30,8 @@
  * is the BU's, at most BindingLifetime; when it runs out the binding is
  * deleted (ha_expired). A BA answers every BU with the A flag and every
  * refusal; away from home it goes through the care-of address in a type
- * 2 Routing Header.
+ * 2 Routing Header. With [Timers] BindingRefresh, an accepting BA whose
+ * lifetime is longer carries a Binding Refresh Advice of that interval.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,15 +95,24 @@ static void send_ba(const struct in6_addr *hoa, const struct in6_addr *coa,
 		.type = MHOD_MH_BA, .msg = MHOD_MSG_BA, .status = status,
 		.seq = seq, .lifetime = lifetime,
 	};
+	uint32_t refresh = mhod_conf->timers.binding_refresh_ms / 4000u;
 
+	/* RFC 6275 10.3.1: a Binding Refresh Advice shorter than the
+	 * lifetime granted, when BindingRefresh asks for one.
+	 */
+	if (status < 128 && refresh && refresh < lifetime) {
+		m.opts[0].type = MHOD_MHO_BRA;
+		m.opts[0].refresh = (uint16_t)refresh;
+		m.nopts = 1;
+	}
 	if (net_tx_ba(&m, mhod_core_addr(), hoa, coa) == 0)
 		mhod_ctr.ba++;
 	if (status >= 128)
 		mhod_ctr.ha_refused++;
 	mhod_log(status >= 128 ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "BA to %s via %s: status %u seq %u lifetime %u s",
+		 "BA to %s via %s: status %u seq %u lifetime %u s%s",
 		 mhod_ntop(hoa), coa ? mhod_ntop(coa) : "home", status, seq,
-		 lifetime * 4u);
+		 lifetime * 4u, m.nopts ? ", refresh advised" : "");
 }
 
 static void unbind(struct ha_mn *s)
@@ -239,7 +249,7 @@ static void rx_mh(const struct mhod_rx *rx)
 	}
 	err = mhod_mh_parse(&m, rx->buf, rx->len, &rx->pi, NULL);
 	if (err) {
-		mhod_rx_malformed("Mobility Header", rx, err);
+		mhod_mh_rx_failed(rx, err);
 		return;
 	}
 	if (m.msg != MHOD_MSG_BU) {

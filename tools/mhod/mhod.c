@@ -441,6 +441,49 @@ void mhod_rx_malformed(const char *what, const struct mhod_rx *rx,
 			mhod_ntop(&rx->pi.src), mhod_strerror(err));
 }
 
+/* An address a Binding Error may go to, or come from (RFC 6275 9.3.3
+ * and RFC 4443 2.4 (e), as ICMPv6 errors): not unspecified, loopback or
+ * multicast.
+ */
+static bool be_addr_ok(const struct in6_addr *a)
+{
+	static const uint8_t loopback[16] = { [15] = 1 };
+
+	return !mhod_addr_any(a) && a->s6_addr[0] != 0xff &&
+	       memcmp(a->s6_addr, loopback, 16);
+}
+
+/*
+ * RFC 6275 9.2: a Mobility Header of an unknown type is answered with a
+ * Binding Error, Status 2, to the packet's source: with a Home Address
+ * option, the care-of address it came from, the home address in the
+ * message (9.3.3). Every node's mhod does so, whatever its role. The
+ * errors are rate-limited as ICMPv6's are (9.3.3): one bucket of
+ * [Limits] SignalingRate for all of them, so that a flood of unknown
+ * types from many sources sends at most that many a second.
+ */
+void mhod_mh_rx_failed(const struct mhod_rx *rx, enum mhod_err err)
+{
+	static struct mhod_rate be_rate;
+	struct mhod_mh be = {
+		.type = MHOD_MH_BE, .msg = MHOD_MSG_BE, .status = 2,
+	};
+	const struct in6_addr *to = rx->has_hao ? &rx->hao : &rx->pi.src;
+
+	mhod_rx_malformed("Mobility Header", rx, err);
+	if (err != MHOD_E_MH_TYPE || !be_addr_ok(to) ||
+	    !be_addr_ok(&rx->pi.dst) ||
+	    !mhod_rate_ok(&be_rate, "Mobility Header of an unknown type", to))
+		return;
+	if (rx->has_hao)
+		be.home_addr = rx->pi.src;
+	if (net_tx_mh(&be, &rx->pi.dst, to, 0, NULL) < 0)
+		return;
+	mhod_ctr.be_sent++;
+	mhod_log(MHOD_LOG_INFO, "BE to %s: status 2 (MH type %u unknown)",
+		 mhod_ntop(to), rx->len > 2 ? rx->buf[2] : 0);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const char *role_name(enum mhod_role r)

@@ -38,7 +38,7 @@ const char *mhod_ntop(const struct in6_addr *a);	/* rotating buffers */
 	X(ctx_refused) X(ctx_failed) X(ctx_unknown_ar) X(ctx_moved)	\
 	X(ctx_ctar) X(ctx_requested) X(ctx_bad_token)			\
 	X(bu) X(ba) X(ha_registered) X(ha_deregistered) X(ha_expired)	\
-	X(ha_refused)
+	X(ha_refused) X(be_sent)
 
 #define MHOD_CTR_FIELD(n) uint64_t n;
 struct mhod_counters {
@@ -123,6 +123,10 @@ typedef void (*mhod_rx_fn)(const struct mhod_rx *rx);
 /* A message that does not parse: counted (rx_malformed) and logged. */
 void mhod_rx_malformed(const char *what, const struct mhod_rx *rx,
 		       enum mhod_err err);
+/* A Mobility Header that does not parse: mhod_rx_malformed, and a Binding
+ * Error (Status 2) for one of a type mhod does not know (RFC 6275 9.2).
+ */
+void mhod_mh_rx_failed(const struct mhod_rx *rx, enum mhod_err err);
 /* Open the ICMPv6 (type 154, 136 and 150) and Mobility Header sockets. */
 int net_open(mhod_rx_fn icmp_fn, mhod_rx_fn mh_fn);
 void net_close(void);

@@ -16,7 +16,8 @@
  * for the sequence number last sent. Status 135 (sequence number out of
  * window) brings the home agent's number: the agent sends again, after
  * it. The registration is refreshed when 3/4 of the granted lifetime
- * have passed.
+ * have passed, or sooner when the BA's Binding Refresh Advice says so
+ * (RFC 6275 11.7.3).
  *
  * Control commands (mn.c): "register [seq N]" sends a BU now (N: with
  * that sequence number, to test a home agent's replay protection);
@@ -42,6 +43,7 @@ static struct {
 	struct in6_addr coa;
 	uint16_t seq;
 	uint16_t lifetime;		/* granted, 4 s units */
+	uint32_t refresh_ms;		/* when the next refresh goes */
 	uint8_t status;			/* of the last BA */
 	bool first;			/* no registration taken yet */
 	uint32_t wait_ms;
@@ -123,6 +125,7 @@ void mnha_moved(const struct in6_addr *coa)
 
 void mnha_on_ba(const struct mhod_rx *rx, const struct mhod_mh *m)
 {
+	const struct mhod_mh_opt *bra;
 	uint32_t life_ms;
 
 	mhod_ctr.ba++;
@@ -162,12 +165,20 @@ void mnha_on_ba(const struct mhod_rx *rx, const struct mhod_mh *m)
 	reg.first = false;
 	reg.lifetime = m->lifetime;
 	life_ms = (uint32_t)m->lifetime * 4000u;
+	reg.refresh_ms = life_ms / 4u * 3u;
+	/* RFC 6275 11.7.3: the home agent's Binding Refresh Advice, when
+	 * it is sooner (an interval of 0 is no advice).
+	 */
+	bra = mhod_mh_opt_find(m, MHOD_MHO_BRA, -1);
+	if (bra && bra->refresh &&
+	    (uint32_t)bra->refresh * 4000u < reg.refresh_ms)
+		reg.refresh_ms = (uint32_t)bra->refresh * 4000u;
 	mhod_log(MHOD_LOG_INFO, "BA from %s: status %u seq %u, registered at %s for %u s, %u ms after the BU",
 		 mhod_ntop(&rx->pi.src), m->status, m->seq, mhod_ntop(&reg.coa),
 		 life_ms / 1000u, reg.ms);
 	/* At home (lifetime 0) there is nothing to refresh. */
 	if (life_ms)
-		loop_timer_arm(&reg.timer, life_ms / 4u * 3u);
+		loop_timer_arm(&reg.timer, reg.refresh_ms);
 }
 
 int mnha_command(const char *arg, char *out, size_t cap)
@@ -208,9 +219,10 @@ void mnha_dump(char *out, size_t cap)
 		snprintf(out, cap, "home none");
 		return;
 	}
-	snprintf(out, cap, "home %s coa %s seq %u status %u lifetime %u ms %u",
+	snprintf(out, cap, "home %s coa %s seq %u status %u lifetime %u ms %u refresh %u",
 		 reg_names[reg.state], mhod_ntop(&reg.coa), reg.seq,
-		 reg.status, reg.lifetime * 4u, reg.ms);
+		 reg.status, reg.lifetime * 4u, reg.ms,
+		 reg.lifetime ? reg.refresh_ms / 1000u : 0);
 }
 
 int mnha_start(const struct in6_addr *coa)

@@ -163,6 +163,12 @@ static const struct {
 	  "IPsec = s\n", "16:11: this home address is listed twice" },
 	{ HA_HEAD "[Timers]\nBindingLifetime = 6s\n",
 	  "1:1: BindingLifetime is a multiple of 4 s" },
+	{ HA_HEAD "[Timers]\nBindingRefresh = 10s\n",
+	  "1:1: BindingRefresh is a multiple of 4 s" },
+	{ HA_HEAD "[Timers]\nBindingLifetime = 60s\nBindingRefresh = 60s\n",
+	  "1:1: BindingRefresh is below BindingLifetime" },
+	{ HA_HEAD "[Timers]\nBindingRefresh = 0s\n",
+	  "11:18: '0s' is outside 4000ms..262136000ms" },
 	{ "[General]\nRole = home-agent\nContextTransfer = yes\n"
 	  "[Interface]\nName = lo\nKind = core\n",
 	  "2:8: ContextTransfer and PreAuthentication are for" },
