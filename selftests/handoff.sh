@@ -347,7 +347,7 @@ _ho_gone() {
 }
 
 _ho_receiver_ready() {
-	[ -n "$(ip netns exec "$HO_MN" ss -Hlun "sport = :$HO_PORT")" ]
+	[ -n "$(nsx "$HO_MN" ss -Hlun "sport = :$HO_PORT")" ]
 }
 
 # _ho_limits NS: room for a whole stream, full-size packets included
@@ -447,7 +447,7 @@ _ho_bindings() {
 		# HO_MHOD_CTX_COLLIDE: another peer's SA at the nAR has the
 		# SPI of the MN's SA to its AR; the import must change it.
 		[ -z "${HO_MHOD_CTX_COLLIDE:-}" ] ||
-			ip -n "$HO_NAR" xfrm state add src 2001:db8:99::1 dst 2001:db8:12::2 \
+			ipn "$HO_NAR" xfrm state add src 2001:db8:99::1 dst 2001:db8:12::2 \
 				proto esp spi $HO_CTX_SPI_UP reqid 9 mode tunnel \
 				aead 'rfc4106(gcm(aes))' "0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')" 128 ||
 			{ _ho_ctl_errors=$((_ho_ctl_errors + 1)); diag "no colliding SA"; }
@@ -612,7 +612,7 @@ _ho_radio() {
 	tc -n "$HO_MN" qdisc add dev mn0 root netem loss 0% &&
 	tc -n "$HO_NAR" qdisc add dev to-mn root netem loss 100% &&
 	tc -n "$HO_MN" qdisc add dev mn1 root netem loss 100% &&
-	ip -n "$HO_MN" link set mn1 up &&
+	ipn "$HO_MN" link set mn1 up &&
 	wait_for 60 ho_oper_up "$HO_MN" mn1 &&
 	wait_for 60 ho_oper_up "$HO_NAR" to-mn
 }
@@ -747,21 +747,21 @@ _ho_counters() {
 	[ "$1" != ha ] && [ -z "${HO_MHOD_HA:-}" ] || routers+=("$HO_CN")
 	[ "$1" != bicast ] || routers+=("$HO_NAR2")
 	for ns in "$HO_CN" "$HO_PAR" "$HO_NAR" "$HO_MN"; do
-		ip netns exec "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
-		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$_ho_out/xfrm_stat.${ns##*-}" 2>/dev/null
+		nsx "$ns" cat /proc/net/snmp6 >"$_ho_out/snmp6.${ns##*-}" 2>/dev/null
+		nsx "$ns" cat /proc/net/xfrm_stat >"$_ho_out/xfrm_stat.${ns##*-}" 2>/dev/null
 	done
 	# HO_MHOD_CTX: each node's SAs (without their keys) and policies.
 	for ns in "$HO_PAR" "$HO_NAR" "$HO_MN"; do
 		[ -n "${HO_MHOD_CTX:-}" ] || break
-		ip -n "$ns" -s xfrm state 2>/dev/null |
+		ipn "$ns" -s xfrm state 2>/dev/null |
 			grep -Ev '^[[:space:]]*(aead|enc|auth|auth-trunc|comp) ' \
 			>"$_ho_out/ctx-states.${ns##*-}"
-		ip -n "$ns" xfrm policy >"$_ho_out/ctx-policies.${ns##*-}" 2>/dev/null
+		ipn "$ns" xfrm policy >"$_ho_out/ctx-policies.${ns##*-}" 2>/dev/null
 	done
 	# The data's SA into the MN (ho_data_esp): its packets (not its key).
 	[ -z "${HO_DATA_ESP:-}" ] || _ho_esp_seq_stop
 	[ -z "${HO_DATA_ESP:-}" ] ||
-		ip -n "$HO_MN" -s xfrm state list dst $HOA proto esp spi $HO_DATA_SPI 2>/dev/null |
+		ipn "$HO_MN" -s xfrm state list dst $HOA proto esp spi $HO_DATA_SPI 2>/dev/null |
 		awk '/^[ \t]*[0-9]+\(bytes\), [0-9]+\(packets\)/ {
 			sub(/.*, /, ""); sub(/\(packets\).*/, ""); print; exit }' \
 		>"$_ho_out/data-esp.mn"
@@ -877,7 +877,7 @@ _ho_tcp_recv() {
 
 _ho_tcp_send() {
 	local dev
-	for dev in $(ip -n "$1" -o link show type veth | awk -F'[:@ ]+' '{ print $2 }'); do
+	for dev in $(ipn "$1" -o link show type veth | awk -F'[:@ ]+' '{ print $2 }'); do
 		# shellcheck disable=SC2086 # netem's words
 		tc -n "$1" qdisc replace dev "$dev" root netem $HO_TCP_SHAPE || return 1
 	done
@@ -898,18 +898,18 @@ _ho_nstat() {
 _ho_receivers_ready() {
 	local i port
 	if [ "$HO_TRAFFIC" = tcp ]; then
-		[ -n "$(ip netns exec "$HO_MN" ss -Hltn "sport = :$HO_PORT")" ]
+		[ -n "$(nsx "$HO_MN" ss -Hltn "sport = :$HO_PORT")" ]
 		return
 	fi
 	for ((i = 0; i < HO_FLOWS; i++)); do
 		port=$((HO_PORT + i))
-		[ -n "$(ip netns exec "$HO_MN" ss -Hlun "sport = :$port")" ] || return 1
+		[ -n "$(nsx "$HO_MN" ss -Hlun "sport = :$port")" ] || return 1
 	done
 }
 
 # _ho_mn_rx: IPv6 packets the MN has received so far.
 _ho_mn_rx() {
-	ip netns exec "$HO_MN" awk '$1 == "Ip6InReceives" { print $2 }' /proc/net/snmp6
+	nsx "$HO_MN" awk '$1 == "Ip6InReceives" { print $2 }' /proc/net/snmp6
 }
 
 _ho_mn_rx_above() {
@@ -1239,13 +1239,13 @@ ho_clear() {
 # handoff_setup leaves it). A link going down loses its neighbour
 # entries, permanent ones too: put back the ones handoff_setup made.
 ho_mn_home() {
-	ip -n "$HO_MN" link set mn1 down &&
-	ip -n "$HO_MN" neigh replace 2001:db8:b::1 lladdr 02:00:00:00:0b:01 \
+	ipn "$HO_MN" link set mn1 down &&
+	ipn "$HO_MN" neigh replace 2001:db8:b::1 lladdr 02:00:00:00:0b:01 \
 		dev mn1 nud permanent &&
-	ip -n "$HO_MN" link set mn0 up &&
-	ip -n "$HO_MN" neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 \
+	ipn "$HO_MN" link set mn0 up &&
+	ipn "$HO_MN" neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 \
 		dev mn0 nud permanent &&
-	ip -n "$HO_MN" route replace default via 2001:db8:a::1 dev mn0 &&
+	ipn "$HO_MN" route replace default via 2001:db8:a::1 dev mn0 &&
 	wait_for 60 ho_oper_up "$HO_MN" mn0
 }
 
@@ -1504,12 +1504,12 @@ ho_esp_ha_setup() {
 	fi
 	sas="xfrm state add src :: dst $ha proto esp spi $HO_ESP_HA_BU reqid 5 mode transport $abu
 xfrm state add src :: dst $HOA proto esp spi $HO_ESP_HA_BA reqid 5 mode transport $aba"
-	err=$(ip -n "$HO_MN" -batch - <<<"$sas
+	err=$(ipn "$HO_MN" -batch - <<<"$sas
 xfrm state add src $ha dst $HOA proto route2 mode ro coa ::
 xfrm policy add src ::/0 dst $ha/128 proto 135 type 5 dir out priority 10 tmpl proto esp spi $HO_ESP_HA_BU reqid 5 mode transport
 xfrm policy add src $ha/128 dst $HOA/128 proto 135 dir in priority 10 tmpl proto esp spi $HO_ESP_HA_BA reqid 5 mode transport tmpl src $ha dst $HOA proto route2 mode ro level use
 xfrm policy add src $ha/128 dst $HOA/128 proto 50 dir in priority 10 tmpl src $ha dst $HOA proto route2 mode ro level use" 2>&1) &&
-	err=$(ip -n "$HO_CN" -batch - <<<"$sas
+	err=$(ipn "$HO_CN" -batch - <<<"$sas
 xfrm state add src $HOA dst $ha proto hao mode ro coa ::
 xfrm policy add src $HOA/128 dst $ha/128 proto 135 dir in priority 10 tmpl proto esp spi $HO_ESP_HA_BU reqid 5 mode transport tmpl src $HOA dst $ha proto hao mode ro level use
 xfrm policy add src $HOA/128 dst $ha/128 proto 50 dir in priority 10 tmpl src $HOA dst $ha proto hao mode ro level use
@@ -1570,8 +1570,8 @@ xfrm policy add src $HOA/128 dst ::/0 proto $p dir in priority 500 tmpl proto es
 xfrm policy add src ::/0 dst $HOA/128 proto $p dir in priority 500 tmpl proto esp reqid 3 mode transport
 xfrm policy add src $HOA/128 dst ::/0 proto $p dir out priority 500 tmpl proto esp reqid 3 mode transport"
 	done
-	err=$(ip -n "$HO_CN" -batch - <<<"$sas$cn" 2>&1) &&
-	err=$(ip -n "$HO_MN" -batch - <<<"$sas$mn" 2>&1) ||
+	err=$(ipn "$HO_CN" -batch - <<<"$sas$cn" 2>&1) &&
+	err=$(ipn "$HO_MN" -batch - <<<"$sas$mn" 2>&1) ||
 		{ diag "ESP for the data: $(head -c 300 <<<"$err")"; return 1; }
 	# The SA's packets as each node's links carry them (mho_cap -e).
 	_ho_esp_seq_pids=()
@@ -1625,10 +1625,10 @@ ho_data_ar_esp() {
 xfrm state add src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp spi $HO_CTX_SPI_UP $alg"
 	tmpl_down="tmpl src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp reqid 4 mode tunnel"
 	tmpl_up="tmpl src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp reqid 4 mode tunnel"
-	err=$(ip -n "$HO_PAR" -batch - <<<"$sas
+	err=$(ipn "$HO_PAR" -batch - <<<"$sas
 xfrm policy add src ::/0 dst $HOA/128 dir out priority 1000 $tmpl_down
 xfrm policy add src $HOA/128 dst ::/0 dir fwd priority 1000 $tmpl_up" 2>&1) &&
-	err=$(ip -n "$HO_MN" -batch - <<<"$sas
+	err=$(ipn "$HO_MN" -batch - <<<"$sas
 xfrm policy add src $HOA/128 dst ::/0 dir out priority 1000 $tmpl_up
 xfrm policy add src ::/0 dst $HOA/128 dir in priority 1000 $tmpl_down" 2>&1) ||
 		{ diag "the ESP tunnel to the AR: $(head -c 300 <<<"$err")"; return 1; }
@@ -1756,8 +1756,8 @@ ho_esp_setup() {
 		[ -z "${HO_MHOD_CTX:-}" ] || _ho_esp_sa $HO_ESP_PAR_OUT $HO_CTX_PCOA 1
 	} >"$d/esp-mn"
 	for ns in par:"$HO_PAR" nar:"$HO_NAR" mn:"$HO_MN"; do
-		ip -n "${ns#*:}" xfrm state flush && ip -n "${ns#*:}" xfrm policy flush &&
-		ip -n "${ns#*:}" -batch "$d/esp-${ns%%:*}" 2>"$d/esp.err" ||
+		ipn "${ns#*:}" xfrm state flush && ipn "${ns#*:}" xfrm policy flush &&
+		ipn "${ns#*:}" -batch "$d/esp-${ns%%:*}" 2>"$d/esp.err" ||
 			{ diag "IPsec setup (${ns%%:*}): $(head -c 300 "$d/esp.err")"; rm -f "$d"/esp-*; return 1; }
 	done
 	rm -f "$d"/esp-*	# they hold the keys
@@ -1771,9 +1771,9 @@ ho_esp_setup() {
 _ho_gcm_warm() {
 	local key
 	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
-	ip -n "$HO_MN" xfrm state add src ::1 dst ::1 proto esp spi 0x6d67 \
+	ipn "$HO_MN" xfrm state add src ::1 dst ::1 proto esp spi 0x6d67 \
 		mode transport aead 'rfc4106(gcm(aes))' "$key" 128 &&
-	ip -n "$HO_MN" xfrm state delete src ::1 dst ::1 proto esp spi 0x6d67 ||
+	ipn "$HO_MN" xfrm state delete src ::1 dst ::1 proto esp spi 0x6d67 ||
 		{ diag "IPsec: no AES-GCM SA can be made"; return 1; }
 }
 
@@ -1868,8 +1868,8 @@ ho_mhod_burst_start() {
 	for ((i = 0; i < n; i++)); do
 		printf 'address add 2001:db8:ff::1:%x/128 dev lo nodad\n' "$i"
 	done >"$d/addrs" &&
-	ip -n "$HO_MN" -batch "$d/addrs" &&
-	ip -n "$HO_PAR" route add $HO_BURST_PCOA/112 via 2001:db8:a::2 &&
+	ipn "$HO_MN" -batch "$d/addrs" &&
+	ipn "$HO_PAR" route add $HO_BURST_PCOA/112 via 2001:db8:a::2 &&
 	ho_esp_setup "$d" "$n" || return 1
 	_ho_mhod_run par "$HO_PAR" "$d/par.conf" &&
 	_ho_mhod_run nar "$HO_NAR" "$d/nar.conf"
@@ -1945,7 +1945,7 @@ ho_pa_xfrm() {
 	case $1 in
 	par) ns=$HO_PAR ;; nar) ns=$HO_NAR ;; *) ns=$HO_MN ;;
 	esac
-	echo "$(ip -n "$ns" xfrm state | grep -c 'reqid 28008 ') $(ip -n "$ns" xfrm policy | grep -c 'reqid 28008 ')"
+	echo "$(ipn "$ns" xfrm state | grep -c 'reqid 28008 ') $(ipn "$ns" xfrm policy | grep -c 'reqid 28008 ')"
 }
 
 # _ho_mhodctl_step NAME EVENT COMMAND...: a control command that must

@@ -32,11 +32,11 @@
 #                             REQID (0: any SA that fits the template)
 
 sa_show() {
-	ip -n "$1" -s xfrm state get dst "$2" proto esp spi "$3"
+	ipn "$1" -s xfrm state get dst "$2" proto esp spi "$3"
 }
 
 sa_spi() {
-	ip -n "$1" xfrm state list dst "$2" proto esp |
+	ipn "$1" xfrm state list dst "$2" proto esp |
 		sed -n 's/.*proto esp spi \(0x[0-9a-f]*\) .*/\1/p'
 }
 
@@ -67,31 +67,31 @@ sa_keys() {
 }
 
 esp_states() {
-	ip -n "$1" xfrm state | awk '
+	ipn "$1" xfrm state | awk '
 		/^src / { src = $2; dst = $4 }
 		/proto esp/ { mode = $0; sub(/.*mode /, "", mode); sub(/ .*/, "", mode) }
 		/aead / { print src, dst, mode, $2 }'
 }
 
 n_states() {
-	ip -n "$1" xfrm state list | grep -c '^src'
+	ipn "$1" xfrm state list | grep -c '^src'
 }
 
 n_policies() {
-	ip -n "$1" xfrm policy list | grep -cE '^[[:space:]]+dir (in|out|fwd) '
+	ipn "$1" xfrm policy list | grep -cE '^[[:space:]]+dir (in|out|fwd) '
 }
 
 xfrm_errors() {
-	ip netns exec "$1" cat /proc/net/xfrm_stat | awk '$2 != 0'
+	nsx "$1" cat /proc/net/xfrm_stat | awk '$2 != 0'
 }
 
 sa_reqid() {
-	ip -n "$1" xfrm state get dst "$2" proto esp spi "$3" |
+	ipn "$1" xfrm state get dst "$2" proto esp spi "$3" |
 		sed -n 's/.* reqid \([0-9]*\) .*/\1/p' | head -n 1
 }
 
 _pol_get() {
-	ip -n "$1" xfrm policy get src "$2" dst "$3" dir "$4"
+	ipn "$1" xfrm policy get src "$2" dst "$3" dir "$4"
 }
 
 pol_reqid() {
@@ -114,6 +114,6 @@ pol_set_reqid() {
 	tdst=$(sed -n 's/^[[:space:]]*tmpl src [^ ]* dst \([^ ]*\).*/\1/p' <<<"$p")
 	proto=$(sed -n 's/^[[:space:]]*proto \([a-z]*\) .*/\1/p' <<<"$p")
 	mode=$(sed -n 's/.* mode \([a-z]*\).*/\1/p' <<<"$p")
-	ip -n "$1" xfrm policy update src "$2" dst "$3" dir "$4" priority "$prio" \
+	ipn "$1" xfrm policy update src "$2" dst "$3" dir "$4" priority "$prio" \
 		tmpl src "$tsrc" dst "$tdst" proto "$proto" reqid "$5" mode "$mode"
 }

@@ -30,7 +30,7 @@ OTHER=2001:db8:200::99
 send() {
 	local i
 	for ((i = 0; i < $1; i++)); do
-		ip netns exec "$H" bash -c "echo x >/dev/udp/$2/9" ||
+		nsx "$H" bash -c "echo x >/dev/udp/$2/9" ||
 			{ fail "sending to $2 failed"; return 1; }
 	done
 }

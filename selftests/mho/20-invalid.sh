@@ -8,7 +8,7 @@
 
 mho_setup NS
 M() { "$MHOCTL" -n "$NS" "$@"; }
-R() { ip netns exec "$NS" "$NLRAW" "$@"; }
+R() { nsx "$NS" "$NLRAW" "$@"; }
 
 P1=2001:db8::2
 P2=2001:db8::3

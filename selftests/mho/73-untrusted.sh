@@ -43,7 +43,7 @@ setup >/dev/null || { echo "setup failed"; exit $KSFT_FAIL; }
 forge() {
 	local ns=$1
 	shift
-	x ip netns exec "$ns" taskset -c 0 "$FORGE" "$@"
+	x nsx "$ns" taskset -c 0 "$FORGE" "$@"
 }
 
 # untrusted: the nAR's netns counter.
@@ -196,10 +196,10 @@ t_frag_bad() {
 	want tunnel_rx "$rx"
 	# Incomplete: first fragments only, which time out.
 	ns_sysctl "$HO_NAR" net/netfilter/nf_conntrack_frag6_timeout=2 || return
-	tmo=$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout | awk '$1 == "Ip6ReasmTimeout" { print $2 }')
+	tmo=$(nsx "$HO_NAR" nstat -asz Ip6ReasmTimeout | awk '$1 == "Ip6ReasmTimeout" { print $2 }')
 	from_peer -P 1400 -F 512 -x first -n 10 -S 200 || return
 	reasm_timeouts_are() {
-		[ "$(ip netns exec "$HO_NAR" nstat -asz Ip6ReasmTimeout |
+		[ "$(nsx "$HO_NAR" nstat -asz Ip6ReasmTimeout |
 			awk '$1 == "Ip6ReasmTimeout" { print $2 }')" -ge "$1" ]
 	}
 	wait_for 20 reasm_timeouts_are $((tmo + 10)) ||

@@ -116,7 +116,7 @@ untrusted() {
 
 # xfrm_stat NAME: a counter of /proc/net/xfrm_stat in the nAR's netns.
 xfrm_stat() {
-	ip netns exec "$HO_NAR" awk -v k="$1" '$1 == k { print $2 }' /proc/net/xfrm_stat
+	nsx "$HO_NAR" awk -v k="$1" '$1 == k { print $2 }' /proc/net/xfrm_stat
 }
 
 
@@ -225,7 +225,7 @@ t_policy() {
 	rx=$(ho_ctr "$HO_NAR" tunnel_rx)
 	plain=$(plaintext)
 	mism=$(xfrm_stat XfrmInTmplMismatch)
-	x ip netns exec "$HO_PAR" "$FORGE" -s $PAR_EP -d $NAR_EP -i $HOA || return
+	x nsx "$HO_PAR" "$FORGE" -s $PAR_EP -d $NAR_EP -i $HOA || return
 	settle "plaintext packets on the link" $((plain + 1)) plaintext
 	settle untrusted $((u + 1)) untrusted
 	expect_eq "the nAR's tunnel-rx" "$(ho_ctr "$HO_NAR" tunnel_rx)" "$rx"
@@ -233,7 +233,7 @@ t_policy() {
 
 	# Without the nAR's "dir in" policy, the same packet is taken.
 	x policy "$HO_NAR" in $PAR_EP $NAR_EP del || return
-	x ip netns exec "$HO_PAR" "$FORGE" -s $PAR_EP -d $NAR_EP -i $HOA || return
+	x nsx "$HO_PAR" "$FORGE" -s $PAR_EP -d $NAR_EP -i $HOA || return
 	settle "plaintext packets on the link" $((plain + 2)) plaintext
 	settle "the nAR's tunnel-rx" $((rx + 1)) ho_ctr "$HO_NAR" tunnel_rx
 	expect_eq untrusted "$(untrusted)" $((u + 1))

@@ -71,7 +71,7 @@ home_topo() {
 }
 
 _raw_ready() {
-	[ -n "$(ip netns exec "$HO_MN" ss -Hwa)" ]
+	[ -n "$(nsx "$HO_MN" ss -Hwa)" ]
 }
 
 # listen: B's Mobility Header listener, in the background, to $TMPD/mh.
@@ -92,7 +92,7 @@ heard() {
 
 # send ARGS...: mho_mh send from A to B's home address.
 send() {
-	x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HOA "$@"
+	x nsx "$HO_SRC" "$MH" send -s $A -d $HOA "$@"
 }
 
 # away: B leaves CoA1 (its link to the pAR goes down).
@@ -233,7 +233,7 @@ t_limits() {
 	# The netns-wide limit: a second binding finds it full.
 	x HA limits set cache-pkts 16 cache-total 6 cache-ms 600000 &&
 		x HA binding add role ha hoa 2001:db8:ff::2 || return
-	x ip netns exec "$HO_SRC" "$MH" send -s $A -d 2001:db8:ff::2 -t bu -n 3
+	x nsx "$HO_SRC" "$MH" send -s $A -d 2001:db8:ff::2 -t bu -n 3
 	ho_expect_ctr "$HO_CN" cached 2 2001:db8:ff::2
 	ho_expect_ctr "$HO_CN" cache_full 1 2001:db8:ff::2
 	expect_eq "stats cached-pkts" "$(ho_stat "$HO_CN" cached_pkts)" 6

@@ -108,14 +108,14 @@ use_alg() {
 sa_add() {
 	local ns=$1 src=$2 dst=$3 spi=$4
 	shift 4
-	ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
+	ipn "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
 		reqid 7 mode tunnel "${ALG[@]}" "${ESN[@]}" \
 		replay-seq $START replay-oseq $START "$@"
 }
 
 # pol_add NS DIR SRCSEL DSTSEL TSRC TDST
 pol_add() {
-	ip -n "$1" xfrm policy add src "$3" dst "$4" dir "$2" \
+	ipn "$1" xfrm policy add src "$3" dst "$4" dir "$2" \
 		tmpl src "$5" dst "$6" proto esp reqid 7 mode tunnel
 }
 
@@ -154,7 +154,7 @@ topo() {
 	ctl "$HO_PAR" binding add role par hoa $HOA coa $COA1 peer $HO_NAR_PEER &&
 	ctl "$HO_NAR" binding add role nar hoa $HOA peer $HO_PAR_PEER || return 1
 	x ipsec_setup || return 1
-	x ip -n "$HO_MN" route replace 2001:db8:1::/64 via $PAR_A dev mn0 src $HOA
+	x ipn "$HO_MN" route replace 2001:db8:1::/64 via $PAR_A dev mn0 src $HOA
 }
 
 # topo_reset: back to what handoff_setup and the peers leave: no SA or
@@ -164,14 +164,14 @@ topo() {
 topo_reset() {
 	local ns
 	for ns in "$HO_MN" "$HO_PAR" "$HO_NAR"; do
-		x ip -n "$ns" xfrm state flush && x ip -n "$ns" xfrm policy flush ||
+		x ipn "$ns" xfrm state flush && x ipn "$ns" xfrm policy flush ||
 			return 1
 		"$MHOCTL" -n "$ns" binding del match $HOA >/dev/null 2>&1
 		[ -z "$("$MHOCTL" -n "$ns" binding show)" ] ||
 			{ diag "$ns still has a binding"; return 1; }
 	done
 	ho_mn_home || { diag "the MN is not back on mn0"; return 1; }
-	x ip -n "$HO_CN" route replace $HOA via 2001:db8:1::2
+	x ipn "$HO_CN" route replace $HOA via 2001:db8:1::2
 }
 
 # ---- traffic -----------------------------------------------------------------
@@ -196,7 +196,7 @@ stream_up() {
 }
 
 _up_ready() {
-	ip netns exec "$HO_CN" ss -Hlun "sport = :$PORT_UP" | grep -q .
+	nsx "$HO_CN" ss -Hlun "sport = :$PORT_UP" | grep -q .
 }
 
 # stream_down COUNT: the same from the CN to the HOA.
@@ -210,9 +210,9 @@ stream_down() {
 
 # mn_move [spi OLD:NEW]: the MN's link moves to the nAR, its SAs follow.
 mn_move() {
-	x ip -n "$HO_MN" link set mn0 down &&
-	x ip -n "$HO_MN" link set mn1 up &&
-	x ip -n "$HO_MN" route replace 2001:db8:1::/64 via $NAR_A dev mn1 src $HOA &&
+	x ipn "$HO_MN" link set mn0 down &&
+	x ipn "$HO_MN" link set mn1 up &&
+	x ipn "$HO_MN" route replace 2001:db8:1::/64 via $NAR_A dev mn1 src $HOA &&
 	ctl "$HO_MN" context move coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A "$@"
 }
 
@@ -234,8 +234,8 @@ mn_announce() {
 	x ns_sysctl "$HO_MN" net/ipv6/conf/mn1/ndisc_notify=1 \
 		net/ipv6/conf/mn1/accept_dad=1 net/ipv6/conf/mn1/dad_transmits=1 \
 		net/ipv6/neigh/mn1/retrans_time_ms=100 &&
-	x ip -n "$HO_MN" addr del $COA2/64 dev mn1 &&
-	x ip -n "$HO_MN" addr add $COA2/64 dev mn1 || return 1
+	x ipn "$HO_MN" addr del $COA2/64 dev mn1 &&
+	x ipn "$HO_MN" addr add $COA2/64 dev mn1 || return 1
 	wait_for 20 grep -q '^event attach ' "$mon" ||
 		{ bg_kill $pid; fail "no attach event at the nAR: $(cat "$mon")"; return 1; }
 	bg_kill $pid
@@ -249,7 +249,7 @@ mn_announce() {
 
 # route_to_nar: the CN's binding update, and the pAR's end-marker.
 route_to_nar() {
-	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 &&
+	x ipn "$HO_CN" route replace $HOA via 2001:db8:2::2 &&
 	ctl "$HO_PAR" binding set match $HOA state end
 }
 
@@ -319,7 +319,7 @@ t_rehome() {
 
 # mn_snmp FIELD [FILE]: the MN's counter in /proc/net/FILE (snmp6).
 mn_snmp() {
-	ip netns exec "$HO_MN" awk -v f="$1" '$1 == f { print $2 }' \
+	nsx "$HO_MN" awk -v f="$1" '$1 == f { print $2 }' \
 		"/proc/net/${2:-snmp6}"
 }
 
@@ -353,14 +353,14 @@ t_move_split() {
 	mn_move &&
 	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 &&
-	x ip -n "$HO_CN" route replace $HOA via 2001:db8:2::2 || return
-	pol=$(ip -n "$HO_MN" xfrm policy list dir in)
+	x ipn "$HO_CN" route replace $HOA via 2001:db8:2::2 || return
+	pol=$(ipn "$HO_MN" xfrm policy list dir in)
 	grep -q "tmpl src :: dst $COA2\$" <<<"$pol" ||
 		fail "the MN's moved inbound template: $pol"
 	grep -q "proto esp reqid 7 mode tunnel" <<<"$pol" ||
 		fail "the MN's moved inbound template lost its protocol, reqid or mode: $pol"
 	expect_eq "the MN's outbound template" \
-		"$(ip -n "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA2 dst $NAR_A\$")" 1
+		"$(ipn "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA2 dst $NAR_A\$")" 1
 	x split 9 rest || return
 	wait_for 10 test "$(mn_snmp Ip6ReasmOKs)" = $((r0 + 1)) ||
 		fail "the MN reassembled $(($(mn_snmp Ip6ReasmOKs) - r0)) datagrams, not 1"
@@ -373,21 +373,21 @@ t_move_split() {
 	# The template still requires ESP: with the nAR's out policy gone,
 	# a datagram in the clear is refused.
 	n0=$(mn_snmp Udp6NoPorts)
-	x ip -n "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
-	x ip netns exec "$HO_CN" "$FORGE" -T -I $CN -i $HOA -P 100 -S 10 || return
+	x ipn "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
+	x nsx "$HO_CN" "$FORGE" -T -I $CN -i $HOA -P 100 -S 10 || return
 	wait_for 10 test "$(mn_snmp XfrmInTmplMismatch xfrm_stat)" = $((m0 + 1)) ||
 		fail "a datagram in the clear: XfrmInTmplMismatch $(($(mn_snmp XfrmInTmplMismatch xfrm_stat) - m0)), not 1"
 	expect_eq "datagrams in the clear that reached UDP" \
 		"$(($(mn_snmp Udp6NoPorts) - n0))" 0
 	# Moved again (back to the pAR's link), the policy is found and
 	# follows, its template still without an AR.
-	x ip -n "$HO_MN" link set mn1 down && x ip -n "$HO_MN" link set mn0 up &&
+	x ipn "$HO_MN" link set mn1 down && x ipn "$HO_MN" link set mn0 up &&
 	xout "moved 2 SAs 2 policies" "$MHOCTL" -n "$HO_MN" context move \
 		coa $COA2 new-coa $COA1 ar $NAR_A new-ar $PAR_A || return
 	expect_eq "the MN's inbound template after a second move" \
-		"$(ip -n "$HO_MN" xfrm policy list dir in | grep -c "tmpl src :: dst $COA1\$")" 1
+		"$(ipn "$HO_MN" xfrm policy list dir in | grep -c "tmpl src :: dst $COA1\$")" 1
 	expect_eq "the MN's outbound template after a second move" \
-		"$(ip -n "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA1 dst $PAR_A\$")" 1
+		"$(ipn "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA1 dst $PAR_A\$")" 1
 }
 
 # ---- SPI collision, predictive -----------------------------------------------
@@ -400,7 +400,7 @@ t_collision() {
 	d0=$(sa_ctr "$HO_PAR" $COA1 $SPI_DOWN oseq)
 	u0=$(sa_ctr "$HO_MN" $PAR_A $SPI_UP oseq)
 	# Another peer's SA on the nAR uses the MN's inbound SPI.
-	x ip -n "$HO_NAR" xfrm state add src 2001:db8:99::1 dst $NAR_A \
+	x ipn "$HO_NAR" xfrm state add src 2001:db8:99::1 dst $NAR_A \
 		proto esp spi $SPI_UP reqid 9 mode tunnel "${ALG[@]}" || return
 	other=$(sa_keys "$HO_NAR" $NAR_A $SPI_UP)
 
@@ -477,11 +477,11 @@ leaving_export() {
 	[ -n "$(sa_show "$HO_PAR" $PAR_A $SPI_UP)" ] ||
 		fail "the MN's SA to the pAR is gone"
 	expect_eq "policies on the pAR (fwd/all)" \
-		"$(ip -n "$HO_PAR" xfrm policy list dir fwd | grep -c '^src ')/$(n_policies "$HO_PAR")" 1/1
+		"$(ipn "$HO_PAR" xfrm policy list dir fwd | grep -c '^src ')/$(n_policies "$HO_PAR")" 1/1
 	# Its template optional: the MN's packets in the clear may come
 	# this way from the nAR after the move.
 	expect_eq "optional templates on the pAR" \
-		"$(ip -n "$HO_PAR" xfrm policy list | grep -c 'level use')" 1
+		"$(ipn "$HO_PAR" xfrm policy list | grep -c 'level use')" 1
 	expect_eq "the pAR's kept SAs" "$(ho_ctr "$HO_PAR" ctx_sas)" 2
 	expect_eq "the pAR's kept policies" "$(ho_ctr "$HO_PAR" ctx_policies)" 2
 	stream_up 10
@@ -518,7 +518,7 @@ t_leaving() {
 	expect_eq "SAs on the pAR after activate" "$(n_states "$HO_PAR")" 2
 	expect_eq "policies on the pAR after activate" "$(n_policies "$HO_PAR")" 2
 	expect_eq "optional templates on the pAR after activate" \
-		"$(ip -n "$HO_PAR" xfrm policy list | grep -c 'level use')" 0
+		"$(ipn "$HO_PAR" xfrm policy list | grep -c 'level use')" 0
 	expect_eq "the MN's SA to the pAR: seq" "$(sa_ctr "$HO_PAR" $PAR_A $SPI_UP seq)" $((START + 20))
 	expect_eq "the MN's SA to the pAR: oseq" "$(sa_ctr "$HO_PAR" $PAR_A $SPI_UP oseq)" $START
 	expect_eq "the pAR's SA to the MN: oseq (the margin)" \
@@ -531,8 +531,8 @@ t_leaving() {
 
 # nar_state: what must not change on the nAR: its SAD, SPD and binding.
 nar_state() {
-	ip -n "$HO_NAR" xfrm state list
-	ip -n "$HO_NAR" xfrm policy list
+	ipn "$HO_NAR" xfrm state list
+	ipn "$HO_NAR" xfrm policy list
 	"$MHOCTL" -n "$HO_NAR" binding show match $HOA
 }
 
@@ -620,7 +620,7 @@ t_malformed() {
 	expect_eq "the nAR after bad files" "$(nar_state)" "$before"
 
 	# Hand-made requests, in the nAR's netns.
-	printf '#!/bin/bash\nexec %s netns exec %s %s "$@"\n' "$(command -v ip)" \
+	printf '#!/bin/bash\nexec nsenter --net=/run/netns/%s %s "$@"\n' \
 		"$HO_NAR" "$NLRAW" >"$TMPD/nlraw"
 	chmod +x "$TMPD/nlraw"
 	local NLRAW=$TMPD/nlraw
@@ -665,7 +665,7 @@ t_malformed() {
 	expect_eq "the nAR after a failed install" "$(nar_state)" "$before"
 	expect_eq "the nAR's binding" "$(handoff_state "$HO_NAR")" hold
 	# And the good file, once the clash is gone, is accepted.
-	x ip -n "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
+	x ipn "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
 	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
 	# Importing it twice: its generation is refused, before anything is
@@ -675,7 +675,7 @@ t_malformed() {
 	xerr "stale or replayed context" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
 	expect_eq "the nAR after a second import" "$(nar_state)" "$before"
-	x ip -n "$HO_NAR" xfrm policy flush && x ip -n "$HO_NAR" xfrm state flush &&
+	x ipn "$HO_NAR" xfrm policy flush && x ipn "$HO_NAR" xfrm state flush &&
 	before=$(nar_state)
 	xerr "stale or replayed context" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
@@ -684,7 +684,7 @@ t_malformed() {
 	ctl "$HO_PAR" context export match $HOA dispose keep file "$TMPD/later" &&
 	xout "installed 2 SAs 2 policies" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/later" new-ar $NAR_A new-coa $COA2
-	x ip -n "$HO_NAR" xfrm policy flush && x ip -n "$HO_NAR" xfrm state flush &&
+	x ipn "$HO_NAR" xfrm policy flush && x ipn "$HO_NAR" xfrm state flush &&
 	xerr "stale or replayed context" "$MHOCTL" -n "$HO_NAR" context import \
 		match $HOA file "$TMPD/good" new-ar $NAR_A new-coa $COA2
 	expect_eq "SAs on the nAR after a stale import" "$(n_states "$HO_NAR")" 0
@@ -716,7 +716,7 @@ t_large() {
 		match $HOA file "$TMPD/large" new-ar $NAR_A
 	expect_eq "SAs on the nAR" "$(n_states "$HO_NAR")" 26
 	expect_eq "SAs to the new CoA" \
-		"$(ip -n "$HO_NAR" xfrm state list | grep -c "^src $NAR_A dst $COA2\$")" 13
+		"$(ipn "$HO_NAR" xfrm state list | grep -c "^src $NAR_A dst $COA2\$")" 13
 	expect_eq "SAs on the pAR" "$(n_states "$HO_PAR")" 0
 }
 
@@ -725,8 +725,8 @@ t_large() {
 # xfrm_of NS: NS's SAD and SPD, which a refused export or move leaves as
 # they were.
 xfrm_of() {
-	ip -n "$1" xfrm state list
-	ip -n "$1" xfrm policy list
+	ipn "$1" xfrm state list
+	ipn "$1" xfrm policy list
 }
 
 # An SA with an output mark or UDP encapsulation would be installed
@@ -750,7 +750,7 @@ t_unsupported() {
 		expect_eq "the pAR's binding after a refused export" \
 			"$(handoff_state "$HO_PAR")" idle
 		[ ! -e "$TMPD/refused" ] || fail "a refused export left its file"
-		x ip -n "$HO_PAR" xfrm state del src $PAR_A dst $COA1 proto esp \
+		x ipn "$HO_PAR" xfrm state del src $PAR_A dst $COA1 proto esp \
 			spi 0x5001 || return
 	done
 	# The MN's side: its SAs, one of them with an output mark.
@@ -780,7 +780,7 @@ t_files() {
 	fi
 	# The pAR's outbound policy compresses before it encrypts: show
 	# names each template's protocol (IPComp was printed as esp).
-	x ip -n "$HO_PAR" xfrm policy update src ::/0 dst $HOA/128 dir out \
+	x ipn "$HO_PAR" xfrm policy update src ::/0 dst $HOA/128 dir out \
 		tmpl src $PAR_A dst $COA1 proto comp reqid 7 mode transport level use \
 		tmpl src $PAR_A dst $COA1 proto esp reqid 7 mode tunnel || return
 	ctl "$HO_PAR" binding set match $HOA state idle

@@ -22,7 +22,7 @@ FORGE=${MHO_FORGE:-$MHO_SELFTESTS/tools/mho_forge}
 
 # mn_reasm: datagrams the MN reassembled.
 mn_reasm() {
-	ip netns exec "$HO_MN" awk '$1 == "Ip6ReasmOKs" { print $2 }' /proc/net/snmp6
+	nsx "$HO_MN" awk '$1 == "Ip6ReasmOKs" { print $2 }' /proc/net/snmp6
 }
 
 # split ID first|rest|all: datagram ID (2,000 bytes of UDP payload, in
