@@ -137,6 +137,15 @@ fi
 # then 78-swan no longer runs on the debug kernel (see debug_none), and
 # 79-index (217 s) moved to debug-b: both lanes near 64 minutes on a
 # host that slow, 50 on the usual one.
+#
+# CI of 2026-12-07 (third run) passed in 72.6 minutes: debug-a's VM 69
+# (77-context 1168 s, 20-invalid 475, 71-queue 460), the foreground lane
+# 63. On the debug kernel a process costs a quarter of a second and "ip
+# netns exec" or "ip -n" about one (they remount /sys): lib.sh reads
+# command output with $(<FILE) and enters namespaces with nsx/ipn where
+# a test waits on it. The rehearsal after that (same day) took 62:
+# debug-a's VM 59 (77-context 1031, 20-invalid 315, 71-queue 444),
+# the foreground lane 61 (6.1 27, 6.12 5, debug-b 24).
 debug_a() {
 	case "$1" in
 	[1-4]*|60-*|70-*|71-*|74-*|75-*|76-*|77-*|80-*|83-*) return 0 ;;
