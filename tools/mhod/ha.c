@@ -139,12 +139,11 @@ static void life_timeout(struct loop_timer *t)
 /* A unicast address beyond the link, not the home address. */
 static bool coa_ok(const struct in6_addr *coa, const struct in6_addr *hoa)
 {
-	static const uint8_t loopback[16] = { [15] = 1 };
 	const uint8_t *a = coa->s6_addr;
 
-	return !mhod_addr_any(coa) && a[0] != 0xff &&
+	return mhod_addr_unicast(coa) &&
 	       !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80) &&
-	       memcmp(a, loopback, 16) && !mhod_addr_eq(coa, hoa);
+	       !mhod_addr_eq(coa, hoa);
 }
 
 static void on_bu(const struct mhod_rx *rx, const struct mhod_mh *m)

@@ -441,18 +441,6 @@ void mhod_rx_malformed(const char *what, const struct mhod_rx *rx,
 			mhod_ntop(&rx->pi.src), mhod_strerror(err));
 }
 
-/* An address a Binding Error may go to, or come from (RFC 6275 9.3.3
- * and RFC 4443 2.4 (e), as ICMPv6 errors): not unspecified, loopback or
- * multicast.
- */
-static bool be_addr_ok(const struct in6_addr *a)
-{
-	static const uint8_t loopback[16] = { [15] = 1 };
-
-	return !mhod_addr_any(a) && a->s6_addr[0] != 0xff &&
-	       memcmp(a->s6_addr, loopback, 16);
-}
-
 /*
  * RFC 6275 9.2: a Mobility Header of an unknown type is answered with a
  * Binding Error, Status 2, to the packet's source: with a Home Address
@@ -471,8 +459,11 @@ void mhod_mh_rx_failed(const struct mhod_rx *rx, enum mhod_err err)
 	const struct in6_addr *to = rx->has_hao ? &rx->hao : &rx->pi.src;
 
 	mhod_rx_malformed("Mobility Header", rx, err);
-	if (err != MHOD_E_MH_TYPE || !be_addr_ok(to) ||
-	    !be_addr_ok(&rx->pi.dst) ||
+	/* Not to or from an unspecified, loopback or multicast address
+	 * (9.3.3, and RFC 4443 2.4 (e) for ICMPv6 errors).
+	 */
+	if (err != MHOD_E_MH_TYPE || !mhod_addr_unicast(to) ||
+	    !mhod_addr_unicast(&rx->pi.dst) ||
 	    !mhod_rate_ok(&be_rate, "Mobility Header of an unknown type", to))
 		return;
 	if (rx->has_hao)

@@ -329,6 +329,15 @@ static inline bool mhod_addr_any(const struct in6_addr *a)
 	return mhod_addr_eq(a, &any);
 }
 
+/* Neither unspecified, nor loopback, nor multicast. */
+static inline bool mhod_addr_unicast(const struct in6_addr *a)
+{
+	static const struct in6_addr loopback = { .s6_addr[15] = 1 };
+
+	return !mhod_addr_any(a) && a->s6_addr[0] != 0xff &&
+	       !mhod_addr_eq(a, &loopback);
+}
+
 /* Sequence numbers: a after b, modulo 2^16 (RFC 6275 9.5.1). */
 static inline bool mhod_seq_after(uint16_t a, uint16_t b)
 {
