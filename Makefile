@@ -133,6 +133,9 @@ $(CHECKPATCH): $(KSRC)
 	tar -C $(MHO_CACHE)/checkpatch --strip-components=1 -xf $(KSRC) linux-source-6.1/scripts
 	touch $@
 
+# lint's builds in parallel, one job a CPU (the stop hook's time limit).
+LINT_J := -j$(shell nproc 2>/dev/null || echo 1)
+
 lint: $(CHECKPATCH)
 	@mkdir -p $(LINT_LOG)
 	@# Policy bounds go through MHO_POLICY_*(), which refuse at build time
@@ -149,7 +152,7 @@ lint: $(CHECKPATCH)
 	@# (Documentation/design.rst, "Map").
 	python3 scripts/kdeps.py --quiet --strict --allow handoff:tunnel
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee $(LINT_LOG)/kbuild.log
+	$(MAKE) $(LINT_J) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | tee $(LINT_LOG)/kbuild.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/kbuild.log
 	@# -Werror here, and only when asked (WERROR=1) in mhoctl's own build.
 	@if $(MAKE) -s -C tools/mhoctl -n -B mhoctl CFLAGS=-O2 WERROR= | grep -q -- '-Werror'; then \
@@ -190,11 +193,11 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C tools/lib clean >/dev/null
 	$(MAKE) -C tools/lib test
 	$(MAKE) -C tools/mhod clean >/dev/null
-	$(MAKE) -C tools/mhod WERROR=1 2>&1 | tee $(LINT_LOG)/mhod.log
+	$(MAKE) $(LINT_J) -C tools/mhod WERROR=1 2>&1 | tee $(LINT_LOG)/mhod.log
 	! grep -iE 'warning:|error:' $(LINT_LOG)/mhod.log
 	if [ -f selftests/tools/Makefile ]; then \
 		$(MAKE) -C selftests/tools clean >/dev/null && \
-		$(MAKE) -C selftests/tools CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | \
+		$(MAKE) $(LINT_J) -C selftests/tools CFLAGS='-O2 -Wall -Wextra -Werror' 2>&1 | \
 			tee $(LINT_LOG)/selftests-tools.log; \
 		! grep -iE 'warning:|error:' $(LINT_LOG)/selftests-tools.log | \
 			grep -v "in statically linked applications requires at runtime"; \
