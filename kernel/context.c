@@ -103,6 +103,8 @@ const struct nla_policy mho_ctx_import_policy[MHO_CTX_A_MAX + 1] = {
 	[MHO_CTX_A_GENERATION] = MHO_POLICY_MIN(NLA_U64, 1),
 	/* What nla_put_u64_64bit() may add before GENERATION: empty. */
 	[MHO_CTX_A_PAD] = NLA_POLICY_EXACT_LEN(0),
+	[MHO_CTX_A_BRIDGE] = MHO_POLICY_RANGE(NLA_U32, 1, MHO_CTX_MAX_BRIDGE),
+	[MHO_CTX_A_N_BRIDGE] = MHO_CTX_RO,
 };
 
 const struct nla_policy mho_ctx_move_policy[MHO_CTX_A_MAX + 1] = {
@@ -112,6 +114,7 @@ const struct nla_policy mho_ctx_move_policy[MHO_CTX_A_MAX + 1] = {
 	[MHO_CTX_A_NEW_COA] = MHO_POLICY_IN6,
 	[MHO_CTX_A_SPI] = NLA_POLICY_NESTED(mho_spi_policy),
 	[MHO_CTX_A_SEQ_MARGIN] = { .type = NLA_U32 },
+	[MHO_CTX_A_BRIDGE] = MHO_POLICY_RANGE(NLA_U32, 1, MHO_CTX_MAX_BRIDGE),
 };
 
 /* ---- entry points ------------------------------------------------------ */
@@ -475,6 +478,7 @@ static int mho_ctx_import_rewrite(struct mho_binding *b, struct nlattr **tb,
 	rw->seq_margin = tb[MHO_CTX_A_SEQ_MARGIN] ?
 			 nla_get_u32(tb[MHO_CTX_A_SEQ_MARGIN]) :
 			 MHO_CTX_SEQ_MARGIN;
+	rw->bridge = tb[MHO_CTX_A_BRIDGE] ? nla_get_u32(tb[MHO_CTX_A_BRIDGE]) : 0;
 	return 0;
 }
 
@@ -501,8 +505,9 @@ static int mho_ctx_import_gen(const struct mho_binding *b, struct nlattr **tb,
 	return 0;
 }
 
+/* @n_pol: the context's policies, @n_bridge their bridging copies */
 static int mho_ctx_put_result(struct sk_buff *msg, const struct mho_ctx *c,
-			      u32 n_sa, u32 n_pol)
+			      u32 n_sa, u32 n_pol, u32 n_bridge)
 {
 	struct nlattr *nest, *spi;
 	u32 i;
@@ -510,7 +515,8 @@ static int mho_ctx_put_result(struct sk_buff *msg, const struct mho_ctx *c,
 	nest = nla_nest_start(msg, MHO_A_CTX);
 	if (!nest ||
 	    nla_put_u32(msg, MHO_CTX_A_N_SA, n_sa) ||
-	    nla_put_u32(msg, MHO_CTX_A_N_POLICY, n_pol))
+	    nla_put_u32(msg, MHO_CTX_A_N_POLICY, n_pol) ||
+	    (n_bridge && nla_put_u32(msg, MHO_CTX_A_N_BRIDGE, n_bridge)))
 		return -EMSGSIZE;
 	for (i = 0; c && i < c->n_spi; i++) {
 		spi = nla_nest_start(msg, MHO_CTX_A_SPI);
@@ -525,7 +531,7 @@ static int mho_ctx_put_result(struct sk_buff *msg, const struct mho_ctx *c,
 }
 
 static int mho_ctx_reply(struct genl_info *info, const struct mho_ctx *c,
-			 u32 n_sa, u32 n_pol)
+			 u32 n_sa, u32 n_pol, u32 n_bridge)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -533,7 +539,7 @@ static int mho_ctx_reply(struct genl_info *info, const struct mho_ctx *c,
 	msg = mho_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	if (mho_ctx_put_result(msg, c, n_sa, n_pol)) {
+	if (mho_ctx_put_result(msg, c, n_sa, n_pol, n_bridge)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -598,18 +604,18 @@ int mho_ctx_import(struct mho_net *mn, struct mho_binding *b,
 		goto out;
 	}
 	n_sa = c->n_sa;
-	n_pol = c->n_pol;
+	n_pol = c->n_pol - c->n_bridge;
 	if (mode == MHO_CTX_PREDICTIVE) {
 		WRITE_ONCE(b->h->ctx, c);
 		b->h->ctx_gen = gen;
-		err = mho_ctx_reply(info, c, n_sa, n_pol);
+		err = mho_ctx_reply(info, c, n_sa, n_pol, c->n_bridge);
 		goto out;
 	}
 	err = mho_ctx_install(c, true, extack);
 	if (!err) {
 		b->h->ctx_gen = gen;
 		mho_ctx_installed(mn, b, n_sa);
-		err = mho_ctx_reply(info, c, n_sa, n_pol);
+		err = mho_ctx_reply(info, c, n_sa, n_pol, c->n_bridge);
 	}
 	mho_ctx_free(c);
 out:
@@ -720,6 +726,7 @@ mho_ctx_move_rewrite(const struct nlattr *ctx, struct netlink_ext_ack *extack)
 	rw->seq_margin = tb[MHO_CTX_A_SEQ_MARGIN] ?
 			 nla_get_u32(tb[MHO_CTX_A_SEQ_MARGIN]) :
 			 MHO_CTX_SEQ_MARGIN;
+	rw->bridge = tb[MHO_CTX_A_BRIDGE] ? nla_get_u32(tb[MHO_CTX_A_BRIDGE]) : 0;
 	/*
 	 * The MN's inbound templates name no AR after a move. A packet the
 	 * old SA decrypted but the MN's stack has not yet delivered (a
@@ -853,7 +860,7 @@ int mho_ctx_move(struct net *net, struct nlattr *ctx, struct genl_info *info)
 	struct mho_ctx_rewrite *rw;
 	struct mho_ctx_snap *s;
 	struct nlattr *nest;
-	u32 n_sa, n_pol;
+	u32 n_sa, n_pol, n_bridge;
 	int err;
 
 	rw = mho_ctx_move_rewrite(ctx, extack);
@@ -888,7 +895,8 @@ int mho_ctx_move(struct net *net, struct nlattr *ctx, struct genl_info *info)
 		goto out;
 	}
 	n_sa = c->n_sa;
-	n_pol = c->n_pol;
+	n_pol = c->n_pol - c->n_bridge;
+	n_bridge = c->n_bridge;
 	err = mho_ctx_move_check(net, s, c, extack);
 	if (err)
 		goto out;
@@ -901,7 +909,7 @@ int mho_ctx_move(struct net *net, struct nlattr *ctx, struct genl_info *info)
 
 	err = mho_ctx_move_swap(s, c, back, extack);
 	if (!err)
-		err = mho_ctx_reply(info, NULL, n_sa, n_pol);
+		err = mho_ctx_reply(info, NULL, n_sa, n_pol, n_bridge);
 out:
 	if (tmp) {
 		/* Scratch, not a packet dropped: consumed, for drop monitors. */

@@ -42,13 +42,42 @@ static void mho_ctx_rewrite_addr(xfrm_address_t *a,
 		a->in6 = rw->new_coa;
 }
 
-static void mho_ctx_rewrite_sel(struct xfrm_selector *sel,
-				const struct mho_ctx_rewrite *rw)
+/* A selector side that is the old care-of address, as a /128. */
+static bool mho_ctx_sel_is_coa(const xfrm_address_t *a, u8 prefixlen,
+			       const struct mho_ctx_rewrite *rw)
 {
-	if (sel->prefixlen_d == 128)
+	return prefixlen == 128 && ipv6_addr_equal(&a->in6, &rw->coa);
+}
+
+/*
+ * A selector's /128 sides are addresses, rewritten; with @keep_coa (a
+ * bridging copy), the old care-of address stays.
+ */
+static void mho_ctx_rewrite_sel(struct xfrm_selector *sel,
+				const struct mho_ctx_rewrite *rw, bool keep_coa)
+{
+	if (sel->prefixlen_d == 128 &&
+	    !(keep_coa && mho_ctx_sel_is_coa(&sel->daddr, 128, rw)))
 		mho_ctx_rewrite_addr(&sel->daddr, rw);
-	if (sel->prefixlen_s == 128)
+	if (sel->prefixlen_s == 128 &&
+	    !(keep_coa && mho_ctx_sel_is_coa(&sel->saddr, 128, rw)))
 		mho_ctx_rewrite_addr(&sel->saddr, rw);
+}
+
+/*
+ * Does a policy with selector @sel need a bridging copy? Only when asked
+ * for, the care-of address changes, and the selector names the old one:
+ * the packets the pAR forwards are still addressed to it, and the moved
+ * policy, which names the new one, would not take them (at the nAR they
+ * would leave unprotected; at the MN a tunnel's would be dropped,
+ * XfrmInNoPols).
+ */
+static bool mho_ctx_needs_bridge(const struct xfrm_selector *sel,
+				 const struct mho_ctx_rewrite *rw)
+{
+	return rw->bridge && !ipv6_addr_equal(&rw->coa, &rw->new_coa) &&
+	       (mho_ctx_sel_is_coa(&sel->daddr, sel->prefixlen_d, rw) ||
+		mho_ctx_sel_is_coa(&sel->saddr, sel->prefixlen_s, rw));
 }
 
 /* A state that was never inserted: wipe its keys, then let XFRM free it. */
@@ -276,7 +305,7 @@ static struct xfrm_state *mho_ctx_build_sa(struct net *net,
 	x->props.flags = p->flags;
 	mho_ctx_rewrite_addr(&x->id.daddr, rw);
 	mho_ctx_rewrite_addr(&x->props.saddr, rw);
-	mho_ctx_rewrite_sel(&x->sel, rw);
+	mho_ctx_rewrite_sel(&x->sel, rw, false);
 
 	err = mho_ctx_attach_algs(x, tb, extack);
 	if (err)
@@ -389,11 +418,17 @@ static __be32 mho_ctx_map_spi(const struct mho_ctx *c,
 	return spi;
 }
 
+/*
+ * Build the policy in @nest, rewritten; or, with @bridge, its bridging
+ * copy (the old care-of address kept in the selector, the templates
+ * rewritten, a hard lifetime of rw->bridge seconds at most), or NULL if
+ * it needs none.
+ */
 static struct xfrm_policy *mho_ctx_build_pol(struct net *net,
 					     const struct nlattr *nest,
 					     const struct mho_ctx *c,
 					     const struct mho_ctx_rewrite *rw,
-					     u8 *dir,
+					     bool bridge, u8 *dir,
 					     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MHO_POL_A_MAX + 1];
@@ -413,13 +448,26 @@ static struct xfrm_policy *mho_ctx_build_pol(struct net *net,
 	err = mho_ctx_check_pol(p, tb[MHO_POL_A_TMPL], extack);
 	if (err)
 		return ERR_PTR(err);
+	if (bridge && !mho_ctx_needs_bridge(&p->sel, rw))
+		return NULL;
 
 	xp = xfrm_policy_alloc(net, GFP_KERNEL);
 	if (!xp)
 		return ERR_PTR(-ENOMEM);
 	xp->selector = p->sel;
-	mho_ctx_rewrite_sel(&xp->selector, rw);
+	mho_ctx_rewrite_sel(&xp->selector, rw, bridge);
 	xp->lft = p->lft;
+	/*
+	 * XFRM's policy timer deletes it then, as any expired policy
+	 * (announced as XFRM_MSG_POLEXPIRE, hard): an add time of its own
+	 * is the insert's.
+	 */
+	if (bridge && (!xp->lft.hard_add_expires_seconds ||
+		       xp->lft.hard_add_expires_seconds > rw->bridge))
+		xp->lft.hard_add_expires_seconds = rw->bridge;
+	if (bridge && xp->lft.soft_add_expires_seconds >=
+		      xp->lft.hard_add_expires_seconds)
+		xp->lft.soft_add_expires_seconds = 0;
 	xp->action = p->action;
 	xp->flags = p->flags;
 	xp->family = p->sel.family;
@@ -555,17 +603,29 @@ struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 	nla_for_each_nested(a, ctx, rem) {
 		if (nla_type(a) != MHO_CTX_A_POLICY)
 			continue;
-		if (c->n_pol == MHO_CTX_MAX_POLICY) {
+		if (c->n_pol - c->n_bridge == MHO_CTX_MAX_POLICY) {
 			NL_SET_ERR_MSG_ATTR(extack, a, "too many policies");
 			err = -E2BIG;
 			goto err;
 		}
-		xp = mho_ctx_build_pol(net, a, c, rw, &c->dir[c->n_pol], extack);
+		xp = mho_ctx_build_pol(net, a, c, rw, false,
+				       &c->dir[c->n_pol], extack);
 		if (IS_ERR(xp)) {
 			err = PTR_ERR(xp);
 			goto err;
 		}
 		c->pol[c->n_pol++] = xp;
+		/* Its bridging copy, if it needs one: a slot of its own. */
+		xp = mho_ctx_build_pol(net, a, c, rw, true,
+				       &c->dir[c->n_pol], extack);
+		if (IS_ERR(xp)) {
+			err = PTR_ERR(xp);
+			goto err;
+		}
+		if (xp) {
+			c->pol[c->n_pol++] = xp;
+			c->n_bridge++;
+		}
 	}
 	return c;
 

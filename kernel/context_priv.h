@@ -23,16 +23,24 @@ struct mho_ctx_rewrite {
 	struct in6_addr ar, new_ar;
 	struct in6_addr coa, new_coa;
 	u32 seq_margin;
+	u32 bridge;			/* seconds, 0: no bridging policies */
 	bool any_ar_in;			/* move: inbound templates, no AR */
 	u32 n_spi;			/* move: SPIs the MN must change */
 	u32 spi_old[MHO_CTX_MAX_SA];
 	u32 spi_new[MHO_CTX_MAX_SA];
 };
 
+/*
+ * A context's policies, and a bridging copy of each (MHO_CTX_A_BRIDGE):
+ * what a built context holds at most.
+ */
+#define MHO_CTX_POL_SLOTS	(2 * MHO_CTX_MAX_POLICY)
+
 /**
  * struct mho_ctx - a context built for this router, not (yet) installed
  * @n_sa: entries in @sa
  * @n_pol: entries in @pol and @dir
+ * @n_bridge: of those, the bridging copies (each after its policy)
  * @sa: states with their allocation reference, never inserted; NULL once
  *	the SAD owns one
  * @pol: policies with their allocation reference, never inserted; NULL
@@ -50,10 +58,11 @@ struct mho_ctx_rewrite {
 struct mho_ctx {
 	u32 n_sa;
 	u32 n_pol;
+	u32 n_bridge;
 	struct xfrm_state *sa[MHO_CTX_MAX_SA];
-	struct xfrm_policy *pol[MHO_CTX_MAX_POLICY];
-	u8 dir[MHO_CTX_MAX_POLICY];
-	bool replace[MHO_CTX_MAX_POLICY];
+	struct xfrm_policy *pol[MHO_CTX_POL_SLOTS];
+	u8 dir[MHO_CTX_POL_SLOTS];
+	bool replace[MHO_CTX_POL_SLOTS];
 	u32 n_spi;
 	u32 spi_old[MHO_CTX_MAX_SA];
 	u32 spi_new[MHO_CTX_MAX_SA];
@@ -85,8 +94,8 @@ struct mho_ctx_live {
 	u32 n_sa;
 	u32 n_pol;
 	struct xfrm_state *sa[MHO_CTX_MAX_SA];
-	struct xfrm_policy *pol[MHO_CTX_MAX_POLICY];
-	u8 dir[MHO_CTX_MAX_POLICY];
+	struct xfrm_policy *pol[MHO_CTX_POL_SLOTS];
+	u8 dir[MHO_CTX_POL_SLOTS];
 };
 
 /* What a snapshot collects: references taken during the XFRM walks. */

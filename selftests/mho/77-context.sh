@@ -27,6 +27,10 @@
 #        MN's UNA does not release the nAR's hold while the context is
 #        pending (the attach event says "hold"), activate does; the MN
 #        moves with the reported SPI; traffic flows both ways
+#   e2)  bridging: a policy naming the old CoA (a home agent's tunnel to
+#        it) gets a copy that keeps it, with the new templates, for the
+#        seconds asked (import and move), deleted by XFRM then; the
+#        bounds are refused
 #   f)   "dispose inactive" and "drop": the pAR keeps the context
 #        installed nowhere, then drops it
 #   f2)  "dispose leaving": the MN's SA to the pAR and the fwd policy
@@ -443,6 +447,69 @@ t_collision() {
 	expect_counters $SPI_DOWN "$new" "$d0" "$u0" 20 10
 }
 
+# ---- bridging ------------------------------------------------------------------
+
+# Bridging (context.rst, "Bridging"): a policy whose selector names the
+# MN's old CoA (here the home agent's tunnel to it, from HA_TUN) gets,
+# beside its moved copy, one that keeps the old address, with the new
+# templates and the lifetime asked, which XFRM then deletes: on the nAR
+# (import) and on the MN (move). A policy that names no CoA gets none;
+# out-of-range values are refused, with nothing changed.
+HA_TUN=2001:db8:ee::1
+t_bridge() {
+	local v
+	use_alg gcm noesn
+	topo || return
+	pol_add "$HO_PAR" out $HA_TUN/128 $COA1/128 $PAR_A $COA1 &&
+	pol_add "$HO_MN" in $HA_TUN/128 $COA1/128 $PAR_A $COA1 || return
+	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/ctx" || return
+	for v in 0 601; do
+		xerr "integer out of range" "$MHOCTL" -n "$HO_NAR" context import \
+			match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 bridge $v
+		xerr "integer out of range" "$MHOCTL" -n "$HO_MN" context move \
+			coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A bridge $v
+	done
+	expect_eq "policies on the nAR after the refusals" "$(n_policies "$HO_NAR")" 0
+	expect_eq "policies on the MN after the refusals" "$(n_policies "$HO_MN")" 3
+	xout "installed 2 SAs 3 policies 1 bridging" "$MHOCTL" -n "$HO_NAR" context import \
+		match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 bridge 4 || return
+	xout "moved 2 SAs 3 policies 1 bridging" "$MHOCTL" -n "$HO_MN" context move \
+		coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A bridge 4 || return
+	bridge_check "$HO_NAR" out "tmpl src $NAR_A dst $COA2"
+	bridge_check "$HO_MN" in "tmpl src :: dst $COA2"
+	expect_eq "policies on the nAR" "$(n_policies "$HO_NAR")" 4
+	expect_eq "policies on the MN" "$(n_policies "$HO_MN")" 4
+	# XFRM's timer deletes them after 4 s; the moved ones stay.
+	wait_for 20 _n_policies_is "$HO_NAR" 3 ||
+		fail "policies on the nAR: $(n_policies "$HO_NAR"), not 3"
+	wait_for 20 _n_policies_is "$HO_MN" 3 ||
+		fail "policies on the MN: $(n_policies "$HO_MN"), not 3"
+	for v in "$HO_NAR" "$HO_MN"; do
+		[ -z "$(ipn "$v" xfrm policy list dst $COA1/128)" ] ||
+			fail "a policy for the old CoA stayed on $v"
+		[ -n "$(ipn "$v" xfrm policy list src $HA_TUN/128 dst $COA2/128)" ] ||
+			fail "no policy for the new CoA on $v"
+	done
+}
+
+_n_policies_is() {
+	[ "$(n_policies "$1")" = "$2" ]
+}
+
+# bridge_check NS DIR TMPL: NS has the moved policy (the new CoA) and the
+# bridging one (the old CoA), both with TMPL; only the latter expires.
+bridge_check() {
+	local moved bridge
+	moved=$(ipn "$1" -s xfrm policy get src $HA_TUN/128 dst $COA2/128 dir "$2")
+	bridge=$(ipn "$1" -s xfrm policy get src $HA_TUN/128 dst $COA1/128 dir "$2")
+	grep -q "$3" <<<"$moved" || fail "$1's moved policy: $moved"
+	grep -q "$3" <<<"$bridge" || fail "$1's bridging policy: $bridge"
+	grep -q "expire add: soft 0(sec), hard 4(sec)" <<<"$bridge" ||
+		fail "$1's bridging policy's lifetime: $bridge"
+	grep -q "expire add: soft 0(sec), hard 0(sec)" <<<"$moved" ||
+		fail "$1's moved policy's lifetime: $moved"
+}
+
 # ---- inactive, drop ------------------------------------------------------------
 
 t_inactive() {
@@ -823,9 +890,9 @@ t_files() {
 # between them take every path of the code (AEAD and not, ESN and not):
 # each re-homing costs it minutes.
 if [ "${MHO_FLAVOUR:-release}" = debug ]; then
-	ktap_plan 9
+	ktap_plan 10
 else
-	ktap_plan 12
+	ktap_plan 13
 	run_case "reactive re-homing, AES-GCM: traffic continues, counters continue" t_rehome gcm noesn
 fi
 run_case "reactive re-homing, AES-GCM with ESN across 2^32" t_rehome gcm esn
@@ -834,6 +901,7 @@ run_case "reactive re-homing, AES-CBC + HMAC-SHA-256" t_rehome cbc noesn
 	run_case "reactive re-homing, AES-CBC + HMAC-SHA-256 with ESN across 2^32" t_rehome cbc esn
 run_case "predictive import, an SPI collision on the nAR: a new SPI, reported and used" t_collision
 run_case "a datagram whose first fragment came through the old SA is delivered after the move" t_move_split
+run_case "bridging: the old CoA's policies stay for the seconds asked, with the new templates" t_bridge
 run_case "dispose inactive keeps the context, drop frees it" t_inactive
 run_case "dispose leaving keeps the MN's way in until the handoff ends; a switch-back keeps it as it is" t_leaving
 run_case "malformed, truncated and inconsistent contexts change nothing" t_malformed

@@ -52,10 +52,11 @@ static int context_usage(void)
 	      "       mhoctl context import { id ID | match ADDR } file FILE|-\n"
 	      "                       new-ar ADDR [new-coa ADDR]\n"
 	      "                       [mode reactive|predictive] [seq-margin N]\n"
+	      "                       [bridge SECONDS]\n"
 	      "       mhoctl context activate { id ID | match ADDR }\n"
 	      "       mhoctl context drop { id ID | match ADDR }\n"
 	      "       mhoctl context move coa ADDR new-coa ADDR ar ADDR new-ar ADDR\n"
-	      "                       [spi OLD:NEW]... [seq-margin N]\n"
+	      "                       [spi OLD:NEW]... [seq-margin N] [bridge SECONDS]\n"
 	      "       mhoctl context show file FILE|- [keys]\n",
 	      stdout);
 	return 0;
@@ -431,8 +432,12 @@ static int result_cb(uint8_t cmd, struct nlattr **tb, void *arg)
 	open_json_object(NULL);
 	print_string("result", "%s", what);
 	print_u64("sas", " %llu SAs", mho_get_uint(ct[MHO_CTX_A_N_SA]));
-	print_u64("policies", " %llu policies\n",
+	print_u64("policies", " %llu policies",
 		  mho_get_uint(ct[MHO_CTX_A_N_POLICY]));
+	if (ct[MHO_CTX_A_N_BRIDGE])
+		print_u64("bridges", " %llu bridging",
+			  mho_get_uint(ct[MHO_CTX_A_N_BRIDGE]));
+	print_plain("\n");
 	open_json_array("spi");
 	nla_for_each_nested(a, tb[MHO_A_CTX], rem) {
 		if (nla_type(a) != MHO_CTX_A_SPI ||
@@ -455,8 +460,8 @@ static int ctx_import(int argc, char **argv)
 	struct in6_addr new_ar, new_coa;
 	bool have_ar = false, have_coa = false;
 	const char *path = NULL;
-	uint32_t margin = 0;
-	bool have_margin = false;
+	uint32_t margin = 0, bridge = 0;
+	bool have_margin = false, have_bridge = false;
 	int mode = MHO_CTX_REACTIVE;
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -499,6 +504,11 @@ static int ctx_import(int argc, char **argv)
 			if (parse_u32("seq-margin", *argv, &margin) < 0)
 				goto bad;
 			have_margin = true;
+		} else if (!strcmp(*argv, "bridge")) {
+			NEXT_ARG_OR("bridge", bad);
+			if (parse_u32("bridge", *argv, &bridge) < 0)
+				goto bad;
+			have_bridge = true;
 		} else {
 			print_err("context import: unknown argument \"%s\"",
 				  *argv);
@@ -531,6 +541,10 @@ static int ctx_import(int argc, char **argv)
 	if (have_margin) {
 		mho_word(msg, "seq-margin");
 		mho_put_u32(msg, MHO_CTX_A_SEQ_MARGIN, margin);
+	}
+	if (have_bridge) {
+		mho_word(msg, "bridge");
+		mho_put_u32(msg, MHO_CTX_A_BRIDGE, bridge);
 	}
 	mho_nest_end(msg, nest);
 	ret = mho_request(msg, result_cb, mode == MHO_CTX_PREDICTIVE ?
@@ -602,6 +616,12 @@ static int ctx_move(int argc, char **argv)
 				goto bad;
 			mho_word(msg, "seq-margin");
 			mho_put_u32(msg, MHO_CTX_A_SEQ_MARGIN, margin);
+		} else if (!strcmp(*argv, "bridge")) {
+			NEXT_ARG_OR("bridge", bad);
+			if (parse_u32("bridge", *argv, &margin) < 0)
+				goto bad;
+			mho_word(msg, "bridge");
+			mho_put_u32(msg, MHO_CTX_A_BRIDGE, margin);
 		} else {
 			print_err("context move: unknown argument \"%s\"",
 				  *argv);

@@ -414,6 +414,7 @@ enum mho_event_a {
 #define MHO_CTX_MAX_SA		32	/* SAs in one context */
 #define MHO_CTX_MAX_POLICY	32	/* policies in one context */
 #define MHO_CTX_SEQ_MARGIN	4096	/* default for SEQ_MARGIN */
+#define MHO_CTX_MAX_BRIDGE	600	/* seconds, the most BRIDGE takes */
 
 /* What export does with the SAs and policies it exported. */
 enum mho_ctx_dispose {
@@ -491,6 +492,15 @@ enum mho_ctx_a {
 				 * every generation the binding imported
 				 */
 	MHO_CTX_A_PAD,		/* alignment of GENERATION, if needed */
+	MHO_CTX_A_BRIDGE,	/* u32, seconds, 1 to MHO_CTX_MAX_BRIDGE
+				 * (import, move): with the care-of address
+				 * changing, also install, for that long, a
+				 * copy of each policy whose selector names
+				 * the old one (a /128), with that address
+				 * kept and its templates rewritten, for the
+				 * packets forwarded to it during the handoff
+				 */
+	MHO_CTX_A_N_BRIDGE,	/* u32, read-only: those copies, if any */
 
 	__MHO_CTX_A_MAX,
 };

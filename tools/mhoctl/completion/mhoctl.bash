@@ -107,7 +107,7 @@ _mhoctl()
 		;;
 	id | match | name | local | hoa | coa | ncoa | peer | bicast | \
 	max-* | total-* | cache-* | rate | linger | marker-wait | ar | \
-	new-ar | new-coa | seq-margin | spi)
+	new-ar | new-coa | seq-margin | spi | bridge)
 		COMPREPLY=()
 		return 0
 		;;
@@ -125,9 +125,9 @@ _mhoctl()
 			words+=" total-pkts total-bytes cache-ms cache-pkts cache-total"
 			;;
 		context:export) words="id match ar dispose file" ;;
-		context:import) words="id match file new-ar new-coa mode seq-margin" ;;
+		context:import) words="id match file new-ar new-coa mode seq-margin bridge" ;;
 		context:activate | context:drop) words="id match" ;;
-		context:move) words="coa new-coa ar new-ar spi seq-margin" ;;
+		context:move) words="coa new-coa ar new-ar spi seq-margin bridge" ;;
 		context:show) words="file keys" ;;
 		esac
 	fi
