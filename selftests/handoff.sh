@@ -1388,10 +1388,14 @@ _ho_mhod_ar_conf() {
 		LinkLayerAddress="$nblla" AccessPoint="$nblla" IPsec=ars
 	if [ -n "${HO_MHOD_HA:-}" ]; then
 		# The MN at its care-of address; its home agent's
-		# end-markers come from HO_HA.
+		# end-markers come from HO_HA. (HO_MHOD_CTX: its IPsec
+		# context moves with it.)
 		_ho_conf Peer Name=mn Kind=mobile-node Address=2001:db8:a::2 \
-			LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn
+			LinkLayerAddress=02:00:00:00:0a:02 Key=mn-badf IPsec=mn \
+			${HO_MHOD_CTX:+HomeAddress=$HOA ContextKey=mn-cxtp}
 		_ho_conf Peer Name=ha Kind=home-agent Address=$HO_HA
+		[ -z "${HO_MHOD_CTX:-}" ] ||
+			_ho_conf Key Name=mn-cxtp Kind=cxtp File="$d/mn-cxtp.key"
 	elif [ -n "${HO_MHOD_CTX:-}" ]; then
 		# The MN at its CoA, its IPsec context moving with it.
 		_ho_conf Peer Name=mn Kind=mobile-node Address=$HO_CTX_PCOA HomeAddress="$HOA" \
@@ -1411,8 +1415,10 @@ _ho_mhod_ar_conf() {
 		_ho_conf_ipsec mn $HO_ESP_NAR_IN $HO_ESP_NAR_OUT
 		_ho_conf_ipsec ars $HO_ESP_ARS_NAR_IN $HO_ESP_ARS_PAR_IN
 	fi
+	# shellcheck disable=SC2086 # KEY=VALUE words
 	_ho_conf Timers HITimeout="${HO_MHOD_HI_TIMEOUT:-500ms}" \
-		CTMaxTransferTime="${HO_MHOD_CT_TIME:-10s}"
+		CTMaxTransferTime="${HO_MHOD_CT_TIME:-10s}" \
+		${HO_MHOD_CTX_BRIDGE:+ContextBridge=$HO_MHOD_CTX_BRIDGE}
 	# shellcheck disable=SC2086 # KEY=VALUE words
 	_ho_conf Limits BufferPackets="${HO_MHOD_BUFFER_PACKETS:-65536}" \
 		BufferBytes="${HO_MHOD_BUFFER_BYTES:-134217728}" ${HO_MHOD_LIMITS:-}
@@ -1437,7 +1443,8 @@ _ho_mhod_mn_conf() {
 		_ho_conf_ipsec ha $HO_ESP_HA_BA $HO_ESP_HA_BU
 	fi
 	_ho_conf Timers FBUTimeout=1s ${HO_MHOD_HA:+BindAckTimeoutFirst=1s} \
-		${HO_MHOD_HA:+BindingLifetime=${HO_MHOD_HA_LIFE:-420s}}
+		${HO_MHOD_HA:+BindingLifetime=${HO_MHOD_HA_LIFE:-420s}} \
+		${HO_MHOD_CTX_BRIDGE:+ContextBridge=$HO_MHOD_CTX_BRIDGE}
 }
 
 # ---- the home agent (RFC 6275, RFC 4877), driven by mhod --------------------
@@ -1617,20 +1624,30 @@ HO_CTX_PCOA=2001:db8:a::2
 HO_CTX_SPI_DOWN=0x4001	# the AR to the MN
 HO_CTX_SPI_UP=0x4002	# the MN to the AR
 
+#
+# With HO_MHOD_HA as well, what comes down is the home agent's tunnel to
+# the CoA: the policies down select it (src HO_HA, dst the CoA, proto
+# 41), so the context's rewrite moves them to the NCoA and its bridging
+# policies (context.rst, "Bridging") keep the CoA's for what the pAR
+# forwards. The MN also requires ESP, in any tunnel, for anything from
+# its home agent's tunnel (a policy of its own, not in the context): a
+# packet of it that came in the clear would be dropped and counted.
 ho_data_ar_esp() {
-	local key alg sas tmpl_down tmpl_up err
+	local key alg sas tmpl_down tmpl_up down=("::/0" "$HOA/128") err
 	key=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
 	alg="reqid 4 replay-window 1024 mode tunnel aead rfc4106(gcm(aes)) $key 128"
 	sas="xfrm state add src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp spi $HO_CTX_SPI_DOWN $alg
 xfrm state add src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp spi $HO_CTX_SPI_UP $alg"
 	tmpl_down="tmpl src 2001:db8:a::1 dst $HO_CTX_PCOA proto esp reqid 4 mode tunnel"
 	tmpl_up="tmpl src $HO_CTX_PCOA dst 2001:db8:a::1 proto esp reqid 4 mode tunnel"
+	[ -z "${HO_MHOD_HA:-}" ] || down=("$HO_HA/128" "$HO_CTX_PCOA/128 proto 41")
 	err=$(ipn "$HO_PAR" -batch - <<<"$sas
-xfrm policy add src ::/0 dst $HOA/128 dir out priority 1000 $tmpl_down
+xfrm policy add src ${down[0]} dst ${down[1]} dir out priority 1000 $tmpl_down
 xfrm policy add src $HOA/128 dst ::/0 dir fwd priority 1000 $tmpl_up" 2>&1) &&
 	err=$(ipn "$HO_MN" -batch - <<<"$sas
 xfrm policy add src $HOA/128 dst ::/0 dir out priority 1000 $tmpl_up
-xfrm policy add src ::/0 dst $HOA/128 dir in priority 1000 $tmpl_down" 2>&1) ||
+xfrm policy add src ${down[0]} dst ${down[1]} dir in priority 1000 $tmpl_down${HO_MHOD_HA:+
+xfrm policy add src $HO_HA/128 dst ::/0 proto 41 dir in priority 1100 tmpl proto esp reqid 4 mode tunnel}" 2>&1) ||
 		{ diag "the ESP tunnel to the AR: $(head -c 300 <<<"$err")"; return 1; }
 }
 

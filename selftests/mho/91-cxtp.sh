@@ -81,11 +81,17 @@ sa_num() {
 
 # The context's figures, and what every node must not have counted.
 # UP: the SPI of the MN's SA to its AR at the nAR (default unchanged).
-# CTX_MODE=reactive: the reactive transfer's (t_reactive).
-CTX_MODE=
+# CTX_MODE=reactive: the reactive transfer's (t_reactive). CTX_HA=1:
+# with the home agent (t_ha).
+CTX_MODE='' CTX_HA=''
 ctx_checks() {
 	local node v up=${1:-$HO_CTX_SPI_UP} step=handoff
+	local down_old="dst $HOA/128" down_new="dst $HOA/128"
 	[ "$CTX_MODE" != reactive ] || step=reactive
+	if [ -n "$CTX_HA" ]; then
+		down_old="src $HO_HA/128 dst $HO_CTX_PCOA/128"
+		down_new="src $HO_HA/128 dst 2001:db8:b::2/128"
+	fi
 	diag "$(grep -h 'PCTD\|CTDR\|context' "$RUN"/mhod/*.log | head -20)"
 	expect_eq "contexts sent by the pAR" "$(run_stat par ctx_sent)" 1
 	expect_eq "contexts the pAR saw fail" "$(run_stat par ctx_failed)" 0
@@ -125,12 +131,13 @@ ctx_checks() {
 		fail "the MN's SA to the nAR: $(sa_line mn "$up")"
 	sa_line mn $HO_CTX_SPI_DOWN | grep -q "^src 2001:db8:12::2 dst 2001:db8:b::2$" ||
 		fail "the MN's SA from the nAR: $(sa_line mn $HO_CTX_SPI_DOWN)"
-	grep -q "dst $HOA/128.*" "$RUN/ctx-policies.nar" ||
-		fail "no policy for the HOA at the nAR: $(cat "$RUN/ctx-policies.nar")"
+	# (CTX_HA: what comes down is the home agent's tunnel to the CoA.)
+	grep -q "$down_new" "$RUN/ctx-policies.nar" ||
+		fail "no policy down at the nAR: $(cat "$RUN/ctx-policies.nar")"
 	# The pAR keeps none (the copy kept for a switch-back went at the end).
 	[ -z "$(sa_line par $HO_CTX_SPI_DOWN)" ] ||
 		fail "the pAR still has the MN's SA: $(sa_line par $HO_CTX_SPI_DOWN)"
-	! grep -q "dst $HOA/128" "$RUN/ctx-policies.par" ||
+	! grep -q "$down_old" "$RUN/ctx-policies.par" ||
 		fail "the pAR still has the MN's policy"
 	# Nor what the predictive export kept for the MN's last packets up
 	# (the handoff's end took them).
@@ -169,6 +176,15 @@ ctx_checks() {
 	done
 }
 
+# A TCP run's transfer: 8,000,000 octets, whole, no control error.
+tcp_whole() {
+	expect_eq short "$(handoff_get "$RUN" short)" 0
+	expect_eq bad "$(handoff_get "$RUN" bad)" 0
+	expect_eq bytes "$(handoff_get "$RUN" bytes)" 8000000
+	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
+	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+}
+
 # The CN's links at 1,400 octets: what it sends fits the ESP tunnel
 # between the MN and its AR (some 80 octets more) on 1,500-octet links;
 # larger datagrams leave the CN in fragments.
@@ -191,12 +207,104 @@ t_tcp() {
 	need_tool "$HO_BULK" || return
 	ho_run tcp mhod HO_MHOD_CTX=1 HO_HOOK=cn_mtu HO_TRAFFIC=tcp \
 		HO_TCP_BYTES=8000000 || return
-	expect_eq short "$(handoff_get "$RUN" short)" 0
-	expect_eq bad "$(handoff_get "$RUN" bad)" 0
-	expect_eq bytes "$(handoff_get "$RUN" bytes)" 8000000
-	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
-	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+	tcp_whole
 	ctx_checks
+}
+
+# With the home agent (handoff.sh's HO_MHOD_HA as well): SRC -> HA ->
+# its tunnel to the CoA, in the ESP tunnel between the pAR and the MN ->
+# nAR -> MN, mhod on all five, the MN's BUs real. SRC's link at 1,300
+# octets: its packets fit both tunnels (some 120 octets more) on the
+# 1,500-octet links beyond; larger datagrams leave SRC in fragments.
+src_mtu_ctx() {
+	ip -n "$HO_SRC" link set to-ha mtu 1300
+}
+
+# What the home agent and the bridging must show: the MN registered at
+# both CoAs; the home agent's end-marker ended the pAR's forwarding;
+# the nAR's import and the MN's move each made the bridging policy for
+# the old CoA (what the pAR forwarded, addressed to it, went under the
+# moved SAs: the MN requires ESP for its home agent's tunnel, and no
+# XFRM error counted anywhere, ctx_checks).
+ha_ctx_checks() {
+	local v
+	# (Or more: the BA to the NCoA waits at the nAR behind what the pAR
+	# forwarded, the new stream behind the old one, and the agent may
+	# send its BU again after BindAckTimeoutFirst, 1 s here.)
+	v=$(run_stat ha ha_registered)
+	[ "${v:-0}" -ge 2 ] || fail "registrations at the home agent: $v, not 2 or more"
+	for v in ha_refused kernel_errors rx_replayed rx_malformed; do
+		expect_eq "$v at the home agent" "$(run_stat ha $v)" 0
+	done
+	grep -q "$HOA (mn) at 2001:db8:b::2 behind nar" "$RUN/mhod/ha.log" ||
+		fail "no registration at 2001:db8:b::2 behind the nAR"
+	grep -q "kernel event marker" "$RUN/mhod/par.log" ||
+		fail "the pAR's forwarding was not ended by the home agent's end-marker"
+	grep -q "context of $HO_CTX_PCOA imported, pending, 1 bridging" "$RUN/mhod/nar.log" ||
+		fail "no bridging policy at the nAR: $(grep imported "$RUN/mhod/nar.log")"
+	grep -q "own SAs moved .* 1 bridging" "$RUN/mhod/mn.log" ||
+		fail "no bridging policy at the MN: $(grep 'SAs moved' "$RUN/mhod/mn.log")"
+	[ "${HO_MHOD_MOVE:-}" = reactive ] || [ "$(handoff_ctr "$RUN" par forwarded)" -gt 0 ] ||
+		fail "the pAR forwarded nothing: the move missed the stream"
+	[ "${HO_MHOD_MOVE:-}" = reactive ] || [ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+		fail "the nAR released nothing: the bridging carried nothing"
+}
+
+t_ha() {
+	need_tool "$HO_PROBE" || return
+	ho_run ha-udp mhod HO_MHOD_CTX=1 HO_MHOD_HA=1 HO_HOOK=src_mtu_ctx \
+		HO_SIZE=64-3000 HO_FLOWS=3 || return
+	ho_run_clean
+	CTX_HA=1
+	ctx_checks
+	CTX_HA=
+	ha_ctx_checks
+}
+
+t_ha_tcp() {
+	need_tool "$HO_BULK" || return
+	ho_run ha-tcp mhod HO_MHOD_CTX=1 HO_MHOD_HA=1 HO_HOOK=src_mtu_ctx \
+		HO_TRAFFIC=tcp HO_TCP_BYTES=8000000 || return
+	tcp_whole
+	CTX_HA=1
+	ctx_checks
+	CTX_HA=
+	ha_ctx_checks
+}
+
+# Without bridging (ContextBridge = 0s on every daemon): what the pAR
+# forwarded, still addressed to the old CoA, leaves the nAR in the clear
+# (no policy of the moved context names that address) and the MN, which
+# requires ESP for its home agent's tunnel, drops it, counted. What the
+# bridging in t_ha prevents.
+t_ha_nobridge() {
+	local v
+	need_tool "$HO_PROBE" || return
+	ho_run ha-nobridge mhod HO_MHOD_CTX=1 HO_MHOD_HA=1 HO_HOOK=src_mtu_ctx \
+		HO_SIZE=64-3000 HO_FLOWS=3 HO_MHOD_CTX_BRIDGE=0s || return
+	grep -q "imported, pending, 0 bridging" "$RUN/mhod/nar.log" ||
+		fail "the nAR: $(grep imported "$RUN/mhod/nar.log")"
+	[ "$(handoff_ctr "$RUN" nar released)" -gt 0 ] ||
+		{ fail "the nAR released nothing: the move missed the stream"; return; }
+	v=$(awk '$1 == "XfrmInTmplMismatch" { print $2 }' "$RUN/xfrm_stat.mn")
+	[ "${v:-0}" -gt 0 ] ||
+		fail "the MN refused nothing in the clear (XfrmInTmplMismatch ${v:-none})"
+	[ "$(handoff_get "$RUN" lost)" -gt 0 ] ||
+		fail "nothing lost without bridging"
+	diag "without bridging: $(handoff_get "$RUN" lost) of $(handoff_get "$RUN" sent) lost, XfrmInTmplMismatch $v at the MN"
+}
+
+# Reactive, with the home agent: the MN's context follows its CTAR; its
+# BU after the FBack. A TCP transfer arrives whole.
+t_ha_reactive() {
+	need_tool "$HO_BULK" || return
+	ho_run ha-reactive mhod HO_MHOD_CTX=1 HO_MHOD_HA=1 HO_MHOD_MOVE=reactive \
+		HO_HOOK=src_mtu_ctx HO_TRAFFIC=tcp HO_TCP_BYTES=8000000 || return
+	tcp_whole
+	CTX_MODE=reactive CTX_HA=1
+	ctx_checks
+	CTX_MODE='' CTX_HA=''
+	HO_MHOD_MOVE=reactive ha_ctx_checks
 }
 
 # Reactive: the MN leaves unannounced; its context follows its CTAR.
@@ -204,11 +312,7 @@ t_reactive() {
 	need_tool "$HO_BULK" || return
 	ho_run tcp-reactive mhod HO_MHOD_CTX=1 HO_MHOD_MOVE=reactive \
 		HO_HOOK=cn_mtu HO_TRAFFIC=tcp HO_TCP_BYTES=8000000 || return
-	expect_eq short "$(handoff_get "$RUN" short)" 0
-	expect_eq bad "$(handoff_get "$RUN" bad)" 0
-	expect_eq bytes "$(handoff_get "$RUN" bytes)" 8000000
-	expect_eq ctl_errors "$(handoff_get "$RUN" ctl_errors)" 0
-	diag "tcp: timeouts $(handoff_get "$RUN" timeouts), retransmitted segments $(handoff_get "$RUN" retrans_segs)"
+	tcp_whole
 	grep -q "FBU (reactive) from $HO_CTX_PCOA" "$RUN/mhod/par.log" ||
 		fail "the pAR did not take the FBU as reactive"
 	CTX_MODE=reactive
@@ -460,9 +564,13 @@ ctx_timeout_body() {
 		"$(ip -n "$HO_NAR" xfrm state list spi $HO_CTX_SPI_DOWN)" ""
 }
 
-ktap_plan 8
+ktap_plan 12
 run_case "mhod moves the MN's IPsec context: UDP of mixed sizes, 3 flows, nothing lost" t_udp
 run_case "mhod moves the MN's IPsec context: a TCP transfer arrives whole" t_tcp
+run_case "with the home agent: its tunnel in the moved ESP, bridged for the old CoA; UDP, 3 flows" t_ha
+run_case "with the home agent: a TCP transfer arrives whole" t_ha_tcp
+run_case "with the home agent, reactive: CTAR, CT-Req, CTD, then the BU; a TCP transfer arrives whole" t_ha_reactive
+run_case "with the home agent, no bridging: what the pAR forwarded reaches the MN in the clear, refused" t_ha_nobridge
 run_case "reactive: CTAR, CT-Req with the MN's token, CTD; a TCP transfer arrives whole" t_reactive
 run_case "reactive, UDP: the pAR's held packets go only under the installed context, in order" t_reactive_udp
 run_case "an SPI collision at the nAR: the new SPI reaches the MN in CTDR and FBack" t_collision

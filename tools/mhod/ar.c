@@ -580,6 +580,28 @@ static void par_end(struct par_mn *s, const char *why)
 	s->resynced = false;
 }
 
+/*
+ * The module saw an end-marker. A home agent's ends a forwarding of ours
+ * in the module itself (the binding lingers): the handoff ends here too,
+ * now and not at the FBU's lifetime, so that what a "leaving" export
+ * kept for the MN's last packets up, and the copy kept for a
+ * switch-back, go with it.
+ */
+void ar_on_marker(void)
+{
+	struct in6_addr peer;
+	int i, role, state;
+
+	for (i = 0; par_count[PAR_FORWARDING] && i < (int)nmns; i++) {
+		if (mns[i].state != PAR_FORWARDING)
+			continue;
+		state = kern_binding_get(&mns[i].pcoa, &role, &peer);
+		if (state >= 0 && role == MHO_ROLE_PAR &&
+		    state != MHO_STATE_FORWARD && state != MHO_STATE_BICAST)
+			par_end(&mns[i], "the end-marker came");
+	}
+}
+
 static void life_timeout(struct loop_timer *t)
 {
 	struct par_mn *s = (struct par_mn *)((char *)t -

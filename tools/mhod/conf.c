@@ -658,6 +658,7 @@ static const struct key keys[] = {
 	{ S_TIMERS, "CTRequestRetry", DUR(1, 60000), .off = T(ct_request_retry_ms) },
 	{ S_TIMERS, "CTRetryMax", DUR(1, 600000), .off = T(ct_retry_max_ms) },
 	{ S_TIMERS, "CTMaxTransferTime", DUR(1, 60000), .off = T(ct_max_transfer_ms) },
+	{ S_TIMERS, "ContextBridge", DUR(0, 600000), .off = T(ctx_bridge_ms) },
 	{ S_LIMITS, "MobileNodes", NUM(1, 1000000), .off = L(mobile_nodes) },
 	{ S_LIMITS, "BufferPackets", NUM(0, 65536), .off = L(buffer_packets) },
 	{ S_LIMITS, "BufferBytes", NUM(0, 1 << 30), .off = L(buffer_bytes) },
@@ -684,6 +685,7 @@ static void defaults(struct mhod_conf *c)
 		.bindack_first_ms = 1500, .bindack_ms = 1000,
 		.bindack_max_ms = 32000, .ct_request_retry_ms = 2000,
 		.ct_retry_max_ms = 15000, .ct_max_transfer_ms = 200,
+		.ctx_bridge_ms = 30000,
 	};
 	c->limits = (struct mhod_conf_limits){
 		.mobile_nodes = 4096, .buffer_packets = 256,

@@ -130,6 +130,10 @@ struct mhod_conf_timers {
 	uint32_t ct_request_retry_ms;
 	uint32_t ct_retry_max_ms;
 	uint32_t ct_max_transfer_ms;
+	/* A context's bridging policies for the old CoA (whole seconds on
+	 * the wire); 0: none.
+	 */
+	uint32_t ctx_bridge_ms;
 };
 
 struct mhod_conf_limits {

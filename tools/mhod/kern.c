@@ -325,9 +325,34 @@ int kern_ctx_export(const struct in6_addr *addr, const struct in6_addr *ar,
 struct spi_map {
 	struct mhod_spi_change *c;
 	size_t n;
+	unsigned long long bridges;
 };
 
-/* The import's reply: the SPIs it changed. */
+/*
+ * ContextBridge, as import and move take it (whole seconds): bridging
+ * policies for the packets still addressed to the MN's old CoA.
+ */
+static void put_bridge(struct nl_msg *msg)
+{
+	uint32_t ms = mhod_conf->timers.ctx_bridge_ms;
+
+	if (ms)
+		mho_put_u32(msg, MHO_CTX_A_BRIDGE, (ms + 999) / 1000);
+}
+
+/* How many bridging policies an import or move installed. */
+static unsigned long long ctx_bridges(struct nlattr **tb)
+{
+	struct nlattr *ct[MHO_CTX_A_MAX + 1];
+
+	if (!tb[MHO_A_CTX] ||
+	    mho_parse_nested(ct, MHO_CTX_A_MAX, tb[MHO_A_CTX]) < 0 ||
+	    !ct[MHO_CTX_A_N_BRIDGE])
+		return 0;
+	return mho_get_uint(ct[MHO_CTX_A_N_BRIDGE]);
+}
+
+/* The import's or move's reply: the SPIs it changed, the bridges. */
 static int got_import(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	struct nlattr *st[MHO_SPI_A_MAX + 1];
@@ -337,6 +362,9 @@ static int got_import(uint8_t cmd, struct nlattr **tb, void *arg)
 
 	(void)cmd;
 	if (!tb[MHO_A_CTX])
+		return 0;
+	m->bridges = ctx_bridges(tb);
+	if (!m->c)
 		return 0;
 	nla_for_each_nested(a, tb[MHO_A_CTX], rem) {
 		if (nla_type(a) != MHO_CTX_A_SPI)
@@ -373,6 +401,7 @@ int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 	if (new_coa)
 		mho_put_addr(msg, MHO_CTX_A_NEW_COA, new_coa);
 	mho_put_u8(msg, MHO_CTX_A_MODE, MHO_CTX_PREDICTIVE);
+	put_bridge(msg);
 	mho_nest_end(msg, nest);
 	/* mhonl_send() wipes the message, keys and all. */
 	err = request(msg, got_import, &map);
@@ -380,8 +409,9 @@ int kern_ctx_import(const struct in6_addr *addr, const uint8_t *native,
 	if (err)
 		mhod_ctr.kernel_errors++;
 	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "kernel: context of %s imported, pending%s%s", mhod_ntop(addr),
-		 err ? ": " : "", err ? strerror(-err) : "");
+		 "kernel: context of %s imported, pending, %llu bridging%s%s",
+		 mhod_ntop(addr), map.bridges, err ? ": " : "",
+		 err ? strerror(-err) : "");
 	return err;
 }
 
@@ -455,6 +485,7 @@ int kern_ctx_move(const struct in6_addr *coa, const struct in6_addr *new_coa,
 {
 	struct nl_msg *msg = mho_msg(MHO_CMD_CTX_MOVE, 0);
 	struct nlattr *nest = mho_nest_start(msg, MHO_A_CTX), *sn;
+	struct spi_map map = { 0 };
 	size_t i;
 	int err;
 
@@ -469,14 +500,15 @@ int kern_ctx_move(const struct in6_addr *coa, const struct in6_addr *new_coa,
 		mho_put_u32(msg, MHO_SPI_A_NEW, spis[i].new_spi);
 		mho_nest_end(msg, sn);
 	}
+	put_bridge(msg);
 	mho_nest_end(msg, nest);
-	err = request(msg, NULL, NULL);
+	err = request(msg, got_import, &map);
 	if (err)
 		mhod_ctr.kernel_errors++;
 	mhod_log(err ? MHOD_LOG_WARN : MHOD_LOG_INFO,
-		 "kernel: own SAs moved from %s (%s) to %s (%s), %zu SPIs changed%s%s",
+		 "kernel: own SAs moved from %s (%s) to %s (%s), %zu SPIs changed, %llu bridging%s%s",
 		 mhod_ntop(coa), mhod_ntop(ar), mhod_ntop(new_coa),
-		 mhod_ntop(new_ar), nspi, err ? ": " : "",
+		 mhod_ntop(new_ar), nspi, map.bridges, err ? ": " : "",
 		 err ? strerror(-err) : "");
 	return err;
 }
@@ -530,6 +562,9 @@ static int on_event(const struct nlmsghdr *nlh, void *arg)
 	    mho_get_uint(ev[MHO_EVENT_A_STATE]) == MHO_STATE_HOLD &&
 	    mhod_conf->role == MHOD_ROLE_AR)
 		ctx_on_attach((uint32_t)mho_get_uint(ev[MHO_EVENT_A_BINDING]));
+	/* A home agent's end-marker may have ended a pAR's forwarding. */
+	if (type == MHO_EVENT_MARKER && mhod_conf->role == MHOD_ROLE_AR)
+		ar_on_marker();
 	/* A hold the MN never claimed, a queue that overflowed, a marker
 	 * that could not be sent: handoffs that went wrong.
 	 */

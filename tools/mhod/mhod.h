@@ -294,6 +294,7 @@ void ctx_on_attach(uint32_t id);
 /* ---- roles ---- */
 int ar_start(void);
 void ar_stop(void);
+void ar_on_marker(void);
 int mn_start(void);
 void mn_stop(void);
 /* mnha.c: the MN's home registration (none without a home agent). */

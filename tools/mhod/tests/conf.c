@@ -169,6 +169,8 @@ static const struct {
 	  "1:1: BindingRefresh is below BindingLifetime" },
 	{ HA_HEAD "[Timers]\nBindingRefresh = 0s\n",
 	  "11:18: '0s' is outside 4000ms..262136000ms" },
+	{ AR_HEAD "[Timers]\nContextBridge = 601s\n",
+	  "11:17: '601s' is outside 0ms..600000ms" },
 	{ "[General]\nRole = home-agent\nContextTransfer = yes\n"
 	  "[Interface]\nName = lo\nKind = core\n",
 	  "2:8: ContextTransfer and PreAuthentication are for" },
@@ -296,7 +298,8 @@ void test_conf(const char *example)
 		t_check(conf.timers.proxy_nd_ms == 1500 &&
 			conf.timers.fbu_lifetime_ms == 30000 &&
 			conf.timers.preauth_lifetime_ms == 3600000 &&
-			conf.timers.bindack_max_ms == 32000, "durations");
+			conf.timers.bindack_max_ms == 32000 &&
+			conf.timers.ctx_bridge_ms == 30000, "durations");
 		t_check(conf.limits.buffer_bytes == 384000, "limits");
 	}
 	mhod_conf_free(&conf);
