@@ -253,8 +253,8 @@ t_monitor() {
 [SET] limits max-pkts 65 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096
 [DEL] binding 3 role nar coa $COA ncoa $NCOA peer $P1 max-pkts 65 (inherited) max-bytes 131072 (inherited) max-hold 500 (inherited)
 [DEL] peer $P1 name m1 bindings 0"
-	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 6
-	wait_for 5 test "$(wc -l <"$TMPD/monj")" -ge 6
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/mon")" -ge 6'
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/monj")" -ge 6'
 	expect_eq "monitor output" "$(cat "$TMPD/mon")" "$want"
 	want="{\"event\":\"new\",\"object\":\"peer\",\"addr\":\"$P1\",\"name\":\"m1\",\"bindings\":0}
 {\"event\":\"new\",\"object\":\"binding\",\"id\":3,\"role\":\"nar\",\"coa\":\"$COA\",\"peer\":\"$P1\",\"limits\":{\"max_pkts\":0,\"max_bytes\":0,\"max_hold_ms\":0},\"effective_limits\":{\"max_pkts\":64,\"max_bytes\":131072,\"max_hold_ms\":500},\"state\":\"idle\",\"rate\":0,\"linger_ms\":0,\"marker_wait_ms\":0,\"queued_pkts\":0,\"queued_bytes\":0,\"cache_ms\":0,\"cached_pkts\":0,\"ctx_sas\":0,\"ctx_policies\":0,\"stats\":{\"rx_pkts\":0,\"rx_bytes\":0,\"held\":0,\"forwarded\":0,\"copied\":0,\"released\":0,\"tunnel_rx\":0,\"duplicates\":0,\"markers_tx\":0,\"markers_rx\":0,\"frag_followed\":0,\"drop_limit\":0,\"drop_total\":0,\"drop_expired\":0,\"drop_error\":0,\"drop_too_big\":0,\"home_tunnelled\":0,\"cached\":0,\"reforwarded\":0,\"cache_expired\":0,\"cache_full\":0,\"mh_malformed\":0}}
@@ -267,7 +267,7 @@ t_monitor() {
 	# next line.
 	M binding del id 3 2>/dev/null
 	x M limits set max-pkts 64
-	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 7
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/mon")" -ge 7'
 	expect_eq "after a failed request" "$(sed -n 7p "$TMPD/mon")" \
 		"[SET] limits max-pkts 64 max-bytes 131072 max-hold 500 max-bindings 1000 max-peers 100 total-pkts 4096 total-bytes 4194304 cache-ms 1000 cache-pkts 16 cache-total 4096"
 	kill -0 $pid 2>/dev/null || fail "monitor died: $(cat "$TMPD/mon.err")"
@@ -297,8 +297,8 @@ t_monitor_ts() {
 	monitor_sync M "$TMPD/mont" "$TMPD/montj" || return
 	before=$(date -u +%Y-%m-%dT%H:%M:%S)
 	x M limits set max-pkts 66
-	wait_for 5 test "$(wc -l <"$TMPD/mont")" -ge 1
-	wait_for 5 test "$(wc -l <"$TMPD/montj")" -ge 1
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/mont")" -ge 1'
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/montj")" -ge 1'
 	after=$(date -u +%Y-%m-%dT%H:%M:%S)
 	t='([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\.[0-9]{6}Z'
 	re="^\\[$t\\] \\[SET\\] limits max-pkts 66 "

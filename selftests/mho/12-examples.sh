@@ -200,7 +200,7 @@ t_monitors() {
 	for ns in "${!MON_WANT[@]}"; do
 		n=$(printf '%s' "${MON_WANT[$ns]}" | wc -l)
 		# The pAR's binding lingers before its [DEL].
-		wait_for 15 test "$(wc -l <"$TMPD/mon.$ns")" -ge "$n"
+		wait_for 15 eval 'test "$(wc -l <"$TMPD/mon.$ns")" -ge "$n"'
 		sleep 0.5
 		like "$ns# mhoctl monitor" "$(cat "$TMPD/mon.$ns")" "${MON_WANT[$ns]}"
 	done

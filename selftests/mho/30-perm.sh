@@ -86,7 +86,7 @@ t_monitor_root() {
 	monitor_sync M "$TMPD/mon" || return
 	x M peer add $P2
 	x M peer del $P2
-	wait_for 5 test "$(wc -l <"$TMPD/mon")" -ge 2
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/mon")" -ge 2'
 	expect_eq "root monitor" "$(cat "$TMPD/mon")" "[NEW] peer $P2 bindings 0
 [DEL] peer $P2 bindings 0"
 	bg_kill $pid

@@ -62,10 +62,10 @@ t_monitor() {
 	x MA binding del id 9
 	x MA peer del 2001:db8::5
 	x MA limits set max-pkts 78
-	wait_for 5 test "$(wc -l <"$TMPD/mona")" -ge 5 || fail "monitor in A saw: $(cat "$TMPD/mona")"
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/mona")" -ge 5' || fail "monitor in A saw: $(cat "$TMPD/mona")"
 	# B's monitor sees B's next change as its first line: none of A's.
 	x MB peer add 2001:db8::6
-	wait_for 5 test "$(wc -l <"$TMPD/monb")" -ge 1
+	wait_for 5 eval 'test "$(wc -l <"$TMPD/monb")" -ge 1'
 	expect_eq "monitor in B" "$(cat "$TMPD/monb")" "[NEW] peer 2001:db8::6 bindings 0"
 	[ "$(wc -l <"$TMPD/mona")" = 5 ] || fail "A saw B's change: $(cat "$TMPD/mona")"
 	bg_kill $pid

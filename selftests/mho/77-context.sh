@@ -351,7 +351,7 @@ t_move_split() {
 	n0=$(mn_snmp Udp6NoPorts)
 	m0=$(mn_snmp XfrmInTmplMismatch xfrm_stat)
 	x split 9 first || return
-	wait_for 10 test "$(sa_ctr "$HO_MN" $COA1 $SPI_DOWN seq)" = $((START + 1)) ||
+	wait_for 10 eval 'test "$(sa_ctr "$HO_MN" $COA1 $SPI_DOWN seq)" = $((START + 1))' ||
 		{ fail "the first fragment did not reach the MN"; return; }
 	ctl "$HO_PAR" context export match $HOA dispose delete file "$TMPD/ctx" &&
 	mn_move &&
@@ -366,9 +366,9 @@ t_move_split() {
 	expect_eq "the MN's outbound template" \
 		"$(ipn "$HO_MN" xfrm policy list dir out | grep -c "tmpl src $COA2 dst $NAR_A\$")" 1
 	x split 9 rest || return
-	wait_for 10 test "$(mn_snmp Ip6ReasmOKs)" = $((r0 + 1)) ||
+	wait_for 10 eval 'test "$(mn_snmp Ip6ReasmOKs)" = $((r0 + 1))' ||
 		fail "the MN reassembled $(($(mn_snmp Ip6ReasmOKs) - r0)) datagrams, not 1"
-	wait_for 10 test "$(mn_snmp Udp6NoPorts)" = $((n0 + 1)) ||
+	wait_for 10 eval 'test "$(mn_snmp Udp6NoPorts)" = $((n0 + 1))' ||
 		fail "the datagram did not reach UDP: Udp6NoPorts $(($(mn_snmp Udp6NoPorts) - n0))"
 	expect_eq "XfrmInTmplMismatch at the MN" \
 		"$(($(mn_snmp XfrmInTmplMismatch xfrm_stat) - m0))" 0
@@ -379,7 +379,7 @@ t_move_split() {
 	n0=$(mn_snmp Udp6NoPorts)
 	x ipn "$HO_NAR" xfrm policy delete src ::/0 dst $HOA/128 dir out &&
 	x nsx "$HO_CN" "$FORGE" -T -I $CN -i $HOA -P 100 -S 10 || return
-	wait_for 10 test "$(mn_snmp XfrmInTmplMismatch xfrm_stat)" = $((m0 + 1)) ||
+	wait_for 10 eval 'test "$(mn_snmp XfrmInTmplMismatch xfrm_stat)" = $((m0 + 1))' ||
 		fail "a datagram in the clear: XfrmInTmplMismatch $(($(mn_snmp XfrmInTmplMismatch xfrm_stat) - m0)), not 1"
 	expect_eq "datagrams in the clear that reached UDP" \
 		"$(($(mn_snmp Udp6NoPorts) - n0))" 0

@@ -43,18 +43,18 @@ t_frag_split() {
 	x split 7 first &&
 	x "$MHOCTL" -n "$HO_PAR" binding set match $HOA state buffer &&
 	x split 7 rest || return
-	wait_for 10 test "$(mn_reasm)" = $((r0 + 1)) ||
+	wait_for 10 eval 'test "$(mn_reasm)" = $((r0 + 1))' ||
 		fail "the MN reassembled $(($(mn_reasm) - r0)) datagrams, not 1"
 	expect_eq "fragments followed" "$(ho_ctr "$HO_PAR" frag_followed)" 1
 	expect_eq "held" "$(ho_ctr "$HO_PAR" held)" 0
 	# A datagram all sent while it buffers: held whole, then delivered.
 	x split 8 all || return
-	wait_for 10 test "$(ho_ctr "$HO_PAR" held)" = 2 ||
+	wait_for 10 eval 'test "$(ho_ctr "$HO_PAR" held)" = 2' ||
 		fail "the pAR held $(ho_ctr "$HO_PAR" held) fragments, not 2"
 	expect_eq "fragments followed" "$(ho_ctr "$HO_PAR" frag_followed)" 1
 	expect_eq "datagrams the MN reassembled meanwhile" "$(mn_reasm)" $((r0 + 1))
 	x "$MHOCTL" -n "$HO_PAR" binding set match $HOA state idle || return
-	wait_for 10 test "$(mn_reasm)" = $((r0 + 2)) ||
+	wait_for 10 eval 'test "$(mn_reasm)" = $((r0 + 2))' ||
 		fail "the MN reassembled $(($(mn_reasm) - r0)) datagrams, not 2"
 	handoff_teardown
 }

@@ -387,7 +387,7 @@ refused_body() {
 	out=$(ip netns exec "$HO_CN" "$CXTP" -s 2001:db8:2::1 -d 2001:db8:12::2 \
 		-m $HO_CTX_PCOA -w 2000)
 	expect_eq "the answer to the CN" "$out" "no answer"
-	wait_for 5 test "$(ho_mhod_stat nar ctx_unknown_ar)" = 1 ||
+	wait_for 5 eval 'test "$(ho_mhod_stat nar ctx_unknown_ar)" = 1' ||
 		fail "the nAR counted $(ho_mhod_stat nar ctx_unknown_ar) contexts from unknown routers, not 1"
 	expect_eq "contexts the nAR took in" "$(ho_mhod_stat nar ctx_received)" 0
 	# From the pAR's core address (in the routers' ESP), for an MN it
@@ -428,7 +428,7 @@ refused_reactive() {
 	out=$(ip netns exec "$HO_CN" "$CXTP" -t ctreq -s 2001:db8:2::1 \
 		-d 2001:db8:12::1 -m $HO_CTX_PCOA -k "$d/mn-cxtp.key" -w 2000)
 	expect_eq "the answer to the CN" "$out" "no answer"
-	wait_for 5 test "$(ho_mhod_stat par ctx_unknown_ar)" = 1 ||
+	wait_for 5 eval 'test "$(ho_mhod_stat par ctx_unknown_ar)" = 1' ||
 		fail "the pAR counted $(ho_mhod_stat par ctx_unknown_ar) requests from unknown routers, not 1"
 	expect_eq "contexts the pAR sent" "$(ho_mhod_stat par ctx_sent)" 0
 	expect_eq "bad tokens at the pAR, in the end" "$(ho_mhod_stat par ctx_bad_token)" 1

@@ -131,7 +131,7 @@ register_body() {
 	v=$(ho_mhod_stat ha bu)
 	x ip netns exec "$HO_MN" "$MH" send -s 2001:db8:a::2 -d $HO_HA -t bu \
 		-H $HOA -T $(((seq + 5) % 65536)) || return
-	wait_for 5 test "$(xstat "$HO_CN" XfrmInTmplMismatch)" -gt "$tmpl" ||
+	wait_for 5 eval 'test "$(xstat "$HO_CN" XfrmInTmplMismatch)" -gt "$tmpl"' ||
 		fail "XfrmInTmplMismatch at the home agent: $(xstat "$HO_CN" XfrmInTmplMismatch), was $tmpl"
 	expect_eq "BUs mhod saw" "$(ho_mhod_stat ha bu)" "$v"
 	expect_eq "the binding after it" "$(ha_binding)" "2001:db8:a::2 $HO_HA_PAR"
@@ -139,7 +139,7 @@ register_body() {
 	states=$(xstat "$HO_CN" XfrmInNoStates)
 	x ip netns exec "$HO_MN" "$MH" send -s 2001:db8:a::2 -d $HO_HA -t bu \
 		-H 2001:db8:ff::99 || return
-	wait_for 5 test "$(xstat "$HO_CN" XfrmInNoStates)" -gt "$states" ||
+	wait_for 5 eval 'test "$(xstat "$HO_CN" XfrmInNoStates)" -gt "$states"' ||
 		fail "XfrmInNoStates at the home agent: $(xstat "$HO_CN" XfrmInNoStates), was $states"
 	expect_eq "BUs mhod saw" "$(ho_mhod_stat ha bu)" "$v"
 
@@ -283,12 +283,12 @@ advice_body() {
 	ip netns exec "$HO_SRC" "$MH" recv -w 0 >"$mh" 2>&1 &
 	pid=$!
 	bg_add $pid
-	wait_for 5 test -n "$(ip netns exec "$HO_SRC" ss -Hwa)" ||
+	wait_for 5 eval 'test -n "$(ip netns exec "$HO_SRC" ss -Hwa)"' ||
 		{ fail "the listener did not start"; return; }
 	v=$(ho_mhod_stat ha rx_malformed)
 	x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HO_HA -t 200 &&
 		x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HO_HA_PAR -t 200 || return
-	wait_for 10 test "$(be_heard "$mh" $HO_HA_PAR)" = 1 ||
+	wait_for 10 eval 'test "$(be_heard "$mh" $HO_HA_PAR)" = 1' ||
 		fail "Binding Errors from the pAR: $(be_heard "$mh" $HO_HA_PAR)"
 	expect_eq "Binding Errors from the home agent" "$(be_heard "$mh" $HO_HA)" 1
 	expect_eq "be_sent at the home agent" "$(ho_mhod_stat ha be_sent)" 1
@@ -297,7 +297,7 @@ advice_body() {
 	# A flood of 40: every one counted, at most SignalingRate (10 at
 	# once, then 10 a second) answered.
 	x ip netns exec "$HO_SRC" "$MH" send -s $A -d $HO_HA -t 200 -n 40 || return
-	wait_for 10 test "$(ho_mhod_stat ha rx_malformed)" = $((v + 41)) ||
+	wait_for 10 eval 'test "$(ho_mhod_stat ha rx_malformed)" = $((v + 41))' ||
 		fail "rx_malformed at the home agent: $(ho_mhod_stat ha rx_malformed), $v before"
 	sleep 0.5
 	ha=$(ho_mhod_stat ha be_sent)
