@@ -422,13 +422,13 @@ static __be32 mho_ctx_map_spi(const struct mho_ctx *c,
  * Build the policy in @nest, rewritten; or, with @bridge, its bridging
  * copy (the old care-of address kept in the selector, the templates
  * rewritten, a hard lifetime of rw->bridge seconds at most), or NULL if
- * it needs none.
+ * it needs none. *@named: its selector names the old care-of address.
  */
 static struct xfrm_policy *mho_ctx_build_pol(struct net *net,
 					     const struct nlattr *nest,
 					     const struct mho_ctx *c,
 					     const struct mho_ctx_rewrite *rw,
-					     bool bridge, u8 *dir,
+					     bool bridge, u8 *dir, bool *named,
 					     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MHO_POL_A_MAX + 1];
@@ -450,6 +450,8 @@ static struct xfrm_policy *mho_ctx_build_pol(struct net *net,
 		return ERR_PTR(err);
 	if (bridge && !mho_ctx_needs_bridge(&p->sel, rw))
 		return NULL;
+	*named = mho_ctx_sel_is_coa(&p->sel.daddr, p->sel.prefixlen_d, rw) ||
+		 mho_ctx_sel_is_coa(&p->sel.saddr, p->sel.prefixlen_s, rw);
 
 	xp = xfrm_policy_alloc(net, GFP_KERNEL);
 	if (!xp)
@@ -559,10 +561,44 @@ static int mho_ctx_new_spi(struct net *net, struct mho_ctx *c,
  * @fresh_spi: an SPI already taken here gets a new one (import); otherwise
  * @rw's map applies to the SAs towards the AR (move).
  */
+static bool mho_ctx_pol_same(const struct xfrm_policy *a,
+			     const struct xfrm_policy *b);
+
+/*
+ * The rewrite can give two policies of a context the same selector: a
+ * bridging copy made when the MN came from an address (it names that
+ * address) and the policy that names the care-of address, when the MN
+ * goes back to that address before the copy expired. The policy that
+ * named the care-of address is the MN's own; the stale copy goes (at the
+ * install it would replace that policy, and then expire with it, or be
+ * refused as a duplicate).
+ */
+static void mho_ctx_drop_stale(struct mho_ctx *c, const bool *named)
+{
+	bool drop[MHO_CTX_POL_SLOTS] = {};
+	u32 i, j, n;
+
+	for (i = 0; i < c->n_pol; i++)
+		for (j = i + 1; j < c->n_pol; j++)
+			if (c->dir[i] == c->dir[j] && named[i] != named[j] &&
+			    mho_ctx_pol_same(c->pol[i], c->pol[j]))
+				drop[named[i] ? j : i] = true;
+	for (i = 0, n = 0; i < c->n_pol; i++) {
+		if (drop[i]) {
+			mho_ctx_put_policy(c->pol[i]);
+			continue;
+		}
+		c->dir[n] = c->dir[i];
+		c->pol[n++] = c->pol[i];
+	}
+	c->n_pol = n;
+}
+
 struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 			      const struct mho_ctx_rewrite *rw, bool fresh_spi,
 			      struct netlink_ext_ack *extack)
 {
+	bool named[MHO_CTX_POL_SLOTS] = {};
 	const struct nlattr *a;
 	struct xfrm_state *x;
 	struct xfrm_policy *xp;
@@ -608,16 +644,16 @@ struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 			err = -E2BIG;
 			goto err;
 		}
-		xp = mho_ctx_build_pol(net, a, c, rw, false,
-				       &c->dir[c->n_pol], extack);
+		xp = mho_ctx_build_pol(net, a, c, rw, false, &c->dir[c->n_pol],
+				       &named[c->n_pol], extack);
 		if (IS_ERR(xp)) {
 			err = PTR_ERR(xp);
 			goto err;
 		}
 		c->pol[c->n_pol++] = xp;
 		/* Its bridging copy, if it needs one: a slot of its own. */
-		xp = mho_ctx_build_pol(net, a, c, rw, true,
-				       &c->dir[c->n_pol], extack);
+		xp = mho_ctx_build_pol(net, a, c, rw, true, &c->dir[c->n_pol],
+				       &named[c->n_pol], extack);
 		if (IS_ERR(xp)) {
 			err = PTR_ERR(xp);
 			goto err;
@@ -627,6 +663,7 @@ struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 			c->n_bridge++;
 		}
 	}
+	mho_ctx_drop_stale(c, named);
 	return c;
 
 err:

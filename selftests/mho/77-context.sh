@@ -29,8 +29,9 @@
 #        moves with the reported SPI; traffic flows both ways
 #   e2)  bridging: a policy naming the old CoA (a home agent's tunnel to
 #        it) gets a copy that keeps it, with the new templates, for the
-#        seconds asked (import and move), deleted by XFRM then; the
-#        bounds are refused
+#        seconds asked (import and move); the bounds are refused; moved
+#        back within that time, the MN keeps no stale copy, and XFRM
+#        deletes the new one when its time is up
 #   f)   "dispose inactive" and "drop": the pAR keeps the context
 #        installed nowhere, then drops it
 #   f2)  "dispose leaving": the MN's SA to the pAR and the fwd policy
@@ -452,9 +453,12 @@ t_collision() {
 # Bridging (context.rst, "Bridging"): a policy whose selector names the
 # MN's old CoA (here the home agent's tunnel to it, from HA_TUN) gets,
 # beside its moved copy, one that keeps the old address, with the new
-# templates and the lifetime asked, which XFRM then deletes: on the nAR
-# (import) and on the MN (move). A policy that names no CoA gets none;
-# out-of-range values are refused, with nothing changed.
+# templates and the lifetime asked: on the nAR (import) and on the MN
+# (move). A policy that names no CoA gets none; out-of-range values are
+# refused, with nothing changed. The MN then moves back within that
+# lifetime: the stale copy for the address it returns to goes, the
+# policy for it has no lifetime, and the new copy (for the address it
+# left, 2 s) is deleted by XFRM when its time is up.
 HA_TUN=2001:db8:ee::1
 t_bridge() {
 	local v
@@ -472,39 +476,41 @@ t_bridge() {
 	expect_eq "policies on the nAR after the refusals" "$(n_policies "$HO_NAR")" 0
 	expect_eq "policies on the MN after the refusals" "$(n_policies "$HO_MN")" 3
 	xout "installed 2 SAs 3 policies 1 bridging" "$MHOCTL" -n "$HO_NAR" context import \
-		match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 bridge 4 || return
+		match $HOA file "$TMPD/ctx" new-ar $NAR_A new-coa $COA2 bridge 600 || return
 	xout "moved 2 SAs 3 policies 1 bridging" "$MHOCTL" -n "$HO_MN" context move \
-		coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A bridge 4 || return
-	bridge_check "$HO_NAR" out "tmpl src $NAR_A dst $COA2"
-	bridge_check "$HO_MN" in "tmpl src :: dst $COA2"
+		coa $COA1 new-coa $COA2 ar $PAR_A new-ar $NAR_A bridge 600 || return
 	expect_eq "policies on the nAR" "$(n_policies "$HO_NAR")" 4
 	expect_eq "policies on the MN" "$(n_policies "$HO_MN")" 4
-	# XFRM's timer deletes them after 4 s; the moved ones stay.
-	wait_for 20 _n_policies_is "$HO_NAR" 3 ||
-		fail "policies on the nAR: $(n_policies "$HO_NAR"), not 3"
-	wait_for 20 _n_policies_is "$HO_MN" 3 ||
+	bridge_check "$HO_NAR" out $COA2 $COA1 "tmpl src $NAR_A dst $COA2" 600
+	bridge_check "$HO_MN" in $COA2 $COA1 "tmpl src :: dst $COA2" 600
+
+	# Back to CoA1 and the pAR, a 2 s bridge for CoA2.
+	xout "moved 2 SAs 3 policies 1 bridging" "$MHOCTL" -n "$HO_MN" context move \
+		coa $COA2 new-coa $COA1 ar $NAR_A new-ar $PAR_A bridge 2 || return
+	wait_for 30 _n_policies_is "$HO_MN" 3 ||
 		fail "policies on the MN: $(n_policies "$HO_MN"), not 3"
-	for v in "$HO_NAR" "$HO_MN"; do
-		[ -z "$(ipn "$v" xfrm policy list dst $COA1/128)" ] ||
-			fail "a policy for the old CoA stayed on $v"
-		[ -n "$(ipn "$v" xfrm policy list src $HA_TUN/128 dst $COA2/128)" ] ||
-			fail "no policy for the new CoA on $v"
-	done
+	[ -z "$(ipn "$HO_MN" xfrm policy list dst $COA2/128)" ] ||
+		fail "a policy for CoA2 stayed on the MN"
+	v=$(ipn "$HO_MN" -s xfrm policy get src $HA_TUN/128 dst $COA1/128 dir in)
+	grep -q "tmpl src :: dst $COA1" <<<"$v" || fail "the MN's policy for CoA1: $v"
+	grep -q "expire add: soft 0(sec), hard 0(sec)" <<<"$v" ||
+		fail "the MN's policy for CoA1 expires: $v"
 }
 
 _n_policies_is() {
 	[ "$(n_policies "$1")" = "$2" ]
 }
 
-# bridge_check NS DIR TMPL: NS has the moved policy (the new CoA) and the
-# bridging one (the old CoA), both with TMPL; only the latter expires.
+# bridge_check NS DIR NEW OLD TMPL SECS: NS has the moved policy (for
+# NEW) and the bridging one (for OLD), both with TMPL; only the latter
+# expires, after SECS.
 bridge_check() {
 	local moved bridge
-	moved=$(ipn "$1" -s xfrm policy get src $HA_TUN/128 dst $COA2/128 dir "$2")
-	bridge=$(ipn "$1" -s xfrm policy get src $HA_TUN/128 dst $COA1/128 dir "$2")
-	grep -q "$3" <<<"$moved" || fail "$1's moved policy: $moved"
-	grep -q "$3" <<<"$bridge" || fail "$1's bridging policy: $bridge"
-	grep -q "expire add: soft 0(sec), hard 4(sec)" <<<"$bridge" ||
+	moved=$(ipn "$1" -s xfrm policy get src $HA_TUN/128 dst "$3/128" dir "$2")
+	bridge=$(ipn "$1" -s xfrm policy get src $HA_TUN/128 dst "$4/128" dir "$2")
+	grep -q "$5" <<<"$moved" || fail "$1's moved policy: $moved"
+	grep -q "$5" <<<"$bridge" || fail "$1's bridging policy: $bridge"
+	grep -q "expire add: soft 0(sec), hard $6(sec)" <<<"$bridge" ||
 		fail "$1's bridging policy's lifetime: $bridge"
 	grep -q "expire add: soft 0(sec), hard 0(sec)" <<<"$moved" ||
 		fail "$1's moved policy's lifetime: $moved"
