@@ -556,11 +556,6 @@ static int mho_ctx_new_spi(struct net *net, struct mho_ctx *c,
 	return -EADDRINUSE;
 }
 
-/*
- * Build every SA and policy of the context nest @ctx for this router.
- * @fresh_spi: an SPI already taken here gets a new one (import); otherwise
- * @rw's map applies to the SAs towards the AR (move).
- */
 static bool mho_ctx_pol_same(const struct xfrm_policy *a,
 			     const struct xfrm_policy *b);
 
@@ -594,6 +589,11 @@ static void mho_ctx_drop_stale(struct mho_ctx *c, const bool *named)
 	c->n_pol = n;
 }
 
+/*
+ * Build every SA and policy of the context nest @ctx for this router.
+ * @fresh_spi: an SPI already taken here gets a new one (import); otherwise
+ * @rw's map applies to the SAs towards the AR (move).
+ */
 struct mho_ctx *mho_ctx_build(struct net *net, const struct nlattr *ctx,
 			      const struct mho_ctx_rewrite *rw, bool fresh_spi,
 			      struct netlink_ext_ack *extack)
